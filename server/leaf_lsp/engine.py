@@ -1,0 +1,85 @@
+"""The engine: ``analyze(source, path, settings) -> Analysis``.
+
+Pure: no file or network I/O, imports neither pygls nor torch. Cross-file knowledge comes
+in through ``settings.resolver`` (the adapters give it one backed by jedi and the disk).
+Data flows one way: text -> parse -> infer -> rules -> Analysis.
+"""
+
+from __future__ import annotations
+
+import ast
+
+from .fixcheck import fix_parses
+from .infer import infer
+from .model import Analysis, Diagnostic
+from .parse import SourceText, parse
+from .rules.base import all_rules
+from .settings import Settings
+from .suppress import is_suppressed
+
+_DEFAULT_SETTINGS = Settings()
+
+
+def analyze(source: str, path: str = "<unknown>", settings: Settings | None = None) -> Analysis:
+    """Analyse one file's text. Never raises on any input text."""
+    settings = settings or _DEFAULT_SETTINGS
+    analysis = Analysis(path=path)
+    tree, error = parse(source, path)
+    text = SourceText(source)
+    if tree is None:
+        assert error is not None
+        analysis.syntax_error = True
+        analysis.diagnostics.append(
+            Diagnostic("LEAF000", "syntax-error", "error", error.message, error.span)
+        )
+        return analysis
+    try:
+        result = infer(tree, text, path, settings)
+    except RecursionError:
+        analysis.diagnostics.append(
+            Diagnostic(
+                "LEAF000",
+                "analysis-error",
+                "information",
+                "leaf-lsp: the file is nested too deeply to analyse",
+                text.span(tree.body[0]) if tree.body else text.span(tree),
+            )
+        )
+        return analysis
+    analysis.hints = result.hints
+    analysis.expr_facts = result.expr_facts
+    analysis.imports = tuple(result.imported_modules)
+    analysis.diagnostics = _run_rules(result, text, path, settings, tree)
+    return analysis
+
+
+def _run_rules(result: object, text: SourceText, path: str, settings: Settings, tree: ast.Module) -> list[Diagnostic]:
+    diagnostics: list[Diagnostic] = []
+    seen: set[tuple[str, int, int]] = set()
+    for rule in all_rules():
+        if not settings.enabled(rule.code, path):
+            continue
+        for finding in rule.check(result):  # type: ignore[arg-type]
+            key = (rule.code, finding.span.line, finding.span.col)
+            if key in seen:
+                continue
+            seen.add(key)
+            if is_suppressed(rule.code, text.line_text(finding.span.line)):
+                continue
+            fix = finding.fix
+            if fix is not None and not fix_parses(text.source, fix):
+                fix = None
+            severity = settings.severity_for(rule.code, rule.severity)
+            diagnostics.append(
+                Diagnostic(
+                    code=rule.code,
+                    name=rule.name,
+                    severity=severity,  # type: ignore[arg-type]
+                    message=finding.message,
+                    span=finding.span,
+                    fix=fix,
+                    tags=rule.tags,
+                )
+            )
+    diagnostics.sort(key=lambda d: (d.span.line, d.span.col, d.code))
+    return diagnostics

@@ -1,0 +1,1 @@
+"""Imports every rule module so that each registers itself."""
