@@ -1,0 +1,369 @@
+"""Rules about ``nn.Module`` classes (LEAF203-LEAF207, LEAF211)."""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+
+from ..infer import Inference
+from ..values import ModuleValue, SeqValue, TensorValue
+from .base import Finding, rule
+from .classes import (
+    detaching_use,
+    module_classes,
+    parents,
+    self_attribute_uses,
+    uses_attributes_dynamically,
+)
+from .edits import fix, indentation, nn_name, node_text, replace_node
+
+
+@rule(
+    "LEAF203",
+    "unregistered-tensor-attribute",
+    "silent",
+    "A Module attribute holds a plain tensor.",
+    """
+## What it does
+Finds `self.x = <tensor>` in the `__init__` of an `nn.Module` where the tensor is neither an
+`nn.Parameter` nor registered with `register_buffer`.
+
+## Why is this bad?
+A plain tensor attribute is not in `parameters()` (the optimizer never updates it, even if it
+requires grad), not moved by `model.to(device)` / `.double()`, and not saved in
+`state_dict()`. Nothing raises: the model silently does not learn it.
+
+## Example
+```python
+self.custom_bias = torch.zeros(num_filters)
+```
+
+## Use instead
+```python
+self.custom_bias = nn.Parameter(torch.zeros(num_filters))   # learned
+self.register_buffer("mask", torch.ones(10))                # constant state
+```
+
+## Fix safety
+Unsafe: the attribute becomes part of `parameters()` / `state_dict()`, which changes what is
+trained and saved. A tensor that requires grad is wrapped in `nn.Parameter`; others are
+registered as buffers.
+""",
+)
+def unregistered_tensor_attribute(inf: Inference) -> Iterator[Finding]:
+    """Report plain tensor attributes of modules."""
+    modules = {id(m.value) for m in module_classes(inf)}
+    nn = nn_name(inf)
+    for assign in inf.init_assigns:
+        value = assign.value
+        if id(assign.cls) not in modules or not isinstance(value, TensorValue):
+            continue
+        if value.origin in ("param", "buffer"):
+            continue
+        stmt = assign.stmt
+        if not isinstance(stmt, ast.Assign) or len(stmt.targets) != 1:
+            continue
+        name = assign.attr
+        grad = value.rg is True
+        message = (
+            f"`self.{name}` is a plain tensor attribute: it is not in `parameters()` "
+            + ("(it requires grad, but the optimizer never updates it)" if grad else "")
+            + ", not moved by `.to()` and not saved in `state_dict()`; use "
+            + ("`nn.Parameter`" if grad else "`register_buffer` (or `nn.Parameter` if it should be learned)")
+        )
+        message = message.replace("`parameters()` ,", "`parameters()`,")
+        edit = None
+        if nn is not None:
+            expr = node_text(inf, stmt.value)
+            if grad:
+                edit = replace_node(inf, stmt.value, f"{nn}.Parameter({expr})")
+                title = f"Wrap in `{nn}.Parameter(...)`"
+            elif stmt.lineno == stmt.end_lineno and stmt.col_offset == len(indentation(inf, stmt).encode()):
+                edit = replace_node(inf, stmt, f'self.register_buffer("{name}", {expr})')
+                title = f'Register as a buffer: `self.register_buffer("{name}", ...)`'
+        yield Finding(inf.span(stmt), message, fix(title, edit, safe=False) if edit else None)
+
+
+@rule(
+    "LEAF204",
+    "parameter-detached",
+    "silent",
+    "A parameter reaches the output only through `.detach()` / `.data` / `.item()`.",
+    """
+## What it does
+Finds parameters whose every use in `forward` goes through `.detach()`, `.data`, `.item()`,
+`.tolist()` or `.numpy()` (also after `.clone()`, `.exp()`...).
+
+## Why is this bad?
+The detached value carries no gradient: the parameter's `.grad` stays None and the
+optimizer never changes it, while the code looks like it trains it.
+
+## Example
+```python
+scale = self.log_scale.exp().item()
+return scale * x
+```
+
+## Use instead
+```python
+scale = self.log_scale.exp()
+return scale * x
+```
+
+## Fix safety
+No automatic fix: the detach may be deliberate, in which case the parameter should be a buffer.
+""",
+)
+def parameter_detached(inf: Inference) -> Iterator[Finding]:
+    """Report parameters used only through detaching expressions in forward."""
+    for module in module_classes(inf):
+        funcs = module.forward_methods()
+        if not funcs or not module.params or uses_attributes_dynamically(funcs):
+            continue
+        parent_of: dict[int, ast.AST] = {}
+        for func in funcs:
+            parent_of.update(parents(func))
+        for name in module.params:
+            uses = self_attribute_uses(funcs, name)
+            if not uses:
+                continue
+            detaching = [detaching_use(u, parent_of) for u in uses]
+            if all(d is not None for d in detaching):
+                first = min(uses, key=lambda u: (u.lineno, u.col_offset))
+                stmt_line = first.lineno
+                node = detaching[uses.index(first)]
+                assert node is not None
+                yield Finding(
+                    inf.span(_statement_at(funcs, stmt_line) or first),
+                    f"`self.{name}` is a parameter but `forward` only uses it through "
+                    f"`{node_text(inf, node)}`: no gradient reaches it and the optimizer never changes it",
+                )
+
+
+def _statement_at(funcs: list[ast.FunctionDef], line: int) -> ast.stmt | None:
+    best: ast.stmt | None = None
+    for func in funcs:
+        for node in ast.walk(func):
+            if isinstance(node, ast.stmt) and not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and \
+                    node.lineno <= line <= (node.end_lineno or node.lineno):
+                if best is None or (node.end_lineno or 0) - node.lineno <= (best.end_lineno or 0) - best.lineno:
+                    best = node
+    return best
+
+
+@rule(
+    "LEAF205",
+    "parameter-created-in-forward",
+    "silent",
+    "`nn.Parameter(...)` is built inside `forward`.",
+    """
+## What it does
+Finds `nn.Parameter(...)` calls inside a Module's `forward` (or the methods it calls).
+
+## Why is this bad?
+Each call makes a fresh leaf: the optimizer holds the old object and never sees the new one,
+and wrapping a computed tensor cuts the graph to whatever produced it (its gradients stay None).
+
+## Example
+```python
+def forward(self, x):
+    self.linear.weight = nn.Parameter(self.scale * self.linear.weight)
+    return self.linear(x)
+```
+
+## Use instead
+```python
+def forward(self, x):
+    weight = self.scale * self.linear.weight
+    return torch.nn.functional.linear(x, weight, self.linear.bias)
+```
+
+## Fix safety
+No automatic fix.
+""",
+)
+def parameter_created_in_forward(inf: Inference) -> Iterator[Finding]:
+    """Report nn.Parameter() calls in forward."""
+    calls = []
+    for qual in ("torch.nn.Parameter", "torch.nn.parameter.Parameter"):
+        calls.extend(inf.calls_by_qualname.get(qual, []))
+    if not calls:
+        return
+    call_ids = {id(c) for c in calls}
+    for module in module_classes(inf):
+        for func in module.forward_methods():
+            for node in ast.walk(func):
+                if isinstance(node, ast.Call) and id(node) in call_ids:
+                    yield Finding(
+                        inf.span(node),
+                        "`nn.Parameter(...)` inside `forward` creates a new leaf on every call: the optimizer keeps "
+                        "the old parameter and the graph to the wrapped value is cut",
+                    )
+
+
+@rule(
+    "LEAF206",
+    "data-mutation",
+    "silent",
+    "`.data` of a tensor in a live graph is mutated.",
+    """
+## What it does
+Finds in-place changes through `.data` (`self.scale.data += 0.1`, `p.data.mul_(...)`,
+`p.data = ...`) inside `forward`.
+
+## Why is this bad?
+`.data` bypasses autograd's version checks: the graph silently computes gradients for values
+that no longer match, and the parameter drifts on every forward call. It stays a leaf and
+nothing raises.
+
+## Example
+```python
+def forward(self, x):
+    self.scale.data += 0.1
+    return x * self.scale
+```
+
+## Use instead
+```python
+def forward(self, x):
+    return x * (self.scale + 0.1)
+```
+
+## Fix safety
+No automatic fix.
+""",
+)
+def data_mutation(inf: Inference) -> Iterator[Finding]:
+    """Report .data mutations in forward."""
+    for issue in inf.issues_for("LEAF206"):
+        yield Finding(inf.span(issue.node), issue.message)
+
+
+@rule(
+    "LEAF207",
+    "unused-parameter",
+    "silent",
+    "A registered parameter is never used in `forward`.",
+    """
+## What it does
+Finds `nn.Parameter` attributes registered in `__init__` that no method of the class reads
+(outside `__init__`), in a Module that defines `forward`.
+
+## Why is this bad?
+The parameter's `.grad` stays None, it wastes optimizer state, and
+`DistributedDataParallel` fails with "Expected to have finished reduction".
+
+## Example
+```python
+self.bias = nn.Parameter(torch.zeros(n_out))
+...
+return F.linear(x, self.weight)
+```
+
+## Use instead
+```python
+return F.linear(x, self.weight, self.bias)
+```
+
+## Fix safety
+No automatic fix.
+""",
+)
+def unused_parameter(inf: Inference) -> Iterator[Finding]:
+    """Report parameters no method reads."""
+    for module in module_classes(inf):
+        if module.forward is None or not module.params:
+            continue
+        others = [f for name, f in module.methods.items() if name != "__init__"]
+        if uses_attributes_dynamically(others) or _subclassed_in_file(inf, module.value.name):
+            continue
+        for name, assign in module.params.items():
+            if self_attribute_uses(others, name):
+                continue
+            if _string_mentions(module.value.node, name):
+                continue
+            yield Finding(
+                inf.span(assign.stmt),
+                f"`self.{name}` is registered as a parameter but `forward` never uses it: its grad stays None "
+                "(and DistributedDataParallel fails on it)",
+            )
+
+
+def _subclassed_in_file(inf: Inference, name: str) -> bool:
+    for cls in inf.classes:
+        for base in cls.node.bases:
+            if isinstance(base, ast.Name) and base.id == name:
+                return True
+    return False
+
+
+def _string_mentions(cls: ast.ClassDef, name: str) -> bool:
+    for node in ast.walk(cls):
+        if isinstance(node, ast.Constant) and node.value == name:
+            return True
+    return False
+
+
+@rule(
+    "LEAF211",
+    "module-in-plain-container",
+    "silent",
+    "Submodules or parameters are kept in a plain list, tuple or dict.",
+    """
+## What it does
+Finds `self.layers = [nn.Linear(...), ...]` (lists, tuples, dicts and comprehensions) of
+modules or `nn.Parameter`s in a Module's `__init__`.
+
+## Why is this bad?
+`nn.Module` only registers direct attributes: modules in a plain list are not in
+`parameters()`, not moved by `.to()`, not in `state_dict()`. They silently never train.
+
+## Example
+```python
+self.layers = [nn.Linear(8, 8) for _ in range(3)]
+```
+
+## Use instead
+```python
+self.layers = nn.ModuleList([nn.Linear(8, 8) for _ in range(3)])
+```
+
+## Fix safety
+Unsafe: the wrapped modules become part of `parameters()` and `state_dict()`.
+""",
+)
+def module_in_plain_container(inf: Inference) -> Iterator[Finding]:
+    """Report modules/parameters held in plain containers."""
+    modules = {id(m.value) for m in module_classes(inf)}
+    nn = nn_name(inf)
+    for assign in inf.init_assigns:
+        if id(assign.cls) not in modules:
+            continue
+        value = assign.value
+        stmt = assign.stmt
+        if not isinstance(stmt, ast.Assign) or not isinstance(value, SeqValue) or not value.items:
+            continue
+        items = value.items
+        if all(isinstance(v, ModuleValue) and v.is_module for v in items):
+            container = "ModuleList"
+        elif all(isinstance(v, TensorValue) and v.origin == "param" for v in items):
+            container = "ParameterList"
+        else:
+            continue
+        expr = stmt.value
+        if isinstance(expr, ast.Dict):
+            container = "ModuleDict" if container == "ModuleList" else "ParameterDict"
+        edit = None
+        if nn is not None:
+            text = node_text(inf, expr)
+            if isinstance(expr, ast.Tuple) and not text.startswith("("):
+                text = f"[{text}]"
+            elif isinstance(expr, ast.Tuple):
+                text = "[" + text[1:-1] + "]"
+            edit = replace_node(inf, expr, f"{nn}.{container}({text})")
+        yield Finding(
+            inf.span(stmt),
+            f"`self.{assign.attr}` keeps {'modules' if 'Module' in container else 'parameters'} in a plain "
+            f"container: they are not registered, so they are not trained, moved or saved; use `nn.{container}`",
+            fix(f"Wrap in `{nn}.{container}(...)`", edit, safe=False) if edit else None,
+        )

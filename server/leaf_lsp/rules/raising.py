@@ -1,0 +1,352 @@
+"""Rules for mistakes that make torch raise (LEAF101-LEAF108)."""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+
+from ..infer import Inference
+from .base import Finding, rule
+from .edits import fix, torch_name, wrap_statements
+
+
+def _simple(inf: Inference, code: str) -> Iterator[Finding]:
+    for issue in inf.issues_for(code):
+        yield Finding(inf.span(issue.node), issue.message)
+
+
+@rule(
+    "LEAF101",
+    "optimizer-non-leaf",
+    "raises",
+    "An optimizer is given a tensor that is not a leaf.",
+    """
+## What it does
+Finds optimizers (`torch.optim.*`) constructed with a tensor that is the result of an
+operation, e.g. `torch.randn(..., requires_grad=True) * 0.01` or `log_sigma.exp()`.
+
+## Why is this bad?
+Optimizers update leaves in place. The constructor raises
+`ValueError: can't optimize a non-leaf Tensor`.
+
+## Example
+```python
+w = torch.randn(3, requires_grad=True) * 0.01
+opt = torch.optim.SGD([w], lr=0.1)
+```
+
+## Use instead
+```python
+w = (torch.randn(3) * 0.01).requires_grad_()
+opt = torch.optim.SGD([w], lr=0.1)
+```
+Optimise the underlying leaf (e.g. `log_sigma`) and compute the transformed value inside
+the training step.
+
+## Fix safety
+No automatic fix: where the operation belongs depends on the model.
+""",
+)
+def optimizer_non_leaf(inf: Inference) -> Iterator[Finding]:
+    """Report optimizers given non-leaf tensors."""
+    return _simple(inf, "LEAF101")
+
+
+@rule(
+    "LEAF102",
+    "inplace-on-leaf",
+    "raises",
+    "An in-place operation on a leaf tensor that requires grad, outside `torch.no_grad()`.",
+    """
+## What it does
+Finds in-place updates (`w -= lr * w.grad`, `x += 1`, `w.add_(...)`, `w[0] = ...`) of a
+leaf tensor that requires grad while grad mode is on.
+
+## Why is this bad?
+Autograd refuses: `RuntimeError: a leaf Variable that requires grad is being used in an
+in-place operation.`
+
+## Example
+```python
+w -= lr * w.grad
+```
+
+## Use instead
+```python
+with torch.no_grad():
+    w -= lr * w.grad
+```
+
+## Fix safety
+The fix wraps the update (and the updates right after it) in `with torch.no_grad():`. It
+is safe: a parameter update is never meant to be recorded by autograd.
+""",
+)
+def inplace_on_leaf(inf: Inference) -> Iterator[Finding]:
+    """Report in-place updates of leaves that require grad, with a no_grad fix."""
+    torch = torch_name(inf)
+    for issue in inf.issues_for("LEAF102"):
+        node = issue.node
+        edit = None
+        if torch is not None and isinstance(node, ast.stmt):
+            run = _update_run(inf, node)
+            if run:
+                edit = wrap_statements(inf, run, f"with {torch}.no_grad():")
+        yield Finding(inf.span(node), issue.message, fix("Wrap the update in `torch.no_grad()`", edit, safe=True))
+
+
+def _update_run(inf: Inference, stmt: ast.stmt) -> list[ast.stmt]:
+    """``stmt`` and the in-place updates that directly follow it in the same block."""
+    parent_body = _enclosing_body(inf.tree, stmt)
+    if parent_body is None:
+        return [stmt]
+    index = parent_body.index(stmt)
+    run = [stmt]
+    for nxt in parent_body[index + 1 :]:
+        if _is_update(nxt):
+            run.append(nxt)
+        else:
+            break
+    return run
+
+
+def _is_update(stmt: ast.stmt) -> bool:
+    if isinstance(stmt, ast.AugAssign):
+        return True
+    if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call):
+        func = stmt.value.func
+        return isinstance(func, ast.Attribute) and func.attr.endswith("_") and not func.attr.startswith("_")
+    return False
+
+
+def _enclosing_body(tree: ast.AST, target: ast.stmt) -> list[ast.stmt] | None:
+    for node in ast.walk(tree):
+        for field in ("body", "orelse", "finalbody"):
+            body = getattr(node, field, None)
+            if isinstance(body, list) and target in body:
+                return body
+        if isinstance(node, ast.Try):
+            for handler in node.handlers:
+                if target in handler.body:
+                    return handler.body
+    return None
+
+
+@rule(
+    "LEAF103",
+    "backward-without-grad",
+    "raises",
+    "`backward()` on a tensor that does not require grad.",
+    """
+## What it does
+Finds `loss.backward()` (and `torch.autograd.grad(loss, ...)`) where nothing that `loss`
+was computed from requires grad: a detached value, frozen parameters, a value computed
+under `torch.no_grad()`.
+
+## Why is this bad?
+It raises `RuntimeError: element 0 of tensors does not require grad and does not have a
+grad_fn`. The usual "fix" of setting `loss.requires_grad = True` hides the cut graph
+(see LEAF212).
+
+## Example
+```python
+y = x.detach()
+loss = (y * 2).sum()
+loss.backward()
+```
+
+## Use instead
+```python
+loss = (x * 2).sum()
+loss.backward()
+```
+
+## Fix safety
+No automatic fix: find where the graph was cut.
+""",
+)
+def backward_without_grad(inf: Inference) -> Iterator[Finding]:
+    """Report backward() on tensors that do not require grad."""
+    return _simple(inf, "LEAF103")
+
+
+@rule(
+    "LEAF104",
+    "non-float-requires-grad",
+    "raises",
+    "An integer or bool tensor is asked to require grad.",
+    """
+## What it does
+Finds `requires_grad=True` (in a factory, `nn.Parameter`, `.requires_grad_()` or
+`.requires_grad = True`) on a tensor whose dtype is integer or bool, e.g.
+`torch.tensor([1, 2, 3], requires_grad=True)`.
+
+## Why is this bad?
+`RuntimeError: Only Tensors of floating point and complex dtype can require gradients`.
+
+## Example
+```python
+x = torch.tensor([1, 2, 3], requires_grad=True)
+```
+
+## Use instead
+```python
+x = torch.tensor([1.0, 2.0, 3.0], requires_grad=True)
+```
+
+## Fix safety
+No automatic fix: the right dtype depends on the data.
+""",
+)
+def non_float_requires_grad(inf: Inference) -> Iterator[Finding]:
+    """Report requests for grad on integer tensors."""
+    return _simple(inf, "LEAF104")
+
+
+@rule(
+    "LEAF105",
+    "numpy-on-grad-tensor",
+    "raises",
+    "`.numpy()` on a tensor that requires grad.",
+    """
+## What it does
+Finds `.numpy()` called on a tensor that requires grad (a model output, a loss).
+
+## Why is this bad?
+`RuntimeError: Can't call numpy() on Tensor that requires grad.`
+
+## Example
+```python
+preds = model(x).numpy()
+```
+
+## Use instead
+```python
+preds = model(x).detach().numpy()
+```
+
+## Fix safety
+Safe: `.detach()` shares the data and only drops the graph, which NumPy cannot use.
+""",
+)
+def numpy_on_grad_tensor(inf: Inference) -> Iterator[Finding]:
+    """Report .numpy() on grad tensors with a .detach() fix."""
+    for issue in inf.issues_for("LEAF105"):
+        attr = issue.data.get("attr")
+        edit = None
+        if isinstance(attr, ast.Attribute):
+            span = inf.span(attr)
+            value_end = inf.span(attr.value)
+            from ..model import Edit, Span
+
+            edit = Edit(Span(value_end.end_line, value_end.end_col, span.end_line, span.end_col), ".detach().numpy")
+        yield Finding(inf.span(issue.node), issue.message, fix("Insert `.detach()` before `.numpy()`", edit, safe=True))
+
+
+@rule(
+    "LEAF106",
+    "requires-grad-flag-on-non-leaf",
+    "raises",
+    "`requires_grad` is changed on a non-leaf tensor.",
+    """
+## What it does
+Finds `out.requires_grad = ...` or `out.requires_grad_(False)` where `out` is the result of
+an operation (a non-leaf).
+
+## Why is this bad?
+`RuntimeError: you can only change requires_grad flags of leaf variables.`
+
+## Example
+```python
+features = backbone(x)
+features.requires_grad = False
+```
+
+## Use instead
+```python
+features = backbone(x).detach()
+```
+
+## Fix safety
+No automatic fix.
+""",
+)
+def requires_grad_flag_on_non_leaf(inf: Inference) -> Iterator[Finding]:
+    """Report requires_grad changes on non-leaves."""
+    return _simple(inf, "LEAF106")
+
+
+@rule(
+    "LEAF107",
+    "backward-twice",
+    "raises",
+    "`backward()` goes through a graph that an earlier backward already freed.",
+    """
+## What it does
+Finds a `backward()` whose graph includes nodes already freed by an earlier `backward()`:
+calling it twice on one loss, a non-leaf built once outside a training loop and used in
+every iteration, or a recurrent hidden state carried across iterations without `.detach()`.
+
+## Why is this bad?
+`RuntimeError: Trying to backward through the graph a second time`.
+
+## Example
+```python
+for chunk in stream:
+    out, hidden = rnn(chunk, hidden)
+    loss = head(out).mean()
+    loss.backward()
+```
+
+## Use instead
+```python
+for chunk in stream:
+    out, hidden = rnn(chunk, hidden.detach())
+    loss = head(out).mean()
+    loss.backward()
+```
+
+## Fix safety
+No automatic fix: `retain_graph=True` is rarely what is wanted.
+""",
+)
+def backward_twice(inf: Inference) -> Iterator[Finding]:
+    """Report backward through freed graphs."""
+    return _simple(inf, "LEAF107")
+
+
+@rule(
+    "LEAF108",
+    "inplace-on-saved-tensor",
+    "raises",
+    "A tensor saved for backward was modified in place before `backward()`.",
+    """
+## What it does
+Finds tensors that an operation saved for its backward (e.g. the output of `exp`, the
+inputs of `*`) and that are modified in place (`add_`, `+=`, an optimizer step) before the
+`backward()` that needs them.
+
+## Why is this bad?
+`RuntimeError: one of the variables needed for gradient computation has been modified by
+an inplace operation`.
+
+## Example
+```python
+uexp = u.exp()
+uexp.add_(1)
+uexp.sum().backward()
+```
+
+## Use instead
+```python
+uexp = u.exp() + 1
+uexp.sum().backward()
+```
+
+## Fix safety
+No automatic fix.
+""",
+)
+def inplace_on_saved_tensor(inf: Inference) -> Iterator[Finding]:
+    """Report backward after saved tensors were modified."""
+    return _simple(inf, "LEAF108")

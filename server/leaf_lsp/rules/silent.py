@@ -1,0 +1,402 @@
+"""Rules for mistakes that run but train wrong or waste memory (LEAF201, 202, 208-210, 212, 213)."""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+
+from ..infer import Inference
+from ..model import Edit, Span
+from .base import Finding, rule
+from .edits import atom, fix, insert_after_statement, node_text, replace_node
+
+
+@rule(
+    "LEAF201",
+    "grad-of-non-leaf",
+    "silent",
+    "`.grad` of a non-leaf tensor is read.",
+    """
+## What it does
+Finds reads of `.grad` on a tensor that is the result of an operation (a non-leaf) and that
+did not call `.retain_grad()`.
+
+## Why is this bad?
+Autograd only fills `.grad` of leaves: the value is None (with a UserWarning), so code that
+logs or uses it silently gets nothing.
+
+## Example
+```python
+b = a * 2
+b.sum().backward()
+print(b.grad)
+```
+
+## Use instead
+```python
+b = a * 2
+b.retain_grad()
+b.sum().backward()
+print(b.grad)
+```
+
+## Fix safety
+Safe: the fix inserts `b.retain_grad()` right after `b` is assigned; it only keeps a gradient
+that would otherwise be discarded.
+""",
+)
+def grad_of_non_leaf(inf: Inference) -> Iterator[Finding]:
+    """Report .grad reads of non-leaves, offering retain_grad()."""
+    for issue in inf.issues_for("LEAF201"):
+        node = issue.node
+        obj = issue.data.get("obj")
+        if obj is not None and getattr(obj, "retains_grad", False):
+            continue
+        edit = None
+        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
+            assign = _assignment_of(inf, node.value.id, node.lineno)
+            if assign is not None:
+                edit = insert_after_statement(inf, assign, f"{node.value.id}.retain_grad()")
+        yield Finding(inf.span(node), issue.message, fix("Call `.retain_grad()` after it is assigned", edit, safe=True))
+
+
+def _assignment_of(inf: Inference, name: str, before_line: int) -> ast.stmt | None:
+    """The last simple assignment ``name = ...`` in the same block structure before ``before_line``."""
+    best: ast.stmt | None = None
+    for node in ast.walk(inf.tree):
+        if isinstance(node, (ast.Assign, ast.AnnAssign)) and node.lineno < before_line:
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            if any(isinstance(t, ast.Name) and t.id == name for t in targets):
+                if best is None or node.lineno > best.lineno:
+                    best = node
+    return best
+
+
+@rule(
+    "LEAF202",
+    "device-move-makes-non-leaf",
+    "silent",
+    "A dtype or device conversion copies a leaf that requires grad.",
+    """
+## What it does
+Finds `.double()`, `.half()`, `.cuda()`, `.to(torch.float64)`... applied to a leaf that
+requires grad when the conversion makes a copy.
+
+## Why is this bad?
+The copy is a non-leaf: its `.grad` stays None after backward, and an optimizer refuses it.
+(`.float()` on a float32 tensor and `.to("cpu")` on a CPU tensor return the same leaf; where
+the target is only known at run time, e.g. `.to(device)`, leaf-lsp says "unknown" and the
+probe settles it.)
+
+## Example
+```python
+w = torch.randn(3, requires_grad=True).cuda()
+```
+
+## Use instead
+```python
+w = torch.randn(3, device="cuda", requires_grad=True)
+```
+
+## Fix safety
+Safe when the conversion is applied directly to the factory call: the fix moves it into
+the factory's `dtype=` / `device=` argument, which creates the leaf where it is wanted.
+""",
+)
+def device_move_makes_non_leaf(inf: Inference) -> Iterator[Finding]:
+    """Report conversions that copy a grad leaf, offering dtype=/device= in the factory."""
+    for issue in inf.issues_for("LEAF202"):
+        obj = issue.data.get("result_obj")
+        if obj is not None and obj.retains_grad:
+            continue
+        node = issue.node
+        yield Finding(inf.span(node), issue.message, _factory_fix(inf, node, issue.data))
+
+
+def _factory_fix(inf: Inference, call: ast.AST, data: dict[str, object]) -> object:
+    if not isinstance(call, ast.Call) or not isinstance(call.func, ast.Attribute):
+        return None
+    factory = call.func.value
+    if not isinstance(factory, ast.Call) or not any(k.arg == "requires_grad" for k in factory.keywords):
+        return None
+    torch = inf.torch_alias
+    dtype, device = data.get("dtype"), data.get("device")
+    if dtype and (torch is None or any(k.arg == "dtype" for k in factory.keywords)):
+        return None
+    if device and any(k.arg == "device" for k in factory.keywords):
+        return None
+    argument = f"dtype={torch}.{dtype}" if dtype else f'device="{device}"'
+    if dtype and device:
+        argument += f', device="{device}"'
+    rg = next(k for k in factory.keywords if k.arg == "requires_grad")
+    rg_span = inf.span(rg)
+    insert = Edit(Span(rg_span.line, rg_span.col, rg_span.line, rg_span.col), argument + ", ")
+    factory_span = inf.span(factory)
+    call_span = inf.span(call)
+    remove = Edit(Span(factory_span.end_line, factory_span.end_col, call_span.end_line, call_span.end_col), "")
+    return fix(f"Create the tensor with `{argument}` instead", insert, remove, safe=True)
+
+
+@rule(
+    "LEAF208",
+    "requires-grad-typo",
+    "silent",
+    "`requires_grad` is misspelt.",
+    """
+## What it does
+Finds `t.require_grad = ...`, `t.requires_grads = ...` and keyword arguments such as
+`torch.randn(..., requires_grads=True)`.
+
+## Why is this bad?
+On a tensor the misspelt attribute is a plain Python attribute: autograd ignores it and the
+tensor keeps its old flag. As a keyword argument, torch raises `TypeError`.
+
+## Example
+```python
+pe.require_grad = False
+```
+
+## Use instead
+```python
+pe.requires_grad = False
+```
+
+## Fix safety
+Safe: it fixes the spelling to what the code meant.
+""",
+)
+def requires_grad_typo(inf: Inference) -> Iterator[Finding]:
+    """Report requires_grad misspellings with a spelling fix."""
+    for issue in inf.issues_for("LEAF208"):
+        edit = None
+        keyword = issue.data.get("keyword")
+        attr_node = issue.data.get("attr_node")
+        if isinstance(keyword, ast.keyword) and keyword.arg:
+            span = inf.span(keyword)
+            edit = Edit(Span(span.line, span.col, span.line, span.col + len(keyword.arg)), "requires_grad")
+        elif isinstance(attr_node, ast.Attribute):
+            span = inf.span(attr_node)
+            edit = Edit(Span(span.end_line, span.end_col - len(attr_node.attr), span.end_line, span.end_col),
+                        "requires_grad")
+        yield Finding(inf.span(issue.node), issue.message, fix("Spell it `requires_grad`", edit, safe=True))
+
+
+@rule(
+    "LEAF209",
+    "missing-zero-grad",
+    "silent",
+    "A training loop calls `backward()` and `step()` but never zeroes gradients.",
+    """
+## What it does
+Finds loops that call `loss.backward()` and `optimizer.step()` with no `zero_grad()` (or
+`p.grad = None`) anywhere in the loop.
+
+## Why is this bad?
+Gradients accumulate across iterations: every step uses the sum of all previous gradients,
+so training diverges or crawls. Nothing raises.
+
+## Example
+```python
+for x, y in data:
+    loss = criterion(model(x), y)
+    loss.backward()
+    optimizer.step()
+```
+
+## Use instead
+```python
+for x, y in data:
+    optimizer.zero_grad()
+    loss = criterion(model(x), y)
+    loss.backward()
+    optimizer.step()
+```
+
+## Fix safety
+No automatic fix: where to zero depends on whether accumulation is intended.
+""",
+)
+def missing_zero_grad(inf: Inference) -> Iterator[Finding]:
+    """Report loops with backward() and step() but no zero_grad()."""
+    reported: set[int] = set()
+    helpers_zeroing = _functions_that_zero(inf.tree)
+    for loop in ast.walk(inf.tree):
+        if not isinstance(loop, (ast.For, ast.While, ast.AsyncFor)):
+            continue
+        backward = None
+        step = False
+        zeroes = False
+        for node in _walk_no_defs(loop):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+                attr = node.func.attr
+                if attr == "backward" and backward is None:
+                    backward = node
+                elif attr == "step" and not node.args and not _looks_like_scheduler(node.func.value):
+                    step = True
+                elif attr in ("zero_grad", "zero_"):
+                    zeroes = True
+                elif attr in helpers_zeroing:
+                    zeroes = True
+            elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in helpers_zeroing:
+                zeroes = True
+            elif isinstance(node, (ast.Assign, ast.AugAssign)):
+                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+                if any(isinstance(t, ast.Attribute) and t.attr == "grad" for t in targets):
+                    zeroes = True
+        if backward is not None and step and not zeroes and id(backward) not in reported:
+            reported.add(id(backward))
+            yield Finding(
+                inf.span(backward),
+                "this loop calls `backward()` and `step()` but never `zero_grad()`: gradients accumulate across "
+                "iterations",
+            )
+
+
+def _walk_no_defs(node: ast.AST) -> Iterator[ast.AST]:
+    stack = list(ast.iter_child_nodes(node))
+    while stack:
+        current = stack.pop()
+        if isinstance(current, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+            continue
+        yield current
+        stack.extend(ast.iter_child_nodes(current))
+
+
+def _functions_that_zero(tree: ast.Module) -> set[str]:
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            for inner in ast.walk(node):
+                if isinstance(inner, ast.Attribute) and inner.attr in ("zero_grad", "grad"):
+                    names.add(node.name)
+                    break
+    return names
+
+
+def _looks_like_scheduler(node: ast.AST) -> bool:
+    text = ast.unparse(node).lower() if isinstance(node, (ast.Name, ast.Attribute)) else ""
+    return "sched" in text or "lr" in text.split(".")[-1] or "scaler" in text or "ema" in text
+
+
+@rule(
+    "LEAF210",
+    "loss-kept-with-graph",
+    "silent",
+    "A loss that requires grad is accumulated across iterations.",
+    """
+## What it does
+Finds `total += loss` (or `total = total + loss`) inside a loop, where `loss` requires grad
+and `total` lives across iterations.
+
+## Why is this bad?
+`total` keeps a reference to every iteration's autograd graph: memory grows with each step
+until the process runs out.
+
+## Example
+```python
+total = 0
+for x, y in data:
+    loss = criterion(model(x), y)
+    loss.backward()
+    total += loss
+```
+
+## Use instead
+```python
+    total += loss.item()      # or loss.detach()
+```
+
+## Fix safety
+Unsafe: `.detach()` keeps `total` a tensor but cuts its graph, which changes behaviour if
+`total` is later differentiated.
+""",
+)
+def loss_kept_with_graph(inf: Inference) -> Iterator[Finding]:
+    """Report accumulated losses that keep graphs alive."""
+    for issue in inf.issues_for("LEAF210"):
+        if issue.data.get("name") in inf.backward_names:
+            continue
+        value = issue.data.get("value_node")
+        edit = replace_node(inf, value, atom(inf, value) + ".detach()") if isinstance(value, ast.AST) else None
+        yield Finding(inf.span(issue.node), issue.message, fix("Accumulate `.detach()` of the loss", edit, safe=False))
+
+
+@rule(
+    "LEAF212",
+    "requires-grad-forced",
+    "silent",
+    "`requires_grad` is forced on a result that has no graph.",
+    """
+## What it does
+Finds `loss.requires_grad = True` / `loss.requires_grad_()` on a computed tensor that does not
+require grad, when that tensor is then used for `backward()` (or is named like a loss).
+
+## Why is this bad?
+It silences LEAF103 ("element 0 of tensors does not require grad") without reconnecting the
+graph: backward runs, but no parameter receives a gradient.
+
+## Example
+```python
+loss = criterion(model(x).detach(), y)
+loss.requires_grad = True
+loss.backward()
+```
+
+## Use instead
+Remove the `.detach()` / `torch.no_grad()` / frozen parameters that cut the graph.
+
+## Fix safety
+No automatic fix.
+""",
+)
+def requires_grad_forced(inf: Inference) -> Iterator[Finding]:
+    """Report requires_grad forced on graph-less results that are then differentiated."""
+    for issue in inf.issues_for("LEAF212"):
+        name = issue.data.get("name") or ""
+        if name in inf.backward_names or "loss" in name.lower():
+            yield Finding(
+                inf.span(issue.node),
+                f"`{name}` was computed without a graph; forcing `requires_grad` hides the cut (backward will "
+                "run but no parameter gets a gradient)",
+            )
+
+
+@rule(
+    "LEAF213",
+    "tensor-from-tensor",
+    "silent",
+    "`torch.tensor()` is called on a tensor.",
+    """
+## What it does
+Finds `torch.tensor(t)` where `t` is already a tensor.
+
+## Why is this bad?
+It copies the data and drops the autograd graph (with a UserWarning): gradients no longer
+flow to whatever produced `t`.
+
+## Example
+```python
+y = torch.tensor(x)
+```
+
+## Use instead
+```python
+y = x.detach().clone()   # a copy outside the graph
+y = x.clone()            # a copy that keeps the graph
+```
+
+## Fix safety
+Safe: `t.detach().clone()` is exactly what `torch.tensor(t)` computes, without the warning.
+""",
+)
+def tensor_from_tensor(inf: Inference) -> Iterator[Finding]:
+    """Report torch.tensor(t) on tensors, offering t.detach().clone()."""
+    for issue in inf.issues_for("LEAF213"):
+        call = issue.node
+        edit = None
+        if isinstance(call, ast.Call) and len(call.args) == 1 and not call.keywords:
+            edit = replace_node(inf, call, atom(inf, call.args[0]) + ".detach().clone()")
+        yield Finding(inf.span(call), issue.message, fix("Use `.detach().clone()`", edit, safe=True))
+
+
+__all__ = ["node_text"]
