@@ -8,6 +8,7 @@ Data flows one way: text -> parse -> infer -> rules -> Analysis.
 from __future__ import annotations
 
 import ast
+import sys
 
 from .fixcheck import fix_parses
 from .infer import infer
@@ -18,11 +19,16 @@ from .settings import Settings
 from .suppress import is_suppressed
 
 _DEFAULT_SETTINGS = Settings()
+# Deeply nested expressions (hundreds of levels) are valid Python; the parser and the
+# interpreter both recurse on them. Raised once, never lowered (other threads may be deep).
+_RECURSION_LIMIT = 8000
 
 
 def analyze(source: str, path: str = "<unknown>", settings: Settings | None = None) -> Analysis:
     """Analyse one file's text. Never raises on any input text."""
     settings = settings or _DEFAULT_SETTINGS
+    if sys.getrecursionlimit() < _RECURSION_LIMIT:
+        sys.setrecursionlimit(_RECURSION_LIMIT)
     analysis = Analysis(path=path)
     tree, error = parse(source, path)
     text = SourceText(source)

@@ -11,6 +11,7 @@ diagnostics. A statement that certainly raises ends its block, as the exception 
 from __future__ import annotations
 
 import ast
+import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -45,6 +46,7 @@ RETURN = "return"
 BREAK = "break"
 
 _PARAMETER_NAMES = frozenset({"torch.nn.Parameter", "torch.nn.parameter.Parameter"})
+_BUFFER_NAMES = frozenset({"torch.nn.Buffer", "torch.nn.parameter.Buffer"})
 _VARIABLE_NAMES = frozenset({"torch.autograd.Variable", "torch.autograd.variable.Variable"})
 _MODULE_RETURNING = (
     "torch.nn.utils.parametrizations.",
@@ -104,7 +106,7 @@ class Scope:
 class Ctx:
     """Per-activation interpreter state: grad mode, loops, where flow stopped."""
 
-    __slots__ = ("grad", "loop_depth", "cond_depth", "func", "depth", "returns", "stopped", "loop_starts", "record")
+    __slots__ = ("grad", "loop_depth", "cond_depth", "func", "depth", "returns", "stopped", "loops", "record")
 
     def __init__(self, func: FunctionValue | None = None, depth: int = 0, grad: bool | None = True, record: bool = True):
         self.grad: bool | None = grad
@@ -114,7 +116,7 @@ class Ctx:
         self.depth = depth
         self.returns: list[Value] = []
         self.stopped: str | None = None
-        self.loop_starts: list[int] = []
+        self.loops: list[ast.stmt] = []
         self.record = record
 
 
@@ -133,6 +135,8 @@ class Inference:
     classes: list[ClassValue] = field(default_factory=list)
     calls_by_qualname: dict[str, list[ast.Call]] = field(default_factory=dict)
     backward_names: set[str] = field(default_factory=set)
+    #: Every ``backward()``-like call with the loops around it (innermost last).
+    backward_calls: list[tuple[ast.Call, tuple[ast.stmt, ...]]] = field(default_factory=list)
     torch_alias: str | None = None
     nn_alias: str | None = None
     call_qualnames: dict[int, str] = field(default_factory=dict)
@@ -295,20 +299,26 @@ class Interpreter:
 
     # ------------------------------------------------------------------ statements
     def exec_block(self, body: list[ast.stmt], scope: Scope, ctx: Ctx) -> None:
+        table = _STMT_HANDLERS
         for stmt in body:
             if ctx.stopped:
                 return
+            handler = table.get(type(stmt))
+            if handler is None:
+                continue
             try:
-                self.exec_stmt(stmt, scope, ctx)
+                handler(self, stmt, scope, ctx)
             except RecursionError:
                 raise
             except Exception:  # noqa: BLE001 - one odd statement must not stop the analysis
+                if _DEBUG:
+                    raise
                 continue
 
     def exec_stmt(self, stmt: ast.stmt, scope: Scope, ctx: Ctx) -> None:
-        method = getattr(self, "stmt_" + type(stmt).__name__, None)
-        if method is not None:
-            method(stmt, scope, ctx)
+        handler = _STMT_HANDLERS.get(type(stmt))
+        if handler is not None:
+            handler(self, stmt, scope, ctx)
 
     def stmt_Expr(self, stmt: ast.Expr, scope: Scope, ctx: Ctx) -> None:
         value = stmt.value
@@ -589,7 +599,7 @@ class Interpreter:
         if ctx.loop_depth == 0 or not isinstance(right, TensorValue) or right.rg is not True:
             return
         current = scope.vars.get(name)
-        start = ctx.loop_starts[-1] if ctx.loop_starts else 0
+        start = ctx.loops[-1].lineno if ctx.loops else 0
         before_loop = isinstance(current, (ConstValue, ItemValue)) or (
             isinstance(current, TensorValue) and 0 < current.obj.line < start
         )
@@ -603,6 +613,7 @@ class Interpreter:
                 "iteration's autograd graph stays alive and memory grows",
                 ctx,
                 name=name,
+                loops=tuple(ctx.loops),
                 value_node=value_node,
                 func=id(ctx.func.node) if ctx.func else 0,
             )
@@ -610,7 +621,11 @@ class Interpreter:
     def _data_mutation(self, target: ast.Attribute, stmt: ast.stmt, ctx: Ctx) -> None:
         func = ctx.func
         in_forward = func is not None and func.cls is not None and func.node.name == "forward"
-        if in_forward:
+        root: ast.AST = target
+        while isinstance(root, (ast.Attribute, ast.Subscript)):
+            root = root.value
+        # Only state the module already owns can be part of a live graph.
+        if in_forward and isinstance(root, ast.Name) and root.id == "self":
             self.issue(
                 "LEAF206",
                 stmt,
@@ -628,14 +643,23 @@ class Interpreter:
         if decided is False:
             self.exec_block(stmt.orelse, scope, ctx)
             return
-        self._branches([stmt.body, stmt.orelse], scope, ctx)
+        narrowed = _isinstance_tensor_test(stmt.test)
+        overrides: list[dict[str, Value]] = [{}, {}]
+        if narrowed is not None:
+            name, positive = narrowed
+            # The branch where the value is not a tensor must not see it as one.
+            overrides[1 if positive else 0][name] = UNKNOWN
+        self._branches([stmt.body, stmt.orelse], scope, ctx, overrides)
 
-    def _branches(self, blocks: list[list[ast.stmt]], scope: Scope, ctx: Ctx) -> None:
+    def _branches(self, blocks: list[list[ast.stmt]], scope: Scope, ctx: Ctx,
+                  overrides: list[dict[str, Value]] | None = None) -> None:
         outcomes: list[tuple[dict[str, Value], str | None]] = []
         saved_grad = ctx.grad
         ctx.cond_depth += 1
-        for block in blocks:
+        for index, block in enumerate(blocks):
             branch_vars = dict(scope.vars)
+            if overrides is not None:
+                branch_vars.update(overrides[index])
             branch = Scope(self, scope.parent, branch_vars)
             ctx.stopped = None
             ctx.grad = saved_grad
@@ -690,7 +714,7 @@ class Interpreter:
     def _loop(self, stmt: Any, scope: Scope, ctx: Ctx, bind: Any) -> None:
         before = dict(scope.vars)
         ctx.loop_depth += 1
-        ctx.loop_starts.append(stmt.lineno)
+        ctx.loops.append(stmt)
         ctx.cond_depth += 1
         states: list[dict[str, Value]] = []
         raised = False
@@ -705,7 +729,7 @@ class Interpreter:
                 break
             states.append(dict(scope.vars))
         ctx.cond_depth -= 1
-        ctx.loop_starts.pop()
+        ctx.loops.pop()
         ctx.loop_depth -= 1
         if raised:
             ctx.stopped = RAISES
@@ -798,14 +822,14 @@ class Interpreter:
     def eval(self, node: ast.expr | None, scope: Scope, ctx: Ctx) -> Value:
         if node is None:
             return UNKNOWN
-        method = getattr(self, "expr_" + type(node).__name__, None)
-        if method is None:
+        handler = _EXPR_HANDLERS.get(type(node))
+        if handler is None:
             for child in ast.iter_child_nodes(node):
                 if isinstance(child, ast.expr):
                     self.eval(child, scope, ctx)
             return UNKNOWN
-        value: Value = method(node, scope, ctx)
-        if isinstance(value, TensorValue) and ctx.record:
+        value: Value = handler(self, node, scope, ctx)
+        if value.__class__ is TensorValue and ctx.record:
             self.record_expr(node, value)
         return value
 
@@ -884,6 +908,8 @@ class Interpreter:
         if not isinstance(left, TensorValue) and not isinstance(right, TensorValue):
             if isinstance(left, ItemValue) or isinstance(right, ItemValue):
                 return ItemValue(getattr(node, "lineno", 0))
+            if _is_number(left) and _is_number(right):
+                return ConstValue(0.0)  # arithmetic on Python numbers stays a number
             return UNKNOWN
         symbol = _OP_TEXT.get(type(op), "an operator")
         saves = isinstance(op, (ast.Mult, ast.Div, ast.Pow, ast.MatMult, ast.FloorDiv, ast.Mod))
@@ -896,7 +922,7 @@ class Interpreter:
             if isinstance(node.op, ast.Not):
                 return UNKNOWN
             return self.op_result([operand], node, "unary `-`", ctx, kind=operand.kind)
-        return operand if isinstance(operand, ItemValue) else UNKNOWN
+        return operand if isinstance(operand, ItemValue) or _is_number(operand) else UNKNOWN
 
     def expr_Compare(self, node: ast.Compare, scope: Scope, ctx: Ctx) -> Value:
         values = [self.eval(node.left, scope, ctx)] + [self.eval(c, scope, ctx) for c in node.comparators]
@@ -1060,6 +1086,7 @@ class Interpreter:
             if isinstance(receiver, SeqValue) and func.attr == "append" and receiver.kind == "list":
                 return ConstValue(None)
             if func.attr == "backward" and receiver is UNKNOWN:
+                self._note_backward(node, ctx)
                 name = _target_name(func.value)
                 if name:
                     self.result.backward_names.add(name)
@@ -1162,6 +1189,12 @@ class Interpreter:
             return UNKNOWN
         if qual in _PARAMETER_NAMES:
             return self.make_parameter(args, kwargs, node, ctx)
+        if qual in _BUFFER_NAMES:
+            src = args[0] if args else UNKNOWN
+            if isinstance(src, TensorValue):
+                return TensorValue(src.leaf, src.rg, src.with_reason(node.lineno, "`nn.Buffer(...)` marks it a buffer"),
+                                   src.obj, src.dtype, src.kind, src.device, src.node, "buffer")
+            return new_tensor(None, None, node.lineno, "`nn.Buffer(...)`", origin="buffer")
         if qual in _VARIABLE_NAMES:
             return self.make_variable(args, kwargs, node, ctx)
         if name in api.factories:
@@ -1181,8 +1214,10 @@ class Interpreter:
                 return args[0]
             return UNKNOWN
         if name in ("autograd.grad",):
+            self._note_backward(node, ctx)
             return self.autograd_grad(args, kwargs, node, ctx)
         if name in ("autograd.backward",):
+            self._note_backward(node, ctx)
             if args:
                 self.backward(args[0], kwargs, node, ctx)
             return ConstValue(None)
@@ -1593,6 +1628,7 @@ class Interpreter:
             t.obj.retains_grad = True
             return ConstValue(None)
         if method == "backward":
+            self._note_backward(node, ctx)
             self.backward(t, kwargs, node, ctx)
             name = _target_name(node.func.value) if isinstance(node.func, ast.Attribute) else None
             if name:
@@ -1798,6 +1834,10 @@ class Interpreter:
             t.node = Node(tuple(v.node for v in others if v.node), (), line)
             t.reason = t.with_reason(line, f"{what} with a tensor that requires grad -> non-leaf")
 
+    def _note_backward(self, node: ast.Call, ctx: Ctx) -> None:
+        if self.cross_depth == 0 and ctx.record:
+            self.result.backward_calls.append((node, tuple(ctx.loops)))
+
     def backward(self, t: Value, kwargs: dict[str, Value], node: ast.Call, ctx: Ctx) -> None:
         if not isinstance(t, TensorValue):
             return
@@ -1875,6 +1915,21 @@ class Interpreter:
         return None
 
 
+def _handlers(prefix: str) -> dict[type, Any]:
+    table: dict[type, Any] = {}
+    for name in dir(Interpreter):
+        if name.startswith(prefix):
+            node_type = getattr(ast, name[len(prefix):], None)
+            if isinstance(node_type, type):
+                table[node_type] = getattr(Interpreter, name)
+    return table
+
+
+_STMT_HANDLERS = _handlers("stmt_")
+_EXPR_HANDLERS = _handlers("expr_")
+_DEBUG = bool(os.environ.get("LEAF_LSP_DEBUG"))
+
+
 class _SuperValue(Value):
     def __init__(self, cls: ClassValue, self_value: Value):
         self.cls = cls
@@ -1914,6 +1969,21 @@ def _const_bool(node: ast.AST) -> bool | None:
 def _const_bool_value(value: Value | None) -> bool | None:
     if isinstance(value, ConstValue) and isinstance(value.value, (bool, int)) and value.value is not None:
         return bool(value.value)
+    return None
+
+
+def _isinstance_tensor_test(test: ast.expr) -> tuple[str, bool] | None:
+    """``isinstance(x, torch.Tensor)`` -> ("x", True); ``not isinstance(...)`` -> ("x", False)."""
+    positive = True
+    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        test, positive = test.operand, False
+    if isinstance(test, ast.Call) and isinstance(test.func, ast.Name) and test.func.id == "isinstance" \
+            and len(test.args) == 2 and isinstance(test.args[0], ast.Name):
+        kinds = test.args[1]
+        names = kinds.elts if isinstance(kinds, ast.Tuple) else [kinds]
+        if any(isinstance(n, (ast.Attribute, ast.Name)) and (getattr(n, "attr", None) or getattr(n, "id", None))
+               in ("Tensor", "Parameter") for n in names):
+            return test.args[0].id, positive
     return None
 
 
@@ -1975,6 +2045,10 @@ def _signature(value: Value) -> Any:
     if isinstance(value, SeqValue):
         return ("S",) + tuple(_signature(v) for v in value.items)
     return (type(value).__name__, id(value))
+
+
+def _is_number(value: Value) -> bool:
+    return isinstance(value, ConstValue) and isinstance(value.value, (int, float)) and not isinstance(value.value, bool)
 
 
 def _fresh(value: Value, args: list[Value]) -> Value:

@@ -1,19 +1,28 @@
-"""What the module rules need to know about a user ``nn.Module`` class, from its ``ast``."""
+"""What the module rules need to know about a user ``nn.Module`` class.
+
+Most questions ("is ``self.bias`` read outside ``__init__``?") are answered from the
+source text with regular expressions first, which is much cheaper than walking the
+``ast``; the ``ast`` is consulted only to confirm the few candidates.
+"""
 
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from ..infer import InitAssign, Inference
 from ..values import ClassValue, TensorValue
 
-_DYNAMIC = frozenset(
-    {"parameters", "named_parameters", "state_dict", "__dict__", "_parameters", "modules", "named_modules",
-     "children", "apply", "getattr", "vars", "_modules", "__getattr__"}
+_DYNAMIC_RE = re.compile(
+    r"\bself\.(?:parameters|named_parameters|state_dict|_parameters|modules|named_modules|children|apply"
+    r"|__dict__|_modules|__getattr__)\b|\b(?:getattr|vars|setattr)\(|\bsuper\(\)\.forward\b"
 )
+_SELF_CALL_RE = re.compile(r"\bself\.(\w+)\(")
 _DETACHING = frozenset({"detach", "item", "tolist", "numpy", "data"})
+_DETACH_WORD_RE = re.compile(r"\.(?:detach|item|tolist|numpy|data)\b")
 
 
 @dataclass
@@ -21,12 +30,25 @@ class ModuleClass:
     """A user class known to subclass ``nn.Module``."""
 
     value: ClassValue
+    inf: Inference
     params: dict[str, InitAssign] = field(default_factory=dict)
     methods: dict[str, ast.FunctionDef] = field(default_factory=dict)
 
     @property
     def forward(self) -> ast.FunctionDef | None:
         return self.methods.get("forward")
+
+    def source(self, node: ast.AST) -> str:
+        """The source lines of ``node``."""
+        text = self.inf.text
+        start = getattr(node, "lineno", 1)
+        end = getattr(node, "end_lineno", start) or start
+        return "".join(text.lines[start - 1 : end])
+
+    @cached_property
+    def methods_text(self) -> str:
+        """The source of every method except ``__init__``."""
+        return "\n".join(self.source(f) for name, f in self.methods.items() if name != "__init__")
 
     def forward_methods(self) -> list[ast.FunctionDef]:
         """``forward`` and the methods it calls through ``self.<name>(...)``, transitively."""
@@ -37,14 +59,24 @@ class ModuleClass:
         stack = [start]
         while stack:
             func = stack.pop()
-            for node in ast.walk(func):
-                if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and \
-                        isinstance(node.func.value, ast.Name) and node.func.value.id == "self":
-                    callee = self.methods.get(node.func.attr)
-                    if callee is not None and callee.name not in seen:
-                        seen[callee.name] = callee
-                        stack.append(callee)
+            for name in _SELF_CALL_RE.findall(self.source(func)):
+                callee = self.methods.get(name)
+                if callee is not None and callee.name not in seen:
+                    seen[callee.name] = callee
+                    stack.append(callee)
         return list(seen.values())
+
+    def reads_dynamically(self, funcs: list[ast.FunctionDef] | None = None) -> bool:
+        """Whether methods reach attributes by name or iterate parameters (uses are unknowable)."""
+        text = self.methods_text if funcs is None else "\n".join(self.source(f) for f in funcs)
+        return _DYNAMIC_RE.search(text) is not None
+
+    def mentions(self, name: str) -> bool:
+        """Whether any method other than ``__init__`` names ``self.<name>`` or the string ``name``."""
+        text = self.methods_text
+        if re.search(rf"\bself\.{re.escape(name)}\b", text):
+            return True
+        return re.search(rf"['\"]{re.escape(name)}['\"]", self.source(self.value.node)) is not None
 
 
 def module_classes(inf: Inference) -> Iterator[ModuleClass]:
@@ -52,7 +84,7 @@ def module_classes(inf: Inference) -> Iterator[ModuleClass]:
     by_class: dict[int, ModuleClass] = {}
     for cls in inf.classes:
         if cls.is_module is True and id(cls) not in by_class:
-            info = ModuleClass(cls)
+            info = ModuleClass(cls, inf)
             for item in cls.node.body:
                 if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)):
                     info.methods[item.name] = item  # type: ignore[assignment]
@@ -75,15 +107,17 @@ def self_attribute_uses(funcs: list[ast.FunctionDef], name: str) -> list[ast.Att
     return uses
 
 
-def uses_attributes_dynamically(funcs: list[ast.FunctionDef]) -> bool:
-    """Whether the code reaches attributes by name or iterates parameters (so uses are unknowable)."""
+def may_be_detached_only(module: ModuleClass, funcs: list[ast.FunctionDef], name: str) -> bool:
+    """Cheap text test: every line that reads ``self.<name>`` also mentions a detaching call."""
+    pattern = re.compile(rf"\bself\.{re.escape(name)}\b")
+    found = False
     for func in funcs:
-        for node in ast.walk(func):
-            if isinstance(node, ast.Attribute) and node.attr in _DYNAMIC:
-                return True
-            if isinstance(node, ast.Name) and node.id in ("getattr", "vars", "setattr"):
-                return True
-    return False
+        for line in module.source(func).splitlines():
+            if pattern.search(line):
+                found = True
+                if not _DETACH_WORD_RE.search(line):
+                    return False
+    return found
 
 
 def parents(func: ast.AST) -> dict[int, ast.AST]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Iterator
 
 from ..infer import Inference
@@ -10,10 +11,10 @@ from ..values import ModuleValue, SeqValue, TensorValue
 from .base import Finding, rule
 from .classes import (
     detaching_use,
+    may_be_detached_only,
     module_classes,
     parents,
     self_attribute_uses,
-    uses_attributes_dynamically,
 )
 from .edits import fix, indentation, nn_name, node_text, replace_node
 
@@ -117,24 +118,28 @@ No automatic fix: the detach may be deliberate, in which case the parameter shou
 def parameter_detached(inf: Inference) -> Iterator[Finding]:
     """Report parameters used only through detaching expressions in forward."""
     for module in module_classes(inf):
+        if not module.params:
+            continue
         funcs = module.forward_methods()
-        if not funcs or not module.params or uses_attributes_dynamically(funcs):
+        if not funcs or module.reads_dynamically(funcs):
+            continue
+        candidates = [name for name in module.params if may_be_detached_only(module, funcs, name)]
+        if not candidates:
             continue
         parent_of: dict[int, ast.AST] = {}
         for func in funcs:
             parent_of.update(parents(func))
-        for name in module.params:
+        for name in candidates:
             uses = self_attribute_uses(funcs, name)
             if not uses:
                 continue
             detaching = [detaching_use(u, parent_of) for u in uses]
             if all(d is not None for d in detaching):
                 first = min(uses, key=lambda u: (u.lineno, u.col_offset))
-                stmt_line = first.lineno
                 node = detaching[uses.index(first)]
                 assert node is not None
                 yield Finding(
-                    inf.span(_statement_at(funcs, stmt_line) or first),
+                    inf.span(_statement_at(funcs, first.lineno) or first),
                     f"`self.{name}` is a parameter but `forward` only uses it through "
                     f"`{node_text(inf, node)}`: no gradient reaches it and the optimizer never changes it",
                 )
@@ -274,13 +279,12 @@ def unused_parameter(inf: Inference) -> Iterator[Finding]:
     for module in module_classes(inf):
         if module.forward is None or not module.params:
             continue
-        others = [f for name, f in module.methods.items() if name != "__init__"]
-        if uses_attributes_dynamically(others) or _subclassed_in_file(inf, module.value.name):
+        if module.reads_dynamically() or _subclassed_in_file(inf, module.value.name):
             continue
+        init = module.methods.get("__init__")
+        own_init = (init.lineno, init.end_lineno or init.lineno) if init else (0, -1)
         for name, assign in module.params.items():
-            if self_attribute_uses(others, name):
-                continue
-            if _string_mentions(module.value.node, name):
+            if module.mentions(name) or _read_elsewhere(inf, name, own_init):
                 continue
             yield Finding(
                 inf.span(assign.stmt),
@@ -289,18 +293,47 @@ def unused_parameter(inf: Inference) -> Iterator[Finding]:
             )
 
 
+_ATTR_READ_RE = re.compile(r"\.(\w+)\b(?!\s*=(?!=))")
+_INIT_FUNCTIONS = frozenset({"_init_weights", "init_weights", "reset_parameters", "_reset_parameters", "__init__"})
+
+
+def _read_elsewhere(inf: Inference, name: str, skip: tuple[int, int]) -> bool:
+    """Whether ``<anything>.name`` is read anywhere in the file outside initialisation code."""
+    reads = _attribute_reads(inf)
+    lines = reads.get(name)
+    if not lines:
+        return False
+    excluded = _init_ranges(inf) + [skip]
+    return any(not any(lo <= line <= hi for lo, hi in excluded) for line in lines)
+
+
+def _attribute_reads(inf: Inference) -> dict[str, list[int]]:
+    cached = getattr(inf, "_attr_reads", None)
+    if cached is None:
+        cached = {}
+        for number, line in enumerate(inf.text.lines, 1):
+            if "." in line:
+                for match in _ATTR_READ_RE.finditer(line):
+                    cached.setdefault(match.group(1), []).append(number)
+        inf._attr_reads = cached  # type: ignore[attr-defined]
+    return cached
+
+
+def _init_ranges(inf: Inference) -> list[tuple[int, int]]:
+    ranges = []
+    for stmt in inf.tree.body:
+        if isinstance(stmt, ast.ClassDef):
+            for item in stmt.body:
+                if isinstance(item, ast.FunctionDef) and item.name in _INIT_FUNCTIONS:
+                    ranges.append((item.lineno, item.end_lineno or item.lineno))
+    return ranges
+
+
 def _subclassed_in_file(inf: Inference, name: str) -> bool:
     for cls in inf.classes:
         for base in cls.node.bases:
             if isinstance(base, ast.Name) and base.id == name:
                 return True
-    return False
-
-
-def _string_mentions(cls: ast.ClassDef, name: str) -> bool:
-    for node in ast.walk(cls):
-        if isinstance(node, ast.Constant) and node.value == name:
-            return True
     return False
 
 

@@ -219,37 +219,46 @@ No automatic fix: where to zero depends on whether accumulation is intended.
 def missing_zero_grad(inf: Inference) -> Iterator[Finding]:
     """Report loops with backward() and step() but no zero_grad()."""
     reported: set[int] = set()
-    helpers_zeroing = _functions_that_zero(inf.tree)
-    for loop in ast.walk(inf.tree):
-        if not isinstance(loop, (ast.For, ast.While, ast.AsyncFor)):
+    verdicts: dict[int, bool] = {}
+    helpers: set[str] | None = None
+    for call, loops in inf.backward_calls:
+        if id(call) in reported or not loops:
             continue
-        backward = None
-        step = False
-        zeroes = False
-        for node in _walk_no_defs(loop):
-            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
-                attr = node.func.attr
-                if attr == "backward" and backward is None:
-                    backward = node
-                elif attr == "step" and not node.args and not _looks_like_scheduler(node.func.value):
+        for loop in loops:
+            verdict = verdicts.get(id(loop))
+            if verdict is None:
+                if helpers is None:
+                    helpers = _functions_that_zero(inf.tree)
+                verdict = verdicts[id(loop)] = _accumulates(loop, helpers)
+            if verdict:
+                reported.add(id(call))
+                yield Finding(
+                    inf.span(call),
+                    "this loop calls `backward()` and `step()` but never `zero_grad()`: gradients accumulate "
+                    "across iterations",
+                )
+                break
+
+
+def _accumulates(loop: ast.stmt, helpers_zeroing: set[str]) -> bool:
+    """Whether ``loop`` steps an optimizer without zeroing gradients anywhere inside it."""
+    step = False
+    for node in _walk_no_defs(loop):
+        if isinstance(node, ast.Call):
+            func = node.func
+            if isinstance(func, ast.Attribute):
+                attr = func.attr
+                if attr == "step" and not node.args and not _looks_like_scheduler(func.value):
                     step = True
-                elif attr in ("zero_grad", "zero_"):
-                    zeroes = True
-                elif attr in helpers_zeroing:
-                    zeroes = True
-            elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in helpers_zeroing:
-                zeroes = True
-            elif isinstance(node, (ast.Assign, ast.AugAssign)):
-                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-                if any(isinstance(t, ast.Attribute) and t.attr == "grad" for t in targets):
-                    zeroes = True
-        if backward is not None and step and not zeroes and id(backward) not in reported:
-            reported.add(id(backward))
-            yield Finding(
-                inf.span(backward),
-                "this loop calls `backward()` and `step()` but never `zero_grad()`: gradients accumulate across "
-                "iterations",
-            )
+                elif attr in ("zero_grad", "zero_") or attr in helpers_zeroing:
+                    return False
+            elif isinstance(func, ast.Name) and func.id in helpers_zeroing:
+                return False
+        elif isinstance(node, (ast.Assign, ast.AugAssign)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            if any(isinstance(t, ast.Attribute) and t.attr == "grad" for t in targets):
+                return False
+    return step
 
 
 def _walk_no_defs(node: ast.AST) -> Iterator[ast.AST]:
@@ -313,8 +322,13 @@ Unsafe: `.detach()` keeps `total` a tensor but cuts its graph, which changes beh
 )
 def loss_kept_with_graph(inf: Inference) -> Iterator[Finding]:
     """Report accumulated losses that keep graphs alive."""
+    training_loops = {id(loop) for _, loops in inf.backward_calls for loop in loops}
     for issue in inf.issues_for("LEAF210"):
         if issue.data.get("name") in inf.backward_names:
+            continue
+        # Only a loop that also runs backward() frees each iteration's graph: elsewhere
+        # (a forward pass summing layers) building one graph is the point.
+        if not any(id(loop) in training_loops for loop in issue.data.get("loops", ())):
             continue
         value = issue.data.get("value_node")
         edit = replace_node(inf, value, atom(inf, value) + ".detach()") if isinstance(value, ast.AST) else None

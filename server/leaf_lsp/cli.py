@@ -1,0 +1,437 @@
+"""The ``leaf-lsp`` command: ``--check`` files from a terminal, CI or pre-commit; else serve LSP.
+
+``leaf-lsp`` with no arguments (or ``--stdio``) serves the language server over stdio,
+``--tcp HOST:PORT`` over TCP. ``leaf-lsp --check [PATH ...]`` analyses files and prints a
+report. Exit codes: 0 nothing found, 1 diagnostics (or, with ``--diff``, changes to make),
+2 usage error or internal failure. pygls, the probe and the engine are imported lazily so
+that each mode loads only what it needs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import importlib
+import os
+import sys
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TextIO
+
+from . import __version__
+from .config import ConfigResolver, FileConfig, Overrides
+from .discover import MissingPathError, Target, iter_targets
+from .fixcheck import parses
+from .fixes import analyze, fix_all
+from .model import Analysis, Diagnostic, Span
+from .report import FORMATS, FileReport, ReportOptions, render
+
+EXIT_OK = 0
+EXIT_FOUND = 1
+EXIT_ERROR = 2
+MAX_FILE_BYTES = 10 * 1024 * 1024
+UTF8_BOM = b"\xef\xbb\xbf"
+
+_CHECK_ONLY_FLAGS = (
+    "fix",
+    "diff",
+    "unsafe_fixes",
+    "exit_zero",
+    "show_hints",
+    "statistics",
+    "probe",
+)
+
+
+class UsageError(Exception):
+    """Bad command-line arguments: reported on stderr with exit code 2."""
+
+
+@dataclass
+class RunState:
+    """What the check run accumulates besides the reports."""
+
+    internal_errors: int = 0
+    changed_files: int = 0
+    would_fix: int = 0
+    diffs: list[str] = field(default_factory=list)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser (exposed for the docs and tests)."""
+    parser = argparse.ArgumentParser(
+        prog="leaf-lsp",
+        description="Autograd-aware linter and language server for PyTorch. "
+        "Without arguments, serves the Language Server Protocol over stdio.",
+    )
+    parser.add_argument("paths", nargs="*", metavar="PATH", help="files or folders to check (default: .)")
+    parser.add_argument("--check", action="store_true", help="check PATHs and report (the linter mode)")
+    parser.add_argument("--version", action="store_true", help="print the version and exit")
+    serve = parser.add_argument_group("language server")
+    serve.add_argument("--stdio", action="store_true", help="serve LSP over stdio (the default)")
+    serve.add_argument("--tcp", metavar="HOST:PORT", help="serve LSP over TCP")
+    check = parser.add_argument_group("check")
+    check.add_argument("--format", choices=FORMATS, default="text", help="output format (default: text)")
+    check.add_argument("--select", metavar="CODES", help="comma-separated codes or prefixes to enable")
+    check.add_argument(
+        "--extend-select", metavar="CODES", help="codes or prefixes to enable on top of select"
+    )
+    check.add_argument("--ignore", metavar="CODES", help="comma-separated codes or prefixes to disable")
+    check.add_argument("--fix", action="store_true", help="apply safe fixes in place")
+    check.add_argument(
+        "--unsafe-fixes", action="store_true", help="also apply (or show as fixable) unsafe fixes"
+    )
+    check.add_argument("--diff", action="store_true", help="print the diff --fix would make; change nothing")
+    check.add_argument("--exit-zero", action="store_true", help="exit 0 even when diagnostics are found")
+    check.add_argument("--show-hints", action="store_true", help="text format: also list each tensor's facts")
+    check.add_argument("--statistics", action="store_true", help="text format: count diagnostics per code")
+    check.add_argument("--config", metavar="PATH", help="use this pyproject.toml for every file")
+    probe = parser.add_argument_group("run-time probe")
+    probe.add_argument("--probe", action="store_true", help="run each file under the torch probe and merge")
+    probe.add_argument("--probe-interpreter", metavar="PYTHON", help="interpreter for the probe")
+    probe.add_argument(
+        "--probe-timeout", metavar="SECONDS", type=float, default=30.0, help="per file (default 30)"
+    )
+    probe.add_argument(
+        "--graph", metavar="NAME=OUT", help="with --probe: write the autograd graph of NAME to OUT"
+    )
+    return parser
+
+
+def split_codes(value: str | None) -> tuple[str, ...] | None:
+    """``"LEAF1, LEAF201"`` -> ``("LEAF1", "LEAF201")``; None stays None."""
+    if value is None:
+        return None
+    return tuple(part.strip().upper() for part in value.split(",") if part.strip())
+
+
+def parse_tcp(value: str) -> tuple[str, int]:
+    """``HOST:PORT`` (``[::1]:PORT`` for IPv6) -> (host, port); raises UsageError."""
+    host, sep, port_text = value.rpartition(":")
+    if not sep or not host:
+        raise UsageError(f"--tcp expects HOST:PORT, got {value!r}")
+    if host.startswith("[") and host.endswith("]"):
+        host = host[1:-1]
+    try:
+        port = int(port_text)
+    except ValueError:
+        raise UsageError(f"--tcp: port must be a number, got {port_text!r}") from None
+    if not 0 < port < 65536:
+        raise UsageError(f"--tcp: port must be between 1 and 65535, got {port}")
+    return host, port
+
+
+def parse_graph(value: str) -> tuple[str, Path]:
+    """``NAME=out.svg`` -> (name, path); raises UsageError."""
+    name, sep, out = value.partition("=")
+    if not sep or not name.strip() or not out.strip():
+        raise UsageError(f"--graph expects NAME=OUT, got {value!r}")
+    return name.strip(), Path(out.strip())
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``leaf-lsp`` console script; returns the exit code."""
+    parser = build_parser()
+    try:
+        args = parser.parse_args(list(sys.argv[1:] if argv is None else argv))
+    except SystemExit as stop:  # argparse reports usage errors (2) and --help (0) this way
+        return int(stop.code) if isinstance(stop.code, int) else EXIT_ERROR
+    try:
+        return _dispatch(args)
+    except UsageError as error:
+        print(f"leaf-lsp: error: {error}", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        return 130
+
+
+def _dispatch(args: argparse.Namespace) -> int:
+    if args.version:
+        print(f"leaf-lsp {__version__}")
+        return EXIT_OK
+    check_mode = args.check or bool(args.paths) or args.fix or args.diff
+    if check_mode:
+        if args.stdio or args.tcp:
+            raise UsageError("--stdio/--tcp serve the language server and cannot be combined with --check")
+        return run_check(args)
+    used = [f"--{flag.replace('_', '-')}" for flag in _CHECK_ONLY_FLAGS if getattr(args, flag)]
+    used += [
+        f"--{flag}"
+        for flag in ("select", "ignore", "extend_select", "config", "graph")
+        if getattr(args, flag)
+    ]
+    if args.format != "text":
+        used.append("--format")
+    if used:
+        raise UsageError(f"{', '.join(used)} only apply with --check")
+    if args.stdio and args.tcp:
+        raise UsageError("choose one of --stdio and --tcp")
+    tcp = parse_tcp(args.tcp) if args.tcp else None
+    return _serve(tcp)
+
+
+def _serve(tcp: tuple[str, int] | None) -> int:
+    try:
+        server = importlib.import_module("leaf_lsp.lsp.server")
+    except ImportError as error:
+        print(f"leaf-lsp: the language server is not available ({error})", file=sys.stderr)
+        return EXIT_ERROR
+    server.serve(tcp=tcp)
+    return EXIT_OK
+
+
+# --- check ----------------------------------------------------------------------------
+
+
+def _load_probe() -> Any:
+    try:
+        return importlib.import_module("leaf_lsp.probe")
+    except ImportError as error:
+        raise UsageError(
+            f"--probe needs the leaf_lsp.probe module, which is not available ({error})"
+        ) from None
+
+
+def run_check(args: argparse.Namespace, out: TextIO | None = None) -> int:
+    """The ``--check`` mode: discover, analyse (and fix), report; returns the exit code."""
+    stdout = out or sys.stdout
+    graph = parse_graph(args.graph) if args.graph else None
+    probe = _load_probe() if (args.probe or graph) else None
+    explicit_config: Path | None = None
+    if args.config:
+        explicit_config = Path(args.config)
+        if not explicit_config.is_file():
+            raise UsageError(f"--config: no such file: {args.config}")
+    overrides = Overrides(
+        select=split_codes(args.select),
+        ignore=split_codes(args.ignore),
+        extend_select=split_codes(args.extend_select) or (),
+    )
+    resolver = ConfigResolver(overrides=overrides, explicit=explicit_config)
+
+    def excluded(path: Path) -> bool:
+        config = resolver.for_file(path)
+        relative = config.relative(path)
+        return config.settings.is_excluded(relative) or (
+            path.is_dir() and config.settings.is_excluded(relative + "/")
+        )
+
+    try:
+        targets = list(iter_targets(list(args.paths), excluded))
+    except MissingPathError as missing:
+        raise UsageError(f"no such file or directory: {missing}") from None
+    _print_warnings(resolver)
+
+    state = RunState()
+    reports: list[FileReport] = []
+    for target in targets:
+        try:
+            report = _check_one(target, resolver.for_file(target.path), args, state)
+        except _EngineUnavailable as error:
+            print(f"leaf-lsp: internal error: cannot load the analysis engine ({error})", file=sys.stderr)
+            return EXIT_ERROR
+        if report is None:
+            continue
+        if probe is not None and not report.analysis.syntax_error and not _is_unreadable(report.analysis):
+            report.analysis = _run_probe(probe, target, report.analysis, args, graph, state)
+        reports.append(report)
+    _print_warnings(resolver)
+
+    if args.diff:
+        stdout.write("".join(state.diffs))
+        if state.would_fix:
+            print(f"Would fix {state.would_fix} error{'s' if state.would_fix != 1 else ''}.", file=sys.stderr)
+        else:
+            print("No errors would be fixed.", file=sys.stderr)
+        if state.internal_errors:
+            return EXIT_ERROR
+        return EXIT_FOUND if state.diffs and not args.exit_zero else EXIT_OK
+
+    options = ReportOptions(
+        unsafe_fixes=args.unsafe_fixes,
+        show_hints=args.show_hints,
+        probe=probe is not None,
+        statistics=args.statistics,
+        fix_mode=args.fix,
+    )
+    stdout.write(render(args.format, reports, options))
+    stdout.flush()
+    if state.internal_errors:
+        return EXIT_ERROR
+    found = any(report.analysis.diagnostics for report in reports)
+    return EXIT_FOUND if found and not args.exit_zero else EXIT_OK
+
+
+def _print_warnings(resolver: ConfigResolver) -> None:
+    for warning in resolver.warnings:
+        print(f"leaf-lsp: warning: {warning}", file=sys.stderr)
+    resolver.warnings.clear()
+
+
+class _EngineUnavailable(Exception):
+    """The engine module itself failed to import: nothing can be checked."""
+
+
+def _analyze(source: str, path: str, config: FileConfig) -> Analysis:
+    try:
+        return analyze(source, path, config.settings)
+    except ImportError as error:
+        raise _EngineUnavailable(str(error)) from error
+
+
+def _check_one(
+    target: Target, config: FileConfig, args: argparse.Namespace, state: RunState
+) -> FileReport | None:
+    text, bom, problem = read_source(target.path)
+    engine_path = config.relative(target.path)
+    if problem is not None:
+        return FileReport(target.display, unreadable(engine_path, problem))
+    assert text is not None
+    try:
+        if args.fix or args.diff:
+            new_text, applied, analysis = fix_all(
+                text,
+                engine_path,
+                config.settings,
+                unsafe=args.unsafe_fixes,
+                analyzer=lambda s, p, _settings: _analyze(s, p, config),
+            )
+            if new_text != text and parses(new_text):
+                if args.diff:
+                    state.diffs.append(_unified_diff(target.display, text, new_text))
+                    state.would_fix += applied
+                    return FileReport(target.display, analysis, fixed=applied)
+                _write_source(target.path, new_text, bom)
+                state.changed_files += 1
+                return FileReport(target.display, analysis, fixed=applied)
+            if new_text != text:
+                analysis = _analyze(text, engine_path, config)
+            return FileReport(target.display, analysis)
+        return FileReport(target.display, _analyze(text, engine_path, config))
+    except _EngineUnavailable:
+        raise
+    except Exception as error:  # noqa: BLE001 - one file's failure must not stop the run
+        state.internal_errors += 1
+        print(f"leaf-lsp: internal error while checking {target.display}: {error!r}", file=sys.stderr)
+        return None
+
+
+def read_source(path: Path) -> tuple[str | None, bool, str | None]:
+    """Read a file as UTF-8: (text, had_bom, problem). ``problem`` says why it cannot be checked."""
+    try:
+        if not path.is_file():
+            return None, False, "not a regular file"
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            return None, False, f"file too large ({size} bytes, limit {MAX_FILE_BYTES}); skipped"
+        data = path.read_bytes()
+    except OSError as error:
+        return None, False, f"cannot read file: {error.strerror or error}"
+    if b"\x00" in data:
+        return None, False, "binary file (contains NUL bytes); skipped"
+    bom = data.startswith(UTF8_BOM)
+    if bom:
+        data = data[len(UTF8_BOM) :]
+    try:
+        return data.decode("utf-8"), bom, None
+    except UnicodeDecodeError as error:
+        return None, False, f"file is not valid UTF-8 (byte {error.start}); skipped"
+
+
+def unreadable(path: str, message: str) -> Analysis:
+    """An analysis holding the single LEAF000 ``unreadable-file`` entry for ``path``."""
+    diagnostic = Diagnostic("LEAF000", "unreadable-file", "error", message, Span(1, 0, 1, 0))
+    return Analysis(path=path, diagnostics=[diagnostic])
+
+
+def _is_unreadable(analysis: Analysis) -> bool:
+    return any(d.name == "unreadable-file" for d in analysis.diagnostics)
+
+
+def _write_source(path: Path, text: str, bom: bool) -> None:
+    data = (UTF8_BOM if bom else b"") + text.encode("utf-8")
+    # Write beside the file and rename, so an interrupted run never leaves half a file.
+    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".leaf-lsp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        try:
+            os.chmod(temp, path.stat().st_mode & 0o7777)
+        except OSError:
+            pass
+        os.replace(temp, path)
+    except BaseException:
+        try:
+            os.unlink(temp)
+        except OSError:
+            pass
+        raise
+
+
+def _unified_diff(display: str, before: str, after: str) -> str:
+    lines = difflib.unified_diff(
+        before.splitlines(keepends=True),
+        after.splitlines(keepends=True),
+        fromfile=f"a/{display}",
+        tofile=f"b/{display}",
+    )
+    out = []
+    for line in lines:
+        out.append(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n")
+    return "".join(out)
+
+
+def _run_probe(
+    probe: Any,
+    target: Target,
+    analysis: Analysis,
+    args: argparse.Namespace,
+    graph: tuple[str, Path] | None,
+    state: RunState,
+) -> Analysis:
+    try:
+        result = probe.run_file(
+            str(target.path),
+            interpreter=args.probe_interpreter,
+            cwd=None,
+            timeout=args.probe_timeout,
+            graph=graph[0] if graph else None,
+        )
+        merged: Analysis = probe.merge(analysis, result)
+    except Exception as error:  # noqa: BLE001 - report the probe's failure, keep the static result
+        state.internal_errors += 1
+        print(f"leaf-lsp: probe failed on {target.display}: {error!r}", file=sys.stderr)
+        return analysis
+    incomplete = getattr(result, "error", None)
+    if incomplete:
+        # The user's program could not be run to the end (timeout, no torch...): the static
+        # result stands, unverified; this is a fact about the program, not a leaf-lsp failure.
+        print(f"leaf-lsp: warning: probe did not complete {target.display}: {incomplete}", file=sys.stderr)
+    for note in getattr(result, "notes", None) or ():
+        print(f"leaf-lsp: note: {target.display}: {note}", file=sys.stderr)
+    if graph is not None:
+        _write_graph(result, graph[0], graph[1], target.display)
+    return merged
+
+
+def _write_graph(result: Any, name: str, out: Path, display: str) -> None:
+    svg = getattr(result, "graph_svg", None)
+    dot = getattr(result, "graph_dot", None)
+    try:
+        if svg:
+            out.write_text(svg, encoding="utf-8")
+            print(f"leaf-lsp: wrote the graph of {name} ({display}) to {out}", file=sys.stderr)
+        elif dot:
+            target = out if out.suffix == ".dot" else out.with_suffix(".dot")
+            target.write_text(dot, encoding="utf-8")
+            print(
+                f"leaf-lsp: Graphviz is not available; wrote the graph of {name} as DOT to {target}",
+                file=sys.stderr,
+            )
+        else:
+            why = getattr(result, "graph_error", None) or "no graph was recorded"
+            print(f"leaf-lsp: warning: no graph of {name} for {display}: {why}", file=sys.stderr)
+    except OSError as error:
+        print(f"leaf-lsp: cannot write the graph to {out}: {error.strerror or error}", file=sys.stderr)

@@ -1,0 +1,130 @@
+"""Client settings (initializationOptions / workspace configuration) and how they combine with pyproject.
+
+Client shape::
+
+    {"select": [...], "ignore": [...], "severity": {"LEAF201": "information"},
+     "inlayHints": {"enabled": true, "verbosity": "normal", "showUnknown": false},
+     "probe": {"interpreter": "", "timeout": 30, "device": "cpu", "memoryMb": 4096},
+     "trusted": true}
+
+Parsing never raises: each bad value becomes a human-readable problem and its default.
+Rule selection from the workspace's ``[tool.leaf-lsp]`` wins over the editor's, so the
+editor and CI report the same diagnostics.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..settings import Settings
+
+VERBOSITIES = ("minimal", "normal", "verbose")
+_ENGINE_KEYS = ("select", "ignore", "extend-select", "per-file-ignores", "exclude", "severity")
+
+
+@dataclass(frozen=True)
+class InlayHintSettings:
+    """How inlay hints are shown."""
+
+    enabled: bool = True
+    verbosity: str = "normal"
+    show_unknown: bool = False
+
+
+@dataclass(frozen=True)
+class ProbeSettings:
+    """How ``Verify with torch`` runs the file."""
+
+    interpreter: str = ""
+    timeout: float = 30.0
+    device: str = "cpu"
+    memory_mb: int | None = 4096
+
+
+@dataclass(frozen=True)
+class ClientSettings:
+    """Everything the editor can configure."""
+
+    engine: Mapping[str, Any] = field(default_factory=dict)
+    inlay_hints: InlayHintSettings = InlayHintSettings()
+    probe: ProbeSettings = ProbeSettings()
+    trusted: bool = True
+
+
+def _get_bool(data: Mapping[str, Any], key: str, default: bool, where: str, problems: list[str]) -> bool:
+    value = data.get(key, default)
+    if isinstance(value, bool):
+        return value
+    problems.append(f"`{where}{key}` must be true or false; using {str(default).lower()}")
+    return default
+
+
+def parse_client_settings(data: Any) -> tuple[ClientSettings, list[str]]:
+    """Validate a client settings object; returns (settings, problems). Never raises."""
+    problems: list[str] = []
+    if data is None:
+        return ClientSettings(), problems
+    if not isinstance(data, Mapping):
+        return ClientSettings(), ["leaf-lsp settings must be an object; using the defaults"]
+    # Some clients nest everything under the section name.
+    if isinstance(data.get("leaf-lsp"), Mapping):
+        data = data["leaf-lsp"]
+
+    engine = {k: data[k] for k in _ENGINE_KEYS if k in data}
+    _, engine_problems = Settings.from_mapping(engine)
+    problems.extend(engine_problems)
+
+    hints = InlayHintSettings()
+    raw_hints = data.get("inlayHints", {})
+    if isinstance(raw_hints, Mapping):
+        verbosity = raw_hints.get("verbosity", "normal")
+        if verbosity not in VERBOSITIES:
+            problems.append(f"`inlayHints.verbosity` must be one of {', '.join(VERBOSITIES)}; using normal")
+            verbosity = "normal"
+        hints = InlayHintSettings(
+            enabled=_get_bool(raw_hints, "enabled", True, "inlayHints.", problems),
+            verbosity=verbosity,
+            show_unknown=_get_bool(raw_hints, "showUnknown", False, "inlayHints.", problems),
+        )
+    else:
+        problems.append("`inlayHints` must be an object; using the defaults")
+
+    probe = ProbeSettings()
+    raw_probe = data.get("probe", {})
+    if isinstance(raw_probe, Mapping):
+        interpreter = raw_probe.get("interpreter", "")
+        if not isinstance(interpreter, str):
+            problems.append("`probe.interpreter` must be a path; using the server's Python")
+            interpreter = ""
+        timeout = raw_probe.get("timeout", 30)
+        if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not 0 < timeout <= 3600:
+            problems.append("`probe.timeout` must be seconds between 0 and 3600; using 30")
+            timeout = 30
+        device = raw_probe.get("device", "cpu")
+        if not isinstance(device, str) or not device:
+            problems.append("`probe.device` must be a string such as 'cpu' or 'cuda'; using cpu")
+            device = "cpu"
+        memory = raw_probe.get("memoryMb", 4096)
+        if memory is not None and (isinstance(memory, bool) or not isinstance(memory, int) or memory <= 0):
+            problems.append("`probe.memoryMb` must be a positive integer; using 4096")
+            memory = 4096
+        probe = ProbeSettings(
+            interpreter=interpreter, timeout=float(timeout), device=device, memory_mb=memory
+        )
+    else:
+        problems.append("`probe` must be an object; using the defaults")
+
+    trusted = _get_bool(data, "trusted", True, "", problems)
+    return ClientSettings(engine=engine, inlay_hints=hints, probe=probe, trusted=trusted), problems
+
+
+def merge_engine_settings(
+    client: Mapping[str, Any], project: Mapping[str, Any] | None
+) -> tuple[Settings, list[str]]:
+    """Engine settings: the editor's, with every key ``[tool.leaf-lsp]`` sets taking precedence."""
+    merged: dict[str, Any] = dict(client)
+    if project:
+        merged.update(project)
+    return Settings.from_mapping(merged)

@@ -1,0 +1,237 @@
+"""Open documents: text and versions, debounced analysis off the event loop, result cache.
+
+One :class:`Document` per open URI. :class:`Analyzer` runs :func:`leaf_lsp.engine.analyze`
+in a thread pool, debounced per URI. Only the newest version is ever analysed: a new
+change cancels the pending (not yet started) run, at most one run per document is in
+flight, and a result for a version that is no longer current, or for a closed document,
+is dropped instead of published.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+
+from ..engine import analyze
+from ..model import Analysis
+from ..settings import Settings
+from .text import LineIndex
+
+log = logging.getLogger(__name__)
+
+DEBOUNCE_S = 0.15
+
+
+class DocumentClosed(Exception):
+    """The document was closed while a request waited for its analysis."""
+
+
+@dataclass(frozen=True)
+class Change:
+    """One content change: ``rng`` is (start_line, start_units, end_line, end_units) or None for full text."""
+
+    text: str
+    rng: tuple[int, int, int, int] | None = None
+
+
+@dataclass
+class Snapshot:
+    """An analysis together with the exact text (and its line index) it was computed for."""
+
+    version: int
+    index: LineIndex
+    analysis: Analysis
+    #: The document's epoch when the run started (bumped by edits and by invalidation).
+    epoch: int = 0
+
+
+@dataclass
+class Document:
+    """One open text document."""
+
+    uri: str
+    path: str
+    text: str
+    version: int
+    language_id: str = "python"
+    closed: bool = False
+    epoch: int = 0
+    snapshot: Snapshot | None = None
+    #: The probe-merged analysis, kept until the document changes.
+    probe: Snapshot | None = None
+    _index: LineIndex | None = None
+    task: asyncio.Task[None] | None = None
+    running: asyncio.Future[Analysis] | None = None
+    updated: asyncio.Event = field(default_factory=asyncio.Event)
+
+    @property
+    def index(self) -> LineIndex:
+        """Line index of the current text (built lazily once per version)."""
+        if self._index is None or self._index.text is not self.text:
+            self._index = LineIndex(self.text)
+        return self._index
+
+    def apply(self, changes: list[Change], version: int, encoding: str) -> None:
+        """Apply content changes in order (ranges in ``encoding`` units, clamped)."""
+        for change in changes:
+            if change.rng is None:
+                self.text = change.text
+            else:
+                index = self.index
+                start = index.offset(change.rng[0], change.rng[1], encoding)
+                end = index.offset(change.rng[2], change.rng[3], encoding)
+                if end < start:
+                    start, end = end, start
+                self.text = self.text[:start] + change.text + self.text[end:]
+            self._index = None
+        self.version = version
+        self.epoch += 1
+        self.probe = None
+
+    def invalidate(self) -> None:
+        """Mark the cached analysis stale (settings or a dependency changed)."""
+        self.epoch += 1
+
+    @property
+    def current(self) -> Snapshot | None:
+        """The freshest snapshot for the current version (probe-merged when there is one)."""
+        snap = self.probe or self.snapshot
+        if snap is not None and snap.version == self.version and snap.epoch == self.epoch:
+            return snap
+        return None
+
+    @property
+    def effective(self) -> Snapshot | None:
+        """The latest snapshot, current or not (probe-merged when there is one)."""
+        return self.probe or self.snapshot
+
+
+SettingsFor = Callable[[Document], Settings]
+OnResult = Callable[[Document, Snapshot], Awaitable[None] | None]
+
+
+def analyze_safe(text: str, path: str, settings: Settings) -> Analysis:
+    """The engine, with a last-resort guard so one bad file never takes the server down."""
+    try:
+        return analyze(text, path, settings)
+    except Exception:  # the engine promises not to raise; keep serving if it does
+        log.exception("leaf-lsp: analysis of %s failed", path)
+        return Analysis(path=path)
+
+
+class Analyzer:
+    """Debounced, latest-version-only analysis of open documents."""
+
+    def __init__(
+        self,
+        settings_for: SettingsFor,
+        on_result: OnResult,
+        debounce: float = DEBOUNCE_S,
+        workers: int = 2,
+    ) -> None:
+        self.settings_for = settings_for
+        self.on_result = on_result
+        self.debounce = debounce
+        self.executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="leaf-analyze")
+        self.docs: dict[str, Document] = {}
+        #: Counts engine runs (the benchmark and tests read it).
+        self.runs = 0
+
+    def get(self, uri: str) -> Document | None:
+        """The open document at ``uri``."""
+        return self.docs.get(uri)
+
+    def open(self, doc: Document) -> None:
+        """Start tracking ``doc`` and analyse it right away (no debounce on open)."""
+        old = self.docs.get(doc.uri)
+        if old is not None:
+            self._close(old)
+        self.docs[doc.uri] = doc
+        self.schedule(doc, delay=0.0)
+
+    def close(self, uri: str) -> Document | None:
+        """Stop tracking ``uri``; pending results for it are dropped."""
+        doc = self.docs.pop(uri, None)
+        if doc is not None:
+            self._close(doc)
+        return doc
+
+    def _close(self, doc: Document) -> None:
+        doc.closed = True
+        if doc.task is not None and not doc.task.done():
+            doc.task.cancel()
+        doc.updated.set()
+
+    def reanalyze(self, doc: Document) -> None:
+        """Analyse ``doc`` again now (its text did not change, its context did)."""
+        doc.invalidate()
+        doc.probe = None
+        self.schedule(doc, delay=0.0)
+
+    def schedule(self, doc: Document, delay: float | None = None) -> None:
+        """(Re)start the debounce timer of ``doc``; an older pending run is cancelled."""
+        if doc.closed:
+            return
+        if doc.task is not None and not doc.task.done():
+            doc.task.cancel()
+        doc.task = asyncio.ensure_future(self._run(doc, self.debounce if delay is None else delay))
+
+    async def _run(self, doc: Document, delay: float) -> None:
+        if delay > 0:
+            await asyncio.sleep(delay)
+        # One run per document at a time: wait for the one in flight (it will be dropped
+        # if stale) rather than piling threads up behind a burst of edits.
+        while doc.running is not None and not doc.running.done():
+            await asyncio.wait([doc.running])
+        if doc.closed:
+            return
+        version, epoch, text = doc.version, doc.epoch, doc.text
+        try:
+            settings = self.settings_for(doc)
+        except Exception:  # bad configuration must not stop analysis
+            log.exception("leaf-lsp: settings for %s", doc.uri)
+            settings = Settings()
+        loop = asyncio.get_running_loop()
+        future = loop.run_in_executor(self.executor, analyze_safe, text, doc.path, settings)
+        doc.running = future
+        self.runs += 1
+        # Shield: a newer edit cancels this task, but the thread finishes regardless and
+        # the next run waits for it above.
+        analysis = await asyncio.shield(future)
+        if doc.closed or doc.epoch != epoch or self.docs.get(doc.uri) is not doc:
+            return
+        snapshot = Snapshot(version=version, index=doc.index, analysis=analysis, epoch=epoch)
+        doc.snapshot = snapshot
+        doc.updated.set()
+        doc.updated = asyncio.Event()
+        result = self.on_result(doc, snapshot)
+        if result is not None:
+            await result
+
+    async def wait_current(self, doc: Document) -> Snapshot:
+        """The snapshot for the document's current version, waiting for it if needed."""
+        while True:
+            if doc.closed:
+                raise DocumentClosed(doc.uri)
+            snap = doc.current
+            if snap is not None:
+                return snap
+            if doc.task is None or doc.task.done():
+                # Nothing pending (e.g. the run was cancelled by a settings change): start one.
+                self.schedule(doc, delay=0.0)
+            await doc.updated.wait()
+
+    def publish_probe(self, doc: Document, snapshot: Snapshot) -> None:
+        """Keep a probe-merged snapshot for ``doc`` (only if it is still current)."""
+        if doc.closed or snapshot.version != doc.version or snapshot.epoch != doc.epoch:
+            return
+        doc.probe = snapshot
+        doc.updated.set()
+        doc.updated = asyncio.Event()
+
+    def shutdown(self) -> None:
+        """Stop the worker threads (pending runs are abandoned)."""
+        self.executor.shutdown(wait=False, cancel_futures=True)

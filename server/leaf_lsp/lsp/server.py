@@ -1,0 +1,367 @@
+"""LSP handlers: each routes one message to the session, the analyzer and the pure builders.
+
+Start with :func:`serve` (stdio, or TCP when given ``(host, port)``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Generator
+from typing import Any
+
+from lsprotocol import types as lsp
+from pygls.lsp.server import LanguageServer
+from pygls.protocol import LanguageServerProtocol
+from pygls.protocol.language_server import lsp_method
+
+from .. import __version__
+from .actions import (
+    FIX_ALL_KIND,
+    GRAPH_COMMAND,
+    PROBE_COMMAND,
+    PROBE_KIND,
+    PROBE_TITLE,
+    _wanted,
+    code_actions,
+    fix_all_action,
+    fix_all_text,
+)
+from .config import parse_client_settings
+from .convert import from_position, to_range
+from .documents import Change, Document, DocumentClosed, Snapshot
+from .hover import diagnostics_at, fact_hover, noqa_code_at, rule_hover
+from .inlay import inlay_hints
+from .probe_command import graph_response, run_probe, summary
+from .session import SECTION, Session, uri_to_path
+
+log = logging.getLogger(__name__)
+
+
+class LeafProtocol(LanguageServerProtocol):
+    """pygls' protocol, with document sync handed entirely to our own store.
+
+    pygls' workspace splits lines with ``str.splitlines`` (form feeds, U+2028 ... count as
+    line breaks there, not in LSP) and would apply every edit a second time; our
+    :class:`~leaf_lsp.lsp.documents.Document` follows the LSP rules. Cancellation of a
+    running command also reaches the session so the probe can be stopped.
+    """
+
+    _server: LeafServer
+
+    def _user(self, method: str, params: Any) -> Generator[Any, Any, None]:
+        handler = self.fm.features.get(method)
+        if handler is not None:
+            yield handler, (params,), None
+
+    @lsp_method(lsp.TEXT_DOCUMENT_DID_OPEN)
+    def lsp_text_document__did_open(self, params: lsp.DidOpenTextDocumentParams) -> Generator[Any, Any, None]:
+        """didOpen without pygls' workspace copy."""
+        yield from self._user(lsp.TEXT_DOCUMENT_DID_OPEN, params)
+
+    @lsp_method(lsp.TEXT_DOCUMENT_DID_CHANGE)
+    def lsp_text_document__did_change(
+        self, params: lsp.DidChangeTextDocumentParams
+    ) -> Generator[Any, Any, None]:
+        """didChange without pygls' workspace copy."""
+        yield from self._user(lsp.TEXT_DOCUMENT_DID_CHANGE, params)
+
+    @lsp_method(lsp.TEXT_DOCUMENT_DID_CLOSE)
+    def lsp_text_document__did_close(
+        self, params: lsp.DidCloseTextDocumentParams
+    ) -> Generator[Any, Any, None]:
+        """didClose without pygls' workspace copy."""
+        yield from self._user(lsp.TEXT_DOCUMENT_DID_CLOSE, params)
+
+    def _handle_cancel_notification(self, msg_id: Any) -> None:
+        super()._handle_cancel_notification(msg_id)
+        event = self._server.session.cancel_events.get(msg_id)
+        if event is not None:
+            event.set()
+
+
+class LeafServer(LanguageServer):
+    """The leaf-lsp language server."""
+
+    def __init__(self) -> None:
+        super().__init__("leaf-lsp", __version__, protocol_cls=LeafProtocol)
+        self.session = Session(self)
+
+
+def _changes(params: lsp.DidChangeTextDocumentParams) -> list[Change]:
+    out: list[Change] = []
+    for change in params.content_changes:
+        if isinstance(change, lsp.TextDocumentContentChangePartial):
+            r = change.range
+            out.append(Change(change.text, (r.start.line, r.start.character, r.end.line, r.end.character)))
+        else:
+            out.append(Change(change.text))
+    return out
+
+
+async def _snapshot(ls: LeafServer, uri: str) -> tuple[Document, Snapshot] | None:
+    """The current analysis of ``uri`` (waiting for it), or None for unknown/closed documents."""
+    doc = ls.session.analyzer.get(uri)
+    if doc is None:
+        return None
+    try:
+        return doc, await ls.session.analyzer.wait_current(doc)
+    except DocumentClosed:
+        return None
+
+
+def create_server() -> LeafServer:
+    """A server with every handler registered."""
+    server = LeafServer()
+    session = server.session
+
+    @server.feature(lsp.INITIALIZE)
+    def initialize(ls: LeafServer, params: lsp.InitializeParams) -> None:
+        session.initialize(params)
+
+    @server.feature(lsp.INITIALIZED)
+    async def initialized(ls: LeafServer, params: lsp.InitializedParams) -> None:
+        session.set_encoding(ls.workspace.position_encoding)
+        for problem in session.pending_problems:
+            session.show(f"leaf-lsp: {problem}", lsp.MessageType.Warning)
+        session.pending_problems.clear()
+        registrations = []
+        if session.watch_dynamic:
+            watchers = [
+                lsp.FileSystemWatcher(glob_pattern="**/pyproject.toml"),
+                lsp.FileSystemWatcher(glob_pattern="**/*.py"),
+            ]
+            registrations.append(
+                lsp.Registration(
+                    id="leaf-lsp-watch",
+                    method=lsp.WORKSPACE_DID_CHANGE_WATCHED_FILES,
+                    register_options=lsp.DidChangeWatchedFilesRegistrationOptions(watchers=watchers),
+                )
+            )
+        if session.config_dynamic:
+            registrations.append(
+                lsp.Registration(id="leaf-lsp-config", method=lsp.WORKSPACE_DID_CHANGE_CONFIGURATION)
+            )
+        if registrations:
+            try:
+                await asyncio.wait_for(
+                    ls.client_register_capability_async(lsp.RegistrationParams(registrations=registrations)),
+                    10,
+                )
+            except Exception:  # an old client without dynamic registration still works
+                log.info("leaf-lsp: dynamic registration refused")
+        await _pull_configuration(ls)
+
+    async def _pull_configuration(ls: LeafServer) -> None:
+        if not session.config_pull:
+            return
+        try:
+            result = await asyncio.wait_for(
+                ls.workspace_configuration_async(
+                    lsp.ConfigurationParams(items=[lsp.ConfigurationItem(section=SECTION)])
+                ),
+                10,
+            )
+        except Exception:
+            log.info("leaf-lsp: workspace/configuration failed; keeping the current settings")
+            return
+        if result and isinstance(result[0], dict) and result[0]:
+            session.apply_client_settings(result[0])
+
+    @server.feature(lsp.SHUTDOWN)
+    def shutdown(ls: LeafServer, params: Any) -> None:
+        session.analyzer.shutdown()
+
+    @server.feature(lsp.TEXT_DOCUMENT_DID_OPEN)
+    def did_open(ls: LeafServer, params: lsp.DidOpenTextDocumentParams) -> None:
+        item = params.text_document
+        doc = Document(
+            uri=item.uri,
+            path=uri_to_path(item.uri),
+            text=item.text,
+            version=item.version,
+            language_id=item.language_id,
+        )
+        session.analyzer.open(doc)
+
+    @server.feature(lsp.TEXT_DOCUMENT_DID_CHANGE)
+    def did_change(ls: LeafServer, params: lsp.DidChangeTextDocumentParams) -> None:
+        doc = session.analyzer.get(params.text_document.uri)
+        if doc is None:
+            return
+        doc.apply(_changes(params), params.text_document.version, session.encoding)
+        session.analyzer.schedule(doc)
+        session.reanalyze_dependents(doc.path)
+
+    @server.feature(lsp.TEXT_DOCUMENT_DID_SAVE)
+    def did_save(ls: LeafServer, params: lsp.DidSaveTextDocumentParams) -> None:
+        doc = session.analyzer.get(params.text_document.uri)
+        path = doc.path if doc is not None else uri_to_path(params.text_document.uri)
+        session.reanalyze_dependents(path)
+
+    @server.feature(lsp.TEXT_DOCUMENT_DID_CLOSE)
+    def did_close(ls: LeafServer, params: lsp.DidCloseTextDocumentParams) -> None:
+        if session.analyzer.close(params.text_document.uri) is not None:
+            session.clear(params.text_document.uri)
+
+    @server.feature(lsp.WORKSPACE_DID_CHANGE_CONFIGURATION)
+    async def did_change_configuration(ls: LeafServer, params: lsp.DidChangeConfigurationParams) -> None:
+        if session.config_pull:
+            await _pull_configuration(ls)
+            return
+        data = params.settings
+        if isinstance(data, dict) and SECTION in data:
+            data = data[SECTION]
+        if data is not None:
+            session.apply_client_settings(data)
+
+    @server.feature(lsp.WORKSPACE_DID_CHANGE_WATCHED_FILES)
+    def did_change_watched_files(ls: LeafServer, params: lsp.DidChangeWatchedFilesParams) -> None:
+        project = False
+        for event in params.changes:
+            path = uri_to_path(event.uri)
+            if path.endswith("pyproject.toml"):
+                project = True
+            elif path.endswith((".py", ".pyi")):
+                session.reanalyze_dependents(path)
+        if project:
+            session.project_changed()
+
+    @server.feature(lsp.WORKSPACE_DID_CHANGE_WORKSPACE_FOLDERS)
+    def did_change_folders(ls: LeafServer, params: lsp.DidChangeWorkspaceFoldersParams) -> None:
+        removed = {uri_to_path(f.uri) for f in params.event.removed}
+        roots = [r for r in session.roots if str(r) not in removed]
+        from pathlib import Path
+
+        roots.extend(Path(uri_to_path(f.uri)) for f in params.event.added)
+        session.roots = roots
+        session.project_changed()
+
+    @server.feature(
+        lsp.TEXT_DOCUMENT_DIAGNOSTIC,
+        lsp.DiagnosticOptions(
+            identifier="leaf-lsp", inter_file_dependencies=True, workspace_diagnostics=False
+        ),
+    )
+    async def diagnostic(
+        ls: LeafServer, params: lsp.DocumentDiagnosticParams
+    ) -> lsp.DocumentDiagnosticReport:
+        found = await _snapshot(ls, params.text_document.uri)
+        if found is None:
+            return lsp.RelatedFullDocumentDiagnosticReport(items=[])
+        _, snap = found
+        result_id = f"{snap.version}.{snap.epoch}.{id(snap.analysis)}"
+        if params.previous_result_id == result_id:
+            return lsp.RelatedUnchangedDocumentDiagnosticReport(result_id=result_id)
+        return lsp.RelatedFullDocumentDiagnosticReport(
+            items=session.lsp_diagnostics(snap), result_id=result_id
+        )
+
+    @server.feature(lsp.TEXT_DOCUMENT_INLAY_HINT, lsp.InlayHintOptions(resolve_provider=False))
+    async def inlay_hint(ls: LeafServer, params: lsp.InlayHintParams) -> list[lsp.InlayHint]:
+        found = await _snapshot(ls, params.text_document.uri)
+        if found is None:
+            return []
+        _, snap = found
+        return inlay_hints(
+            snap.analysis.hints,
+            snap.index,
+            session.encoding,
+            session.client.inlay_hints,
+            params.range.start,
+            params.range.end,
+        )
+
+    @server.feature(lsp.TEXT_DOCUMENT_HOVER)
+    async def hover(ls: LeafServer, params: lsp.HoverParams) -> lsp.Hover | None:
+        found = await _snapshot(ls, params.text_document.uri)
+        if found is None:
+            return None
+        _, snap = found
+        line, col = from_position(snap.index, params.position, session.encoding)
+        code = noqa_code_at(snap.index.line(line - 1), col)
+        if code is not None:
+            docs = rule_hover(code)
+            if docs is not None:
+                return lsp.Hover(contents=lsp.MarkupContent(kind=lsp.MarkupKind.Markdown, value=docs))
+        fact = snap.analysis.fact_at(line, col)
+        text = fact_hover(fact, diagnostics_at(snap.analysis, line, col))
+        if text is None:
+            return None
+        rng = to_range(snap.index, fact.span, session.encoding) if fact is not None else None
+        return lsp.Hover(contents=lsp.MarkupContent(kind=lsp.MarkupKind.Markdown, value=text), range=rng)
+
+    @server.feature(
+        lsp.TEXT_DOCUMENT_CODE_ACTION,
+        lsp.CodeActionOptions(
+            code_action_kinds=[lsp.CodeActionKind.QuickFix, FIX_ALL_KIND, PROBE_KIND], resolve_provider=False
+        ),
+    )
+    async def code_action(ls: LeafServer, params: lsp.CodeActionParams) -> list[lsp.CodeAction]:
+        uri = params.text_document.uri
+        found = await _snapshot(ls, uri)
+        if found is None:
+            return []
+        doc, snap = found
+        only = list(params.context.only) if params.context.only else None
+        actions = code_actions(
+            uri,
+            snap.version,
+            snap.analysis,
+            snap.index,
+            session.encoding,
+            params.range,
+            only,
+            session.document_changes,
+        )
+        has_safe_fix = any(d.fix is not None and d.fix.safe for d in snap.analysis.diagnostics)
+        if has_safe_fix and _wanted(FIX_ALL_KIND, only):
+            text = snap.index.text
+            settings = session.settings_for(doc)
+            loop = asyncio.get_running_loop()
+            new_text = await loop.run_in_executor(
+                session.analyzer.executor, fix_all_text, text, doc.path, settings
+            )
+            action = fix_all_action(
+                uri, snap.version, text, new_text, snap.index, session.encoding, session.document_changes
+            )
+            if action is not None:
+                actions.append(action)
+        return actions
+
+    @server.feature(lsp.TEXT_DOCUMENT_CODE_LENS, lsp.CodeLensOptions(resolve_provider=False))
+    def code_lens(ls: LeafServer, params: lsp.CodeLensParams) -> list[lsp.CodeLens]:
+        uri = params.text_document.uri
+        if session.analyzer.get(uri) is None:
+            return []
+        top = lsp.Range(lsp.Position(0, 0), lsp.Position(0, 0))
+        return [
+            lsp.CodeLens(
+                range=top, command=lsp.Command(title=PROBE_TITLE, command=PROBE_COMMAND, arguments=[uri])
+            )
+        ]
+
+    @server.command(PROBE_COMMAND)
+    async def probe(ls: LeafServer, *args: Any) -> dict[str, Any]:
+        result = await run_probe(session, tuple(args), ls.protocol.msg_id)
+        return summary(result)
+
+    @server.command(GRAPH_COMMAND)
+    async def graph(ls: LeafServer, *args: Any) -> dict[str, str | None]:
+        name = args[1] if len(args) > 1 and isinstance(args[1], str) else ""
+        result = await run_probe(session, tuple(args[:1]), ls.protocol.msg_id, graph=name)
+        return graph_response(result)
+
+    return server
+
+
+def serve(tcp: tuple[str, int] | None = None) -> None:
+    """Run the language server on stdio, or on TCP when ``tcp`` is ``(host, port)``."""
+    server = create_server()
+    if tcp is None:
+        server.start_io()
+    else:
+        server.start_tcp(*tcp)
+
+
+__all__ = ["LeafServer", "create_server", "parse_client_settings", "serve"]

@@ -1,0 +1,256 @@
+"""Per-connection state of the server: client capabilities, settings, documents, publishing.
+
+``server.py`` only routes LSP messages here. The session decides which settings apply to
+a document (editor settings, overridden by the workspace's ``[tool.leaf-lsp]``), publishes
+results (push, or refresh requests for clients that pull), and re-analyses open documents
+when their context changes (settings, pyproject.toml, a file they import).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import threading
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from lsprotocol import types as lsp
+from pygls.uris import to_fs_path
+
+from ..config import ConfigResolver, read_table
+from ..settings import Settings
+from .config import ClientSettings, merge_engine_settings, parse_client_settings
+from .convert import to_diagnostic
+from .documents import Analyzer, Document, Snapshot
+from .text import UTF16
+
+if TYPE_CHECKING:
+    from pygls.lsp.server import LanguageServer
+
+log = logging.getLogger(__name__)
+
+SECTION = "leaf-lsp"
+
+
+def _get(obj: Any, *names: str) -> Any:
+    """Walk optional attributes of lsprotocol capability objects (None when any is missing)."""
+    for name in names:
+        if obj is None:
+            return None
+        obj = getattr(obj, name, None)
+    return obj
+
+
+def uri_to_path(uri: str) -> str:
+    """Filesystem path of a ``file:`` URI; other schemes keep the URI as the path."""
+    try:
+        path = to_fs_path(uri)
+    except Exception:  # malformed URIs must not break anything
+        path = None
+    return path or uri
+
+
+def module_names(path: str, roots: list[Path]) -> set[str]:
+    """Dotted names under which ``path`` may be imported (relative to each root and its parents)."""
+    p = Path(path)
+    if p.suffix not in (".py", ".pyi"):
+        return set()
+    parts = list(p.with_suffix("").parts)
+    if parts and parts[-1] == "__init__":
+        parts = parts[:-1]
+    names: set[str] = set()
+    # Every suffix of the path is a candidate (src layouts, tests dirs on sys.path...);
+    # import matching below requires an exact dotted match, so this stays precise enough.
+    for i in range(len(parts)):
+        tail = parts[i:]
+        if tail and all(part.isidentifier() for part in tail):
+            names.add(".".join(tail))
+    return names
+
+
+class Session:
+    """State shared by all handlers of one server."""
+
+    def __init__(self, server: LanguageServer) -> None:
+        self.server = server
+        self.analyzer = Analyzer(self.settings_for, self._on_result)
+        self.client = ClientSettings()
+        self.configs = ConfigResolver()
+        self.encoding: str = UTF16
+        self.push_diagnostics = True
+        self.inlay_refresh = False
+        self.diagnostic_refresh = False
+        self.code_lens_refresh = False
+        self.document_changes = False
+        self.config_pull = False
+        self.watch_dynamic = False
+        self.config_dynamic = False
+        self.work_done_progress = False
+        self.roots: list[Path] = []
+        self.pending_problems: list[str] = []
+        #: Cancellation events of running commands, by JSON-RPC request id.
+        self.cancel_events: dict[Any, threading.Event] = {}
+        self._resolvers: dict[str, Any] = {}
+        self._warned: set[str] = set()
+
+    # -- initialisation ---------------------------------------------------------------
+
+    def initialize(self, params: lsp.InitializeParams) -> None:
+        """Read client capabilities, workspace roots and initializationOptions."""
+        caps = params.capabilities
+        self.push_diagnostics = _get(caps, "text_document", "diagnostic") is None
+        self.inlay_refresh = bool(_get(caps, "workspace", "inlay_hint", "refresh_support"))
+        self.diagnostic_refresh = bool(_get(caps, "workspace", "diagnostics", "refresh_support"))
+        self.code_lens_refresh = bool(_get(caps, "workspace", "code_lens", "refresh_support"))
+        self.document_changes = bool(_get(caps, "workspace", "workspace_edit", "document_changes"))
+        self.config_pull = bool(_get(caps, "workspace", "configuration"))
+        self.watch_dynamic = bool(_get(caps, "workspace", "did_change_watched_files", "dynamic_registration"))
+        self.config_dynamic = bool(
+            _get(caps, "workspace", "did_change_configuration", "dynamic_registration")
+        )
+        self.work_done_progress = bool(_get(caps, "window", "work_done_progress"))
+        roots: list[Path] = []
+        for folder in params.workspace_folders or []:
+            roots.append(Path(uri_to_path(folder.uri)))
+        if not roots and params.root_uri:
+            roots.append(Path(uri_to_path(params.root_uri)))
+        elif not roots and params.root_path:
+            roots.append(Path(params.root_path))
+        self.roots = roots
+        options = params.initialization_options
+        if options is not None:
+            self.client, problems = parse_client_settings(options)
+            self.pending_problems.extend(problems)
+
+    def set_encoding(self, encoding: str | None) -> None:
+        """Use the position encoding pygls negotiated."""
+        self.encoding = str(encoding) if encoding else UTF16
+
+    # -- settings ---------------------------------------------------------------------
+
+    def settings_for(self, doc: Document) -> Settings:
+        """Engine settings for ``doc``: editor settings, then its pyproject's ``[tool.leaf-lsp]``."""
+        table = None
+        if doc.path != doc.uri:
+            try:
+                source = self.configs.for_file(Path(doc.path)).source
+            except (OSError, ValueError):
+                source = None
+            if source is not None:
+                table, problems = read_table(source)
+                for problem in problems:
+                    self._warn_once(problem)
+        settings, problems = merge_engine_settings(self.client.engine, table)
+        for problem in problems:
+            self._warn_once(problem)
+        resolver = self._resolver_for(doc)
+        if resolver is not None:
+            settings = dataclasses.replace(settings, resolver=resolver)
+        return settings
+
+    def _warn_once(self, message: str) -> None:
+        if message in self._warned:
+            return
+        self._warned.add(message)
+        self.show(f"leaf-lsp: {message}", lsp.MessageType.Warning)
+
+    def _resolver_for(self, doc: Document) -> Any:
+        """The cross-file resolver for the root that holds ``doc`` (None until leaf_lsp.project exists)."""
+        try:
+            from .. import project
+        except ImportError:
+            return None
+        root = self.root_of(doc.path)
+        key = str(root) if root is not None else ""
+        if key not in self._resolvers:
+            try:
+                factory = getattr(project, "ProjectResolver", None)
+                self._resolvers[key] = factory(root) if factory is not None and root is not None else None
+            except Exception:  # a broken resolver only costs cross-file precision
+                log.exception("leaf-lsp: cannot create a project resolver for %s", root)
+                self._resolvers[key] = None
+        return self._resolvers[key]
+
+    def root_of(self, path: str) -> Path | None:
+        """The workspace folder holding ``path`` (the deepest one), if any."""
+        best: Path | None = None
+        for root in self.roots:
+            try:
+                Path(path).relative_to(root)
+            except ValueError:
+                continue
+            if best is None or len(root.parts) > len(best.parts):
+                best = root
+        return best
+
+    def apply_client_settings(self, data: Any) -> None:
+        """New editor settings: validate, warn about problems, re-analyse everything."""
+        self.client, problems = parse_client_settings(data)
+        for problem in problems:
+            self.show(f"leaf-lsp: {problem}", lsp.MessageType.Warning)
+        self.reanalyze_all()
+
+    def project_changed(self) -> None:
+        """A pyproject.toml changed: forget cached configuration and resolvers."""
+        self.configs = ConfigResolver()
+        self._resolvers.clear()
+        self._warned.clear()
+        self.reanalyze_all()
+
+    def reanalyze_all(self) -> None:
+        """Re-analyse every open document."""
+        for doc in list(self.analyzer.docs.values()):
+            self.analyzer.reanalyze(doc)
+
+    def reanalyze_dependents(self, path: str) -> None:
+        """Re-analyse open documents that import the module at ``path``."""
+        names = module_names(path, self.roots)
+        if not names:
+            return
+        for doc in list(self.analyzer.docs.values()):
+            if doc.path == path:
+                continue
+            snap = doc.effective
+            if snap is None:
+                continue
+            if any(imported in names for imported in snap.analysis.imports):
+                self.analyzer.reanalyze(doc)
+
+    # -- output -----------------------------------------------------------------------
+
+    def show(self, message: str, kind: lsp.MessageType = lsp.MessageType.Info) -> None:
+        """window/showMessage."""
+        self.server.window_show_message(lsp.ShowMessageParams(type=kind, message=message))
+
+    def lsp_diagnostics(self, snap: Snapshot) -> list[lsp.Diagnostic]:
+        """The snapshot's diagnostics in LSP form."""
+        return [to_diagnostic(snap.index, d, self.encoding) for d in snap.analysis.diagnostics]
+
+    def publish(self, doc: Document) -> None:
+        """Push the document's current diagnostics (push-mode clients only)."""
+        snap = doc.effective
+        if snap is None or doc.closed or not self.push_diagnostics:
+            return
+        self.server.text_document_publish_diagnostics(
+            lsp.PublishDiagnosticsParams(
+                uri=doc.uri, diagnostics=self.lsp_diagnostics(snap), version=snap.version
+            )
+        )
+
+    def clear(self, uri: str) -> None:
+        """Remove a closed document's diagnostics from the client."""
+        if self.push_diagnostics:
+            self.server.text_document_publish_diagnostics(
+                lsp.PublishDiagnosticsParams(uri=uri, diagnostics=[])
+            )
+
+    def refresh(self) -> None:
+        """Ask the client to re-request what it pulls (inlay hints, pulled diagnostics, lenses)."""
+        if self.inlay_refresh:
+            self.server.workspace_inlay_hint_refresh(None)
+        if not self.push_diagnostics and self.diagnostic_refresh:
+            self.server.workspace_diagnostic_refresh(None)
+
+    def _on_result(self, doc: Document, snap: Snapshot) -> None:
+        self.publish(doc)
+        self.refresh()

@@ -1,0 +1,556 @@
+"""The probe's child: runs one user file as ``__main__`` under a tracer and writes facts as JSON.
+
+This file is executed BY PATH in the user's own interpreter (``python child.py ...``), so it may
+import only the standard library and torch -- never leaf_lsp. It has two modes:
+
+* ``run REQUEST_JSON``: cold, one run in this process, then exit.
+* ``serve CONTROL_FD``: warm worker. Imports torch once, then for each request received on the
+  control socket forks a grandchild that runs the file. The worker itself never runs a torch op
+  (forking after one deadlocks in OpenMP), so every run starts from the same clean state.
+
+The result always goes to the temp file named in the request (written atomically); the user's
+stdout/stderr are whatever descriptors the caller handed us and never carry the protocol.
+Recording follows /work/shared/corpus/oracle.py: facts keyed by the first line of the innermost
+statement, "varies" when a loop changes is_leaf/requires_grad, exception and warning lines
+normalised the same way.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import os
+import sys
+import time
+import traceback
+import warnings
+import weakref
+from typing import Any
+
+MAX_FACTS = 5000
+MAX_WARNINGS = 200
+MAX_GRAPH_NODES = 400
+MAX_MESSAGE = 2000
+
+
+def statement_index(source: str) -> tuple[dict[int, int], dict[int, list[str]]]:
+    """Map each line to the first line of its innermost statement, and assignment lines to targets."""
+    tree = ast.parse(source)
+    stmt_of_line: dict[int, int] = {}
+    span_of_line: dict[int, int] = {}
+    targets: dict[int, list[str]] = {}
+
+    def names(t: ast.AST) -> list[str]:
+        if isinstance(t, ast.Name):
+            return [t.id]
+        if isinstance(t, ast.Attribute) and isinstance(t.value, ast.Name) and t.value.id == "self":
+            return ["self." + t.attr]
+        if isinstance(t, (ast.Tuple, ast.List)):
+            return [n for e in t.elts for n in names(e)]
+        if isinstance(t, ast.Starred):
+            return names(t.value)
+        return []
+
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.stmt):
+            continue
+        lo = node.lineno
+        hi = node.end_lineno or lo
+        for ln in range(lo, hi + 1):  # keep the innermost (shortest) statement
+            if ln not in span_of_line or hi - lo < span_of_line[ln]:
+                span_of_line[ln], stmt_of_line[ln] = hi - lo, lo
+        if isinstance(node, ast.Assign):
+            tg = [n for t in node.targets for n in names(t)]
+        elif isinstance(node, (ast.AugAssign, ast.AnnAssign)):
+            tg = names(node.target)
+        else:
+            continue
+        if tg:
+            targets[lo] = tg
+    return stmt_of_line, targets
+
+
+def _write_json(path: str, data: dict[str, Any]) -> None:
+    tmp = path + ".part"
+    with open(tmp, "w", encoding="utf-8") as f:
+        json.dump(data, f)
+    os.replace(tmp, path)  # atomic: the runner never reads half a result
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= MAX_MESSAGE else text[:MAX_MESSAGE] + "..."
+
+
+def _device_label(torch: Any, requested: str) -> str:
+    if requested == "cpu":
+        return "cpu"
+    try:
+        if torch.cuda.is_available():
+            return "cuda:0 (%s)" % torch.cuda.get_device_name(0)
+    except Exception:
+        pass
+    return "cpu"
+
+
+class _Graph:
+    """Walks the autograd graph behind a tensor into DOT text (done here, where the objects live)."""
+
+    def __init__(self, torch: Any, names_of: dict[int, str]) -> None:
+        self.torch = torch
+        self.names_of = names_of
+
+    def dot(self, root: Any, root_name: str) -> str:
+        torch = self.torch
+        lines = ["digraph autograd {", '  rankdir="BT";', '  node [fontname="monospace", fontsize=10];']
+        ids: dict[int, str] = {}
+        count = [0]
+
+        def node_id(obj: Any) -> str:
+            key = id(obj)
+            if key not in ids:
+                ids[key] = "n%d" % len(ids)
+            return ids[key]
+
+        def q(text: str) -> str:
+            return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+
+        def tdesc(t: Any) -> str:
+            try:
+                return "%s %s" % (tuple(t.shape), str(t.dtype).replace("torch.", ""))
+            except Exception:
+                return "tensor"
+
+        rid = "root"
+        lines.append(
+            "  %s [label=%s, shape=box, style=filled, fillcolor=palegreen];"
+            % (rid, q("%s\n%s" % (root_name, tdesc(root))))
+        )
+        fn = getattr(root, "grad_fn", None)
+        if fn is None:
+            label = "%s: leaf, requires_grad=%s" % (root_name, bool(getattr(root, "requires_grad", False)))
+            lines[-1] = "  %s [label=%s, shape=ellipse, style=filled, fillcolor=lightblue];" % (rid, q(label))
+            lines.append("}")
+            return "\n".join(lines) + "\n"
+        seen: set[int] = set()
+        stack = [fn]
+        lines.append("  %s -> %s;" % (node_id(fn), rid))
+        while stack:
+            cur = stack.pop()
+            if id(cur) in seen:
+                continue
+            seen.add(id(cur))
+            count[0] += 1
+            if count[0] > MAX_GRAPH_NODES:
+                lines.append('  truncated [label="... graph truncated", shape=plaintext];')
+                break
+            nid = node_id(cur)
+            name = type(cur).__name__
+            variable = getattr(cur, "variable", None) if name == "AccumulateGrad" else None
+            if variable is not None:
+                vname = self.names_of.get(id(variable), "")
+                label = "%s\n%s" % (vname or "(leaf)", tdesc(variable))
+                lines.append("  %s [label=%s, shape=ellipse, style=filled, fillcolor=lightblue];" % (nid, q(label)))
+            else:
+                lines.append("  %s [label=%s, shape=box];" % (nid, q(name)))
+                self._saved(cur, nid, lines, q, tdesc)
+            for nxt, _ in getattr(cur, "next_functions", ()) or ():
+                if nxt is None:
+                    continue
+                lines.append("  %s -> %s;" % (node_id(nxt), nid))
+                stack.append(nxt)
+        lines.append("}")
+        return "\n".join(lines) + "\n"
+
+    def _saved(self, node: Any, nid: str, lines: list[str], q: Any, tdesc: Any) -> None:
+        torch = self.torch
+        for attr in dir(node):
+            if not attr.startswith("_saved_"):
+                continue
+            try:
+                value = getattr(node, attr)
+            except RuntimeError:
+                value = "freed"  # saved tensors are released by backward() without retain_graph
+            except Exception:
+                continue
+            if not (isinstance(value, torch.Tensor) or value == "freed"):
+                continue
+            sid = "%s_%s" % (nid, attr)
+            desc = "freed" if isinstance(value, str) else tdesc(value)
+            vname = self.names_of.get(id(value), "") if not isinstance(value, str) else ""
+            label = "saved %s%s\n%s" % (attr[7:], (" = " + vname) if vname else "", desc)
+            lines.append(
+                "  %s [label=%s, shape=note, style=filled, fillcolor=orange, fontsize=8];" % (sid, q(label))
+            )
+            lines.append("  %s -> %s [style=dashed, arrowhead=none];" % (sid, nid))
+
+
+def run_case(request: dict[str, Any]) -> dict[str, Any]:
+    """Run the requested file under the tracer and return the result mapping (never raises)."""
+    started = time.perf_counter()
+    case = os.path.abspath(request["path"])
+    cwd = request.get("cwd") or os.path.dirname(case)
+    result: dict[str, Any] = {
+        "error": None,
+        "facts": [],
+        "exception": None,
+        "warnings": [],
+        "lines_run": [],
+        "graph": None,
+        "python": sys.version.split()[0],
+    }
+    try:
+        import torch
+    except BaseException as e:  # ImportError, or a broken install raising anything else
+        result["error"] = "torch cannot be imported by %s: %s: %s" % (sys.executable, type(e).__name__, e)
+        return result
+    result["torch_version"] = str(torch.__version__)
+    device = request.get("device", "cpu")
+    if device == "cuda" and not torch.cuda.is_available():
+        result["error"] = "device 'cuda' was requested but torch.cuda.is_available() is False here"
+        return result
+    result["device"] = _device_label(torch, device)
+    try:
+        with open(case, encoding="utf-8") as f:
+            source = f.read()
+        stmt_of_line, targets = statement_index(source)
+    except (OSError, SyntaxError, ValueError, UnicodeDecodeError) as e:
+        result["error"] = "cannot read or parse %s: %s: %s" % (case, type(e).__name__, e)
+        return result
+    stmt = stmt_of_line.get
+
+    try:
+        os.chdir(cwd)
+    except OSError as e:
+        result["error"] = "cannot change directory to %s: %s" % (cwd, e)
+        return result
+    # `python case.py` puts the case's folder first on sys.path; we also add the workspace folder.
+    here = os.path.dirname(os.path.abspath(__file__))
+    sys.path[:] = [p for p in sys.path if os.path.abspath(p or ".") != here]
+    for entry in (cwd, os.path.dirname(case)):
+        if entry not in sys.path:
+            sys.path.insert(0, entry)
+
+    torch.manual_seed(0)
+    Tensor = torch.Tensor
+    facts: dict[tuple[int, str], dict[str, Any]] = {}
+    last_value: dict[tuple[int, str], Any] = {}  # weak refs, for `.grad` at the end
+    by_name: dict[str, Any] = {}  # name -> weak ref to its latest tensor (graph labels, graph target)
+    pending: dict[Any, int] = {}
+    lines_run: set[int] = set()
+    module_globals: dict[str, Any] = {}
+    graph_req = request.get("graph")  # None: no graph; "": last backward(); else a variable name
+    graph_out: dict[str, Any] = {}
+
+    def describe(value: Any) -> dict[str, Any]:
+        fn = value.grad_fn
+        return {
+            "is_leaf": bool(value.is_leaf),
+            "requires_grad": bool(value.requires_grad),
+            "grad_fn": type(fn).__name__ if fn is not None else None,
+            "dtype": str(value.dtype).replace("torch.", ""),
+            "device": str(value.device),
+            "shape": list(value.shape),
+        }
+
+    def record(frame: Any, line: int) -> None:
+        for name in targets.get(line, ()):
+            try:
+                if name.startswith("self."):
+                    value = getattr(frame.f_locals["self"], name[5:])
+                else:
+                    value = frame.f_locals[name]
+            except Exception:
+                continue
+            if not isinstance(value, Tensor):
+                continue
+            key = (line, name)
+            try:
+                desc = describe(value)
+            except Exception:
+                continue
+            old = facts.get(key)
+            if old is None:
+                if len(facts) >= MAX_FACTS:
+                    continue
+                desc["count"] = 1
+                desc["varies"] = False
+                facts[key] = desc
+            else:
+                old["count"] += 1
+                if (old["is_leaf"], old["requires_grad"]) != (desc["is_leaf"], desc["requires_grad"]):
+                    old["varies"] = True
+            try:
+                ref = weakref.ref(value)
+                last_value[key] = ref
+                by_name[name] = ref
+            except TypeError:
+                pass
+
+    def local_trace(frame: Any, event: str, arg: Any) -> Any:
+        prev = pending.get(frame)
+        if event == "exception":  # the statement did not complete
+            pending.pop(frame, None)
+        elif event == "return":
+            if prev is not None:
+                record(frame, prev)
+            pending.pop(frame, None)
+        elif event == "line":
+            cur = stmt(frame.f_lineno, frame.f_lineno)
+            lines_run.add(cur)
+            if prev is not None and cur != prev:
+                record(frame, prev)
+                pending.pop(frame, None)
+            if cur in targets:
+                pending[frame] = cur
+        return local_trace
+
+    def global_trace(frame: Any, event: str, arg: Any) -> Any:
+        if frame.f_code.co_filename != case:
+            return None
+        if frame.f_code.co_name == "<module>" and not module_globals:
+            module_globals["g"] = frame.f_globals
+        return local_trace
+
+    def case_line() -> int | None:
+        f: Any = sys._getframe(1)
+        while f is not None and f.f_code.co_filename != case:
+            f = f.f_back
+        return stmt(f.f_lineno, f.f_lineno) if f is not None else None
+
+    def names_of() -> dict[int, str]:
+        """id(tensor) -> a readable name: recorded variables, then module parameters in globals."""
+        out: dict[int, str] = {}
+        g = module_globals.get("g", {})
+        try:
+            for gname, gval in list(g.items()):
+                if isinstance(gval, torch.nn.Module):
+                    for pname, p in gval.named_parameters():
+                        out.setdefault(id(p), "%s.%s" % (gname, pname))
+                elif isinstance(gval, Tensor):
+                    out[id(gval)] = gname
+        except Exception:
+            pass
+        for name, ref in by_name.items():
+            t = ref()
+            if t is not None:
+                out[id(t)] = name
+        return out
+
+    def walk(tensor: Any, label: str) -> None:
+        try:
+            graph_out["dot"] = _Graph(torch, names_of()).dot(tensor, label)
+            graph_out["target"] = label
+        except Exception as e:  # a graph we cannot walk must not break the run
+            graph_out["error"] = "%s: %s" % (type(e).__name__, e)
+
+    def name_for(tensor: Any) -> str:
+        return names_of().get(id(tensor), "backward() root")
+
+    originals: list[tuple[Any, str, Any]] = []
+    if graph_req is not None:
+        # Walk before backward() runs: afterwards the saved tensors are freed.
+        orig_tensor_backward = Tensor.backward
+        orig_autograd_backward = torch.autograd.backward
+
+        def hook(tensor: Any) -> None:
+            if graph_req == "":
+                walk(tensor, name_for(tensor))
+            else:
+                ref = by_name.get(graph_req)
+                target = ref() if ref is not None else None
+                if target is not None and getattr(target, "grad_fn", None) is not None:
+                    walk(target, graph_req)
+
+        def tensor_backward(self: Any, *args: Any, **kwargs: Any) -> Any:
+            hook(self)
+            return orig_tensor_backward(self, *args, **kwargs)
+
+        def autograd_backward(tensors: Any, *args: Any, **kwargs: Any) -> Any:
+            first = tensors[0] if isinstance(tensors, (list, tuple)) and tensors else tensors
+            if isinstance(first, Tensor):
+                hook(first)
+            return orig_autograd_backward(tensors, *args, **kwargs)
+
+        originals = [(Tensor, "backward", orig_tensor_backward), (torch.autograd, "backward", orig_autograd_backward)]
+        Tensor.backward = tensor_backward  # type: ignore[method-assign]
+        torch.autograd.backward = autograd_backward
+
+    exception = None
+    caught: list[tuple[Any, int | None]] = []
+    run_started = time.perf_counter()
+    sys.argv = [case]
+    import runpy
+
+    with warnings.catch_warnings(record=True):
+        warnings.simplefilter("always")
+        # keep catch_warnings' recording, but note the case line at warning time (as the oracle does)
+        warnings._showwarnmsg_impl = lambda m: caught.append((m, case_line()))  # type: ignore[attr-defined]
+        sys.settrace(global_trace)
+        try:
+            runpy.run_path(case, run_name="__main__")
+        except SystemExit as e:
+            if e.code not in (None, 0):
+                exception = {"type": "SystemExit", "message": str(e.code), "line": None}
+        except BaseException as e:
+            line = None
+            for fs in traceback.extract_tb(e.__traceback__):
+                if fs.filename == case and fs.lineno is not None:
+                    line = stmt(fs.lineno, fs.lineno)
+            try:
+                message = str(e)
+            except Exception:
+                message = "<unprintable %s>" % type(e).__name__
+            exception = {"type": type(e).__name__, "message": _short(message), "line": line}
+        finally:
+            sys.settrace(None)
+    result["program_seconds"] = time.perf_counter() - run_started
+    for owner, attr, value in originals:
+        setattr(owner, attr, value)
+
+    if graph_req and "dot" not in graph_out:
+        ref = by_name.get(graph_req)
+        target = ref() if ref is not None else None
+        if target is None:
+            target = module_globals.get("g", {}).get(graph_req)
+        if isinstance(target, Tensor):
+            walk(target, graph_req)
+        else:
+            graph_out["error"] = "no tensor named %r was recorded" % graph_req
+    elif graph_req == "" and "dot" not in graph_out:
+        graph_out["error"] = "the program never called backward()"
+    if graph_req is not None:
+        result["graph"] = graph_out
+
+    out_facts = []
+    for (line, name), desc in sorted(facts.items()):
+        ref = last_value.get((line, name))
+        tensor = ref() if ref is not None else None
+        grad_populated = None
+        if tensor is not None:
+            try:
+                grad_populated = tensor.grad is not None if tensor.is_leaf else None
+            except Exception:
+                grad_populated = None
+        out_facts.append(dict(line=line, name=name, grad_populated=grad_populated, **desc))
+    result["facts"] = out_facts
+    result["exception"] = exception
+    result["warnings"] = [
+        {"category": m.category.__name__, "message": _short(str(m.message)), "line": ln}
+        for m, ln in caught[:MAX_WARNINGS]
+    ]
+    result["lines_run"] = sorted(lines_run)
+    result["child_seconds"] = time.perf_counter() - started
+    return result
+
+
+def _limit_memory(memory_mb: Any) -> None:
+    if not memory_mb:
+        return
+    try:
+        import resource
+
+        cap = int(memory_mb) * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
+    except (ImportError, ValueError, OSError):
+        pass  # not on this platform, or above the hard limit: the timeout still bounds the run
+
+
+def _run_and_report(request: dict[str, Any]) -> None:
+    """Run one request in this process and write its result file."""
+    out = request["result_file"]
+    try:
+        result = run_case(request)
+    except BaseException as e:  # MemoryError while recording, and the like
+        result = {"error": "probe failure: %s: %s" % (type(e).__name__, _short(str(e)))}
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except Exception:
+        pass
+    try:
+        _write_json(out, result)
+    except BaseException:
+        pass
+
+
+def _cold(request_json: str) -> None:
+    request = json.loads(request_json)
+    _limit_memory(request.get("memory_mb"))
+    _run_and_report(request)
+    # Skip interpreter teardown (torch's takes ~0.5 s) and any atexit hooks of the user program.
+    os._exit(0)
+
+
+def _serve(control_fd: int, preload: list[str]) -> None:
+    """Warm worker: import torch (and ``preload`` modules) once, then fork one grandchild per request."""
+    import importlib
+    import socket
+
+    sock = socket.socket(fileno=control_fd)
+    try:
+        import torch
+
+        hello: dict[str, Any] = {"ready": True, "torch_version": str(torch.__version__), "preloaded": []}
+        for name in preload:
+            # Imports only, never ops: torch.optim pulls in torch._dynamo (~2 s) on first use.
+            try:
+                importlib.import_module(name)
+                hello["preloaded"].append(name)
+            except BaseException:
+                pass
+    except BaseException as e:
+        hello = {"ready": False, "error": "torch cannot be imported by %s: %s: %s" % (sys.executable, type(e).__name__, e)}
+    sock.sendall((json.dumps(hello) + "\n").encode())
+    if not hello["ready"]:
+        return
+    buf = b""
+    while True:
+        try:
+            msg, fds, _flags, _addr = socket.recv_fds(sock, 65536, 4)
+        except OSError:
+            return
+        if not msg:
+            return
+        buf += msg
+        if b"\n" not in buf:
+            for fd in fds:
+                os.close(fd)
+            continue
+        line, buf = buf.split(b"\n", 1)
+        request = json.loads(line)
+        pid = os.fork()
+        if pid == 0:
+            try:
+                os.setsid()  # own process group: the runner kills the whole group on timeout
+                sock.close()
+                null = os.open(os.devnull, os.O_RDONLY)
+                os.dup2(null, 0)
+                if len(fds) >= 2:
+                    os.dup2(fds[0], 1)
+                    os.dup2(fds[1], 2)
+                for fd in fds:
+                    os.close(fd)
+                _limit_memory(request.get("memory_mb"))
+                _run_and_report(request)
+            finally:
+                os._exit(0)
+        for fd in fds:
+            os.close(fd)
+        sock.sendall((json.dumps({"pid": pid}) + "\n").encode())
+        _, status = os.waitpid(pid, 0)
+        sock.sendall((json.dumps({"pid": pid, "status": status}) + "\n").encode())
+
+
+def main(argv: list[str]) -> None:
+    """Entry point: ``child.py run REQUEST_JSON`` or ``child.py serve CONTROL_FD [MODULE,...]``."""
+    if len(argv) == 3 and argv[1] == "run":
+        _cold(argv[2])
+    elif len(argv) in (3, 4) and argv[1] == "serve":
+        _serve(int(argv[2]), [m for m in (argv[3] if len(argv) == 4 else "").split(",") if m])
+    else:
+        sys.stderr.write("usage: child.py run REQUEST_JSON | child.py serve CONTROL_FD [MODULE,...]\n")
+        sys.exit(2)
+
+
+if __name__ == "__main__":
+    main(sys.argv)

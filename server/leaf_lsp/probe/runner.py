@@ -1,0 +1,300 @@
+"""Cold runs (a fresh process per run) and the plumbing shared with the warm worker:
+output capture with a cap, process-group kill, leftover scan, and turning a finished run into a
+:class:`ProbeResult`.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import select
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+from .diagnose import runtime_diagnostics
+from .graph import dot_to_svg
+from .result import ProbeResult, fill_from_child
+
+CHILD = str(Path(__file__).with_name("child.py"))
+#: How much of the program's stdout and stderr is kept (the last bytes of each).
+OUTPUT_CAP = 64 * 1024
+DEFAULT_TIMEOUT = 30.0
+DEFAULT_MEMORY_MB = 4096
+DEVICES = ("cpu", "auto", "cuda")
+
+
+class Tail:
+    """Drains a pipe in a thread, keeping only its last ``cap`` bytes (so a flood cannot block
+    the program nor grow our memory)."""
+
+    def __init__(self, fd: int, cap: int = OUTPUT_CAP) -> None:
+        self.fd = fd
+        self.cap = cap
+        self.buf = bytearray()
+        self.total = 0
+        self.thread = threading.Thread(target=self._drain, daemon=True)
+        self.thread.start()
+
+    def _drain(self) -> None:
+        try:
+            while True:
+                chunk = os.read(self.fd, 65536)
+                if not chunk:
+                    break
+                self.total += len(chunk)
+                self.buf += chunk
+                if len(self.buf) > self.cap:
+                    del self.buf[: len(self.buf) - self.cap]
+        except OSError:
+            pass
+        finally:
+            try:
+                os.close(self.fd)
+            except OSError:
+                pass
+
+    def text(self, join_timeout: float = 1.0) -> str:
+        """The kept tail, decoded; waits briefly for the writer side to close."""
+        self.thread.join(join_timeout)
+        text = bytes(self.buf).decode("utf-8", "replace")
+        if self.total > self.cap:
+            text = "[... %d bytes dropped ...]\n" % (self.total - self.cap) + text
+        return text
+
+
+def default_interpreter() -> tuple[str, str | None]:
+    """``(sys.executable, None)`` if it has torch, else ``(sys.executable, error)``."""
+    if importlib.util.find_spec("torch") is None:
+        return sys.executable, (
+            "torch is not installed for %s; set the probe interpreter to a Python that has torch" % sys.executable
+        )
+    return sys.executable, None
+
+
+def check_interpreter(interpreter: str | None) -> tuple[str, str | None]:
+    """Resolve the interpreter to run with, and an error text when it cannot be used."""
+    if interpreter is None:
+        return default_interpreter()
+    found = shutil.which(interpreter) if os.sep not in interpreter else interpreter
+    if not found or not os.access(found, os.X_OK):
+        return interpreter, "interpreter %r not found or not executable" % interpreter
+    return found, None
+
+
+def child_env(device: str) -> dict[str, str]:
+    """The run's environment: CUDA hidden unless ``device`` allows it, unbuffered output."""
+    env = dict(os.environ)
+    if device == "cpu":
+        env["CUDA_VISIBLE_DEVICES"] = ""
+    env["PYTHONUNBUFFERED"] = "1"
+    env.pop("PYTHONSTARTUP", None)
+    return env
+
+
+def group_members(pgid: int) -> list[int]:
+    """Pids of live (non-zombie) processes in process group ``pgid`` (Linux /proc; [] elsewhere)."""
+    members = []
+    try:
+        entries = os.listdir("/proc")
+    except OSError:
+        return []
+    for entry in entries:
+        if not entry.isdigit():
+            continue
+        try:
+            with open("/proc/%s/stat" % entry, "rb") as f:
+                stat = f.read().decode("ascii", "replace")
+        except OSError:
+            continue
+        fields = stat[stat.rfind(")") + 2 :].split()
+        if len(fields) > 2 and fields[0] != "Z" and fields[2] == str(pgid):
+            members.append(int(entry))
+    return members
+
+
+def kill_group(pgid: int) -> None:
+    """SIGKILL every process in the group; a group already gone is fine."""
+    try:
+        os.killpg(pgid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+
+
+def describe_status(status: int | None) -> str:
+    """Why a run ended without writing its result, in words."""
+    if status is None:
+        return "the probe lost track of the program"
+    if os.WIFSIGNALED(status):
+        sig = os.WTERMSIG(status)
+        try:
+            name = signal.Signals(sig).name
+        except ValueError:
+            name = "signal %d" % sig
+        if sig == signal.SIGKILL:
+            return "the program was killed (SIGKILL; out of memory?) before the probe could report"
+        return "the program crashed (%s) before the probe could report" % name
+    if os.WIFEXITED(status):
+        return (
+            "the program ended the process itself (exit status %d, e.g. os._exit) before the probe could report"
+            % os.WEXITSTATUS(status)
+        )
+    return "the program ended abnormally (status %d)" % status
+
+
+def make_request(
+    path: str, cwd: str | None, memory_mb: int | None, device: str, graph: str | None, result_file: str
+) -> dict[str, Any]:
+    """The JSON request the child understands."""
+    return {
+        "path": os.path.abspath(path),
+        "cwd": os.path.abspath(cwd) if cwd else os.path.dirname(os.path.abspath(path)),
+        "memory_mb": DEFAULT_MEMORY_MB if memory_mb is None else memory_mb,
+        "device": device,
+        "graph": graph,
+        "result_file": result_file,
+    }
+
+
+def finish(
+    result: ProbeResult,
+    result_file: str,
+    status: int | None,
+    stopped: str | None,
+    tails: tuple[Tail, Tail] | None,
+    started: float,
+) -> ProbeResult:
+    """Read the child's result file, map diagnostics, render the graph, fill the tails."""
+    if tails is not None:
+        result.stdout_tail = tails[0].text()
+        result.stderr_tail = tails[1].text()
+    result.exit_status = status
+    data: Any = None
+    try:
+        with open(result_file, encoding="utf-8") as f:
+            data = json.load(f)
+    except (OSError, ValueError):
+        data = None
+    if stopped is not None:
+        result.error = stopped
+    elif data is None:
+        result.error = describe_status(status)
+    if data is not None and stopped is None:
+        fill_from_child(result, data)
+        try:
+            source = Path(result.path).read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            source = ""
+        result.diagnostics = runtime_diagnostics(result, source)
+        if result.graph_dot:
+            result.graph_svg = dot_to_svg(result.graph_dot)
+    result.duration = time.perf_counter() - started
+    return result
+
+
+def _wait(proc: subprocess.Popen[bytes], deadline: float, cancel: threading.Event | None) -> str | None:
+    """Wait for ``proc``; returns why it was stopped early ("timed out ..."/"cancelled") or None."""
+    pidfd = -1
+    try:
+        pidfd = os.pidfd_open(proc.pid)  # wakes us the moment the process exits
+    except (AttributeError, OSError):
+        pidfd = -1
+    try:
+        while True:
+            if proc.poll() is not None:
+                return None
+            if cancel is not None and cancel.is_set():
+                return "cancelled"
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return "timed out"
+            step = min(left, 0.05 if cancel is not None or pidfd < 0 else left)
+            if pidfd >= 0:
+                select.select([pidfd], [], [], step)
+            else:
+                time.sleep(min(step, 0.02))
+    finally:
+        if pidfd >= 0:
+            os.close(pidfd)
+
+
+def run_cold(
+    path: str,
+    *,
+    interpreter: str | None = None,
+    cwd: str | None = None,
+    timeout: float = DEFAULT_TIMEOUT,
+    memory_mb: int | None = None,
+    device: str = "cpu",
+    graph: str | None = None,
+    cancel: threading.Event | None = None,
+) -> ProbeResult:
+    """Run ``path`` in a fresh ``interpreter child.py run`` process. Never raises."""
+    started = time.perf_counter()
+    result = ProbeResult(path=os.path.abspath(path))
+    exe, problem = check_interpreter(interpreter)
+    result.interpreter = exe
+    if problem is None and device not in DEVICES:
+        problem = "device must be one of %s, not %r" % (", ".join(DEVICES), device)
+    if problem is None and not os.path.isfile(path):
+        problem = "no such file: %s" % path
+    if problem is not None:
+        result.error = problem
+        result.duration = time.perf_counter() - started
+        return result
+    tmpdir = tempfile.mkdtemp(prefix="leaf-probe-")
+    result_file = os.path.join(tmpdir, "result.json")
+    request = make_request(path, cwd, memory_mb, device, graph, result_file)
+    try:
+        out_r, out_w = os.pipe()
+        err_r, err_w = os.pipe()
+        try:
+            proc = subprocess.Popen(
+                [exe, "-X", "utf8", CHILD, "run", json.dumps(request)],
+                stdin=subprocess.DEVNULL,
+                stdout=out_w,
+                stderr=err_w,
+                cwd=request["cwd"] if os.path.isdir(request["cwd"]) else None,
+                env=child_env(device),
+                start_new_session=True,  # its own process group, killed as a whole
+                close_fds=True,
+            )
+        except OSError as e:
+            for fd in (out_r, out_w, err_r, err_w):
+                os.close(fd)
+            result.error = "cannot start %s: %s" % (exe, e)
+            result.duration = time.perf_counter() - started
+            return result
+        os.close(out_w)
+        os.close(err_w)
+        tails = (Tail(out_r), Tail(err_r))
+        result.pid = proc.pid
+        stopped = _wait(proc, time.monotonic() + timeout, cancel)
+        if stopped == "timed out":
+            stopped = "timed out after %g s; the program was stopped" % timeout
+        elif stopped == "cancelled":
+            stopped = "cancelled; the program was stopped"
+        if stopped is None:
+            leftovers = group_members(proc.pid)
+            if leftovers:
+                result.notes.append("killed %d process(es) the program left running" % len(leftovers))
+        kill_group(proc.pid)
+        status = proc.wait()
+        raw_status = _raw_status(status)
+        return finish(result, result_file, raw_status, stopped, tails, started)
+    finally:
+        shutil.rmtree(tmpdir, ignore_errors=True)
+
+
+def _raw_status(returncode: int) -> int:
+    """Popen's returncode back to a wait status, so both run kinds describe endings alike."""
+    if returncode < 0:
+        return -returncode  # WIFSIGNALED form: the signal number in the low bits
+    return (returncode & 0xFF) << 8

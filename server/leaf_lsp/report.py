@@ -1,0 +1,410 @@
+"""Reporters: turn per-file analyses into text, JSON, SARIF or GitHub workflow commands.
+
+The engine only accumulates diagnostics; these functions decide how they are printed.
+All output positions are 1-based lines and 1-based *character* columns (the engine's
+0-based character columns plus one). The JSON shape is a contract: see docs/cli.md.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import PurePath
+from typing import Any
+from urllib.parse import quote
+
+from . import __version__
+from .fixes import is_fixable
+from .model import Analysis, Diagnostic, Fix, Hint
+
+FORMATS = ("text", "json", "sarif", "github")
+JSON_VERSION = 1
+RULES_DOC_URL = "https://github.com/leaf-lsp/leaf-lsp/blob/main/docs/rules.md"
+SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+
+#: Codes the CLI itself emits; they are not rules in the registry.
+BUILTIN_CODES: dict[str, tuple[str, str]] = {
+    "LEAF000": ("syntax-error", "The file could not be parsed or read, so it was not analysed."),
+}
+
+
+@dataclass
+class FileReport:
+    """The outcome for one checked file: its analysis (after fixes, if any were applied)."""
+
+    display: str
+    analysis: Analysis
+    fixed: int = 0
+
+
+@dataclass(frozen=True)
+class ReportOptions:
+    """How to render: which fixes count as fixable and what extra facts to show."""
+
+    unsafe_fixes: bool = False
+    show_hints: bool = False
+    probe: bool = False
+    statistics: bool = False
+    fix_mode: bool = False
+
+
+@dataclass(frozen=True)
+class RuleInfo:
+    """What a reporter needs to know about a rule (a registry Rule reduced to plain data)."""
+
+    code: str
+    name: str
+    severity: str
+    summary: str
+
+
+def rule_doc_url(code: str) -> str:
+    """The documentation link for ``code`` (an anchor in docs/rules.md)."""
+    return f"{RULES_DOC_URL}#{code.lower()}"
+
+
+def describe_fact(is_leaf: bool | None, requires_grad: bool | None) -> str:
+    """A hint's facts in words, e.g. ``leaf, requires grad``; unknown facts say so."""
+    leaf = {True: "leaf", False: "non-leaf", None: "leaf unknown"}[is_leaf]
+    grad = {True: "requires grad", False: "no grad", None: "requires_grad unknown"}[requires_grad]
+    return f"{leaf}, {grad}"
+
+
+# --- JSON -----------------------------------------------------------------------------
+
+
+def fix_json(fix: Fix) -> dict[str, Any]:
+    """A fix in the JSON contract's shape."""
+    return {
+        "title": fix.title,
+        "safe": fix.safe,
+        "edits": [
+            {
+                "line": edit.span.line,
+                "column": edit.span.col + 1,
+                "end_line": edit.span.end_line,
+                "end_column": edit.span.end_col + 1,
+                "new_text": edit.new_text,
+            }
+            for edit in fix.edits
+        ],
+    }
+
+
+def diagnostic_json(diagnostic: Diagnostic) -> dict[str, Any]:
+    """A diagnostic in the JSON contract's shape."""
+    span = diagnostic.span
+    return {
+        "code": diagnostic.code,
+        "name": diagnostic.name,
+        "severity": diagnostic.severity,
+        "message": diagnostic.message,
+        "line": span.line,
+        "column": span.col + 1,
+        "end_line": span.end_line,
+        "end_column": span.end_col + 1,
+        "fix": fix_json(diagnostic.fix) if diagnostic.fix is not None else None,
+    }
+
+
+def hint_json(hint: Hint, probe: bool = False) -> dict[str, Any]:
+    """A hint in the JSON contract's shape; ``verified`` only with ``--probe``."""
+    out: dict[str, Any] = {
+        "line": hint.line,
+        "column": hint.span.col + 1,
+        "name": hint.name,
+        "is_leaf": hint.is_leaf,
+        "requires_grad": hint.requires_grad,
+        "reason": hint.reason_text,
+    }
+    if probe:
+        out["verified"] = hint.verified
+    return out
+
+
+def to_json_data(reports: Sequence[FileReport], options: ReportOptions) -> dict[str, Any]:
+    """The whole run as the JSON contract's object."""
+    files = [
+        {
+            "path": report.display,
+            "diagnostics": [diagnostic_json(d) for d in report.analysis.diagnostics],
+            "hints": [hint_json(h, options.probe) for h in report.analysis.hints],
+        }
+        for report in reports
+    ]
+    diagnostics = [d for report in reports for d in report.analysis.diagnostics]
+    return {
+        "version": JSON_VERSION,
+        "files": files,
+        "summary": {
+            "files": len(reports),
+            "diagnostics": len(diagnostics),
+            "fixable": sum(1 for d in diagnostics if is_fixable(d, options.unsafe_fixes)),
+        },
+    }
+
+
+def to_json(reports: Sequence[FileReport], options: ReportOptions) -> str:
+    """The JSON report, pretty-printed, with a trailing newline."""
+    return json.dumps(to_json_data(reports, options), indent=2, ensure_ascii=False) + "\n"
+
+
+# --- text -----------------------------------------------------------------------------
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def _hint_line(display: str, hint: Hint, probe: bool) -> str:
+    text = f"{display}:{hint.line}:{hint.span.col + 1}: hint {hint.name}: {describe_fact(hint.is_leaf, hint.requires_grad)}"
+    if hint.reason_text:
+        text += f" ({hint.reason_text})"
+    if probe:
+        if hint.verified is True:
+            text += " [verified]"
+        elif hint.verified is False:
+            text += f" [run time disagrees: {hint.runtime or 'see probe'}]"
+    return text
+
+
+def _diagnostic_line(display: str, diagnostic: Diagnostic, unsafe: bool) -> str:
+    span = diagnostic.span
+    marker = " [*]" if is_fixable(diagnostic, unsafe) else ""
+    message = diagnostic.message.replace("\r", " ").replace("\n", " ")
+    return f"{display}:{span.line}:{span.col + 1}: {diagnostic.code}{marker} {message}"
+
+
+def to_text(reports: Sequence[FileReport], options: ReportOptions) -> str:
+    """ruff-style lines ``path:line:col: CODE [*] message`` and a summary line."""
+    if options.statistics:
+        return to_statistics(reports, options)
+    lines: list[str] = []
+    for report in reports:
+        entries: list[tuple[int, int, int, str]] = []
+        for d in report.analysis.diagnostics:
+            entries.append(
+                (d.span.line, d.span.col, 0, _diagnostic_line(report.display, d, options.unsafe_fixes))
+            )
+        if options.show_hints:
+            for h in report.analysis.hints:
+                entries.append((h.line, h.span.col, 1, _hint_line(report.display, h, options.probe)))
+        entries.sort(key=lambda e: e[:3])
+        lines.extend(entry[3] for entry in entries)
+    lines.extend(_summary(reports, options))
+    return "\n".join(lines) + "\n"
+
+
+def _summary(reports: Sequence[FileReport], options: ReportOptions) -> list[str]:
+    diagnostics = [d for report in reports for d in report.analysis.diagnostics]
+    fixed = sum(report.fixed for report in reports)
+    remaining = len(diagnostics)
+    out: list[str] = []
+    if options.fix_mode and fixed:
+        out.append(f"Found {_plural(fixed + remaining, 'error')} ({fixed} fixed, {remaining} remaining).")
+    elif remaining == 0:
+        out.append("All checks passed!")
+    else:
+        fixable = sum(1 for d in diagnostics if is_fixable(d, options.unsafe_fixes))
+        suffix = f" ({fixable} fixable with --fix)" if fixable else ""
+        out.append(f"Found {_plural(remaining, 'error')}{suffix}.")
+    if not options.unsafe_fixes:
+        hidden = sum(1 for d in diagnostics if d.fix is not None and not d.fix.safe)
+        if hidden:
+            out.append(f"({_plural(hidden, 'hidden fix')} can be enabled with --unsafe-fixes.)")
+    return out
+
+
+def to_statistics(reports: Sequence[FileReport], options: ReportOptions) -> str:
+    """Counts per code, most frequent first: ``count<TAB>code<TAB>[*] name``."""
+    counts: Counter[str] = Counter()
+    names: dict[str, str] = {}
+    fixable: dict[str, bool] = {}
+    for report in reports:
+        for d in report.analysis.diagnostics:
+            counts[d.code] += 1
+            names[d.code] = d.name
+            fixable[d.code] = fixable.get(d.code, False) or is_fixable(d, options.unsafe_fixes)
+    width = max((len(str(n)) for n in counts.values()), default=1)
+    lines = [
+        f"{count:>{width}}\t{code}\t{'[*]' if fixable[code] else '   '} {names[code]}"
+        for code, count in sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    ]
+    if not lines:
+        lines.append("All checks passed!")
+    return "\n".join(lines) + "\n"
+
+
+# --- GitHub Actions -------------------------------------------------------------------
+
+_GITHUB_LEVEL: dict[str, str] = {"error": "error", "warning": "warning", "information": "notice"}
+
+
+def _escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def to_github(reports: Sequence[FileReport], options: ReportOptions) -> str:
+    """One GitHub Actions workflow command per diagnostic (``::error file=...::message``)."""
+    lines: list[str] = []
+    for report in reports:
+        for d in report.analysis.diagnostics:
+            span = d.span
+            props = ",".join(
+                [
+                    f"file={_escape_property(report.display)}",
+                    f"line={span.line}",
+                    f"col={span.col + 1}",
+                    f"endLine={span.end_line}",
+                    f"endColumn={span.end_col + 1}",
+                    f"title={_escape_property(f'{d.code} {d.name}')}",
+                ]
+            )
+            lines.append(f"::{_GITHUB_LEVEL.get(d.severity, 'error')} {props}::{_escape_data(d.message)}")
+    return "".join(line + "\n" for line in lines)
+
+
+# --- SARIF ----------------------------------------------------------------------------
+
+_SARIF_LEVEL: dict[str, str] = {"error": "error", "warning": "warning", "information": "note"}
+
+
+def registry_rules() -> list[RuleInfo]:
+    """Every registered rule as :class:`RuleInfo`; empty if the registry cannot be loaded."""
+    try:
+        from .rules.base import all_rules
+
+        rules = all_rules()
+    except Exception:  # noqa: BLE001 - a broken registry must not stop a report
+        return []
+    return [RuleInfo(r.code, r.name, r.severity, r.summary) for r in rules]
+
+
+def _artifact_uri(display: str) -> str:
+    path = PurePath(display)
+    if path.is_absolute():
+        try:
+            return path.as_uri()
+        except ValueError:
+            pass
+    return quote(path.as_posix())
+
+
+def _sarif_rule(info: RuleInfo) -> dict[str, Any]:
+    return {
+        "id": info.code,
+        "name": info.name,
+        "shortDescription": {"text": info.summary or info.name},
+        "helpUri": rule_doc_url(info.code),
+        "defaultConfiguration": {"level": _SARIF_LEVEL.get(info.severity, "warning")},
+    }
+
+
+def _sarif_fix(fix: Fix, uri: str) -> dict[str, Any]:
+    return {
+        "description": {"text": fix.title},
+        "artifactChanges": [
+            {
+                "artifactLocation": {"uri": uri},
+                "replacements": [
+                    {
+                        "deletedRegion": {
+                            "startLine": e.span.line,
+                            "startColumn": e.span.col + 1,
+                            "endLine": e.span.end_line,
+                            "endColumn": e.span.end_col + 1,
+                        },
+                        "insertedContent": {"text": e.new_text},
+                    }
+                    for e in fix.edits
+                ],
+            }
+        ],
+    }
+
+
+def to_sarif_data(
+    reports: Sequence[FileReport], options: ReportOptions, rules: Iterable[RuleInfo] | None = None
+) -> dict[str, Any]:
+    """The run as a SARIF 2.1.0 log with the rule registry as ``tool.driver.rules``."""
+    infos = list(registry_rules() if rules is None else rules)
+    known = {info.code for info in infos}
+    # Codes seen but not registered (LEAF000, or a registry that failed to load) still get a
+    # rule entry, so every result's ruleIndex points somewhere valid.
+    for report in reports:
+        for d in report.analysis.diagnostics:
+            if d.code not in known:
+                known.add(d.code)
+                summary = BUILTIN_CODES.get(d.code, (d.name, d.name))[1]
+                infos.append(
+                    RuleInfo(d.code, d.name, "error" if d.code == "LEAF000" else d.severity, summary)
+                )
+    infos.sort(key=lambda info: info.code)
+    index = {info.code: i for i, info in enumerate(infos)}
+    results: list[dict[str, Any]] = []
+    for report in reports:
+        uri = _artifact_uri(report.display)
+        for d in report.analysis.diagnostics:
+            result: dict[str, Any] = {
+                "ruleId": d.code,
+                "ruleIndex": index[d.code],
+                "level": _SARIF_LEVEL.get(d.severity, "warning"),
+                "message": {"text": d.message},
+                "locations": [
+                    {
+                        "physicalLocation": {
+                            "artifactLocation": {"uri": uri},
+                            "region": {
+                                "startLine": d.span.line,
+                                "startColumn": d.span.col + 1,
+                                "endLine": d.span.end_line,
+                                "endColumn": d.span.end_col + 1,
+                            },
+                        }
+                    }
+                ],
+            }
+            if d.fix is not None:
+                result["fixes"] = [_sarif_fix(d.fix, uri)]
+            results.append(result)
+    return {
+        "$schema": SARIF_SCHEMA,
+        "version": "2.1.0",
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "leaf-lsp",
+                        "version": __version__,
+                        "informationUri": RULES_DOC_URL,
+                        "rules": [_sarif_rule(info) for info in infos],
+                    }
+                },
+                # The engine counts columns in characters, not SARIF's default UTF-16 units.
+                "columnKind": "unicodeCodePoints",
+                "results": results,
+            }
+        ],
+    }
+
+
+def to_sarif(reports: Sequence[FileReport], options: ReportOptions) -> str:
+    """The SARIF report, pretty-printed, with a trailing newline."""
+    return json.dumps(to_sarif_data(reports, options), indent=2, ensure_ascii=False) + "\n"
+
+
+def render(fmt: str, reports: Sequence[FileReport], options: ReportOptions) -> str:
+    """Render ``reports`` in ``fmt`` (one of :data:`FORMATS`)."""
+    if fmt == "json":
+        return to_json(reports, options)
+    if fmt == "sarif":
+        return to_sarif(reports, options)
+    if fmt == "github":
+        return to_github(reports, options)
+    return to_text(reports, options)
