@@ -10,12 +10,16 @@ that each mode loads only what it needs.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import difflib
 import importlib
+import multiprocessing
 import os
 import sys
 import tempfile
 from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
@@ -27,6 +31,7 @@ from .fixcheck import parses
 from .fixes import analyze, fix_all
 from .model import Analysis, Diagnostic, Span
 from .report import FORMATS, FileReport, ReportOptions, render
+from .settings import Settings
 
 EXIT_OK = 0
 EXIT_FOUND = 1
@@ -57,6 +62,17 @@ class RunState:
     changed_files: int = 0
     would_fix: int = 0
     diffs: list[str] = field(default_factory=list)
+    resolvers: ProjectResolvers = field(default_factory=lambda: ProjectResolvers())
+    #: In a pool worker, messages are collected here and printed by the parent (a worker's
+    #: sys.stderr may not be the parent's, e.g. under a capturing test runner).
+    held: list[str] | None = None
+
+    def say(self, message: str) -> None:
+        """Print ``message`` on stderr, or hold it for the parent process."""
+        if self.held is not None:
+            self.held.append(message)
+        else:
+            print(message, file=sys.stderr)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -88,6 +104,9 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--show-hints", action="store_true", help="text format: also list each tensor's facts")
     check.add_argument("--statistics", action="store_true", help="text format: count diagnostics per code")
     check.add_argument("--config", metavar="PATH", help="use this pyproject.toml for every file")
+    check.add_argument(
+        "--jobs", metavar="N", type=int, default=None, help="processes to check with (default: one per core)"
+    )
     probe = parser.add_argument_group("run-time probe")
     probe.add_argument("--probe", action="store_true", help="run each file under the torch probe and merge")
     probe.add_argument("--probe-interpreter", metavar="PYTHON", help="interpreter for the probe")
@@ -145,6 +164,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_ERROR
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        # `leaf-lsp --check | head`: the reader left; stop quietly, as other CLI tools do.
+        try:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+        except (OSError, ValueError):
+            pass
+        return EXIT_FOUND
 
 
 def _dispatch(args: argparse.Namespace) -> int:
@@ -158,9 +185,9 @@ def _dispatch(args: argparse.Namespace) -> int:
         return run_check(args)
     used = [f"--{flag.replace('_', '-')}" for flag in _CHECK_ONLY_FLAGS if getattr(args, flag)]
     used += [
-        f"--{flag}"
-        for flag in ("select", "ignore", "extend_select", "config", "graph")
-        if getattr(args, flag)
+        f"--{flag.replace('_', '-')}"
+        for flag in ("select", "ignore", "extend_select", "config", "graph", "jobs")
+        if getattr(args, flag) is not None
     ]
     if args.format != "text":
         used.append("--format")
@@ -197,6 +224,14 @@ def _load_probe() -> Any:
 def run_check(args: argparse.Namespace, out: TextIO | None = None) -> int:
     """The ``--check`` mode: discover, analyse (and fix), report; returns the exit code."""
     stdout = out or sys.stdout
+    for stream in (stdout, sys.stderr):
+        # Paths and messages may hold any character; a narrow console encoding must not crash.
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            try:
+                reconfigure(errors="backslashreplace")
+            except (ValueError, OSError):
+                pass
     graph = parse_graph(args.graph) if args.graph else None
     probe = _load_probe() if (args.probe or graph) else None
     explicit_config: Path | None = None
@@ -225,13 +260,19 @@ def run_check(args: argparse.Namespace, out: TextIO | None = None) -> int:
     _print_warnings(resolver)
 
     state = RunState()
+    work = [(target, resolver.for_file(target.path)) for target in targets]
+    _print_warnings(resolver)
+    jobs = _job_count(args.jobs, len(work))
+    try:
+        if jobs > 1 and not (args.fix or args.diff):
+            checked = _check_parallel(work, args, state, jobs)
+        else:
+            checked = [(target, _check_one(target, config, args, state)) for target, config in work]
+    except _EngineUnavailable as error:
+        print(f"leaf-lsp: internal error: cannot load the analysis engine ({error})", file=sys.stderr)
+        return EXIT_ERROR
     reports: list[FileReport] = []
-    for target in targets:
-        try:
-            report = _check_one(target, resolver.for_file(target.path), args, state)
-        except _EngineUnavailable as error:
-            print(f"leaf-lsp: internal error: cannot load the analysis engine ({error})", file=sys.stderr)
-            return EXIT_ERROR
+    for target, report in checked:
         if report is None:
             continue
         if probe is not None and not report.analysis.syntax_error and not _is_unreadable(report.analysis):
@@ -274,9 +315,39 @@ class _EngineUnavailable(Exception):
     """The engine module itself failed to import: nothing can be checked."""
 
 
-def _analyze(source: str, path: str, config: FileConfig) -> Analysis:
+class ProjectResolvers:
+    """One cross-file resolver (``leaf_lsp.project.ProjectResolver``) per project root, if available.
+
+    Optional: without that module, or if it fails, files are analysed on their own, which only
+    costs precision on names imported from the user's other modules.
+    """
+
+    def __init__(self) -> None:
+        self._by_root: dict[Path, Any] = {}
+
+    def settings(self, config: FileConfig) -> Settings:
+        """``config.settings`` with the resolver for its root (the config's folder, else cwd)."""
+        root = config.root or Path.cwd()
+        if root not in self._by_root:
+            self._by_root[root] = self._create(root)
+        resolver = self._by_root[root]
+        if resolver is None:
+            return config.settings
+        return dataclasses.replace(config.settings, resolver=resolver)
+
+    @staticmethod
+    def _create(root: Path) -> Any:
+        try:
+            project = importlib.import_module("leaf_lsp.project")
+            factory = getattr(project, "ProjectResolver", None)
+            return factory(root) if factory is not None else None
+        except Exception:  # noqa: BLE001 - see the class docstring
+            return None
+
+
+def _analyze(source: str, path: str, settings: Settings) -> Analysis:
     try:
-        return analyze(source, path, config.settings)
+        return analyze(source, path, settings)
     except ImportError as error:
         raise _EngineUnavailable(str(error)) from error
 
@@ -285,7 +356,10 @@ def _check_one(
     target: Target, config: FileConfig, args: argparse.Namespace, state: RunState
 ) -> FileReport | None:
     text, bom, problem = read_source(target.path)
-    engine_path = config.relative(target.path)
+    # The engine gets the absolute path, as from the editor, so both report the same
+    # diagnostics (per-file-ignores match it by trailing parts); output uses the display path.
+    engine_path = str(_absolute(target.path))
+    settings = state.resolvers.settings(config)
     if problem is not None:
         return FileReport(target.display, unreadable(engine_path, problem))
     assert text is not None
@@ -294,9 +368,9 @@ def _check_one(
             new_text, applied, analysis = fix_all(
                 text,
                 engine_path,
-                config.settings,
+                settings,
                 unsafe=args.unsafe_fixes,
-                analyzer=lambda s, p, _settings: _analyze(s, p, config),
+                analyzer=lambda s, p, _settings: _analyze(s, p, settings),
             )
             if new_text != text and parses(new_text):
                 if args.diff:
@@ -307,15 +381,76 @@ def _check_one(
                 state.changed_files += 1
                 return FileReport(target.display, analysis, fixed=applied)
             if new_text != text:
-                analysis = _analyze(text, engine_path, config)
+                analysis = _analyze(text, engine_path, settings)
             return FileReport(target.display, analysis)
-        return FileReport(target.display, _analyze(text, engine_path, config))
+        return FileReport(target.display, _analyze(text, engine_path, settings))
     except _EngineUnavailable:
         raise
     except Exception as error:  # noqa: BLE001 - one file's failure must not stop the run
         state.internal_errors += 1
-        print(f"leaf-lsp: internal error while checking {target.display}: {error!r}", file=sys.stderr)
+        state.say(f"leaf-lsp: internal error while checking {target.display}: {error!r}")
         return None
+
+
+#: Below this many files a process pool costs more than it saves.
+PARALLEL_MIN_FILES = 16
+
+
+def _job_count(requested: int | None, files: int) -> int:
+    if requested is not None:
+        return max(1, requested)
+    if files < PARALLEL_MIN_FILES:
+        return 1
+    return max(1, min(os.cpu_count() or 1, files // 4))
+
+
+_WORKER_STATE: RunState | None = None
+
+
+def _worker_check(
+    item: tuple[Target, FileConfig, argparse.Namespace],
+) -> tuple[FileReport | None, int, list[str], str | None]:
+    """Check one file in a pool worker: (report, internal errors, messages, engine import failure)."""
+    global _WORKER_STATE
+    if _WORKER_STATE is None:
+        # One state per worker process, so its project resolvers are built once, not per file.
+        _WORKER_STATE = RunState()
+    target, config, args = item
+    before = _WORKER_STATE.internal_errors
+    _WORKER_STATE.held = []
+    try:
+        report = _check_one(target, config, args, _WORKER_STATE)
+    except _EngineUnavailable as error:
+        return None, 0, [], str(error)
+    return report, _WORKER_STATE.internal_errors - before, _WORKER_STATE.held, None
+
+
+def _check_parallel(
+    work: list[tuple[Target, FileConfig]], args: argparse.Namespace, state: RunState, jobs: int
+) -> list[tuple[Target, FileReport | None]]:
+    methods = multiprocessing.get_all_start_methods()
+    # fork starts fastest and nothing here has started threads or imported torch; elsewhere
+    # (macOS, Windows) the platform default is used.
+    context = multiprocessing.get_context("fork" if "fork" in methods and sys.platform == "linux" else None)
+    items = [(target, config, args) for target, config in work]
+    chunk = max(1, len(items) // (jobs * 8))
+    out: list[tuple[Target, FileReport | None]] = []
+    try:
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+            for (target, _config), (report, errors, messages, unavailable) in zip(
+                work, pool.map(_worker_check, items, chunksize=chunk), strict=True
+            ):
+                if unavailable is not None:
+                    raise _EngineUnavailable(unavailable)
+                state.internal_errors += errors
+                for message in messages:
+                    state.say(message)
+                out.append((target, report))
+    except (OSError, BrokenProcessPool) as error:
+        # No pool on this system (or a worker died): fall back to one process.
+        print(f"leaf-lsp: warning: parallel check unavailable ({error}); checking serially", file=sys.stderr)
+        return [(target, _check_one(target, config, args, state)) for target, config in work]
+    return out
 
 
 def read_source(path: Path) -> tuple[str | None, bool, str | None]:
@@ -435,3 +570,10 @@ def _write_graph(result: Any, name: str, out: Path, display: str) -> None:
             print(f"leaf-lsp: warning: no graph of {name} for {display}: {why}", file=sys.stderr)
     except OSError as error:
         print(f"leaf-lsp: cannot write the graph to {out}: {error.strerror or error}", file=sys.stderr)
+
+
+def _absolute(path: Path) -> Path:
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError):
+        return path.absolute()

@@ -160,6 +160,8 @@ class ConfigResolver:
         if source is not None:
             read, problems = read_table(source)
             self.warnings.extend(problems)
+            if read is None and not problems and source == self.explicit:
+                self.warnings.append(f"{source}: no [tool.{SECTION}] table; using defaults")
             table = read or {}
         data = self.overrides.apply(table)
         settings, problems = Settings.from_mapping(data)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import ast
 import os
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -191,6 +192,7 @@ class Interpreter:
         self._active: list[int] = []
         self._prototypes: dict[int, ModuleValue] = {}
         self._foreign_cache: dict[str, Scope] = {}
+        self._global_tensor_names: re.Pattern[str] | None = None
 
     # ------------------------------------------------------------------ driver
     def run(self) -> None:
@@ -224,9 +226,24 @@ class Interpreter:
     def _standalone(self, func: FunctionValue, self_value: Value | None) -> None:
         if id(func.node) in self._analysed:
             return
+        if not self.settings.hints and not self._may_report(func.node):
+            return
         self._analysed.add(id(func.node))
         args = self._unknown_args(func, self_value)
         self.call_function(func, args, {}, Ctx(), standalone=True)
+
+    def _may_report(self, node: ast.AST) -> bool:
+        """Cheap text test: can this function's body produce any issue at all?"""
+        start = getattr(node, "lineno", 1)
+        end = getattr(node, "end_lineno", start) or start
+        body = "".join(self.text.lines[start - 1 : end])
+        if _TRIGGERS.search(body):
+            return True
+        if self._global_tensor_names is None:
+            names = [n for n, v in self.module_scope.vars.items()
+                     if isinstance(v, (TensorValue, ModuleValue, OptimizerValue)) and n.isidentifier()]
+            self._global_tensor_names = re.compile(r"\b(?:" + "|".join(names) + r")\b") if names else None
+        return self._global_tensor_names is not None and self._global_tensor_names.search(body) is not None
 
     def prototype(self, cls: ClassValue) -> ModuleValue:
         """The instance of ``cls`` used to analyse its methods standalone."""
@@ -1107,6 +1124,10 @@ class Interpreter:
         if isinstance(callee, ClassValue):
             if callee.is_autograd_function:
                 return UNKNOWN
+            if ctx.func is not None and ctx.func.node.name == "__init__" and ctx.depth >= 1:
+                # A submodule built inside another module's __init__: its own __init__ was
+                # already analysed for the class prototype; re-running it per use is costly.
+                return self.prototype(callee)
             return self.instantiate(callee, args, kwargs, ctx)
         if isinstance(callee, ModuleValue):
             return self.call_module(callee, args, kwargs, node, ctx)
@@ -1928,6 +1949,14 @@ def _handlers(prefix: str) -> dict[type, Any]:
 _STMT_HANDLERS = _handlers("stmt_")
 _EXPR_HANDLERS = _handlers("expr_")
 _DEBUG = bool(os.environ.get("LEAF_LSP_DEBUG"))
+# Everything an issue can come from. A function whose text has none of these (and names no
+# module-level tensor) cannot produce a diagnostic, so diagnostics-only runs skip it.
+_TRIGGERS = re.compile(
+    r"backward|autograd|requires?_grads?|numpy\(|\.grad\b|\.data\b|optim|Variable|tensor\(|Parameter|Buffer"
+    r"|\.(?:double|half|cuda|bfloat16|type)\(|\.to\(\s*(?:torch\.float64|torch\.double|torch\.half|torch\.float16"
+    r"|torch\.bfloat16|['\"]cuda|torch\.device)|parameters\(|zero_grad|\.step\(|weight_norm|spectral_norm"
+    r"|\bout="
+)
 
 
 class _SuperValue(Value):
@@ -2204,6 +2233,9 @@ def _find_method(cls: ClassValue, name: str) -> FunctionValue | None:
 
 
 def _mro(cls: ClassValue) -> list[ClassValue]:
+    cached = cls.__dict__.get("_mro_cache")
+    if cached is not None:
+        return cached  # type: ignore[no-any-return]
     out: list[ClassValue] = []
     stack = [cls]
     while stack and len(out) < 32:
@@ -2212,6 +2244,7 @@ def _mro(cls: ClassValue) -> list[ClassValue]:
             continue
         out.append(current)
         stack.extend(b for b in current.bases if isinstance(b, ClassValue))
+    cls.__dict__["_mro_cache"] = out
     return out
 
 

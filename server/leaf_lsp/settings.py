@@ -28,6 +28,9 @@ class Settings:
     exclude: tuple[str, ...] = ()
     severity: tuple[tuple[str, str], ...] = ()
     resolver: ProjectResolver | None = field(default=None, compare=False, hash=False)
+    #: Compute hints and hover facts for every tensor. Diagnostics-only runs (``--check`` with
+    #: text output) turn this off and skip functions that cannot produce a diagnostic.
+    hints: bool = True
 
     def enabled(self, code: str, path: str = "") -> bool:
         """Whether diagnostics with ``code`` are reported for ``path``."""

@@ -194,12 +194,11 @@ def parameter_created_in_forward(inf: Inference) -> Iterator[Finding]:
         calls.extend(inf.calls_by_qualname.get(qual, []))
     if not calls:
         return
-    call_ids = {id(c) for c in calls}
     for module in module_classes(inf):
-        for func in module.forward_methods():
-            for node in ast.walk(func):
-                if isinstance(node, ast.Call) and id(node) in call_ids:
-                    yield Finding(
+        ranges = [(f.lineno, f.end_lineno or f.lineno) for f in module.forward_methods()]
+        for node in calls:
+            if any(lo <= node.lineno <= hi for lo, hi in ranges):
+                yield Finding(
                         inf.span(node),
                         "`nn.Parameter(...)` inside `forward` creates a new leaf on every call: the optimizer keeps "
                         "the old parameter and the graph to the wrapped value is cut",
