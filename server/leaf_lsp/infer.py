@@ -193,6 +193,8 @@ class Interpreter:
         self._prototypes: dict[int, ModuleValue] = {}
         self._foreign_cache: dict[str, Scope] = {}
         self._global_tensor_names: re.Pattern[str] | None = None
+        #: The statement being executed (issues raised inside expressions report at it).
+        self.current_stmt: ast.stmt | None = None
 
     # ------------------------------------------------------------------ driver
     def run(self) -> None:
@@ -285,6 +287,8 @@ class Interpreter:
     # ------------------------------------------------------------------ recording
     def issue(self, code: str, node: ast.AST, message: str, ctx: Ctx, **data: Any) -> bool:
         """Record an issue once per (code, node). Returns True if new."""
+        if not ctx.record:
+            return False
         key = (code, id(node))
         if key in self._issue_keys:
             return False
@@ -298,7 +302,7 @@ class Interpreter:
         ctx.stopped = RAISES
 
     def record_hint(self, line: int, name: str, target: ast.AST, value: Value, ctx: Ctx) -> None:
-        if not isinstance(value, TensorValue):
+        if not isinstance(value, TensorValue) or not ctx.record:
             return
         entry = (self.text.span(target), value.leaf, value.rg, value.reason, ctx.func is not None and ctx.depth > 0)
         self._hints.setdefault((line, name), []).append(entry)
@@ -323,6 +327,7 @@ class Interpreter:
             handler = table.get(type(stmt))
             if handler is None:
                 continue
+            self.current_stmt = stmt
             try:
                 handler(self, stmt, scope, ctx)
             except RecursionError:
@@ -574,7 +579,7 @@ class Interpreter:
                 self.record_hint(stmt.lineno, "self." + attr, target, value, ctx)
                 func = ctx.func
                 if func is not None and func.cls is not None and func.node.name == "__init__":
-                    if self.cross_depth == 0 and func.cls.node is not None and _defined_in(func, self.tree):
+                    if self.cross_depth == 0 and ctx.record:
                         self.result.init_assigns.append(InitAssign(func.cls, attr, value, stmt, target))
             return
         if isinstance(owner, ParamsValue):
@@ -917,8 +922,11 @@ class Interpreter:
     def expr_BinOp(self, node: ast.BinOp, scope: Scope, ctx: Ctx) -> Value:
         left = self.eval(node.left, scope, ctx)
         right = self.eval(node.right, scope, ctx)
-        if isinstance(left, SeqValue) and isinstance(right, SeqValue) and isinstance(node.op, ast.Add):
-            return SeqValue(left.items + right.items, "list")
+        if isinstance(node.op, ast.Add) and isinstance(left, (SeqValue, ParamsValue)) and \
+                isinstance(right, (SeqValue, ParamsValue)):
+            # list(a.parameters()) + list(b.parameters()) + [extra]: keep every part for the optimizer.
+            parts = [v for side in (left, right) for v in (side.items if isinstance(side, SeqValue) else (side,))]
+            return SeqValue(tuple(parts), "list")
         return self.binop(left, right, node.op, node, ctx)
 
     def binop(self, left: Value, right: Value, op: ast.operator, node: ast.AST, ctx: Ctx) -> Value:
@@ -1577,14 +1585,18 @@ class Interpreter:
         if node.args.kwarg:
             scope.vars[node.args.kwarg.arg] = UNKNOWN
         grad = ctx.grad if func.grad_mode is None else func.grad_mode
-        inner = Ctx(func, ctx.depth + (0 if standalone else 1), grad, record=ctx.record)
+        # Code from another file runs for its facts only: its positions are not ours.
+        home = func.scope.interp if isinstance(func.scope, Scope) else self
+        inner = Ctx(func, ctx.depth + (0 if standalone else 1), grad, record=ctx.record and home is self)
         if standalone:
             inner.depth = 0
         self._active.append(id(node))
+        outer_stmt = self.current_stmt
         try:
             self.exec_block(node.body, scope, inner)
         finally:
             self._active.pop()
+            self.current_stmt = outer_stmt
         raised = inner.stopped == RAISES
         if not inner.returns:
             result: Value = ConstValue(None)
@@ -1689,6 +1701,10 @@ class Interpreter:
             rg = _const_bool_value(kwargs.get("requires_grad", ConstValue(False)))
             return new_tensor(True, rg, line, f"`.{method}(...)` creates a new leaf", dtype=t.dtype,
                               device=t.device, origin="factory")
+        if method.endswith("_") and t.origin == "data" and isinstance(node.func, ast.Attribute) \
+                and isinstance(node.func.value, ast.Attribute) and node.func.value.attr == "data":
+            self._data_mutation(node.func.value, node, ctx)
+            return t
         if method in api.inplace_methods or (method.endswith("_") and not method.startswith("_")
                                              and method[:-1] in api.saves_inputs):
             self.inplace(t, node, node, args + list(kwargs.values()), f"`.{method}()`", ctx)
@@ -1838,6 +1854,8 @@ class Interpreter:
                 via_view: bool = False) -> None:
         if ctx.grad is not False and t.leaf is True and t.rg is True and t.origin != "data":
             view = " a view of" if via_view or t.origin == "view" else ""
+            if not isinstance(stmt, ast.stmt) and self.current_stmt is not None:
+                stmt = self.current_stmt
             self.raises(
                 "LEAF102",
                 stmt,
@@ -2281,10 +2299,6 @@ def _receiver_name(node: ast.AST) -> str | None:
 def _in_if(ctx: Ctx) -> bool:
     # Loops count one level of cond_depth; anything deeper is a real condition.
     return ctx.cond_depth > ctx.loop_depth
-
-
-def _defined_in(func: FunctionValue, tree: ast.Module) -> bool:
-    return True
 
 
 def _is_library(module: str) -> bool:

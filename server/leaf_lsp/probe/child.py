@@ -86,7 +86,7 @@ def _device_label(torch: Any, requested: str) -> str:
         return "cpu"
     try:
         if torch.cuda.is_available():
-            return "cuda:0 (%s)" % torch.cuda.get_device_name(0)
+            return f"cuda:0 ({torch.cuda.get_device_name(0)})"
     except Exception:
         pass
     return "cpu"
@@ -100,7 +100,6 @@ class _Graph:
         self.names_of = names_of
 
     def dot(self, root: Any, root_name: str) -> str:
-        torch = self.torch
         lines = ["digraph autograd {", '  rankdir="BT";', '  node [fontname="monospace", fontsize=10];']
         ids: dict[int, str] = {}
         count = [0]
@@ -108,7 +107,7 @@ class _Graph:
         def node_id(obj: Any) -> str:
             key = id(obj)
             if key not in ids:
-                ids[key] = "n%d" % len(ids)
+                ids[key] = f"n{len(ids)}"
             return ids[key]
 
         def q(text: str) -> str:
@@ -116,24 +115,27 @@ class _Graph:
 
         def tdesc(t: Any) -> str:
             try:
-                return "%s %s" % (tuple(t.shape), str(t.dtype).replace("torch.", ""))
+                return "{} {}".format(tuple(t.shape), str(t.dtype).replace("torch.", ""))
             except Exception:
                 return "tensor"
 
         rid = "root"
         lines.append(
-            "  %s [label=%s, shape=box, style=filled, fillcolor=palegreen];"
-            % (rid, q("%s\n%s" % (root_name, tdesc(root))))
+            "  {} [label={}, shape=box, style=filled, fillcolor=palegreen];".format(
+                rid, q(f"{root_name}\n{tdesc(root)}")
+            )
         )
         fn = getattr(root, "grad_fn", None)
         if fn is None:
-            label = "%s: leaf, requires_grad=%s" % (root_name, bool(getattr(root, "requires_grad", False)))
-            lines[-1] = "  %s [label=%s, shape=ellipse, style=filled, fillcolor=lightblue];" % (rid, q(label))
+            label = "{}: leaf, requires_grad={}".format(
+                root_name, bool(getattr(root, "requires_grad", False))
+            )
+            lines[-1] = f"  {rid} [label={q(label)}, shape=ellipse, style=filled, fillcolor=lightblue];"
             lines.append("}")
             return "\n".join(lines) + "\n"
         seen: set[int] = set()
         stack = [fn]
-        lines.append("  %s -> %s;" % (node_id(fn), rid))
+        lines.append(f"  {node_id(fn)} -> {rid};")
         while stack:
             cur = stack.pop()
             if id(cur) in seen:
@@ -148,15 +150,15 @@ class _Graph:
             variable = getattr(cur, "variable", None) if name == "AccumulateGrad" else None
             if variable is not None:
                 vname = self.names_of.get(id(variable), "")
-                label = "%s\n%s" % (vname or "(leaf)", tdesc(variable))
-                lines.append("  %s [label=%s, shape=ellipse, style=filled, fillcolor=lightblue];" % (nid, q(label)))
+                label = "{}\n{}".format(vname or "(leaf)", tdesc(variable))
+                lines.append(f"  {nid} [label={q(label)}, shape=ellipse, style=filled, fillcolor=lightblue];")
             else:
-                lines.append("  %s [label=%s, shape=box];" % (nid, q(name)))
+                lines.append(f"  {nid} [label={q(name)}, shape=box];")
                 self._saved(cur, nid, lines, q, tdesc)
             for nxt, _ in getattr(cur, "next_functions", ()) or ():
                 if nxt is None:
                     continue
-                lines.append("  %s -> %s;" % (node_id(nxt), nid))
+                lines.append(f"  {node_id(nxt)} -> {nid};")
                 stack.append(nxt)
         lines.append("}")
         return "\n".join(lines) + "\n"
@@ -174,14 +176,14 @@ class _Graph:
                 continue
             if not (isinstance(value, torch.Tensor) or value == "freed"):
                 continue
-            sid = "%s_%s" % (nid, attr)
+            sid = f"{nid}_{attr}"
             desc = "freed" if isinstance(value, str) else tdesc(value)
             vname = self.names_of.get(id(value), "") if not isinstance(value, str) else ""
-            label = "saved %s%s\n%s" % (attr[7:], (" = " + vname) if vname else "", desc)
+            label = "saved {}{}\n{}".format(attr[7:], (" = " + vname) if vname else "", desc)
             lines.append(
-                "  %s [label=%s, shape=note, style=filled, fillcolor=orange, fontsize=8];" % (sid, q(label))
+                f"  {sid} [label={q(label)}, shape=note, style=filled, fillcolor=orange, fontsize=8];"
             )
-            lines.append("  %s -> %s [style=dashed, arrowhead=none];" % (sid, nid))
+            lines.append(f"  {sid} -> {nid} [style=dashed, arrowhead=none];")
 
 
 def run_case(request: dict[str, Any]) -> dict[str, Any]:
@@ -201,7 +203,7 @@ def run_case(request: dict[str, Any]) -> dict[str, Any]:
     try:
         import torch
     except BaseException as e:  # ImportError, or a broken install raising anything else
-        result["error"] = "torch cannot be imported by %s: %s: %s" % (sys.executable, type(e).__name__, e)
+        result["error"] = f"torch cannot be imported by {sys.executable}: {type(e).__name__}: {e}"
         return result
     result["torch_version"] = str(torch.__version__)
     device = request.get("device", "cpu")
@@ -214,14 +216,14 @@ def run_case(request: dict[str, Any]) -> dict[str, Any]:
             source = f.read()
         stmt_of_line, targets = statement_index(source)
     except (OSError, SyntaxError, ValueError, UnicodeDecodeError) as e:
-        result["error"] = "cannot read or parse %s: %s: %s" % (case, type(e).__name__, e)
+        result["error"] = f"cannot read or parse {case}: {type(e).__name__}: {e}"
         return result
     stmt = stmt_of_line.get
 
     try:
         os.chdir(cwd)
     except OSError as e:
-        result["error"] = "cannot change directory to %s: %s" % (cwd, e)
+        result["error"] = f"cannot change directory to {cwd}: {e}"
         return result
     # `python case.py` puts the case's folder first on sys.path; we also add the workspace folder.
     here = os.path.dirname(os.path.abspath(__file__))
@@ -325,7 +327,7 @@ def run_case(request: dict[str, Any]) -> dict[str, Any]:
             for gname, gval in list(g.items()):
                 if isinstance(gval, torch.nn.Module):
                     for pname, p in gval.named_parameters():
-                        out.setdefault(id(p), "%s.%s" % (gname, pname))
+                        out.setdefault(id(p), f"{gname}.{pname}")
                 elif isinstance(gval, Tensor):
                     out[id(gval)] = gname
         except Exception:
@@ -341,7 +343,7 @@ def run_case(request: dict[str, Any]) -> dict[str, Any]:
             graph_out["dot"] = _Graph(torch, names_of()).dot(tensor, label)
             graph_out["target"] = label
         except Exception as e:  # a graph we cannot walk must not break the run
-            graph_out["error"] = "%s: %s" % (type(e).__name__, e)
+            graph_out["error"] = f"{type(e).__name__}: {e}"
 
     def name_for(tensor: Any) -> str:
         return names_of().get(id(tensor), "backward() root")
@@ -371,11 +373,14 @@ def run_case(request: dict[str, Any]) -> dict[str, Any]:
                 hook(first)
             return orig_autograd_backward(tensors, *args, **kwargs)
 
-        originals = [(Tensor, "backward", orig_tensor_backward), (torch.autograd, "backward", orig_autograd_backward)]
+        originals = [
+            (Tensor, "backward", orig_tensor_backward),
+            (torch.autograd, "backward", orig_autograd_backward),
+        ]
         Tensor.backward = tensor_backward  # type: ignore[method-assign]
         torch.autograd.backward = autograd_backward
 
-    exception = None
+    exception: dict[str, Any] | None = None
     caught: list[tuple[Any, int | None]] = []
     run_started = time.perf_counter()
     sys.argv = [case]
@@ -399,7 +404,7 @@ def run_case(request: dict[str, Any]) -> dict[str, Any]:
             try:
                 message = str(e)
             except Exception:
-                message = "<unprintable %s>" % type(e).__name__
+                message = f"<unprintable {type(e).__name__}>"
             exception = {"type": type(e).__name__, "message": _short(message), "line": line}
         finally:
             sys.settrace(None)
@@ -415,7 +420,7 @@ def run_case(request: dict[str, Any]) -> dict[str, Any]:
         if isinstance(target, Tensor):
             walk(target, graph_req)
         else:
-            graph_out["error"] = "no tensor named %r was recorded" % graph_req
+            graph_out["error"] = f"no tensor named {graph_req!r} was recorded"
     elif graph_req == "" and "dot" not in graph_out:
         graph_out["error"] = "the program never called backward()"
     if graph_req is not None:
@@ -461,7 +466,7 @@ def _run_and_report(request: dict[str, Any]) -> None:
     try:
         result = run_case(request)
     except BaseException as e:  # MemoryError while recording, and the like
-        result = {"error": "probe failure: %s: %s" % (type(e).__name__, _short(str(e)))}
+        result = {"error": f"probe failure: {type(e).__name__}: {_short(str(e))}"}
     try:
         sys.stdout.flush()
         sys.stderr.flush()
@@ -499,7 +504,10 @@ def _serve(control_fd: int, preload: list[str]) -> None:
             except BaseException:
                 pass
     except BaseException as e:
-        hello = {"ready": False, "error": "torch cannot be imported by %s: %s: %s" % (sys.executable, type(e).__name__, e)}
+        hello = {
+            "ready": False,
+            "error": f"torch cannot be imported by {sys.executable}: {type(e).__name__}: {e}",
+        }
     sock.sendall((json.dumps(hello) + "\n").encode())
     if not hello["ready"]:
         return

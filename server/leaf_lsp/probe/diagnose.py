@@ -101,18 +101,25 @@ def runtime_diagnostics(result: ProbeResult, source: str) -> list[Diagnostic]:
         if (code, line) in seen:
             return
         seen.add((code, line))
-        out.append(Diagnostic(code, rule_name(code), severity, message, line_span(lines, line), source=PROBE_SOURCE))
+        out.append(
+            Diagnostic(code, rule_name(code), severity, message, line_span(lines, line), source=PROBE_SOURCE)
+        )
 
     exc = result.exception
     if exc is not None and exc.line is not None:
         code = exception_code(exc)
         first = exc.message.splitlines()[0] if exc.message else ""
-        text = "run time: %s: %s" % (exc.type, first)
+        text = f"run time: {exc.type}: {first}"
         add(code or RUNTIME_EXCEPTION_CODE, "error" if code else "warning", text, exc.line)
     for w in result.warnings:
         code = warning_code(w)
         if code is None or w.line is None:
             continue
         severity: Severity = "warning"
-        add(code, severity, "run time: %s: %s" % (w.category, w.message.splitlines()[0] if w.message else ""), w.line)
+        add(
+            code,
+            severity,
+            "run time: {}: {}".format(w.category, w.message.splitlines()[0] if w.message else ""),
+            w.line,
+        )
     return out

@@ -30,19 +30,19 @@ def _claim(is_leaf: bool | None, requires_grad: bool | None) -> str:
 
 def _verify(hint: Hint, result: ProbeResult) -> tuple[Hint, Diagnostic | None]:
     fact = result.fact(hint.line, hint.name)
-    where = " on %s" % result.device if result.device else ""
+    where = f" on {result.device}" if result.device else ""
     if fact is None:
         if hint.line not in result.lines_run:
             return dataclasses.replace(hint, verified=None, runtime="run time: not reached"), None
         exc = result.exception
         if exc is not None and exc.line == hint.line:
-            note = "run time: the statement raised %s" % exc.type
+            note = f"run time: the statement raised {exc.type}"
         else:
             note = "run time: not a tensor"
         return dataclasses.replace(hint, verified=None, runtime=note), None
     if fact.varies:
         return dataclasses.replace(hint, verified=None, runtime="run time: varies across iterations"), None
-    runtime = "run time%s: %s" % (where, fact.describe())
+    runtime = f"run time{where}: {fact.describe()}"
     checks = []
     if hint.is_leaf is not None:
         checks.append(hint.is_leaf == fact.is_leaf)
@@ -52,14 +52,14 @@ def _verify(hint: Hint, result: ProbeResult) -> tuple[Hint, Diagnostic | None]:
         return dataclasses.replace(hint, verified=None, runtime=runtime), None
     if all(checks):
         return dataclasses.replace(hint, verified=True, runtime=runtime), None
-    message = "`%s`: static inference said %s, run time%s says %s" % (
-        hint.name,
-        _claim(hint.is_leaf, hint.requires_grad),
-        where,
-        fact.describe(),
-    )
+    message = f"`{hint.name}`: static inference said {_claim(hint.is_leaf, hint.requires_grad)}, run time{where} says {fact.describe()}"
     diag = Diagnostic(
-        DISAGREEMENT_CODE, rule_name(DISAGREEMENT_CODE), "information", message, hint.span, source=PROBE_SOURCE
+        DISAGREEMENT_CODE,
+        rule_name(DISAGREEMENT_CODE),
+        "information",
+        message,
+        hint.span,
+        source=PROBE_SOURCE,
     )
     return dataclasses.replace(hint, verified=False, runtime=runtime), diag
 

@@ -30,12 +30,12 @@ class ProbeFact:
         """Human text such as ``non-leaf, requires grad (grad_fn=MulBackward0)``."""
         if self.varies:
             return "varies across iterations"
-        text = "%s, %s" % (
+        text = "{}, {}".format(
             "leaf" if self.is_leaf else "non-leaf",
             "requires grad" if self.requires_grad else "does not require grad",
         )
         if self.grad_fn:
-            text += " (grad_fn=%s)" % self.grad_fn
+            text += f" (grad_fn={self.grad_fn})"
         return text
 
 
@@ -142,7 +142,9 @@ def fill_from_child(result: ProbeResult, data: Any) -> None:
                 dtype=_str(raw.get("dtype")),
                 device=_str(raw.get("device")),
                 shape=tuple(int(s) for s in shape if isinstance(s, int)) if isinstance(shape, list) else (),
-                grad_populated=raw.get("grad_populated") if isinstance(raw.get("grad_populated"), bool) else None,
+                grad_populated=raw.get("grad_populated")
+                if isinstance(raw.get("grad_populated"), bool)
+                else None,
                 count=_int(raw.get("count")) or 1,
             )
         )
@@ -154,10 +156,14 @@ def fill_from_child(result: ProbeResult, data: Any) -> None:
     for raw in data.get("warnings") or ():
         if isinstance(raw, dict):
             result.warnings.append(
-                ProbeWarning(_str(raw.get("category"), "Warning"), _str(raw.get("message")), _int(raw.get("line")))
+                ProbeWarning(
+                    _str(raw.get("category"), "Warning"), _str(raw.get("message")), _int(raw.get("line"))
+                )
             )
     lines = data.get("lines_run") or ()
-    result.lines_run = frozenset(x for x in lines if isinstance(x, int)) if isinstance(lines, list) else frozenset()
+    result.lines_run = (
+        frozenset(x for x in lines if isinstance(x, int)) if isinstance(lines, list) else frozenset()
+    )
     graph = data.get("graph")
     if isinstance(graph, dict):
         result.graph_target = graph.get("target") if isinstance(graph.get("target"), str) else None

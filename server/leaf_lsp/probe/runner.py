@@ -66,7 +66,7 @@ class Tail:
         self.thread.join(join_timeout)
         text = bytes(self.buf).decode("utf-8", "replace")
         if self.total > self.cap:
-            text = "[... %d bytes dropped ...]\n" % (self.total - self.cap) + text
+            text = f"[... {self.total - self.cap} bytes dropped ...]\n" + text
         return text
 
 
@@ -74,7 +74,7 @@ def default_interpreter() -> tuple[str, str | None]:
     """``(sys.executable, None)`` if it has torch, else ``(sys.executable, error)``."""
     if importlib.util.find_spec("torch") is None:
         return sys.executable, (
-            "torch is not installed for %s; set the probe interpreter to a Python that has torch" % sys.executable
+            f"torch is not installed for {sys.executable}; set the probe interpreter to a Python that has torch"
         )
     return sys.executable, None
 
@@ -85,7 +85,7 @@ def check_interpreter(interpreter: str | None) -> tuple[str, str | None]:
         return default_interpreter()
     found = shutil.which(interpreter) if os.sep not in interpreter else interpreter
     if not found or not os.access(found, os.X_OK):
-        return interpreter, "interpreter %r not found or not executable" % interpreter
+        return interpreter, f"interpreter {interpreter!r} not found or not executable"
     return found, None
 
 
@@ -110,7 +110,7 @@ def group_members(pgid: int) -> list[int]:
         if not entry.isdigit():
             continue
         try:
-            with open("/proc/%s/stat" % entry, "rb") as f:
+            with open(f"/proc/{entry}/stat", "rb") as f:
                 stat = f.read().decode("ascii", "replace")
         except OSError:
             continue
@@ -137,16 +137,16 @@ def describe_status(status: int | None) -> str:
         try:
             name = signal.Signals(sig).name
         except ValueError:
-            name = "signal %d" % sig
+            name = f"signal {sig}"
         if sig == signal.SIGKILL:
             return "the program was killed (SIGKILL; out of memory?) before the probe could report"
-        return "the program crashed (%s) before the probe could report" % name
+        return f"the program crashed ({name}) before the probe could report"
     if os.WIFEXITED(status):
         return (
-            "the program ended the process itself (exit status %d, e.g. os._exit) before the probe could report"
-            % os.WEXITSTATUS(status)
+            f"the program ended the process itself (exit status {os.WEXITSTATUS(status)}, e.g. os._exit)"
+            " before the probe could report"
         )
-    return "the program ended abnormally (status %d)" % status
+    return f"the program ended abnormally (status {status})"
 
 
 def make_request(
@@ -242,9 +242,9 @@ def run_cold(
     exe, problem = check_interpreter(interpreter)
     result.interpreter = exe
     if problem is None and device not in DEVICES:
-        problem = "device must be one of %s, not %r" % (", ".join(DEVICES), device)
+        problem = "device must be one of {}, not {!r}".format(", ".join(DEVICES), device)
     if problem is None and not os.path.isfile(path):
-        problem = "no such file: %s" % path
+        problem = f"no such file: {path}"
     if problem is not None:
         result.error = problem
         result.duration = time.perf_counter() - started
@@ -269,7 +269,7 @@ def run_cold(
         except OSError as e:
             for fd in (out_r, out_w, err_r, err_w):
                 os.close(fd)
-            result.error = "cannot start %s: %s" % (exe, e)
+            result.error = f"cannot start {exe}: {e}"
             result.duration = time.perf_counter() - started
             return result
         os.close(out_w)
@@ -278,13 +278,13 @@ def run_cold(
         result.pid = proc.pid
         stopped = _wait(proc, time.monotonic() + timeout, cancel)
         if stopped == "timed out":
-            stopped = "timed out after %g s; the program was stopped" % timeout
+            stopped = f"timed out after {timeout:g} s; the program was stopped"
         elif stopped == "cancelled":
             stopped = "cancelled; the program was stopped"
         if stopped is None:
             leftovers = group_members(proc.pid)
             if leftovers:
-                result.notes.append("killed %d process(es) the program left running" % len(leftovers))
+                result.notes.append(f"killed {len(leftovers)} process(es) the program left running")
         kill_group(proc.pid)
         status = proc.wait()
         raw_status = _raw_status(status)

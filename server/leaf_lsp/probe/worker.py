@@ -53,7 +53,7 @@ class ProbeWorker:
         self.requested_interpreter = interpreter
         self.interpreter, self.problem = check_interpreter(interpreter)
         if self.problem is None and device not in DEVICES:
-            self.problem = "device must be one of %s, not %r" % (", ".join(DEVICES), device)
+            self.problem = "device must be one of {}, not {!r}".format(", ".join(DEVICES), device)
         self.device = device
         self.torch_version = ""
         self._lock = threading.Lock()
@@ -80,7 +80,15 @@ class ProbeWorker:
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
         try:
             self._proc = subprocess.Popen(
-                [self.interpreter, "-X", "utf8", CHILD, "serve", str(theirs.fileno()), ",".join(self.preload)],
+                [
+                    self.interpreter,
+                    "-X",
+                    "utf8",
+                    CHILD,
+                    "serve",
+                    str(theirs.fileno()),
+                    ",".join(self.preload),
+                ],
                 stdin=subprocess.DEVNULL,
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.DEVNULL,
@@ -90,7 +98,7 @@ class ProbeWorker:
             )
         except OSError as e:
             ours.close()
-            raise WorkerError("cannot start %s: %s" % (self.interpreter, e)) from e
+            raise WorkerError(f"cannot start {self.interpreter}: {e}") from e
         finally:
             theirs.close()
         self._sock = ours
@@ -182,7 +190,7 @@ class ProbeWorker:
         started = time.perf_counter()
         result = ProbeResult(path=os.path.abspath(path), interpreter=self.interpreter)
         if not os.path.isfile(path):
-            result.error = "no such file: %s" % path
+            result.error = f"no such file: {path}"
             return result
         with self._lock:
             try:
@@ -196,7 +204,7 @@ class ProbeWorker:
             except OSError as e:
                 # The worker died under us (killed by someone, or by the program): start afresh next time.
                 self._stop()
-                result.error = "the probe worker failed: %s" % e
+                result.error = f"the probe worker failed: {e}"
                 result.duration = time.perf_counter() - started
                 return result
 
@@ -238,7 +246,7 @@ class ProbeWorker:
                 if cancel is not None and cancel.is_set():
                     stopped = "cancelled; the program was stopped"
                 elif self.alive and time.monotonic() >= deadline:
-                    stopped = "timed out after %g s; the program was stopped" % timeout
+                    stopped = f"timed out after {timeout:g} s; the program was stopped"
                 else:
                     stopped = "the probe worker died during the run"
                 kill_group(pid)
@@ -252,9 +260,11 @@ class ProbeWorker:
             else:
                 leftovers = group_members(pid)
                 if leftovers:
-                    result.notes.append("killed %d process(es) the program left running" % len(leftovers))
+                    result.notes.append(f"killed {len(leftovers)} process(es) the program left running")
                 kill_group(pid)
             status = done.get("status") if done is not None else None
-            return finish(result, result_file, status if isinstance(status, int) else None, stopped, tails, started)
+            return finish(
+                result, result_file, status if isinstance(status, int) else None, stopped, tails, started
+            )
         finally:
             shutil.rmtree(tmpdir, ignore_errors=True)

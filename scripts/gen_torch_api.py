@@ -1,0 +1,1064 @@
+"""Generate leaf-lsp's torch API table from the installed torch.
+
+The engine must know which torch names create leaves, mutate in place, alias their input,
+never require grad, save tensors for backward, and so on. That knowledge is derived here
+from torch itself, never typed by hand: the ATen schema file and the autograd derivative
+formulas shipped in the wheel (``torchgen/packaged``) plus live introspection and small
+probe calls on tiny CPU tensors. The result is written as sorted, indented JSON so that a
+regeneration with the same torch gives a byte-identical file.
+
+Usage (from the repository root)::
+
+    .venv/bin/python scripts/gen_torch_api.py            # rewrite the checked-in table
+    .venv/bin/python scripts/gen_torch_api.py --check    # exit 1 if the table is stale
+    .venv/bin/python scripts/gen_torch_api.py --out /tmp/t.json
+
+Needs torch (the pinned version) and PyYAML (torchgen parses its yaml files with it).
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import difflib
+import inspect
+import json
+import os
+import re
+import sys
+import warnings
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parent.parent
+DEFAULT_OUT = REPO / "server" / "leaf_lsp" / "data" / "torch_api.json"
+
+# Tensor methods ending in "_" that only touch autograd/sharing metadata, not the data:
+# flagging them as in-place mutations would produce false "in-place on a leaf" reports.
+METADATA_ONLY_INPLACE = frozenset({"requires_grad_", "retain_grad", "share_memory_", "rename_"})
+
+# Python-level constructors that build a tensor from data (not in native_functions.yaml).
+DATA_FACTORIES = ("tensor", "as_tensor", "asarray", "from_numpy", "frombuffer")
+# Of those, the ones that return their argument itself when it already is a suitable tensor.
+ALIASING_FACTORIES = ("as_tensor", "asarray")
+
+CONTAINERS = frozenset({"Sequential", "ModuleList", "ModuleDict", "ParameterList", "ParameterDict", "Container"})
+# nn modules whose parameters are those of a module they wrap, not their own.
+WRAPPER_ARG = "module"
+
+GRAD_CONTEXT_CANDIDATES = ("no_grad", "enable_grad", "inference_mode", "set_grad_enabled")
+
+# Namespaces an ATen op with ``python_module`` is exposed under, and the prefix it drops there.
+PY_MODULE_PREFIX = {"linalg": "linalg_", "special": "special_", "fft": "fft_", "nn": ""}
+
+INTEGRAL_KINDS = ("int", "bool")
+
+
+# --------------------------------------------------------------------------- yaml sources
+
+
+@dataclass
+class Sources:
+    """The parsed ATen schemas and autograd derivative infos."""
+
+    natives: list[Any]
+    infos: dict[Any, Any]
+
+
+def load_sources() -> Sources:
+    """Parse native_functions.yaml and derivatives.yaml with torchgen (needs PyYAML)."""
+    import torchgen
+    from torchgen.gen import parse_native_yaml
+    from torchgen.packaged.autograd.load_derivatives import load_derivatives
+
+    base = Path(torchgen.__file__).parent / "packaged"
+    native_yaml = str(base / "ATen" / "native" / "native_functions.yaml")
+    tags_yaml = str(base / "ATen" / "native" / "tags.yaml")
+    infos, _ = load_derivatives(str(base / "autograd" / "derivatives.yaml"), native_yaml, tags_yaml)
+    natives = parse_native_yaml(native_yaml, tags_yaml).native_functions
+    return Sources(natives=natives, infos=infos)
+
+
+def py_name(fn: Any) -> str | None:
+    """The name an ATen op is visible under in Python (last component), or None if hidden."""
+    name = str(fn.func.name.name)
+    module = fn.python_module
+    if module is None:
+        return name
+    prefix = PY_MODULE_PREFIX.get(module)
+    if prefix is None or not name.startswith(prefix):
+        return None
+    return name[len(prefix) :]
+
+
+class Namespaces:
+    """Where public names live: torch, torch.Tensor, torch.nn.functional and op submodules."""
+
+    def __init__(self) -> None:
+        import torch
+        import torch.nn.functional as F
+
+        self.torch = torch
+        self.F = F
+        self.modules: dict[str, Any] = {
+            "linalg": torch.linalg,
+            "special": torch.special,
+            "fft": torch.fft,
+            "nn": F,
+        }
+
+    def has_function(self, fn: Any, name: str) -> bool:
+        """Whether the op is reachable as a public function (torch.x, torch.linalg.x, F.x)."""
+        if name.startswith("_") and not _is_dunder(name):
+            return False
+        module = fn.python_module
+        if module is None:
+            return hasattr(self.torch, name)
+        ns = self.modules.get(module)
+        return ns is not None and hasattr(ns, name)
+
+    def has_method(self, name: str) -> bool:
+        """Whether ``torch.Tensor.<name>`` exists and is public (dunders count)."""
+        if name.startswith("_") and not _is_dunder(name):
+            return False
+        return hasattr(self.torch.Tensor, name)
+
+    def callables(self, name: str) -> list[tuple[str, Callable[..., Any]]]:
+        """Every public callable spelled ``name``: (how to call it, the callable)."""
+        out: list[tuple[str, Callable[..., Any]]] = []
+        for label, ns in (("torch", self.torch), ("F", self.F), ("linalg", self.torch.linalg),
+                          ("special", self.torch.special), ("fft", self.torch.fft)):
+            obj = getattr(ns, name, None)
+            if callable(obj) and not isinstance(obj, type):
+                out.append((label, obj))
+        meth = getattr(self.torch.Tensor, name, None)
+        if callable(meth) and not isinstance(meth, type):
+            out.append(("method", meth))
+        return out
+
+
+def _is_dunder(name: str) -> bool:
+    return name.startswith("__") and name.endswith("__")
+
+
+def public_names(fn: Any, ns: Namespaces) -> set[str]:
+    """The public function/method names under which an ATen op can be called."""
+    from torchgen.model import Variant
+
+    name = py_name(fn)
+    if name is None:
+        return set()
+    names: set[str] = set()
+    if Variant.function in fn.variants and ns.has_function(fn, name):
+        names.add(name)
+    if fn.python_module is None and Variant.method in fn.variants and ns.has_method(name):
+        names.add(name)
+    return names
+
+
+def _is_tensor_type(t: Any) -> bool:
+    return "Tensor" in str(t)
+
+
+# --------------------------------------------------------------------------- dtypes
+
+
+def dtype_kind(dtype: Any) -> str:
+    """The kind of a torch.dtype: float | complex | bool | int | quantized | bits."""
+    import torch
+
+    if dtype == torch.bool:
+        return "bool"
+    if dtype.is_complex:
+        return "complex"
+    if dtype.is_floating_point:
+        return "float"
+    text = str(dtype).removeprefix("torch.")
+    if text.startswith(("qint", "quint")):
+        return "quantized"
+    if text.startswith("bits"):
+        return "bits"
+    return "int"
+
+
+def dtype_tables() -> tuple[dict[str, str], dict[str, str]]:
+    """Every ``torch.<name>`` dtype attribute -> kind, and -> canonical dtype name."""
+    import torch
+
+    kinds: dict[str, str] = {}
+    canonical: dict[str, str] = {}
+    for name in dir(torch):
+        value = getattr(torch, name, None)
+        if isinstance(value, torch.dtype):
+            kinds[name] = dtype_kind(value)
+            canonical[name] = str(value).removeprefix("torch.")
+    return kinds, canonical
+
+
+def dtype_methods() -> dict[str, str]:
+    """Tensor conversion methods (``x.double()``) -> the dtype name they convert to.
+
+    Found from the method docstrings ("``self.double()`` is equivalent to
+    ``self.to(torch.float64)``") and confirmed by calling each on float and int tensors.
+    """
+    import torch
+
+    pattern = re.compile(r"``self\.(\w+)\(\)`` is equivalent to ``self\.to\(torch\.(\w+)\)``")
+    out: dict[str, str] = {}
+    for name in dir(torch.Tensor):
+        if name.startswith("_"):
+            continue
+        doc = getattr(getattr(torch.Tensor, name, None), "__doc__", None) or ""
+        match = pattern.search(doc)
+        if not match or match.group(1) != name:
+            continue
+        target = getattr(torch, match.group(2), None)
+        if not isinstance(target, torch.dtype):
+            continue
+        results = {getattr(torch.zeros(2, dtype=src), name)().dtype for src in (torch.float32, torch.int64)}
+        if results == {target}:
+            out[name] = str(target).removeprefix("torch.")
+    return out
+
+
+# --------------------------------------------------------------------------- factories
+
+
+def _factory_args(fn: Any, scalar: object) -> tuple[list[Any], dict[str, Any]] | None:
+    """Minimal arguments for calling a factory overload, or None when one cannot be built."""
+    args: list[Any] = []
+    kwargs: dict[str, Any] = {}
+    for arg in fn.func.arguments.flat_all:
+        if arg.default is not None:
+            continue
+        t = str(arg.type)
+        if t in ("SymInt[]", "int[]"):
+            value: Any = [2]
+        elif t in ("SymInt", "int"):
+            value = 3
+        elif t == "Scalar":
+            value = scalar
+        elif t == "float":
+            value = 0.5
+        elif t == "bool":
+            value = False
+        else:
+            return None
+        if arg in fn.func.arguments.flat_kwarg_only:
+            kwargs[arg.name] = value
+        else:
+            args.append(value)
+    return args, kwargs
+
+
+def _result_kind(results: list[Any]) -> str | None:
+    """Combine the dtypes of factory calls made with int and with float scalars."""
+    import torch
+
+    kinds = [dtype_kind(r.dtype) for r in results if isinstance(r, torch.Tensor)]
+    if not kinds:
+        return None
+    if len(set(kinds)) > 1:
+        return "args"
+    return kinds[0]
+
+
+def _call_quietly(func: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    """Call a torch function, returning None instead of raising (probe calls are guesses)."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return func(*args, **kwargs)
+    except Exception:
+        return None
+
+
+def is_factory_overload(fn: Any) -> bool:
+    """A functional op with no tensor inputs, a dtype option and one tensor result."""
+    func = fn.func
+    if func.kind().name != "functional" or len(func.returns) != 1 or not _is_tensor_type(func.returns[0].type):
+        return False
+    arg_types = [str(a.type) for a in func.arguments.flat_all]
+    if any(_is_tensor_type(t) for t in arg_types) or any("Dimname" in t for t in arg_types):
+        return False
+    return any(a.name == "dtype" for a in func.arguments.flat_all)
+
+
+def factories(src: Sources, ns: Namespaces) -> tuple[dict[str, str], dict[str, str], list[str]]:
+    """(factories, mixed_factories, errors).
+
+    A name is a factory when it has a tensor-free overload with a ``dtype`` option. Names
+    that also have overloads taking a differentiable tensor (``normal(mean_tensor, std)``)
+    only create a fresh leaf for some calls: they go to ``mixed_factories`` instead.
+    """
+    import torch
+
+    by_name: dict[str, list[Any]] = defaultdict(list)
+    for fn in src.natives:
+        for name in public_names(fn, ns):
+            if fn.func.kind().name == "functional" and hasattr(torch, name):
+                by_name[name].append(fn)
+    differentiable = _differentiable_overloads(src)
+    out: dict[str, str] = {}
+    mixed: dict[str, str] = {}
+    errors: list[str] = []
+    for name, fns in sorted(by_name.items()):
+        factory_fns = [fn for fn in fns if is_factory_overload(fn)]
+        if not factory_fns:
+            continue
+        kinds: set[str] = set()
+        for fn in factory_fns:
+            built = [_factory_args(fn, 1), _factory_args(fn, 1.5)]
+            results = []
+            for b in built:
+                if b is not None:
+                    results.append(_call_quietly(getattr(torch, name), *b[0], **b[1]))
+            kind = _result_kind(results)
+            if kind is not None:
+                kinds.add(kind)
+        if not kinds:
+            errors.append(f"factory {name}: no overload could be called")
+            continue
+        kind = "args" if "args" in kinds else sorted(kinds)[0]
+        tensor_fns = [fn for fn in fns if not is_factory_overload(fn)]
+        if any(str(fn.func) in differentiable for fn in tensor_fns):
+            mixed[name] = kind
+        else:
+            out[name] = kind
+    for name in DATA_FACTORIES:
+        func = getattr(torch, name, None)
+        if func is None:
+            errors.append(f"data factory {name} missing")
+            continue
+        import numpy as np
+
+        samples = [[1, 2], [1.5, 2.5]]
+        if name == "from_numpy":
+            results = [func(np.array(s)) for s in samples]
+        elif name == "frombuffer":
+            results = [func(bytearray(8), dtype=d) for d in (torch.int32, torch.float32)]
+        else:
+            results = [func(s) for s in samples]
+        if _result_kind(results) == "args":  # the dtype follows the data
+            out[name] = "data"
+        else:
+            errors.append(f"data factory {name}: dtype does not follow the data")
+    return out, mixed, errors
+
+
+def _differentiable_overloads(src: Sources) -> set[str]:
+    """Schemas (as text) whose derivative formula lets grad flow to some tensor input."""
+    out: set[str] = set()
+    for schema, by_key in src.infos.items():
+        info = _default_info(by_key)
+        if info is not None and any(d.var_names for d in info.derivatives):
+            out.add(str(schema))
+    return out
+
+
+def _default_info(by_key: dict[str, Any]) -> Any:
+    if "Default" in by_key:
+        return by_key["Default"]
+    return next(iter(by_key.values()), None)
+
+
+def like_factories(src: Sources, ns: Namespaces) -> tuple[dict[str, str], list[str]]:
+    """``torch.*_like`` -> "input" when the result keeps the input's dtype (checked live)."""
+    import torch
+
+    names = set()
+    for fn in src.natives:
+        for name in public_names(fn, ns):
+            if name.endswith("_like") and hasattr(torch, name):
+                names.add(name)
+    out: dict[str, str] = {}
+    errors: list[str] = []
+    for name in sorted(names):
+        func = getattr(torch, name)
+        kinds = []
+        for dtype in (torch.float64, torch.int32):
+            source = torch.ones(2, dtype=dtype)
+            result = None
+            for extra in ((), (3,), (1, 3)):
+                result = _call_quietly(func, source, *extra)
+                if isinstance(result, torch.Tensor):
+                    break
+            if not isinstance(result, torch.Tensor):
+                continue
+            kinds.append("input" if result.dtype == dtype else dtype_kind(result.dtype))
+        if not kinds:
+            errors.append(f"like factory {name}: could not call")
+        elif len(set(kinds)) == 1:
+            out[name] = kinds[0]
+        else:
+            out[name] = "input" if "input" in kinds else kinds[0]
+    return out, errors
+
+
+def new_factories() -> list[str]:
+    """``Tensor.new_*`` (and the legacy ``Tensor.new``): fresh leaves with self's dtype."""
+    import torch
+
+    x = torch.ones(2, dtype=torch.float64, requires_grad=True)
+    out = []
+    for name in dir(torch.Tensor):
+        if not (name == "new" or name.startswith("new_")):
+            continue
+        method = getattr(x, name)
+        result = None
+        for args in (([2],), ([2], 1.0), ([2], [1])):
+            result = _call_quietly(method, *args)
+            if result is not None:
+                break
+        if result is not None and result.is_leaf and not result.requires_grad and result.dtype == x.dtype:
+            out.append(name)
+    return sorted(out)
+
+
+def tensor_constructors() -> dict[str, str]:
+    """Legacy ``torch.FloatTensor``-style constructors -> dtype kind of what they build."""
+    import torch
+
+    out: dict[str, str] = {}
+    for name in dir(torch):
+        value = getattr(torch, name, None)
+        if not (name.endswith("Tensor") and isinstance(value, type)):
+            continue
+        made = _call_quietly(value, 2)
+        if isinstance(made, torch.Tensor):
+            out[name] = dtype_kind(made.dtype)
+    return out
+
+
+# --------------------------------------------------------------------------- in place
+
+
+def inplace_methods(src: Sources, ns: Namespaces) -> tuple[list[str], list[str]]:
+    """(Tensor methods that mutate self, the detach-in-place method(s))."""
+    import torch
+
+    names: set[str] = set()
+    for fn in src.natives:
+        args = fn.func.arguments
+        self_arg = args.self_arg.argument if args.self_arg is not None else None
+        if self_arg is None or self_arg.annotation is None or not self_arg.annotation.is_write:
+            continue
+        if fn.func.kind().name == "out":
+            continue
+        names |= {n for n in public_names(fn, ns) if ns.has_method(n)}
+    for name in dir(torch.Tensor):
+        # Python-level mutators: augmented-assignment dunders and data-mutating helpers.
+        if name.startswith("__i") and _is_dunder(name) and f"__{name[3:]}" in dir(torch.Tensor):
+            names.add(name)
+        elif name.endswith("_") and not name.startswith("_") and callable(getattr(torch.Tensor, name)):
+            names.add(name)
+    names.add("__setitem__")
+    detach = sorted(n for n in names if n == "detach_")
+    keep = sorted(n for n in names if n not in METADATA_ONLY_INPLACE and n not in detach)
+    return keep, detach
+
+
+# --------------------------------------------------------------------------- views
+
+
+def _alias_candidates(src: Sources, ns: Namespaces) -> set[str]:
+    """Public op names with an overload whose result aliases an input (``-> Tensor(a)``)."""
+    from torchgen.packaged.autograd.gen_inplace_or_view_type import RETURNS_VIEWS_OF_INPUT
+
+    names: set[str] = set()
+    for fn in src.natives:
+        func = fn.func
+        if func.kind().name != "functional":
+            continue
+        aliased = any(r.annotation is not None and not r.annotation.is_write for r in func.returns)
+        if aliased or str(func.name.name) in RETURNS_VIEWS_OF_INPUT:
+            names |= public_names(fn, ns)
+    import torch
+
+    for name in dir(torch.Tensor):  # properties: T, mT, H, mH, real, imag ...
+        attr = inspect.getattr_static(torch.Tensor, name, None)
+        if not name.startswith("_") and not callable(attr) and hasattr(attr, "__get__"):
+            names.add(name)
+    return names
+
+
+def _view_inputs() -> list[Any]:
+    import torch
+
+    contiguous = torch.randn(2, 3, 4, requires_grad=True)
+    strided = torch.randn(4, 3, 2, requires_grad=True).permute(2, 1, 0)
+    complex_ = torch.randn(2, 3, 4, dtype=torch.cfloat, requires_grad=True)
+    return [contiguous, strided, complex_]
+
+
+VIEW_ARGS: tuple[tuple[Any, ...], ...] = (
+    (),
+    (0,),
+    (1,),
+    (-1,),
+    (0, 1),
+    (1, 2),
+    (0, 0, 1),
+    (1, 0, 2),
+    (2, 12),
+    ((2, 12),),
+    (24,),
+    ([1, 2],),
+    (2, 3, 4),
+    ((2, 3, 4),),
+    (2, 2, 1),
+)
+
+
+def _aliases(result: Any, x: Any) -> bool | None:
+    """Whether a probe result aliases ``x`` through autograd (None: not a tensor result)."""
+    import torch
+
+    if isinstance(result, (list, tuple)):
+        verdicts = [_aliases(r, x) for r in result]
+        if not verdicts or any(v is None for v in verdicts):
+            return None
+        return all(verdicts)
+    if not isinstance(result, torch.Tensor):
+        return None
+    if result is x:
+        return True
+    where = _storage(result)
+    same_storage = where is not None and where == _storage(x)
+    # .data and .detach() share storage but cut the graph: not views for autograd purposes.
+    return same_storage and result.grad_fn is not None
+
+
+def views(src: Sources, ns: Namespaces) -> tuple[list[str], list[str], list[str]]:
+    """(always-view names, maybe-view names, errors).
+
+    Candidates come from the alias annotations in native_functions.yaml (and torchgen's
+    list of ops returning views); each is then called on a contiguous, a strided and a
+    complex tensor with a handful of argument shapes. Always aliasing -> view; aliasing for
+    some inputs and copying for others -> maybe view.
+    """
+    import torch
+
+    view_names: list[str] = []
+    maybe: list[str] = []
+    errors: list[str] = []
+    for name in sorted(_alias_candidates(src, ns)):
+        if name in ("detach", "data"):
+            continue
+        verdicts: list[bool] = []
+        for x in _view_inputs():
+            attr = getattr(type(x), name, None)
+            if attr is not None and not callable(attr):
+                verdict = _aliases(_call_quietly(getattr, x, name), x)
+                if verdict is not None:
+                    verdicts.append(verdict)
+                continue
+            for args in VIEW_ARGS:
+                if attr is not None:
+                    result = _call_quietly(getattr(x, name), *args)
+                elif hasattr(torch, name):
+                    result = _call_quietly(getattr(torch, name), x, *args)
+                else:
+                    continue
+                verdict = _aliases(result, x)
+                if verdict is not None:
+                    verdicts.append(verdict)
+            if attr is not None:  # *_as methods take a tensor of the target shape
+                for other in (torch.zeros(2, 3, 4), torch.zeros(4, 6), torch.zeros(1, 3, 4)):
+                    verdict = _aliases(_call_quietly(getattr(x, name), other), x)
+                    if verdict is not None:
+                        verdicts.append(verdict)
+        if all(verdicts) and verdicts:
+            view_names.append(name)
+        elif any(verdicts):
+            maybe.append(name)
+    return view_names, maybe, errors
+
+
+# --------------------------------------------------------------------------- probes
+
+
+@dataclass
+class Observation:
+    """What probe calls of one public name showed."""
+
+    calls: int = 0
+    first_requires_grad: set[bool] = field(default_factory=set)
+    first_kinds: set[str] = field(default_factory=set)
+    saves_input: bool = False
+    saves_result: bool = False
+
+
+def _probe_inputs() -> Iterator[tuple[Any, tuple[Any, ...]]]:
+    """(primary tensor, extra args) pairs covering unary, binary, reductions, conv, losses."""
+    import torch
+
+    def f(*shape: int) -> Any:
+        return torch.randn(*shape, requires_grad=True)
+
+    yield f(3, 4), ()
+    yield f(3, 4), (f(3, 4),)
+    yield f(3, 4), (-1,)
+    yield f(3, 4), (1,)
+    yield f(3, 4), (0.5,)
+    yield f(3, 4), ((4,),)
+    yield f(3, 4), (f(4, 5),)
+    yield f(3, 4), (torch.tensor([0, 1, 3]),)
+    yield f(3, 4), (f(3, 4), f(3, 4))
+    yield f(2, 3, 4), (f(2, 4, 5),)
+    yield f(1, 2, 5), (f(3, 2, 3),)
+    yield f(1, 2, 5, 5), (f(3, 2, 3, 3),)
+    yield f(1, 2, 4, 4, 4), (f(3, 2, 2, 2, 2),)
+
+
+def _graph_saved(root: Any, limit: int = 200) -> Iterator[Any]:
+    """Every tensor saved for backward in the graph below ``root``."""
+    import torch
+
+    seen: set[int] = set()
+    stack = [root]
+    while stack and len(seen) < limit:
+        node = stack.pop()
+        if node is None or id(node) in seen:
+            continue
+        seen.add(id(node))
+        for attr in dir(node):
+            if attr.startswith("_saved_"):
+                value = _call_quietly(getattr, node, attr)
+                values = value if isinstance(value, (tuple, list)) else (value,)
+                for v in values:
+                    if isinstance(v, torch.Tensor):
+                        yield v
+        stack.extend(n for n, _ in getattr(node, "next_functions", ()))
+
+
+def _storage(t: Any) -> int | None:
+    """The address of a tensor's storage (None for sparse/opaque tensors that have none)."""
+    try:
+        return int(t.untyped_storage().data_ptr())
+    except Exception:
+        return None
+
+
+def probe(names: Iterable[str], ns: Namespaces) -> dict[str, Observation]:
+    """Call each public name on small float tensors that require grad; record what happens."""
+    import torch
+
+    observations: dict[str, Observation] = {}
+    for name in sorted(names):
+        obs = Observation()
+        for label, func in ns.callables(name):
+            for primary, extra in _probe_inputs():
+                result = _call_quietly(func, primary, *extra)
+                first = result[0] if isinstance(result, (tuple, list)) and result else result
+                if not isinstance(first, torch.Tensor) or first is primary or first.layout != torch.strided:
+                    continue
+                obs.calls += 1
+                obs.first_requires_grad.add(bool(first.requires_grad))
+                obs.first_kinds.add(dtype_kind(first.dtype))
+                if first.grad_fn is None:
+                    continue
+                inputs = {_storage(primary)} | {_storage(e) for e in extra if isinstance(e, torch.Tensor)}
+                outputs = {_storage(first)}
+                for saved in _graph_saved(first.grad_fn):
+                    if saved.numel() == 0:
+                        continue
+                    where = _storage(saved)
+                    if where in outputs and where not in inputs:
+                        obs.saves_result = True
+                    elif where in inputs:
+                        obs.saves_input = True
+            del label
+        observations[name] = obs
+    return observations
+
+
+# --------------------------------------------------------------------------- autograd facts
+
+
+def autograd_facts(
+    src: Sources, ns: Namespaces
+) -> tuple[set[str], set[str], dict[str, list[bool]], set[str]]:
+    """From derivatives.yaml: (saves inputs, saves result, first-output differentiability
+    per overload, names that have a derivative entry)."""
+    saves_inputs: set[str] = set()
+    saves_result: set[str] = set()
+    first_diff: dict[str, list[bool]] = defaultdict(list)
+    covered: set[str] = set()
+    by_schema = {str(fn.func): fn for fn in src.natives}
+    for schema, by_key in src.infos.items():
+        info = _default_info(by_key)
+        fn = by_schema.get(str(schema))
+        if info is None or fn is None:
+            continue
+        names = public_names(fn, ns)
+        if not names:
+            continue
+        covered |= names
+        tensor_args = {a.name for a in fn.func.arguments.flat_all if _is_tensor_type(a.type)}
+        first_out = _first_output_names(fn)
+        reads_input = any(
+            s.nctype.name in tensor_args and _is_tensor_type(s.nctype.type) for s in info.all_saved_inputs
+        )
+        reads_result = any(
+            s.nctype.name in first_out and _is_tensor_type(s.nctype.type) for s in info.all_saved_outputs
+        )
+        differentiable = info.output_differentiability
+        first_ok = bool(differentiable[0]) if differentiable else bool(info.derivatives)
+        for name in names:
+            if reads_input:
+                saves_inputs.add(name)
+            if reads_result:
+                saves_result.add(name)
+            first_diff[name].append(first_ok)
+    return saves_inputs, saves_result, dict(first_diff), covered
+
+
+def _first_output_names(fn: Any) -> set[str]:
+    """Names derivative formulas use for an op's first output."""
+    returns = fn.func.returns
+    names = {"result", "result0"} if len(returns) > 1 else {"result"}
+    if returns and returns[0].name:
+        names.add(returns[0].name)
+    return names
+
+
+def probe_candidates(src: Sources, ns: Namespaces) -> set[str]:
+    """Public, functional op names safe to call on scratch tensors, plus torch.nn.functional."""
+    names: set[str] = set()
+    mutating: set[str] = set()
+    for fn in src.natives:
+        public = public_names(fn, ns)
+        if fn.func.kind().name == "functional" and not fn.func.is_mutable:
+            names |= public
+        else:
+            mutating |= public
+    for name in dir(ns.F):
+        if not name.startswith("_") and callable(getattr(ns.F, name)) and not name.endswith("_"):
+            names.add(name)
+    return {n for n in names - mutating if not n.endswith("_") and not _is_dunder(n)}
+
+
+# --------------------------------------------------------------------------- nn / optim
+
+
+@contextlib.contextmanager
+def _meta_device() -> Iterator[None]:
+    import torch
+
+    with torch.device("meta"):
+        yield
+
+
+ARG_VALUES: dict[str, Any] = {
+    "normalized_shape": 4,
+    "num_heads": 2,
+    "nhead": 2,
+    "embed_dim": 4,
+    "d_model": 4,
+    "num_groups": 2,
+    "num_channels": 4,
+    "kernel_size": 3,
+    "size": 4,
+    "shape": (4,),
+    "mode": "LSTM",
+    "dim": 1,
+    "p": 0.5,
+    "lambd": 0.5,
+    "threshold": 0.5,
+    "value": 0.0,
+    "padding": 1,
+    "upscale_factor": 2,
+    "downscale_factor": 2,
+    "groups": 1,
+    "output_size": 2,
+    "unflattened_size": (2, 2),
+    "cutoffs": [2],
+    "n_classes": 4,
+    "in_features": 4,
+    "min_val": -1.0,
+    "max_val": 1.0,
+    "alpha": 1.0,
+    "beta": 1.0,
+    "k": 1.0,
+    "scale_factor": 2.0,
+    "stride": 1,
+}
+
+
+def _init_kwargs(cls: type, module_value: Any) -> dict[str, Any] | None:
+    """Typical arguments for an nn.Module constructor's required parameters."""
+    try:
+        sig = inspect.signature(cls.__init__)
+    except (TypeError, ValueError):
+        return {}
+    kwargs: dict[str, Any] = {}
+    for p in list(sig.parameters.values())[1:]:
+        if p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD) or p.default is not p.empty:
+            continue
+        if p.name == WRAPPER_ARG:
+            kwargs[p.name] = module_value
+        elif p.name in ARG_VALUES:
+            kwargs[p.name] = ARG_VALUES[p.name]
+        elif any(s in p.name for s in ("features", "channels", "size", "dim", "num", "embeddings")):
+            kwargs[p.name] = 4
+        else:
+            return None
+    return kwargs
+
+
+def _source_registers_params(cls: type) -> bool:
+    """Fallback when a module cannot be built: does any class in its MRO create Parameters?"""
+    import torch
+
+    for klass in cls.__mro__:
+        if klass is torch.nn.Module or not issubclass(klass, torch.nn.Module):
+            continue
+        try:
+            text = inspect.getsource(klass)
+        except (OSError, TypeError):
+            continue
+        if re.search(r"\bParameter\(|register_parameter\(|UninitializedParameter\(", text):
+            return True
+    return False
+
+
+def nn_modules() -> tuple[dict[str, dict[str, Any]], list[str]]:
+    """Public ``torch.nn`` Module classes -> {"params": bool, "kind": module|loss|container}."""
+    import torch
+    from torch.nn.modules.loss import _Loss
+
+    out: dict[str, dict[str, Any]] = {}
+    errors: list[str] = []
+    for name in dir(torch.nn):
+        cls = getattr(torch.nn, name)
+        if name.startswith("_") or not isinstance(cls, type) or not issubclass(cls, torch.nn.Module):
+            continue
+        if name in CONTAINERS:
+            kind = "container"
+        elif issubclass(cls, _Loss):
+            kind = "loss"
+        else:
+            kind = "module"
+        params: bool | None = None
+        if kind == "container" or cls is torch.nn.Module:
+            params = False  # the brief: params of an empty / base instance
+        else:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                inner = torch.nn.Identity()
+                kwargs = _init_kwargs(cls, inner)
+                if kwargs is not None:
+                    for device in (_meta_device, contextlib.nullcontext):
+                        try:
+                            with device():
+                                instance = cls(**kwargs)
+                        except Exception:
+                            continue
+                        params = any(True for _ in instance.parameters())
+                        break
+            if params is None:
+                params = _source_registers_params(cls)
+                errors.append(f"nn.{name}: not instantiable, params from source = {params}")
+        out[name] = {"params": params, "kind": kind}
+    return out, errors
+
+
+def optimizers() -> list[str]:
+    """Public ``torch.optim`` classes that subclass Optimizer (Optimizer itself included)."""
+    import torch
+
+    return sorted(
+        name
+        for name in dir(torch.optim)
+        if not name.startswith("_")
+        and isinstance(getattr(torch.optim, name), type)
+        and issubclass(getattr(torch.optim, name), torch.optim.Optimizer)
+    )
+
+
+def grad_contexts() -> dict[str, bool | str]:
+    """Grad-mode context managers -> grad enabled inside (or "arg": given by the argument)."""
+    import torch
+
+    out: dict[str, bool | str] = {}
+    for name in GRAD_CONTEXT_CANDIDATES:
+        cls = getattr(torch, name)
+        states: set[bool] = set()
+        try:
+            for start in (True, False):
+                with torch.set_grad_enabled(start), cls():
+                    states.add(torch.is_grad_enabled())
+        except TypeError:  # a required argument decides: set_grad_enabled(mode)
+            for mode in (True, False):
+                with cls(mode):
+                    states.add(torch.is_grad_enabled())
+            out[name] = "arg" if states == {True, False} else states.pop()
+            continue
+        out[name] = states.pop() if len(states) == 1 else "arg"
+    return out
+
+
+def loss_functions(nn_table: dict[str, dict[str, Any]]) -> list[str]:
+    """torch.nn.functional losses: names ending in ``_loss`` and those loss modules call."""
+    import torch
+    import torch.nn.functional as F
+
+    names = {n for n in dir(F) if n.endswith("_loss") and callable(getattr(F, n))}
+    for cls_name, info in nn_table.items():
+        if info["kind"] != "loss":
+            continue
+        try:
+            text = inspect.getsource(getattr(torch.nn, cls_name).forward)
+        except (OSError, TypeError):
+            continue
+        for called in re.findall(r"\bF\.(\w+)\(", text):
+            if callable(getattr(F, called, None)):
+                names.add(called)
+    return sorted(names)
+
+
+# --------------------------------------------------------------------------- assembly
+
+
+def build_table() -> tuple[dict[str, Any], list[str]]:
+    """The whole table, plus notes about entries that could not be derived."""
+    import torch
+
+    torch.manual_seed(0)
+    src = load_sources()
+    ns = Namespaces()
+    notes: list[str] = []
+
+    fac, mixed, errs = factories(src, ns)
+    notes += errs
+    like, errs = like_factories(src, ns)
+    notes += errs
+    inplace, detach = inplace_methods(src, ns)
+    view_names, maybe_views, errs = views(src, ns)
+    notes += errs
+    kinds, canonical = dtype_tables()
+    nn_table, errs = nn_modules()
+    notes += errs
+
+    static_inputs, static_result, first_diff, covered = autograd_facts(src, ns)
+    observed = probe(probe_candidates(src, ns), ns)
+    creators = set(fac) | set(like) | set(mixed)
+
+    saves_inputs = set(static_inputs)
+    saves_result = set(static_result)
+    for name, obs in observed.items():
+        if name in covered:
+            continue  # derivatives.yaml is authoritative where it has an entry
+        if obs.saves_input:
+            saves_inputs.add(name)
+        if obs.saves_result:
+            saves_result.add(name)
+
+    nondiff: set[str] = set()
+    nondiff_float: set[str] = set()
+    for name in set(observed) | set(first_diff):
+        if name in creators or name in ("detach", "clone"):
+            continue
+        obs = observed.get(name, Observation())
+        static_says = name in first_diff and not any(first_diff[name])
+        if obs.calls:
+            if obs.first_requires_grad != {False}:
+                continue  # some call produced a result that requires grad
+            if obs.first_kinds <= set(INTEGRAL_KINDS):
+                nondiff.add(name)
+            elif static_says:
+                nondiff_float.add(name)
+        elif static_says:
+            nondiff.add(name)
+
+    table: dict[str, Any] = {
+        "torch_version": torch.__version__.split("+")[0],
+        "factories": fac,
+        "mixed_factories": mixed,
+        "aliasing_factories": [n for n in ALIASING_FACTORIES if n in fac],
+        "like_factories": like,
+        "new_factories": new_factories(),
+        "tensor_constructors": tensor_constructors(),
+        "inplace_methods": inplace,
+        "detach_inplace": detach,
+        "view_methods": view_names,
+        "maybe_view_methods": maybe_views,
+        "nondifferentiable": nondiff,
+        "nondifferentiable_float": nondiff_float,
+        "saves_result": saves_result,
+        "saves_inputs": saves_inputs,
+        "dtypes": kinds,
+        "dtype_canonical": canonical,
+        "dtype_methods": dtype_methods(),
+        "nn_modules": nn_table,
+        "optimizers": optimizers(),
+        "functional_modules": ["torch.nn.functional"],
+        "grad_contexts": grad_contexts(),
+        "loss_functions": loss_functions(nn_table),
+    }
+    return _sorted(table), notes
+
+
+def _sorted(value: Any) -> Any:
+    """Sets and lists become sorted lists; dicts are sorted by json.dumps(sort_keys)."""
+    if isinstance(value, dict):
+        return {k: _sorted(v) for k, v in value.items()}
+    if isinstance(value, (set, frozenset, list, tuple)):
+        return sorted(_sorted(v) for v in value)
+    return value
+
+
+def render(table: dict[str, Any]) -> str:
+    """The exact file text: sorted keys, indent=1, trailing newline."""
+    return json.dumps(table, sort_keys=True, indent=1, ensure_ascii=True) + "\n"
+
+
+def diff_summary(old: str, new: str, limit: int = 40) -> str:
+    """A short unified diff between the checked-in and the regenerated table."""
+    lines = list(difflib.unified_diff(old.splitlines(), new.splitlines(), "checked-in", "generated", lineterm="", n=0))
+    shown = lines[:limit]
+    more = len(lines) - len(shown)
+    return "\n".join(shown) + (f"\n... {more} more diff lines" if more > 0 else "")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Command-line entry: write the table, or with --check compare it to the file."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="where the JSON table goes")
+    parser.add_argument("--check", action="store_true", help="exit 1 if --out differs from a regeneration")
+    parser.add_argument("--verbose", action="store_true", help="print derivation notes and list sizes")
+    opts = parser.parse_args(argv)
+
+    os.environ.setdefault("OMP_NUM_THREADS", "1")
+    table, notes = build_table()
+    text = render(table)
+    if opts.verbose:
+        for note in notes:
+            print(f"note: {note}", file=sys.stderr)
+        for key, value in table.items():
+            if isinstance(value, (list, dict)):
+                print(f"{key}: {len(value)}", file=sys.stderr)
+    if opts.check:
+        try:
+            old = opts.out.read_text(encoding="utf-8")
+        except OSError as exc:
+            print(f"{opts.out}: cannot read ({exc}); regenerate with scripts/gen_torch_api.py", file=sys.stderr)
+            return 1
+        if old != text:
+            print(f"{opts.out} is stale; regenerate with scripts/gen_torch_api.py", file=sys.stderr)
+            print(diff_summary(old, text), file=sys.stderr)
+            return 1
+        print(f"{opts.out} is up to date")
+        return 0
+    opts.out.parent.mkdir(parents=True, exist_ok=True)
+    opts.out.write_text(text, encoding="utf-8")
+    print(f"wrote {opts.out} ({len(text)} bytes)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

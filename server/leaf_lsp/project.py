@@ -1,0 +1,138 @@
+"""Cross-file resolution of the user's own modules, for the adapters to hand to the engine.
+
+The engine is pure; it asks ``settings.resolver.resolve(module, level, from_path)`` for the
+path and text of a user module it sees imported. :class:`JediResolver` answers with jedi's
+import resolution (it never infers into torch: only ``import`` statements of non-library
+modules are resolved), restricted to files inside the project root, and caches answers per
+file version (path, mtime, size). Open editor buffers override the disk through ``overlay``.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+from typing import Protocol
+
+MAX_BYTES = 2_000_000
+
+
+class ProjectResolver(Protocol):
+    """What the engine needs to follow imports of the user's own modules."""
+
+    def resolve(self, module: str, level: int, from_path: str) -> tuple[str, str] | None:
+        """The (path, source) of ``module`` imported from ``from_path``, if it is the user's."""
+        ...
+
+
+class JediResolver:
+    """Resolves user imports with jedi, within ``root``; thread-safe, cached."""
+
+    def __init__(self, root: str | os.PathLike[str], overlay: dict[str, str] | None = None) -> None:
+        self.root = Path(root).resolve()
+        self.overlay = overlay if overlay is not None else {}
+        self._paths: dict[tuple[str, str, int], str | None] = {}
+        self._texts: dict[str, tuple[tuple[float, int], str]] = {}
+        self._lock = threading.Lock()
+        self._project = None
+
+    def invalidate(self, path: str | None = None) -> None:
+        """Forget cached answers (all, or those involving ``path``)."""
+        with self._lock:
+            if path is None:
+                self._paths.clear()
+                self._texts.clear()
+                return
+            resolved = str(Path(path).resolve())
+            self._texts.pop(resolved, None)
+            for key, value in list(self._paths.items()):
+                if value == resolved:
+                    del self._paths[key]
+
+    def resolve(self, module: str, level: int, from_path: str) -> tuple[str, str] | None:
+        directory = str(Path(from_path).resolve().parent)
+        key = (directory, module, level)
+        with self._lock:
+            cached = key in self._paths
+            path = self._paths.get(key)
+        if not cached:
+            path = self._locate(module, level, from_path)
+            with self._lock:
+                self._paths[key] = path
+        if path is None:
+            return None
+        text = self._read(path)
+        return None if text is None else (path, text)
+
+    def _locate(self, module: str, level: int, from_path: str) -> str | None:
+        path = self._by_filesystem(module, level, from_path) or self._by_jedi(module, level, from_path)
+        if path is None:
+            return None
+        resolved = Path(path).resolve()
+        if "site-packages" in resolved.parts or not _inside(resolved, self.root):
+            return None
+        return str(resolved)
+
+    def _by_filesystem(self, module: str, level: int, from_path: str) -> str | None:
+        """Plain package layout first: cheap and exact for most projects."""
+        base = Path(from_path).resolve().parent
+        for _ in range(max(0, level - 1)):
+            base = base.parent
+        candidates = [base] if level else [base, self.root, self.root / "src"]
+        parts = module.split(".") if module else []
+        for start in candidates:
+            target = start.joinpath(*parts) if parts else start
+            for option in (target.with_suffix(".py"), target / "__init__.py"):
+                if parts and option.is_file():
+                    return str(option)
+        return None
+
+    def _by_jedi(self, module: str, level: int, from_path: str) -> str | None:
+        try:
+            import jedi
+        except ImportError:
+            return None
+        statement = f"from {'.' * level}{module} import _" if level else f"import {module}"
+        column = len(statement) - 1 if level else len(statement)
+        try:
+            if self._project is None:
+                self._project = jedi.Project(str(self.root))
+            script = jedi.Script(statement, path=from_path, project=self._project)
+            names = script.goto(1, column if not level else len(f"from {'.' * level}{module}") - 1,
+                                follow_imports=True)
+        except Exception:  # noqa: BLE001 - jedi failing only loses cross-file facts
+            return None
+        for name in names:
+            if name.module_path is not None:
+                return str(name.module_path)
+        return None
+
+    def _read(self, path: str) -> str | None:
+        if path in self.overlay:
+            return self.overlay[path]
+        try:
+            stat = os.stat(path)
+        except OSError:
+            return None
+        version = (stat.st_mtime, stat.st_size)
+        with self._lock:
+            cached = self._texts.get(path)
+        if cached is not None and cached[0] == version:
+            return cached[1]
+        if stat.st_size > MAX_BYTES:
+            return None
+        try:
+            text = Path(path).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            return None
+        with self._lock:
+            self._texts[path] = (version, text)
+        return text
+
+
+def _inside(path: Path, root: Path) -> bool:
+    try:
+        path.relative_to(root)
+        return True
+    except ValueError:
+        return False

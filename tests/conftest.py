@@ -1,0 +1,20 @@
+"""Shared pytest options and fixtures."""
+
+from __future__ import annotations
+
+import pytest
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-fixtures",
+        action="store_true",
+        default=False,
+        help="rewrite the expected-output files of rule and fix fixtures from the current engine",
+    )
+
+
+@pytest.fixture
+def update_fixtures(request: pytest.FixtureRequest) -> bool:
+    """Whether expected files should be rewritten instead of compared."""
+    return bool(request.config.getoption("--update-fixtures"))

@@ -1,0 +1,378 @@
+// Drives real VS Code (code-server in headless Chromium) with the leaf-lsp extension
+// installed and asserts on what the workbench renders. Started by run_e2e.sh, once per
+// phase:
+//   PHASE=trusted    squiggle + Problems entry, inlay hints, hover with the reason,
+//                    "Verify File with Torch" -> verified (✓) hints, autograd graph
+//                    webview, quick fix applied to the file.
+//   PHASE=untrusted  restricted mode: hints still shown, the probe refused with a message.
+// Every step saves a screenshot under $SHOTS; a failure saves one named FAILED-<step>.
+// Inputs (env): URL, WORKSPACE, FILE (name in WORKSPACE), EXPECT (JSON from
+// expectations.py), SHOTS, README_SHOT (optional), PLAYWRIGHT (path of playwright-core),
+// CHROMIUM, PROFILE (fresh browser profile dir), TIMEOUT_S (per wait, default 120).
+
+import { createRequire } from "node:module";
+import { readFileSync, mkdirSync } from "node:fs";
+import path from "node:path";
+
+const env = process.env;
+const require = createRequire(import.meta.url);
+const { chromium } = require(env.PLAYWRIGHT);
+const PHASE = env.PHASE ?? "trusted";
+const WAIT_MS = Number(env.TIMEOUT_S ?? 120) * 1000;
+const expect = JSON.parse(readFileSync(env.EXPECT, "utf8"));
+const filePath = path.join(env.WORKSPACE, env.FILE);
+mkdirSync(env.SHOTS, { recursive: true });
+
+const results = [];
+let page;
+let shotIndex = 0;
+
+function log(message) {
+  console.log(`[e2e:${PHASE}] ${message}`);
+}
+
+async function shot(name) {
+  shotIndex += 1;
+  const file = path.join(env.SHOTS, `${PHASE}-${String(shotIndex).padStart(2, "0")}-${name}.png`);
+  try {
+    await page.screenshot({ path: file });
+  } catch (error) {
+    log(`screenshot ${name} failed: ${error}`);
+  }
+  return file;
+}
+
+/** Run one named step; a failure is recorded (with a screenshot) and later steps still run. */
+async function step(name, body, { critical = false } = {}) {
+  const started = Date.now();
+  try {
+    await body();
+    results.push({ name, ok: true });
+    log(`PASS ${name} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+  } catch (error) {
+    results.push({ name, ok: false, error: String(error?.message ?? error) });
+    log(`FAIL ${name}: ${error?.stack ?? error}`);
+    await shot(`FAILED-${name}`);
+    if (critical) {
+      throw new Error(`critical step ${name} failed`);
+    }
+  }
+}
+
+/** Poll `probe` until it returns a truthy value; the last value/error goes in the message. */
+async function until(what, probe, timeoutMs = WAIT_MS, intervalMs = 500) {
+  const deadline = Date.now() + timeoutMs;
+  let last;
+  for (;;) {
+    try {
+      last = await probe();
+      if (last) {
+        return last;
+      }
+    } catch (error) {
+      last = `error: ${error?.message ?? error}`;
+    }
+    if (Date.now() > deadline) {
+      throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}; last seen: ${JSON.stringify(last)?.slice(0, 1500)}`);
+    }
+    await page.waitForTimeout(intervalMs);
+  }
+}
+
+/** The editor's rendered lines in document order (text includes inlay hints; NBSP -> space). */
+async function renderedLines() {
+  return page.evaluate(() => {
+    const editor = document.querySelector(".editor-group-container.active .monaco-editor") ?? document.querySelector(".monaco-editor");
+    if (!editor) return [];
+    const lines = [...editor.querySelectorAll(".view-lines .view-line")];
+    return lines
+      .map((el) => ({ top: parseFloat(el.style.top || "0"), text: (el.textContent ?? "").replace(/\u00a0/g, " ") }))
+      .sort((a, b) => a.top - b.top)
+      .map((l) => l.text);
+  });
+}
+
+/** Screen point of character `col` (0-based) of document line `line` (1-based) in the active editor. */
+async function pointAt(line, col) {
+  return page.evaluate(
+    ({ line, col }) => {
+      const editor = document.querySelector(".editor-group-container.active .monaco-editor") ?? document.querySelector(".monaco-editor");
+      const lines = [...editor.querySelectorAll(".view-lines .view-line")].sort(
+        (a, b) => parseFloat(a.style.top || "0") - parseFloat(b.style.top || "0"),
+      );
+      const el = lines[line - 1];
+      if (!el) return null;
+      // Walk the text nodes of the real source (skip injected inlay-hint text).
+      const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+      let remaining = col;
+      for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        const host = node.parentElement;
+        if (host && (host.className.includes("dyn-rule") || host.closest("[class*=inlay]"))) continue;
+        const length = node.textContent.length;
+        if (remaining < length) {
+          const range = document.createRange();
+          range.setStart(node, remaining);
+          range.setEnd(node, remaining + 1);
+          const r = range.getBoundingClientRect();
+          return { x: r.left + r.width / 2, y: r.top + r.height / 2 };
+        }
+        remaining -= length;
+      }
+      const r = el.getBoundingClientRect();
+      return { x: r.left + 4, y: r.top + r.height / 2 };
+    },
+    { line, col },
+  );
+}
+
+async function quickInput(prefixKey, text) {
+  await page.keyboard.press("Escape");
+  await page.keyboard.press(prefixKey);
+  const input = page.locator(".quick-input-widget .quick-input-box input");
+  await input.waitFor({ state: "visible", timeout: 15000 });
+  return input;
+}
+
+/** Run a command from the Command Palette by its full title. */
+async function runCommand(title) {
+  const input = await quickInput("F1");
+  await input.fill(`>${title}`);
+  const row = page.locator(".quick-input-widget .monaco-list-row", { hasText: title }).first();
+  await row.waitFor({ state: "visible", timeout: 30000 });
+  await row.click();
+}
+
+async function openFile(name) {
+  const input = await quickInput("Control+P");
+  await input.fill(name);
+  const row = page.locator(".quick-input-widget .monaco-list-row", { hasText: name }).first();
+  await row.waitFor({ state: "visible", timeout: 30000 });
+  await page.keyboard.press("Enter");
+  await page.locator(`.tab[aria-label*="${name}"]`).first().waitFor({ timeout: 30000 });
+  await until("the editor's text", async () => (await renderedLines()).some((l) => l.includes("import torch")));
+}
+
+async function notificationsText() {
+  return page.evaluate(() =>
+    [...document.querySelectorAll(".notifications-toasts .notification-list-item-message, .notification-list-item-message")]
+      .map((el) => el.textContent ?? "")
+      .join("\n"),
+  );
+}
+
+/** Vertical centre of the rendered document line (1-based). */
+async function lineTop(line) {
+  return page.evaluate((line) => {
+    const editor = document.querySelector(".editor-group-container.active .monaco-editor") ?? document.querySelector(".monaco-editor");
+    const lines = [...editor.querySelectorAll(".view-lines .view-line")].sort(
+      (a, b) => parseFloat(a.style.top || "0") - parseFloat(b.style.top || "0"),
+    );
+    const r = lines[line - 1]?.getBoundingClientRect();
+    return r ? { top: r.top, bottom: r.bottom } : null;
+  }, line);
+}
+
+async function squigglesOnLine(line) {
+  const bounds = await lineTop(line);
+  if (!bounds) return [];
+  return page.evaluate(({ top, bottom }) => {
+    return [...document.querySelectorAll(".monaco-editor .view-overlays [class*=squiggly-]")]
+      .filter((el) => {
+        const r = el.getBoundingClientRect();
+        const mid = (r.top + r.bottom) / 2;
+        return mid >= top - 1 && mid <= bottom + 1;
+      })
+      .map((el) => el.className);
+  }, bounds);
+}
+
+async function hoverText(line, col) {
+  await page.mouse.move(5, 5);
+  await page.waitForTimeout(300);
+  const point = await pointAt(line, col);
+  if (!point) throw new Error(`no rendered line ${line}`);
+  await page.mouse.move(point.x, point.y, { steps: 3 });
+  return until(`a hover on line ${line}`, async () => {
+    const text = await page.evaluate(() =>
+      [...document.querySelectorAll(".monaco-hover:not(.hidden) .monaco-hover-content, .monaco-hover .hover-contents")]
+        .map((el) => el.textContent ?? "")
+        .join("\n"),
+    );
+    return text.includes("requires_grad") ? text : "";
+  }, 30000);
+}
+
+async function main() {
+  const context = await chromium.launchPersistentContext(env.PROFILE, {
+    executablePath: env.CHROMIUM,
+    headless: true,
+    viewport: { width: 1400, height: 860 },
+    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+  });
+  page = context.pages()[0] ?? (await context.newPage());
+  page.on("pageerror", (error) => log(`page error: ${error}`));
+  const url = `${env.URL}/?folder=${encodeURIComponent(env.WORKSPACE)}`;
+  log(`opening ${url}`);
+  try {
+    await step(
+      "workbench",
+      async () => {
+        await page.goto(url, { waitUntil: "domcontentloaded", timeout: 60000 });
+        await page.locator(".monaco-workbench .part.statusbar").waitFor({ timeout: 90000 });
+        await page.waitForTimeout(1500);
+        await openFile(expect.file);
+        await shot("opened");
+      },
+      { critical: true },
+    );
+
+    const hintsExpected = expect.hints;
+    await step("inlay-hints", async () => {
+      await until(`inlay hints ${JSON.stringify(hintsExpected)}`, async () => {
+        const lines = await renderedLines();
+        const missing = hintsExpected.filter((h) => !(lines[h.line - 1] ?? "").includes(h.label));
+        return missing.length === 0 ? true : false;
+      });
+      // "no grad" must not be confused with "leaf · grad": check each line's label exactly once.
+      const lines = await renderedLines();
+      for (const h of hintsExpected) {
+        const line = lines[h.line - 1];
+        if (h.label === "no grad" && /leaf · grad/.test(line)) throw new Error(`line ${h.line} shows a grad label: ${line}`);
+      }
+      await shot("inlay-hints");
+    });
+
+    if (PHASE === "untrusted") {
+      await step("restricted-mode", async () => {
+        await until("the Restricted Mode indicator", async () =>
+          page.evaluate(() => /Restricted Mode/i.test(document.querySelector(".part.statusbar")?.textContent ?? "")),
+        30000);
+      });
+      await step("probe-refused", async () => {
+        await runCommand("leaf-lsp: Verify File with Torch");
+        const text = await until("the refusal notification", async () => {
+          const t = await notificationsText();
+          return /untrusted workspace/i.test(t) ? t : "";
+        }, 30000);
+        if (!/Trust the workspace/i.test(text)) throw new Error(`the refusal does not say how to fix it: ${text}`);
+        await page.waitForTimeout(2000);
+        const lines = await renderedLines();
+        if (lines.some((l) => l.includes("✓"))) throw new Error("hints were verified in an untrusted workspace");
+        await shot("probe-refused");
+      });
+    } else {
+      const diag = expect.diagnostics[0];
+      await step("squiggle", async () => {
+        await until(`a squiggle on line ${diag.line}`, async () => (await squigglesOnLine(diag.line)).length > 0);
+        await shot("squiggle");
+      });
+
+      await step("problems-panel", async () => {
+        await page.keyboard.press("Escape");
+        await page.keyboard.press("Control+Shift+M");
+        const rows = page.locator(".markers-panel .monaco-list-row");
+        const text = await until(`a Problems entry with ${diag.code}`, async () => {
+          const all = (await rows.allTextContents()).join("\n");
+          return all.includes(diag.code) ? all : "";
+        }, 60000);
+        if (!new RegExp(`\\[Ln ${diag.line},`).test(text)) throw new Error(`the ${diag.code} entry is not at line ${diag.line}: ${text}`);
+        if (!text.includes("leaf-lsp")) throw new Error(`the entry's source is not leaf-lsp: ${text}`);
+        await shot("problems");
+        await page.keyboard.press("Control+Shift+M");
+      });
+
+      const hoverLine = hintsExpected.find((h) => h.label.includes("grad") && h.label !== "no grad") ?? hintsExpected[0];
+      await step("hover", async () => {
+        const text = await hoverText(hoverLine.line, 0);
+        if (!/is_leaf/.test(text)) throw new Error(`hover has no is_leaf: ${text}`);
+        const reasons = expect.reasons?.[String(hoverLine.line)] ?? [];
+        if (reasons.length === 0) throw new Error(`the engine gave no reason for line ${hoverLine.line} (${expect.engine_error ?? "no fact"})`);
+        for (const reason of reasons) {
+          if (!text.includes(reason)) throw new Error(`hover lacks the reason "${reason}": ${text}`);
+        }
+        await shot("hover");
+      });
+
+      await step("verify-with-torch", async () => {
+        await page.mouse.move(5, 5);
+        await runCommand("leaf-lsp: Verify File with Torch");
+        const note = await until("the probe's notification", async () => {
+          const t = await notificationsText();
+          return /verified|failed|could not/i.test(t) ? t : "";
+        }, WAIT_MS);
+        if (/failed|could not/i.test(note)) throw new Error(`the probe failed: ${note}`);
+        await until("verified (✓) hints", async () => {
+          const lines = await renderedLines();
+          return hintsExpected.every((h) => (lines[h.line - 1] ?? "").includes(`${h.label} ✓`));
+        });
+        await shot("verified");
+        if (env.README_SHOT) {
+          await hoverText(hoverLine.line, 0);
+          await page.waitForTimeout(500);
+          await page.screenshot({ path: env.README_SHOT });
+          log(`README screenshot: ${env.README_SHOT}`);
+        }
+      });
+
+      await step("graph-webview", async () => {
+        await page.mouse.move(5, 5);
+        await page.keyboard.press("Escape");
+        await runCommand("leaf-lsp: Show Autograd Graph");
+        await page.locator('.tab[aria-label*="Autograd graph"]').first().waitFor({ timeout: WAIT_MS });
+        const found = await until("the graph in the webview", async () => {
+          for (const frame of page.frames()) {
+            try {
+              const svg = await frame.locator("#graph-svg").count();
+              const dot = await frame.locator("#graph-dot").count();
+              const error = await frame.locator("#graph-error").count();
+              if (svg || dot) return { svg, dot };
+              if (error) return { error: await frame.locator("#graph-error").textContent() };
+            } catch {
+              // Frames come and go while the webview loads.
+            }
+          }
+          return null;
+        });
+        await shot("graph");
+        if (found.error) throw new Error(`the graph panel shows an error: ${found.error}`);
+        // Back to the source editor for the quick fix.
+        await openFile(expect.file);
+      });
+
+      await step("quick-fix", async () => {
+        if (!expect.fix) throw new Error(`the engine has no fix for ${diag.code} (${expect.engine_error ?? "none"})`);
+        const before = readFileSync(filePath, "utf8");
+        const point = await pointAt(expect.fix.line, 0);
+        await page.mouse.click(point.x, point.y);
+        await page.keyboard.press("Home");
+        await page.keyboard.press("Control+.");
+        const row = page.locator(".action-widget .monaco-list-row", { hasText: expect.fix.title }).first();
+        await row.waitFor({ state: "visible", timeout: 30000 });
+        await shot("quick-fix-menu");
+        await row.click();
+        await page.keyboard.press("Control+S");
+        const after = await until("the fixed file on disk", async () => {
+          const text = readFileSync(filePath, "utf8");
+          return text !== before ? text : "";
+        }, 30000);
+        if (after !== expect.fix.after) {
+          throw new Error(`the file after the fix differs from the engine's fix:\n--- got\n${after}\n--- expected\n${expect.fix.after}`);
+        }
+        await until(`${diag.code} to disappear from line ${diag.line}`, async () => (await squigglesOnLine(diag.line)).length === 0, 60000);
+        await shot("quick-fix-applied");
+      });
+    }
+  } finally {
+    await context.close().catch(() => {});
+  }
+}
+
+try {
+  await main();
+} catch (error) {
+  log(`aborted: ${error?.message ?? error}`);
+}
+const failed = results.filter((r) => !r.ok);
+console.log(`E2E_RESULT ${JSON.stringify({ phase: PHASE, results })}`);
+log(`${results.length - failed.length}/${results.length} steps passed`);
+process.exit(failed.length === 0 && results.length > 0 ? 0 : 1);

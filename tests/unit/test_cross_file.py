@@ -1,0 +1,93 @@
+"""Cross-file facts: helpers and Modules imported from the user's own modules."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from leaf_lsp.engine import analyze
+from leaf_lsp.project import JediResolver
+from leaf_lsp.settings import Settings
+
+HELPERS = """import torch
+from torch import nn
+
+
+def make_weights(n):
+    return torch.randn(n, requires_grad=True) * 0.1
+
+
+class Head(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.lin = nn.Linear(3, 1)
+
+    def forward(self, x):
+        return self.lin(x)
+"""
+
+TRAIN = """import torch
+from pkg.helpers import make_weights, Head
+
+w = make_weights(3)
+opt = torch.optim.SGD([w], lr=0.1)
+"""
+
+FROZEN = """import torch
+from .helpers import Head
+
+m = Head()
+m.requires_grad_(False)
+y = m(torch.randn(2, 3))
+y.backward()
+"""
+
+
+def project(tmp_path: Path) -> Path:
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg" / "__init__.py").write_text("")
+    (tmp_path / "pkg" / "helpers.py").write_text(HELPERS)
+    (tmp_path / "train.py").write_text(TRAIN)
+    (tmp_path / "pkg" / "frozen.py").write_text(FROZEN)
+    return tmp_path
+
+
+def test_helper_return_fact_flows_to_caller(tmp_path: Path) -> None:
+    root = project(tmp_path)
+    settings = Settings(resolver=JediResolver(root))
+    analysis = analyze(TRAIN, str(root / "train.py"), settings)
+    assert [(d.span.line, d.code) for d in analysis.diagnostics] == [(5, "LEAF101")]
+    hint = next(h for h in analysis.hints if h.name == "w")
+    assert (hint.is_leaf, hint.requires_grad) == (False, True)
+
+
+def test_module_class_from_relative_import(tmp_path: Path) -> None:
+    root = project(tmp_path)
+    settings = Settings(resolver=JediResolver(root))
+    analysis = analyze(FROZEN, str(root / "pkg" / "frozen.py"), settings)
+    assert [(d.span.line, d.code) for d in analysis.diagnostics] == [(7, "LEAF103")]
+
+
+def test_without_resolver_the_fact_is_unknown(tmp_path: Path) -> None:
+    root = project(tmp_path)
+    analysis = analyze(TRAIN, str(root / "train.py"))
+    assert analysis.diagnostics == []
+    assert all(h.name != "w" or h.is_leaf is None for h in analysis.hints)
+
+
+def test_overlay_and_invalidation(tmp_path: Path) -> None:
+    root = project(tmp_path)
+    helpers = str((root / "pkg" / "helpers.py").resolve())
+    resolver = JediResolver(root)
+    settings = Settings(resolver=resolver)
+    assert analyze(TRAIN, str(root / "train.py"), settings).diagnostics
+    resolver.overlay[helpers] = HELPERS.replace(" * 0.1", "")
+    resolver.invalidate(helpers)
+    assert analyze(TRAIN, str(root / "train.py"), settings).diagnostics == []
+
+
+def test_jedi_locates_user_modules(tmp_path: Path) -> None:
+    root = project(tmp_path)
+    resolver = JediResolver(root)
+    found = resolver._by_jedi("pkg.helpers", 0, str(root / "train.py"))
+    assert found is not None and Path(found).resolve() == (root / "pkg" / "helpers.py").resolve()
+    assert resolver.resolve("torch", 0, str(root / "train.py")) is None

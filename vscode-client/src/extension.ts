@@ -1,0 +1,153 @@
+/**
+ * leaf-lsp for VS Code: wires the language client (common/server), the status bar, the
+ * commands and the restart triggers together. Decisions live in src/pure (unit-tested)
+ * and src/common; this file only orchestrates.
+ */
+
+import * as vscode from "vscode";
+import { Coalescer } from "./pure/coalesce";
+import { parseGraphResult } from "./pure/graph";
+import { summariseProbeResult } from "./pure/probe";
+import { needsRestart } from "./pure/settings";
+import { showGraphPanel } from "./common/graphPanel";
+import { disposeLog, getLog, showWarningOnce } from "./common/logging";
+import { onInterpreterChanged } from "./common/python";
+import { GRAPH_COMMAND, PROBE_COMMAND, readSettings, ServerManager, showUntrustedRefusal } from "./common/server";
+import { StatusBar } from "./common/statusBar";
+
+const RESTART_DELAY_MS = 500;
+let manager: ServerManager | undefined;
+
+export async function activate(context: vscode.ExtensionContext): Promise<void> {
+  const log = getLog();
+  log.info(`leaf-lsp ${context.extension.packageJSON.version as string} activating`);
+  const status = new StatusBar(readSettings(undefined).settings.importStrategy);
+  const server = new ServerManager(context.extensionPath, (state, detail) => status.update(state, detail));
+  manager = server;
+  const restarts = new Coalescer((reasons) => server.restart(reasons), RESTART_DELAY_MS, {
+    setTimeout: (fn, ms) => setTimeout(fn, ms),
+    clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
+  });
+  context.subscriptions.push(status, server, { dispose: () => restarts.dispose() }, { dispose: disposeLog });
+
+  context.subscriptions.push(
+    vscode.commands.registerCommand("leaf-lsp.restart", () => restarts.request("leaf-lsp: Restart Server")),
+    vscode.commands.registerCommand("leaf-lsp.showLogs", () => log.show()),
+    vscode.commands.registerCommand("leaf-lsp.verifyFile", () => verifyFile(server)),
+    vscode.commands.registerCommand("leaf-lsp.showGraph", () => showGraph(server)),
+  );
+
+  context.subscriptions.push(
+    vscode.workspace.onDidChangeConfiguration((event) => {
+      if (!event.affectsConfiguration("leaf-lsp")) {
+        return;
+      }
+      const { settings: next, problems } = readSettings(vscode.workspace.workspaceFolders?.[0]?.uri);
+      for (const problem of problems) {
+        void showWarningOnce(problem);
+      }
+      status.setImportStrategy(next.importStrategy);
+      const launched = server.launchedSettings;
+      // Other changes reach the server without a restart: it registered for
+      // workspace/didChangeConfiguration and pulls the section, which the client's
+      // configuration middleware answers with the resolved settings.
+      if (launched === undefined || needsRestart(launched, next)) {
+        restarts.request("leaf-lsp settings changed");
+      }
+    }),
+    // Trust changes what the server may do (the probe) and which settings apply
+    // (restrictedConfigurations): a fresh start is simplest and rare.
+    vscode.workspace.onDidGrantWorkspaceTrust(() => restarts.request("workspace trusted")),
+  );
+
+  const pythonListener = await onInterpreterChanged(() => {
+    if (readSettings(vscode.workspace.workspaceFolders?.[0]?.uri).settings.interpreter.length === 0) {
+      restarts.request("the Python extension's interpreter changed");
+    }
+  });
+  if (pythonListener !== undefined) {
+    context.subscriptions.push(pythonListener);
+  }
+
+  await server.start();
+}
+
+export async function deactivate(): Promise<void> {
+  await manager?.stop();
+  manager = undefined;
+}
+
+function activePythonDocument(): vscode.TextDocument | undefined {
+  const document = vscode.window.activeTextEditor?.document;
+  if (document === undefined || document.languageId !== "python") {
+    void vscode.window.showWarningMessage("leaf-lsp: open a Python file first.");
+    return undefined;
+  }
+  return document;
+}
+
+async function verifyFile(server: ServerManager): Promise<void> {
+  if (!vscode.workspace.isTrusted) {
+    showUntrustedRefusal();
+    return;
+  }
+  const document = activePythonDocument();
+  if (document === undefined) {
+    return;
+  }
+  const fileName = vscode.workspace.asRelativePath(document.uri);
+  try {
+    const result = await server.whileProbing(async () =>
+      vscode.window.withProgress(
+        {
+          location: vscode.ProgressLocation.Notification,
+          title: `leaf-lsp: verifying ${fileName} with torch…`,
+          cancellable: true,
+        },
+        (_progress, token) => server.executeCommand(PROBE_COMMAND, [document.uri.toString()], token),
+      ),
+    );
+    const summary = summariseProbeResult(result, fileName);
+    getLog().info(summary.message);
+    if (summary.isError) {
+      void vscode.window.showErrorMessage(summary.message);
+    } else {
+      void vscode.window.showInformationMessage(summary.message);
+    }
+  } catch (error) {
+    const message = `leaf-lsp: Verify with Torch failed for ${fileName}: ${error instanceof Error ? error.message : String(error)}`;
+    getLog().error(message);
+    void vscode.window.showErrorMessage(message);
+  }
+}
+
+async function showGraph(server: ServerManager): Promise<void> {
+  const editor = vscode.window.activeTextEditor;
+  const document = activePythonDocument();
+  if (editor === undefined || document === undefined) {
+    return;
+  }
+  // The identifier under the cursor (or the selection) narrows the graph to that tensor.
+  const range = editor.selection.isEmpty
+    ? document.getWordRangeAtPosition(editor.selection.active, /[A-Za-z_][A-Za-z0-9_]*/)
+    : editor.selection;
+  const word = range ? document.getText(range).trim() : "";
+  const name = /^[A-Za-z_][A-Za-z0-9_]*$/.test(word) ? word : undefined;
+  try {
+    let result = parseGraphResult(
+      await server.executeCommand(GRAPH_COMMAND, name ? [document.uri.toString(), name] : [document.uri.toString()]),
+    );
+    let shownName = name;
+    if (name && result.error && !result.svg && !result.dot) {
+      // The word under the cursor is not a tensor: show the whole file instead.
+      getLog().info(`Graph for ${name}: ${result.error}; showing the whole file`);
+      result = parseGraphResult(await server.executeCommand(GRAPH_COMMAND, [document.uri.toString()]));
+      shownName = undefined;
+    }
+    showGraphPanel(result, document, shownName);
+  } catch (error) {
+    const message = `leaf-lsp: could not build the autograd graph: ${error instanceof Error ? error.message : String(error)}`;
+    getLog().error(message);
+    void vscode.window.showErrorMessage(message);
+  }
+}

@@ -1,0 +1,225 @@
+/**
+ * Settings resolution: turns the raw values of the `leaf-lsp.*` configuration into the
+ * client's launch settings and the server's settings object (sent as
+ * `initializationOptions` and answered to `workspace/configuration`).
+ *
+ * Pure: no `vscode` import, every input is a parameter, so it is unit-tested in plain node.
+ * Validation is lenient: a bad value yields the default plus a human-readable problem.
+ */
+
+export type Verbosity = "minimal" | "normal" | "verbose";
+export type Device = "cpu" | "auto";
+export type ImportStrategy = "useBundled" | "fromEnvironment";
+export type Trace = "off" | "messages" | "verbose";
+export type Severity = "error" | "warning" | "information";
+
+/** The server's settings section "leaf-lsp" (the contract with the language server). */
+export interface ServerSettings {
+  select: string[];
+  ignore: string[];
+  severity: Record<string, Severity>;
+  inlayHints: { enabled: boolean; verbosity: Verbosity; showUnknown: boolean };
+  probe: { interpreter: string; timeout: number; device: Device; memoryMb: number };
+  trusted: boolean;
+}
+
+/** Everything the client needs: how to launch the server and what to send it. */
+export interface ClientSettings {
+  /** Interpreter command from the setting (may be empty: then the Python extension or python3). */
+  interpreter: string[];
+  importStrategy: ImportStrategy;
+  trace: Trace;
+  server: ServerSettings;
+}
+
+/** Where `${...}` variables in paths are resolved from. */
+export interface SubstitutionContext {
+  workspaceFolder?: string;
+  home: string;
+  env: Record<string, string | undefined>;
+}
+
+/** Keys read under the `leaf-lsp` configuration section (package.json contributes each). */
+export const SETTING_KEYS = [
+  "select",
+  "ignore",
+  "severity",
+  "inlayHints.enabled",
+  "inlayHints.verbosity",
+  "inlayHints.showUnknown",
+  "probe.interpreter",
+  "probe.timeout",
+  "probe.device",
+  "probe.memoryMb",
+  "interpreter",
+  "importStrategy",
+  "trace.server",
+] as const;
+
+export type SettingKey = (typeof SETTING_KEYS)[number];
+
+/** Defaults, identical to the ones package.json declares. */
+export const DEFAULTS: ClientSettings = {
+  interpreter: [],
+  importStrategy: "useBundled",
+  trace: "off",
+  server: {
+    select: ["LEAF"],
+    ignore: [],
+    severity: {},
+    inlayHints: { enabled: true, verbosity: "normal", showUnknown: false },
+    probe: { interpreter: "", timeout: 30, device: "cpu", memoryMb: 2048 },
+    trusted: true,
+  },
+};
+
+/** Replace `${workspaceFolder}`, `${userHome}`, `${env:NAME}` and a leading `~`. */
+export function substituteVariables(value: string, ctx: SubstitutionContext): string {
+  let out = value.replace(/\$\{(workspaceFolder|userHome|env:([A-Za-z_][A-Za-z0-9_]*))\}/g, (match, name, envName) => {
+    if (name === "workspaceFolder") {
+      // Left as is when there is no folder: the launch then fails with a visible path.
+      return ctx.workspaceFolder ?? match;
+    }
+    if (name === "userHome") {
+      return ctx.home;
+    }
+    return ctx.env[envName as string] ?? "";
+  });
+  if (out === "~" || out.startsWith("~/") || out.startsWith("~\\")) {
+    out = ctx.home + out.slice(1);
+  }
+  return out;
+}
+
+/**
+ * Resolve raw configuration values (as `WorkspaceConfiguration.get(key)` returns them;
+ * `undefined` for unset) into settings. Never throws.
+ */
+export function resolveSettings(
+  raw: Partial<Record<SettingKey, unknown>>,
+  ctx: SubstitutionContext,
+  trusted: boolean,
+): { settings: ClientSettings; problems: string[] } {
+  const problems: string[] = [];
+  const d = DEFAULTS;
+
+  const codes = (key: SettingKey, fallback: string[]): string[] => {
+    const value = raw[key];
+    if (value === undefined || value === null) {
+      return [...fallback];
+    }
+    const list = typeof value === "string" ? [value] : value;
+    if (!Array.isArray(list) || !list.every((v) => typeof v === "string")) {
+      problems.push(`leaf-lsp.${key} must be a list of rule codes; using the default`);
+      return [...fallback];
+    }
+    return list.map((v) => v.trim().toUpperCase()).filter((v) => v.length > 0);
+  };
+
+  const oneOf = <T extends string>(key: SettingKey, allowed: readonly T[], fallback: T): T => {
+    const value = raw[key];
+    if (value === undefined || value === null) {
+      return fallback;
+    }
+    if (typeof value === "string" && (allowed as readonly string[]).includes(value)) {
+      return value as T;
+    }
+    problems.push(`leaf-lsp.${key} must be one of ${allowed.join(", ")}; using "${fallback}"`);
+    return fallback;
+  };
+
+  const bool = (key: SettingKey, fallback: boolean): boolean => {
+    const value = raw[key];
+    if (value === undefined || value === null) {
+      return fallback;
+    }
+    if (typeof value === "boolean") {
+      return value;
+    }
+    problems.push(`leaf-lsp.${key} must be true or false; using ${fallback}`);
+    return fallback;
+  };
+
+  const positive = (key: SettingKey, fallback: number, min: number): number => {
+    const value = raw[key];
+    if (value === undefined || value === null) {
+      return fallback;
+    }
+    if (typeof value === "number" && Number.isFinite(value) && value >= min) {
+      return value;
+    }
+    problems.push(`leaf-lsp.${key} must be a number >= ${min}; using ${fallback}`);
+    return fallback;
+  };
+
+  const severity: Record<string, Severity> = {};
+  const rawSeverity = raw["severity"];
+  if (rawSeverity !== undefined && rawSeverity !== null) {
+    if (typeof rawSeverity === "object" && !Array.isArray(rawSeverity)) {
+      for (const [code, level] of Object.entries(rawSeverity as Record<string, unknown>)) {
+        if (typeof level === "string" && ["error", "warning", "information"].includes(level.toLowerCase())) {
+          severity[code.trim().toUpperCase()] = level.toLowerCase() as Severity;
+        } else {
+          problems.push(`leaf-lsp.severity: ignoring ${code} = ${JSON.stringify(level)} (use error, warning or information)`);
+        }
+      }
+    } else {
+      problems.push("leaf-lsp.severity must be an object of code: severity; using none");
+    }
+  }
+
+  let interpreter: string[] = [];
+  const rawInterpreter = raw["interpreter"];
+  if (typeof rawInterpreter === "string") {
+    interpreter = rawInterpreter.trim() ? [rawInterpreter.trim()] : [];
+  } else if (Array.isArray(rawInterpreter) && rawInterpreter.every((v) => typeof v === "string")) {
+    interpreter = (rawInterpreter as string[]).filter((v) => v.trim().length > 0);
+  } else if (rawInterpreter !== undefined && rawInterpreter !== null) {
+    problems.push("leaf-lsp.interpreter must be a path or a list of strings; ignoring it");
+  }
+  interpreter = interpreter.map((part) => substituteVariables(part, ctx));
+
+  const rawProbeInterpreter = raw["probe.interpreter"];
+  let probeInterpreter = "";
+  if (typeof rawProbeInterpreter === "string") {
+    probeInterpreter = rawProbeInterpreter.trim() ? substituteVariables(rawProbeInterpreter.trim(), ctx) : "";
+  } else if (rawProbeInterpreter !== undefined && rawProbeInterpreter !== null) {
+    problems.push("leaf-lsp.probe.interpreter must be a path; ignoring it");
+  }
+
+  const settings: ClientSettings = {
+    interpreter,
+    importStrategy: oneOf("importStrategy", ["useBundled", "fromEnvironment"] as const, d.importStrategy),
+    trace: oneOf("trace.server", ["off", "messages", "verbose"] as const, d.trace),
+    server: {
+      select: codes("select", d.server.select),
+      ignore: codes("ignore", d.server.ignore),
+      severity,
+      inlayHints: {
+        enabled: bool("inlayHints.enabled", d.server.inlayHints.enabled),
+        verbosity: oneOf("inlayHints.verbosity", ["minimal", "normal", "verbose"] as const, d.server.inlayHints.verbosity),
+        showUnknown: bool("inlayHints.showUnknown", d.server.inlayHints.showUnknown),
+      },
+      probe: {
+        interpreter: probeInterpreter,
+        timeout: positive("probe.timeout", d.server.probe.timeout, 1),
+        device: oneOf("probe.device", ["cpu", "auto"] as const, d.server.probe.device),
+        memoryMb: positive("probe.memoryMb", d.server.probe.memoryMb, 64),
+      },
+      trusted,
+    },
+  };
+  return { settings, problems };
+}
+
+/**
+ * Whether going from `before` to `after` needs a new server process (the launch changed),
+ * as opposed to a `workspace/didChangeConfiguration` to the running one. `trace` needs
+ * neither: vscode-languageclient follows `leaf-lsp.trace.server` itself.
+ */
+export function needsRestart(before: ClientSettings, after: ClientSettings): boolean {
+  return (
+    JSON.stringify(before.interpreter) !== JSON.stringify(after.interpreter) ||
+    before.importStrategy !== after.importStrategy
+  );
+}
