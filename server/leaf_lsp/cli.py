@@ -272,12 +272,17 @@ def run_check(args: argparse.Namespace, out: TextIO | None = None) -> int:
         print(f"leaf-lsp: internal error: cannot load the analysis engine ({error})", file=sys.stderr)
         return EXIT_ERROR
     reports: list[FileReport] = []
+    to_probe: list[tuple[Target, FileReport]] = []
     for target, report in checked:
         if report is None:
             continue
-        if probe is not None and not report.analysis.syntax_error and not _is_unreadable(report.analysis):
-            report.analysis = _run_probe(probe, target, report.analysis, args, graph, state)
         reports.append(report)
+        if probe is not None and not report.analysis.syntax_error and not _is_unreadable(report.analysis):
+            to_probe.append((target, report))
+    if len(to_probe) > 1:
+        _start_warm_probe(probe, args.probe_interpreter)
+    for target, report in to_probe:
+        report.analysis = _run_probe(probe, target, report.analysis, args, graph, state)
     _print_warnings(resolver)
 
     if args.diff:
@@ -518,6 +523,14 @@ def _unified_diff(display: str, before: str, after: str) -> str:
     return "".join(out)
 
 
+def _start_warm_probe(probe: Any, interpreter: str | None) -> None:
+    """Start the probe's shared worker, so torch is imported once for all files, not per file."""
+    try:
+        probe.shared_worker(interpreter).start()
+    except Exception:  # noqa: BLE001 - without it each file simply runs in a fresh process
+        pass
+
+
 def _run_probe(
     probe: Any,
     target: Target,
@@ -528,7 +541,8 @@ def _run_probe(
 ) -> Analysis:
     try:
         result = probe.run_file(
-            str(target.path),
+            # Absolute: a warm worker process need not share our working directory.
+            str(_absolute(target.path)),
             interpreter=args.probe_interpreter,
             cwd=None,
             timeout=args.probe_timeout,

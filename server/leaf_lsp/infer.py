@@ -81,7 +81,7 @@ class InitAssign:
     attr: str
     value: Value
     stmt: ast.stmt
-    target: ast.Attribute
+    target: ast.Attribute | None
 
 
 class Scope:
@@ -533,8 +533,6 @@ class Interpreter:
             self.eval(target.slice, scope, ctx)
             if isinstance(base, TensorValue):
                 self.inplace(base, target, stmt, [value], "item assignment", ctx, via_view=True)
-            elif isinstance(target.value, ast.Attribute) and target.value.attr == "data":
-                self._data_mutation(target.value, stmt, ctx)
 
     def _unpack(self, value: Value, n: int) -> list[Value]:
         if isinstance(value, SeqValue) and len(value.items) == n:
@@ -546,9 +544,9 @@ class Interpreter:
 
     def assign_attribute(self, target: ast.Attribute, value: Value, stmt: ast.stmt, scope: Scope, ctx: Ctx) -> None:
         attr = target.attr
-        if attr == "data" and isinstance(target.value, ast.Attribute | ast.Name):
-            self._data_mutation(target, stmt, ctx)
         owner = self.eval(target.value, scope, ctx)
+        if attr == "data":
+            self._data_mutation(target, stmt, ctx, owner if isinstance(owner, TensorValue) else None)
         if isinstance(owner, TensorValue):
             if attr == "requires_grad":
                 self.set_requires_grad(owner, stmt, value, ctx, method=False)
@@ -592,16 +590,10 @@ class Interpreter:
         right = self.eval(stmt.value, scope, ctx)
         if ctx.stopped:
             return
-        if isinstance(target, ast.Attribute) and target.attr == "data":
-            self._data_mutation(target, stmt, ctx)
-            self.eval(target, scope, ctx)
-            return
         if isinstance(target, ast.Subscript):
             base = self.eval(target.value, scope, ctx)
             if isinstance(base, TensorValue):
                 self.inplace(base, target, stmt, [right], "in-place item update", ctx, via_view=True)
-            elif isinstance(target.value, ast.Attribute) and target.value.attr == "data":
-                self._data_mutation(target.value, stmt, ctx)
             return
         current = self.eval(target, scope, ctx)
         if isinstance(current, TensorValue):
@@ -640,21 +632,26 @@ class Interpreter:
                 func=id(ctx.func.node) if ctx.func else 0,
             )
 
-    def _data_mutation(self, target: ast.Attribute, stmt: ast.stmt, ctx: Ctx) -> None:
+    def _data_mutation(self, target: ast.AST, stmt: ast.AST, ctx: Ctx, value: TensorValue | None) -> None:
+        """An in-place change through ``.data`` (or an alias of it): invisible to autograd."""
+        if not isinstance(stmt, ast.stmt) and self.current_stmt is not None:
+            stmt = self.current_stmt
         func = ctx.func
         in_forward = func is not None and func.cls is not None and func.node.name == "forward"
         root: ast.AST = target
-        while isinstance(root, (ast.Attribute, ast.Subscript)):
-            root = root.value
-        # Only state the module already owns can be part of a live graph.
-        if in_forward and isinstance(root, ast.Name) and root.id == "self":
-            self.issue(
-                "LEAF206",
-                stmt,
-                f"`{_short(self.text, self.text.span(target))}` is mutated inside `forward`: the change bypasses "
-                "autograd, so gradients are computed for values that no longer match",
-                ctx,
-            )
+        while isinstance(root, (ast.Attribute, ast.Subscript, ast.Call)):
+            root = root.func if isinstance(root, ast.Call) else root.value
+        text = _short(self.text, self.text.span(target))
+        # In forward, state the module owns is part of the graph of every call.
+        if in_forward and isinstance(root, ast.Name) and (root.id == "self" or (value is not None and value.owners)):
+            self.issue("LEAF206", stmt, f"`{text}` is mutated inside `forward`: the change bypasses autograd, so "
+                       "gradients are computed for values that no longer match", ctx)
+        elif in_forward and value is not None and value.data_of_param:
+            self.issue("LEAF206", stmt, f"`{text}` (an alias of a parameter's `.data`) is mutated inside `forward`: "
+                       "the change bypasses autograd", ctx)
+        elif value is not None and value.obj.in_live_graph():
+            self.issue("LEAF206", stmt, f"`{text}` is mutated through `.data` while a graph that used it waits for "
+                       "backward(): the gradients will be computed from the changed values, silently", ctx)
 
     def stmt_If(self, stmt: ast.If, scope: Scope, ctx: Ctx) -> None:
         self.eval(stmt.test, scope, ctx)
@@ -872,11 +869,24 @@ class Interpreter:
         scope.vars[node.target.id] = value
         return value
 
+    def _elements(self, elts: list[ast.expr], scope: Scope, ctx: Ctx) -> tuple[Value, ...]:
+        items: list[Value] = []
+        for e in elts:
+            if isinstance(e, ast.Starred):
+                inner = self.eval(e.value, scope, ctx)
+                if isinstance(inner, SeqValue):
+                    items.extend(inner.items)
+                else:
+                    items.append(inner if isinstance(inner, ParamsValue) else UNKNOWN)
+            else:
+                items.append(self.eval(e, scope, ctx))
+        return tuple(items)
+
     def expr_Tuple(self, node: ast.Tuple, scope: Scope, ctx: Ctx) -> Value:
-        return SeqValue(tuple(self.eval(e, scope, ctx) for e in node.elts), "tuple")
+        return SeqValue(self._elements(node.elts, scope, ctx), "tuple")
 
     def expr_List(self, node: ast.List, scope: Scope, ctx: Ctx) -> Value:
-        return SeqValue(tuple(self.eval(e, scope, ctx) for e in node.elts), "list")
+        return SeqValue(self._elements(node.elts, scope, ctx), "list")
 
     def expr_Dict(self, node: ast.Dict, scope: Scope, ctx: Ctx) -> Value:
         items: dict[str, Value] = {}
@@ -904,10 +914,15 @@ class Interpreter:
         inner = Scope(self, scope, dict(scope.vars) if scope.parent is None else {})
         if scope.parent is not None:
             inner.vars.update(scope.vars)
+        iterable: Value = UNKNOWN
         for gen in node.generators:
             iterable = self.eval(gen.iter, inner, ctx)
             self.assign_loop_target(gen.target, self._element_of(iterable), node, inner, ctx)
         elt = getattr(node, "elt", None)
+        gen = node.generators[0] if len(node.generators) == 1 else None
+        if gen is not None and not gen.ifs and isinstance(elt, ast.Name) and isinstance(gen.target, ast.Name) \
+                and elt.id == gen.target.id and isinstance(iterable, (SeqValue, ParamsValue)):
+            return iterable  # (p for p in xs) is xs, element for element
         if elt is not None:
             value = self.eval(elt, inner, ctx)
             if isinstance(node, ast.ListComp) and isinstance(value, (ModuleValue, TensorValue)):
@@ -1030,8 +1045,10 @@ class Interpreter:
             return new_tensor(True, False, line, "a `.grad` tensor (a leaf that does not require grad)",
                               dtype=base.dtype, device=base.device, origin="grad")
         if attr == "data":
-            return TensorValue(True, False, base.with_reason(line, "`.data` is a detached alias (leaf, no grad)"),
-                               base.obj, base.dtype, base.kind, base.device, None, "data")
+            alias = TensorValue(True, False, base.with_reason(line, "`.data` is a detached alias (leaf, no grad)"),
+                                base.obj, base.dtype, base.kind, base.device, None, "data")
+            alias.data_of_param = base.origin == "param"
+            return alias
         if attr in ("T", "mT", "H", "mH", "real", "imag"):
             return self._view_of(base, line, f"`.{attr}`", ctx)
         if attr in ("requires_grad", "is_leaf"):
@@ -1109,6 +1126,18 @@ class Interpreter:
                     return self.call_function(callee, args, kwargs, ctx)[0]
                 return UNKNOWN
             if isinstance(receiver, SeqValue) and func.attr == "append" and receiver.kind == "list":
+                name = _target_name(func.value)
+                if name and args and isinstance(args[0], TensorValue) and args[0].rg is True and ctx.loop_depth:
+                    self.issue(
+                        "LEAF210",
+                        self.current_stmt or node,
+                        f"`{name}` collects tensors that require grad across loop iterations: every iteration's "
+                        "autograd graph stays alive and memory grows",
+                        ctx,
+                        name=name,
+                        loops=tuple(ctx.loops),
+                        value_node=node.args[0] if node.args else None,
+                    )
                 return ConstValue(None)
             if func.attr == "backward" and receiver is UNKNOWN:
                 self._note_backward(node, ctx)
@@ -1238,6 +1267,9 @@ class Interpreter:
             return self.make_optimizer(last, args, kwargs, node, ctx)
         if qual.startswith("torch.nn.") and last in api.nn_modules and not qual.startswith("torch.nn.functional"):
             return self.make_torch_module(last, args, kwargs, node)
+        if qual.startswith("torch.nn.") and last[:1].isupper() and not qual.startswith("torch.nn.functional") \
+                and qual not in _BUFFER_NAMES:
+            return ModuleValue(last, torch_class=last, has_params=None)
         if qual.startswith(_MODULE_RETURNING):
             if args and isinstance(args[0], ModuleValue):
                 return args[0]
@@ -1274,23 +1306,22 @@ class Interpreter:
                 ctx: Ctx) -> Value:
         rg = _const_bool_value(kwargs.get("requires_grad", ConstValue(False)))
         dtype = self._dtype_of(kwargs.get("dtype"))
+        if name == "tensor" and args and isinstance(args[0], TensorValue):
+            self.issue(
+                "LEAF213",
+                node,
+                "`torch.tensor()` on a tensor copies it and drops its autograd graph; "
+                "use `t.detach().clone()` (or `t.clone()` to keep the graph)",
+                ctx,
+            )
         if dtype is None and "dtype" not in kwargs:
             if dkind == "data":
                 if args and isinstance(args[0], TensorValue):
-                    src = args[0]
-                    if name == "tensor":
-                        self.issue(
-                            "LEAF213",
-                            node,
-                            "`torch.tensor()` on a tensor copies it and drops its autograd graph; "
-                            "use `t.detach().clone()` (or `t.clone()` to keep the graph)",
-                            ctx,
-                        )
-                    dtype = src.dtype
+                    dtype = args[0].dtype
                 else:
                     dtype = _literal_dtype(node.args[0]) if node.args else None
             elif dkind == "args":
-                dtype = _args_dtype(node.args)
+                dtype = _args_dtype(node.args, args)
             else:
                 dtype = _default_dtype(dkind)
         kind = _kind(dtype)
@@ -1480,8 +1511,13 @@ class Interpreter:
                     value.node, "buffer")
             return ConstValue(None)
         if method == "register_parameter" and len(args) >= 2 and isinstance(args[0], ConstValue):
-            module.attrs[str(args[0].value)] = args[1]
+            name = str(args[0].value)
+            module.attrs[name] = args[1]
             module.has_params = True
+            func = ctx.func
+            if func is not None and func.cls is not None and func.node.name == "__init__" and ctx.record \
+                    and self.cross_depth == 0 and self.current_stmt is not None:
+                self.result.init_assigns.append(InitAssign(func.cls, name, args[1], self.current_stmt, None))
             return ConstValue(None)
         if method in ("forward", "__call__"):
             return self.call_module(module, args, kwargs, node, ctx)
@@ -1523,6 +1559,10 @@ class Interpreter:
             rg = None
         saved = tuple((t.obj, t.obj.version) for t in inputs) + ((module.param_obj, module.param_obj.version),)
         node_obj = Node(tuple(t.node for t in inputs if t.node), saved, node.lineno) if rg else None
+        if node_obj is not None:
+            module.param_obj.users.append(node_obj)
+            for t in inputs:
+                t.obj.users.append(node_obj)
         if rg is True:
             text = f"`{name}(...)` output: its parameters require grad -> non-leaf" if own else \
                 f"`{name}(...)` on a tensor that requires grad -> non-leaf"
@@ -1632,6 +1672,8 @@ class Interpreter:
                                 reason=src.reason, kind=kind or src.kind, dtype=_first_dtype(tensors),
                                 device=src.device)
             result.node = Node(tuple(t.node for t in tensors if t.node), saved, line)
+            for t in tensors:
+                t.obj.users.append(result.node)
             if saves_result:
                 result.node.saved = result.node.saved + ((result.obj, 0),)
             return result
@@ -1702,8 +1744,8 @@ class Interpreter:
             return new_tensor(True, rg, line, f"`.{method}(...)` creates a new leaf", dtype=t.dtype,
                               device=t.device, origin="factory")
         if method.endswith("_") and t.origin == "data" and isinstance(node.func, ast.Attribute) \
-                and isinstance(node.func.value, ast.Attribute) and node.func.value.attr == "data":
-            self._data_mutation(node.func.value, node, ctx)
+                and not method.startswith("_") and method not in ("requires_grad_", "retain_grad"):
+            self._data_mutation(node.func.value, node, ctx, t)
             return t
         if method in api.inplace_methods or (method.endswith("_") and not method.startswith("_")
                                              and method[:-1] in api.saves_inputs):
@@ -1852,6 +1894,9 @@ class Interpreter:
 
     def inplace(self, t: TensorValue, target: ast.AST, stmt: ast.AST, inputs: list[Value], what: str, ctx: Ctx,
                 via_view: bool = False) -> None:
+        if t.origin == "data":
+            self._data_mutation(target, stmt, ctx, t)
+            return  # `.data` changes do not bump the version counter: autograd never notices
         if ctx.grad is not False and t.leaf is True and t.rg is True and t.origin != "data":
             view = " a view of" if via_view or t.origin == "view" else ""
             if not isinstance(stmt, ast.stmt) and self.current_stmt is not None:
@@ -2211,12 +2256,16 @@ def _literal_dtype(node: ast.AST) -> str | None:
     return "bool"
 
 
-def _args_dtype(args: list[ast.expr]) -> str | None:
+def _args_dtype(args: list[ast.expr], values: list[Value]) -> str | None:
+    """``arange``-style dtype: int64 when every bound is an int, float32 when one is a float."""
     kinds = set()
-    for a in args:
+    for a, value in zip(args, values):
         node = a.operand if isinstance(a, ast.UnaryOp) else a
         if isinstance(node, ast.Constant) and isinstance(node.value, (int, float)) and not isinstance(node.value, bool):
             kinds.add(type(node.value))
+        elif isinstance(value, ConstValue) and isinstance(value.value, (int, float)) and \
+                not isinstance(value.value, bool) and not isinstance(node, ast.BinOp):
+            kinds.add(type(value.value))
         else:
             return None
     if float in kinds:

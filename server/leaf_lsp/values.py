@@ -21,13 +21,19 @@ MAX_REASON = 6
 class Obj:
     """A tensor's identity: in-place ops bump ``version``; views share their base's Obj."""
 
-    __slots__ = ("id", "version", "retains_grad", "line")
+    __slots__ = ("id", "version", "retains_grad", "line", "users")
 
     def __init__(self, line: int = 0) -> None:
         self.id = next(_ids)
         self.version = 0
         self.retains_grad = False
         self.line = line
+        #: Graph nodes built from this tensor (to tell whether a graph using it is still live).
+        self.users: list[Node] = []
+
+    def in_live_graph(self) -> bool:
+        """Whether a graph built from this tensor still waits for its backward."""
+        return any(not node.freed for node in self.users[-8:])
 
 
 class Node:
@@ -75,6 +81,7 @@ class TensorValue(Value):
     node: Node | None = None
     origin: str = "op"  # factory | param | op | detach | grad | input | data | copy | unknown
     owners: tuple[ModuleValue, ...] = ()  # for parameters iterated from modules
+    data_of_param: bool = False  # a `.data` alias of a parameter
 
     def with_reason(self, line: int, text: str) -> tuple[ReasonStep, ...]:
         """This value's reason chain extended by one step (bounded length)."""

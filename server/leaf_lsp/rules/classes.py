@@ -76,7 +76,7 @@ class ModuleClass:
         text = self.methods_text
         if re.search(rf"\bself\.{re.escape(name)}\b", text):
             return True
-        return re.search(rf"['\"]{re.escape(name)}['\"]", self.source(self.value.node)) is not None
+        return re.search(rf"['\"]{re.escape(name)}['\"]", text) is not None
 
 
 def module_classes(inf: Inference) -> Iterator[ModuleClass]:

@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterator
 
 from ..infer import Inference
-from ..values import ModuleValue, SeqValue, TensorValue
+from ..values import DictValue, ModuleValue, SeqValue, TensorValue
 from .base import Finding, rule
 from .classes import (
     detaching_use,
@@ -373,9 +373,16 @@ def module_in_plain_container(inf: Inference) -> Iterator[Finding]:
             continue
         value = assign.value
         stmt = assign.stmt
-        if not isinstance(stmt, ast.Assign) or not isinstance(value, SeqValue) or not value.items:
+        if not isinstance(stmt, ast.Assign):
             continue
-        items = value.items
+        if isinstance(value, DictValue):
+            items = tuple(value.items.values())
+        elif isinstance(value, SeqValue):
+            items = value.items
+        else:
+            continue
+        if not items:
+            continue
         if all(isinstance(v, ModuleValue) and v.is_module for v in items):
             container = "ModuleList"
         elif all(isinstance(v, TensorValue) and v.origin == "param" for v in items):
