@@ -107,7 +107,7 @@ class Scope:
 class Ctx:
     """Per-activation interpreter state: grad mode, loops, where flow stopped."""
 
-    __slots__ = ("grad", "loop_depth", "cond_depth", "func", "depth", "returns", "stopped", "loops", "record")
+    __slots__ = ("grad", "loop_depth", "cond_depth", "func", "depth", "returns", "stopped", "loops", "record", "weak")
 
     def __init__(self, func: FunctionValue | None = None, depth: int = 0, grad: bool | None = True, record: bool = True):
         self.grad: bool | None = grad
@@ -119,6 +119,8 @@ class Ctx:
         self.stopped: str | None = None
         self.loops: list[ast.stmt] = []
         self.record = record
+        #: Facts found with made-up (unknown) arguments: used only when no real call gives them.
+        self.weak = False
 
 
 @dataclass
@@ -304,7 +306,7 @@ class Interpreter:
     def record_hint(self, line: int, name: str, target: ast.AST, value: Value, ctx: Ctx) -> None:
         if not isinstance(value, TensorValue) or not ctx.record:
             return
-        entry = (self.text.span(target), value.leaf, value.rg, value.reason, ctx.func is not None and ctx.depth > 0)
+        entry = (self.text.span(target), value.leaf, value.rg, value.reason, not ctx.weak)
         self._hints.setdefault((line, name), []).append(entry)
 
     def record_expr(self, node: ast.AST, value: Value) -> None:
@@ -1320,6 +1322,9 @@ class Interpreter:
                     dtype = args[0].dtype
                 else:
                     dtype = _literal_dtype(node.args[0]) if node.args else None
+            elif dkind == "args" and name == "full":
+                fill = args[1] if len(args) > 1 else kwargs.get("fill_value", UNKNOWN)
+                dtype = _number_dtype(fill)
             elif dkind == "args":
                 dtype = _args_dtype(node.args, args)
             else:
@@ -1628,6 +1633,7 @@ class Interpreter:
         # Code from another file runs for its facts only: its positions are not ours.
         home = func.scope.interp if isinstance(func.scope, Scope) else self
         inner = Ctx(func, ctx.depth + (0 if standalone else 1), grad, record=ctx.record and home is self)
+        inner.weak = ctx.weak or standalone
         if standalone:
             inner.depth = 0
         self._active.append(id(node))
@@ -1737,7 +1743,7 @@ class Interpreter:
             return self.convert(t, dtype, None, node, ctx, ".type(...)", known=dtype is not None)
         if method == "clone":
             return self.op_result([t], node, "`.clone()`", ctx, kind=t.kind)
-        if method in ("contiguous",):
+        if method in ("contiguous",) or method in api.identity_methods and t.kind in ("float", "int", "bool"):
             return t
         if method in api.new_factories:
             rg = _const_bool_value(kwargs.get("requires_grad", ConstValue(False)))
@@ -1751,9 +1757,9 @@ class Interpreter:
                                              and method[:-1] in api.saves_inputs):
             self.inplace(t, node, node, args + list(kwargs.values()), f"`.{method}()`", ctx)
             return t
-        if method in api.nondifferentiable:
+        if method in api.nondifferentiable or method in api.nondifferentiable_float:
             return new_tensor(True, False, line, f"`.{method}()` gives a result that never requires grad",
-                              origin="op", kind="int")
+                              origin="op", kind="int" if method in api.nondifferentiable else t.kind)
         if method in api.view_methods:
             return self._view_of(t, line, f"`.{method}()` of", ctx)
         others = [a for a in args if isinstance(a, TensorValue)]
@@ -2254,6 +2260,18 @@ def _literal_dtype(node: ast.AST) -> str | None:
     if "int" in kinds:
         return "int64"
     return "bool"
+
+
+def _number_dtype(value: Value) -> str | None:
+    """The dtype torch infers from a Python scalar (``torch.full``'s fill value)."""
+    if isinstance(value, ConstValue):
+        if isinstance(value.value, bool):
+            return "bool"
+        if isinstance(value.value, int):
+            return "int64"
+        if isinstance(value.value, float):
+            return "float32"
+    return None
 
 
 def _args_dtype(args: list[ast.expr], values: list[Value]) -> str | None:
