@@ -1581,8 +1581,12 @@ class Interpreter:
             out = new_tensor(leaf, rg, node.lineno, text, node=node_obj, reason=base_reason, dtype="float32")
             hidden = new_tensor(leaf, rg, node.lineno, text, node=node_obj, reason=base_reason, dtype="float32")
             return SeqValue((out, hidden))
-        return new_tensor(leaf, rg, node.lineno, text, node=node_obj, reason=base_reason,
-                          dtype=_first_dtype(inputs))
+        result = new_tensor(leaf, rg, node.lineno, text, node=node_obj, reason=base_reason,
+                            dtype=_first_dtype(inputs))
+        if node_obj is not None and name.lower() in self.api.saves_result:
+            # nn.Tanh / nn.Sigmoid / nn.ReLU... keep their output for backward, like torch.tanh.
+            node_obj.saved = node_obj.saved + ((result.obj, 0),)
+        return result
 
     def call_function(self, func: FunctionValue, args: list[Value], kwargs: dict[str, Value], ctx: Ctx,
                       standalone: bool = False) -> tuple[Value, bool]:
