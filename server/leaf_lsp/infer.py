@@ -954,9 +954,10 @@ class Interpreter:
                 return ConstValue(0.0)  # arithmetic on Python numbers stays a number
             return UNKNOWN
         symbol = _OP_TEXT.get(type(op), "an operator")
-        saves = isinstance(op, (ast.Mult, ast.Div, ast.Pow, ast.MatMult, ast.FloorDiv, ast.Mod))
-        return self.op_result([left, right], node, f"`{symbol}`", ctx, saves_inputs=saves,
-                              kind=_promote(left, right))
+        result = self.op_result([left, right], node, f"`{symbol}`", ctx, kind=_promote(left, right))
+        if isinstance(result, TensorValue) and result.node is not None:
+            result.node.saved = _binop_saved(op, left, right)
+        return result
 
     def expr_UnaryOp(self, node: ast.UnaryOp, scope: Scope, ctx: Ctx) -> Value:
         operand = self.eval(node.operand, scope, ctx)
@@ -2264,6 +2265,27 @@ def _literal_dtype(node: ast.AST) -> str | None:
     if "int" in kinds:
         return "int64"
     return "bool"
+
+
+def _binop_saved(op: ast.operator, left: Value, right: Value) -> tuple[tuple[Obj, int], ...]:
+    """What the backward of ``left <op> right`` keeps: a * b keeps b for a's gradient and vice versa."""
+    def grad(v: Value) -> bool:
+        return isinstance(v, TensorValue) and v.rg is not False
+
+    saved: list[TensorValue] = []
+    if isinstance(op, (ast.Mult, ast.MatMult)):
+        if isinstance(left, TensorValue) and grad(right):
+            saved.append(left)
+        if isinstance(right, TensorValue) and grad(left):
+            saved.append(right)
+    elif isinstance(op, ast.Div):
+        if isinstance(right, TensorValue):
+            saved.append(right)
+        if isinstance(left, TensorValue) and grad(right):
+            saved.append(left)
+    elif isinstance(op, ast.Pow):
+        saved.extend(v for v in (left, right) if isinstance(v, TensorValue))
+    return tuple((t.obj, t.obj.version) for t in saved)
 
 
 def _number_dtype(value: Value) -> str | None:

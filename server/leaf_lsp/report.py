@@ -154,8 +154,8 @@ def to_json(reports: Sequence[FileReport], options: ReportOptions) -> str:
 # --- text -----------------------------------------------------------------------------
 
 
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"
+def _plural(count: int, word: str, plural: str | None = None) -> str:
+    return f"{count} {word if count == 1 else (plural or word + 's')}"
 
 
 def _hint_line(display: str, hint: Hint, probe: bool) -> str:
@@ -213,7 +213,7 @@ def _summary(reports: Sequence[FileReport], options: ReportOptions) -> list[str]
     if not options.unsafe_fixes:
         hidden = sum(1 for d in diagnostics if d.fix is not None and not d.fix.safe)
         if hidden:
-            out.append(f"({_plural(hidden, 'hidden fix')} can be enabled with --unsafe-fixes.)")
+            out.append(f"({_plural(hidden, 'hidden fix', 'hidden fixes')} can be enabled with --unsafe-fixes.)")
     return out
 
 

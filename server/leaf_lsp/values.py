@@ -32,8 +32,8 @@ class Obj:
         self.users: list[Node] = []
 
     def in_live_graph(self) -> bool:
-        """Whether a graph built from this tensor still waits for its backward."""
-        return any(not node.freed for node in self.users[-8:])
+        """Whether a graph that saved this tensor's value still waits for its backward."""
+        return any(not node.freed and any(obj is self for obj, _ in node.saved) for node in self.users[-8:])
 
 
 class Node:

@@ -183,6 +183,7 @@ def create_server() -> LeafServer:
             language_id=item.language_id,
         )
         session.analyzer.open(doc)
+        session.buffer_changed(doc)
 
     @server.feature(lsp.TEXT_DOCUMENT_DID_CHANGE)
     def did_change(ls: LeafServer, params: lsp.DidChangeTextDocumentParams) -> None:
@@ -191,18 +192,19 @@ def create_server() -> LeafServer:
             return
         doc.apply(_changes(params), params.text_document.version, session.encoding)
         session.analyzer.schedule(doc)
-        session.reanalyze_dependents(doc.path)
+        session.buffer_changed(doc)
 
     @server.feature(lsp.TEXT_DOCUMENT_DID_SAVE)
     def did_save(ls: LeafServer, params: lsp.DidSaveTextDocumentParams) -> None:
         doc = session.analyzer.get(params.text_document.uri)
-        path = doc.path if doc is not None else uri_to_path(params.text_document.uri)
-        session.reanalyze_dependents(path)
+        session.file_changed(doc.path if doc is not None else uri_to_path(params.text_document.uri))
 
     @server.feature(lsp.TEXT_DOCUMENT_DID_CLOSE)
     def did_close(ls: LeafServer, params: lsp.DidCloseTextDocumentParams) -> None:
-        if session.analyzer.close(params.text_document.uri) is not None:
+        doc = session.analyzer.close(params.text_document.uri)
+        if doc is not None:
             session.clear(params.text_document.uri)
+            session.buffer_changed(doc, closed=True)
 
     @server.feature(lsp.WORKSPACE_DID_CHANGE_CONFIGURATION)
     async def did_change_configuration(ls: LeafServer, params: lsp.DidChangeConfigurationParams) -> None:
@@ -223,7 +225,7 @@ def create_server() -> LeafServer:
             if path.endswith("pyproject.toml"):
                 project = True
             elif path.endswith((".py", ".pyi")):
-                session.reanalyze_dependents(path)
+                session.file_changed(path)
         if project:
             session.project_changed()
 

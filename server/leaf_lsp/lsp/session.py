@@ -68,6 +68,13 @@ def module_names(path: str, roots: list[Path]) -> set[str]:
     return names
 
 
+def _resolved(path: str) -> str:
+    try:
+        return str(Path(path).resolve())
+    except (OSError, RuntimeError, ValueError):
+        return path
+
+
 class Session:
     """State shared by all handlers of one server."""
 
@@ -91,6 +98,8 @@ class Session:
         #: Cancellation events of running commands, by JSON-RPC request id.
         self.cancel_events: dict[Any, threading.Event] = {}
         self._resolvers: dict[str, Any] = {}
+        #: Open buffers by resolved path: what cross-file resolution reads instead of the disk.
+        self.overlay: dict[str, str] = {}
         self._warned: set[str] = set()
 
     # -- initialisation ---------------------------------------------------------------
@@ -155,21 +164,35 @@ class Session:
         self.show(f"leaf-lsp: {message}", lsp.MessageType.Warning)
 
     def _resolver_for(self, doc: Document) -> Any:
-        """The cross-file resolver for the root that holds ``doc`` (None until leaf_lsp.project exists)."""
-        try:
-            from .. import project
-        except ImportError:
+        """The cross-file resolver for the folder that holds ``doc`` (open buffers override the disk)."""
+        if doc.path == doc.uri:
             return None
-        root = self.root_of(doc.path)
-        key = str(root) if root is not None else ""
+        root = self.root_of(doc.path) or Path(doc.path).parent
+        key = str(root)
         if key not in self._resolvers:
             try:
-                factory = getattr(project, "ProjectResolver", None)
-                self._resolvers[key] = factory(root) if factory is not None and root is not None else None
+                from ..project import JediResolver
+
+                self._resolvers[key] = JediResolver(root, overlay=self.overlay)
             except Exception:  # a broken resolver only costs cross-file precision
                 log.exception("leaf-lsp: cannot create a project resolver for %s", root)
                 self._resolvers[key] = None
         return self._resolvers[key]
+
+    def buffer_changed(self, doc: Document, closed: bool = False) -> None:
+        """Keep the resolvers' view of open buffers current and re-analyse importers of ``doc``."""
+        if doc.path == doc.uri:
+            return
+        key = _resolved(doc.path)
+        if closed:
+            self.overlay.pop(key, None)
+        else:
+            self.overlay[key] = doc.text
+        for resolver in self._resolvers.values():
+            invalidate = getattr(resolver, "invalidate", None)
+            if invalidate is not None:
+                invalidate(doc.path)
+        self.reanalyze_dependents(doc.path)
 
     def root_of(self, path: str) -> Path | None:
         """The workspace folder holding ``path`` (the deepest one), if any."""
@@ -201,6 +224,14 @@ class Session:
         """Re-analyse every open document."""
         for doc in list(self.analyzer.docs.values()):
             self.analyzer.reanalyze(doc)
+
+    def file_changed(self, path: str) -> None:
+        """A file changed on disk (saved or watched): drop cached reads, re-analyse importers."""
+        for resolver in self._resolvers.values():
+            invalidate = getattr(resolver, "invalidate", None)
+            if invalidate is not None:
+                invalidate(path)
+        self.reanalyze_dependents(path)
 
     def reanalyze_dependents(self, path: str) -> None:
         """Re-analyse open documents that import the module at ``path``."""
