@@ -45,8 +45,10 @@ DATA_FACTORIES = ("tensor", "as_tensor", "asarray", "from_numpy", "frombuffer")
 # Of those, the ones that return their argument itself when it already is a suitable tensor.
 ALIASING_FACTORIES = ("as_tensor", "asarray")
 
-CONTAINERS = frozenset({"Sequential", "ModuleList", "ModuleDict", "ParameterList", "ParameterDict", "Container"})
-# nn modules whose parameters are those of a module they wrap, not their own.
+CONTAINERS = frozenset(
+    {"Sequential", "ModuleList", "ModuleDict", "ParameterList", "ParameterDict", "Container"}
+)
+# The constructor argument through which wrappers (DataParallel...) take the module they wrap.
 WRAPPER_ARG = "module"
 
 GRAD_CONTEXT_CANDIDATES = ("no_grad", "enable_grad", "inference_mode", "set_grad_enabled")
@@ -129,8 +131,13 @@ class Namespaces:
     def callables(self, name: str) -> list[tuple[str, Callable[..., Any]]]:
         """Every public callable spelled ``name``: (how to call it, the callable)."""
         out: list[tuple[str, Callable[..., Any]]] = []
-        for label, ns in (("torch", self.torch), ("F", self.F), ("linalg", self.torch.linalg),
-                          ("special", self.torch.special), ("fft", self.torch.fft)):
+        for label, ns in (
+            ("torch", self.torch),
+            ("F", self.F),
+            ("linalg", self.torch.linalg),
+            ("special", self.torch.special),
+            ("fft", self.torch.fft),
+        ):
             obj = getattr(ns, name, None)
             if callable(obj) and not isinstance(obj, type):
                 out.append((label, obj))
@@ -227,16 +234,28 @@ def dtype_methods() -> dict[str, str]:
 # --------------------------------------------------------------------------- factories
 
 
-def _factory_args(fn: Any, scalar: object) -> tuple[list[Any], dict[str, Any]] | None:
-    """Minimal arguments for calling a factory overload, or None when one cannot be built."""
+def _factory_args(
+    fn: Any, scalar: object, tensor_shape: tuple[int, ...] = ()
+) -> tuple[list[Any], dict[str, Any]] | None:
+    """Minimal arguments for calling an overload, or None when one cannot be built.
+
+    Tensor arguments get float tensors that require grad (integer ones for index-like
+    names), so a call tells whether grad can flow from a tensor input to the result.
+    """
+    import torch
+
     args: list[Any] = []
     kwargs: dict[str, Any] = {}
     for arg in fn.func.arguments.flat_all:
         if arg.default is not None:
             continue
         t = str(arg.type)
-        if t in ("SymInt[]", "int[]"):
-            value: Any = [2]
+        if t == "Tensor" and "ind" in arg.name:
+            value: Any = torch.zeros((1, *tensor_shape), dtype=torch.int64)
+        elif t == "Tensor":
+            value = torch.full(tensor_shape, 0.5, requires_grad=True)
+        elif t in ("SymInt[]", "int[]"):
+            value = [0] if "layout" in arg.name else [2]
         elif t in ("SymInt", "int"):
             value = 3
         elif t == "Scalar":
@@ -279,7 +298,11 @@ def _call_quietly(func: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
 def is_factory_overload(fn: Any) -> bool:
     """A functional op with no tensor inputs, a dtype option and one tensor result."""
     func = fn.func
-    if func.kind().name != "functional" or len(func.returns) != 1 or not _is_tensor_type(func.returns[0].type):
+    if (
+        func.kind().name != "functional"
+        or len(func.returns) != 1
+        or not _is_tensor_type(func.returns[0].type)
+    ):
         return False
     arg_types = [str(a.type) for a in func.arguments.flat_all]
     if any(_is_tensor_type(t) for t in arg_types) or any("Dimname" in t for t in arg_types):
@@ -324,17 +347,17 @@ def factories(src: Sources, ns: Namespaces) -> tuple[dict[str, str], dict[str, s
             continue
         kind = "args" if "args" in kinds else sorted(kinds)[0]
         tensor_fns = [fn for fn in fns if not is_factory_overload(fn)]
-        if any(str(fn.func) in differentiable for fn in tensor_fns):
+        if any(_grad_flows(name, fn, differentiable) for fn in tensor_fns):
             mixed[name] = kind
         else:
             out[name] = kind
+    import numpy as np
+
     for name in DATA_FACTORIES:
         func = getattr(torch, name, None)
         if func is None:
             errors.append(f"data factory {name} missing")
             continue
-        import numpy as np
-
         samples = [[1, 2], [1.5, 2.5]]
         if name == "from_numpy":
             results = [func(np.array(s)) for s in samples]
@@ -349,6 +372,27 @@ def factories(src: Sources, ns: Namespaces) -> tuple[dict[str, str], dict[str, s
     return out, mixed, errors
 
 
+def _grad_flows(name: str, fn: Any, differentiable: set[str]) -> bool:
+    """Whether a tensor-taking overload of a factory name passes grad to its result.
+
+    Called live with grad-requiring tensors of two shapes; derivatives.yaml decides when no
+    call succeeds.
+    """
+    import torch
+
+    called = False
+    for shape in ((), (2,)):
+        built = _factory_args(fn, 1.5, shape)
+        if built is None:
+            continue
+        result = _call_quietly(getattr(torch, name), *built[0], **built[1])
+        if isinstance(result, torch.Tensor):
+            called = True
+            if result.requires_grad:
+                return True
+    return not called and str(fn.func) in differentiable
+
+
 def _differentiable_overloads(src: Sources) -> set[str]:
     """Schemas (as text) whose derivative formula lets grad flow to some tensor input."""
     out: set[str] = set()
@@ -360,9 +404,8 @@ def _differentiable_overloads(src: Sources) -> set[str]:
 
 
 def _default_info(by_key: dict[str, Any]) -> Any:
-    if "Default" in by_key:
-        return by_key["Default"]
-    return next(iter(by_key.values()), None)
+    # Entries only for other dispatch keys (nested tensors) say nothing about dense tensors.
+    return by_key.get("Default")
 
 
 def like_factories(src: Sources, ns: Namespaces) -> tuple[dict[str, str], list[str]]:
@@ -448,6 +491,8 @@ def inplace_methods(src: Sources, ns: Namespaces) -> tuple[list[str], list[str]]
             continue
         if fn.func.kind().name == "out":
             continue
+        if not any(r.annotation is not None and r.annotation.is_write for r in fn.func.returns):
+            continue  # record_stream, retain_grad...: take self mutably but change no data
         names |= {n for n in public_names(fn, ns) if ns.has_method(n)}
     for name in dir(torch.Tensor):
         # Python-level mutators: augmented-assignment dunders and data-mutating helpers.
@@ -485,13 +530,23 @@ def _alias_candidates(src: Sources, ns: Namespaces) -> set[str]:
     return names
 
 
+def _static_views() -> frozenset[str]:
+    """torchgen's own list of view ops, less those that may copy (used when probes fail)."""
+    from torchgen.packaged.autograd.gen_inplace_or_view_type import RETURNS_VIEWS_OF_INPUT, VIEW_FUNCTIONS
+
+    maybe = {"contiguous", "reshape", "reshape_as", "flatten", "detach"}
+    return frozenset((set(VIEW_FUNCTIONS) | set(RETURNS_VIEWS_OF_INPUT)) - maybe)
+
+
 def _view_inputs() -> list[Any]:
     import torch
 
-    contiguous = torch.randn(2, 3, 4, requires_grad=True)
-    strided = torch.randn(4, 3, 2, requires_grad=True).permute(2, 1, 0)
-    complex_ = torch.randn(2, 3, 4, dtype=torch.cfloat, requires_grad=True)
-    return [contiguous, strided, complex_]
+    contiguous = _fixed(2, 3, 4).requires_grad_()
+    strided = _fixed(4, 3, 2).requires_grad_().permute(2, 1, 0)
+    complex_ = _fixed(2, 3, 4, dtype=torch.cfloat).requires_grad_()
+    matrix = _fixed(3, 4).requires_grad_()
+    pairs = _fixed(2, 3, 2).requires_grad_()  # view_as_complex wants a last dim of 2
+    return [contiguous, strided, complex_, matrix, pairs]
 
 
 VIEW_ARGS: tuple[tuple[Any, ...], ...] = (
@@ -510,45 +565,53 @@ VIEW_ARGS: tuple[tuple[Any, ...], ...] = (
     (2, 3, 4),
     ((2, 3, 4),),
     (2, 2, 1),
+    ([1, 1],),
+    (0, (1, 2)),
+    (0, 1, 1),
+    ((2, 2), (1, 1)),
 )
 
 
-def _aliases(result: Any, x: Any) -> bool | None:
-    """Whether a probe result aliases ``x`` through autograd (None: not a tensor result)."""
+def _aliases(result: Any, x: Any) -> str | None:
+    """How a probe result relates to ``x``: "same" (x itself), "view" (differentiable alias),
+    "copy", or None when the result is not tensors."""
     import torch
 
     if isinstance(result, (list, tuple)):
-        verdicts = [_aliases(r, x) for r in result]
-        if not verdicts or any(v is None for v in verdicts):
+        verdicts = {_aliases(r, x) for r in result}
+        if not verdicts or None in verdicts:
             return None
-        return all(verdicts)
+        return "copy" if "copy" in verdicts else "view"
     if not isinstance(result, torch.Tensor):
         return None
     if result is x:
-        return True
-    where = _storage(result)
-    same_storage = where is not None and where == _storage(x)
-    # .data and .detach() share storage but cut the graph: not views for autograd purposes.
-    return same_storage and result.grad_fn is not None
+        return "same"
+    # An autograd view: shares x's storage and version counter. (.data and .detach() share
+    # storage too but cut the graph, and _unsafe_view results keep their own counter.)
+    root = x._base if x._base is not None else x
+    return "view" if result._base is root and result.grad_fn is not None else "copy"
 
 
-def views(src: Sources, ns: Namespaces) -> tuple[list[str], list[str], list[str]]:
-    """(always-view names, maybe-view names, errors).
+def views(src: Sources, ns: Namespaces) -> tuple[list[str], list[str], list[str], list[str]]:
+    """(always-view names, maybe-view names, sometimes-identity names, errors).
 
     Candidates come from the alias annotations in native_functions.yaml (and torchgen's
-    list of ops returning views); each is then called on a contiguous, a strided and a
-    complex tensor with a handful of argument shapes. Always aliasing -> view; aliasing for
-    some inputs and copying for others -> maybe view.
+    list of ops returning views); each is then called on contiguous, strided, complex and
+    2-D tensors with a handful of argument shapes. Always aliasing -> view; aliasing for
+    some inputs and copying for others -> maybe view; returning the input object itself for
+    some inputs (``x.conj()`` of a real tensor) -> also listed as identity.
     """
     import torch
 
+    static_views = _static_views()
     view_names: list[str] = []
     maybe: list[str] = []
+    identity: list[str] = []
     errors: list[str] = []
     for name in sorted(_alias_candidates(src, ns)):
         if name in ("detach", "data"):
             continue
-        verdicts: list[bool] = []
+        verdicts: list[str] = []
         for x in _view_inputs():
             attr = getattr(type(x), name, None)
             if attr is not None and not callable(attr):
@@ -571,11 +634,19 @@ def views(src: Sources, ns: Namespaces) -> tuple[list[str], list[str], list[str]
                     verdict = _aliases(_call_quietly(getattr(x, name), other), x)
                     if verdict is not None:
                         verdicts.append(verdict)
-        if all(verdicts) and verdicts:
+        seen = set(verdicts)
+        if not seen:
+            if name in static_views:
+                errors.append(f"view {name}: no probe call worked; kept from torchgen's view list")
+                view_names.append(name)
+            continue
+        if "copy" not in seen:
             view_names.append(name)
-        elif any(verdicts):
+        elif seen != {"copy"}:
             maybe.append(name)
-    return view_names, maybe, errors
+        if "same" in seen and "copy" not in seen:
+            identity.append(name)
+    return view_names, maybe, identity, errors
 
 
 # --------------------------------------------------------------------------- probes
@@ -592,55 +663,80 @@ class Observation:
     saves_result: bool = False
 
 
-def _probe_inputs() -> Iterator[tuple[Any, tuple[Any, ...]]]:
-    """(primary tensor, extra args) pairs covering unary, binary, reductions, conv, losses."""
+def _fixed(*shape: int, dtype: Any = None) -> Any:
+    """A small tensor of fixed values: its own seeded generator, so earlier probes (which
+    may draw random numbers) cannot change what later probes see."""
+    import torch
+
+    generator = torch.Generator().manual_seed(1234)
+    return torch.randn(shape, generator=generator, dtype=torch.float64).to(dtype or torch.float32)
+
+
+def _probe_inputs() -> list[Callable[[], tuple[Any, tuple[Any, ...]]]]:
+    """Makers of (primary tensor, extra args) covering unary, binary, reductions, conv, losses.
+
+    Makers, not tensors: each probe call gets fresh inputs, since probes modify them.
+    """
     import torch
 
     def f(*shape: int) -> Any:
-        return torch.randn(*shape, requires_grad=True)
+        return _fixed(*shape).requires_grad_()
 
-    yield f(3, 4), ()
-    yield f(3, 4), (f(3, 4),)
-    yield f(3, 4), (-1,)
-    yield f(3, 4), (1,)
-    yield f(3, 4), (0.5,)
-    yield f(3, 4), ((4,),)
-    yield f(3, 4), (f(4, 5),)
-    yield f(3, 4), (torch.tensor([0, 1, 3]),)
-    yield f(3, 4), (f(3, 4), f(3, 4))
-    yield f(2, 3, 4), (f(2, 4, 5),)
-    yield f(1, 2, 5), (f(3, 2, 3),)
-    yield f(1, 2, 5, 5), (f(3, 2, 3, 3),)
-    yield f(1, 2, 4, 4, 4), (f(3, 2, 2, 2, 2),)
+    return [
+        lambda: (f(3), ()),
+        lambda: (f(3), (f(3),)),
+        lambda: (f(3, 4), ()),
+        lambda: (f(3, 4), (f(3, 4),)),
+        lambda: (f(3, 4), (-1,)),
+        lambda: (f(3, 4), (1,)),
+        lambda: (f(3, 4), (0.5,)),
+        lambda: (f(3, 4), ((4,),)),
+        lambda: (f(3, 4), (f(4, 5),)),
+        lambda: (f(3, 4), (torch.tensor([0, 1, 3]),)),
+        lambda: (f(3, 4), (f(3, 4), f(3, 4))),
+        lambda: (f(2, 3, 4), (f(2, 4, 5),)),
+        lambda: (f(1, 2, 5), (f(3, 2, 3),)),
+        lambda: (f(1, 2, 5, 5), (f(3, 2, 3, 3),)),
+        lambda: (f(1, 2, 4, 4, 4), (f(3, 2, 2, 2, 2),)),
+        lambda: (_fixed(3, 4).abs().requires_grad_(), (1,)),  # probabilities: multinomial
+        lambda: (torch.tensor([0, 1, 3]), ()),  # integer input: one_hot, bincount
+    ]
 
 
-def _graph_saved(root: Any, limit: int = 200) -> Iterator[Any]:
-    """Every tensor saved for backward in the graph below ``root``."""
+def _first_tensor(result: Any) -> Any:
+    return result[0] if isinstance(result, (tuple, list)) and result else result
+
+
+def _backward_breaks(
+    func: Callable[..., Any], make: Callable[[], tuple[Any, tuple[Any, ...]]], modify: str
+) -> bool:
+    """Call ``func`` on fresh inputs, modify its tensor inputs (or its first result) in place
+    and run backward: True when autograd reports a saved tensor modified in place.
+
+    Behaviour rather than graph inspection: some ops save tensors that share storage with an
+    input but not its version counter (``_unsafe_view``), and only the version counter
+    matters for the error users hit.
+    """
     import torch
 
-    seen: set[int] = set()
-    stack = [root]
-    while stack and len(seen) < limit:
-        node = stack.pop()
-        if node is None or id(node) in seen:
-            continue
-        seen.add(id(node))
-        for attr in dir(node):
-            if attr.startswith("_saved_"):
-                value = _call_quietly(getattr, node, attr)
-                values = value if isinstance(value, (tuple, list)) else (value,)
-                for v in values:
-                    if isinstance(v, torch.Tensor):
-                        yield v
-        stack.extend(n for n, _ in getattr(node, "next_functions", ()))
-
-
-def _storage(t: Any) -> int | None:
-    """The address of a tensor's storage (None for sparse/opaque tensors that have none)."""
+    primary, extra = make()
+    out = _first_tensor(_call_quietly(func, primary, *extra))
+    if not isinstance(out, torch.Tensor) or out.grad_fn is None:
+        return False
+    targets = [primary, *(e for e in extra if isinstance(e, torch.Tensor))] if modify == "input" else [out]
+    grad_inputs = [t for t in (primary, *extra) if isinstance(t, torch.Tensor) and t.requires_grad]
     try:
-        return int(t.untyped_storage().data_ptr())
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            with torch.no_grad():
+                for t in targets:
+                    t.add_(0)  # bumps the version counter without changing values
+            torch.autograd.grad(out, grad_inputs, torch.ones_like(out), allow_unused=True)
+    except RuntimeError as exc:
+        return "modified by an inplace operation" in str(exc)
     except Exception:
-        return None
+        return False
+    return False
 
 
 def probe(names: Iterable[str], ns: Namespaces) -> dict[str, Observation]:
@@ -650,28 +746,19 @@ def probe(names: Iterable[str], ns: Namespaces) -> dict[str, Observation]:
     observations: dict[str, Observation] = {}
     for name in sorted(names):
         obs = Observation()
-        for label, func in ns.callables(name):
-            for primary, extra in _probe_inputs():
-                result = _call_quietly(func, primary, *extra)
-                first = result[0] if isinstance(result, (tuple, list)) and result else result
-                if not isinstance(first, torch.Tensor) or first is primary or first.layout != torch.strided:
+        for _label, func in ns.callables(name):
+            for make in _probe_inputs():
+                primary, extra = make()
+                first = _first_tensor(_call_quietly(func, primary, *extra))
+                if not isinstance(first, torch.Tensor) or first.layout != torch.strided:
                     continue
                 obs.calls += 1
                 obs.first_requires_grad.add(bool(first.requires_grad))
                 obs.first_kinds.add(dtype_kind(first.dtype))
-                if first.grad_fn is None:
+                if first.grad_fn is None or first is primary:
                     continue
-                inputs = {_storage(primary)} | {_storage(e) for e in extra if isinstance(e, torch.Tensor)}
-                outputs = {_storage(first)}
-                for saved in _graph_saved(first.grad_fn):
-                    if saved.numel() == 0:
-                        continue
-                    where = _storage(saved)
-                    if where in outputs and where not in inputs:
-                        obs.saves_result = True
-                    elif where in inputs:
-                        obs.saves_input = True
-            del label
+                obs.saves_input = obs.saves_input or _backward_breaks(func, make, "input")
+                obs.saves_result = obs.saves_result or _backward_breaks(func, make, "result")
         observations[name] = obs
     return observations
 
@@ -679,15 +766,12 @@ def probe(names: Iterable[str], ns: Namespaces) -> dict[str, Observation]:
 # --------------------------------------------------------------------------- autograd facts
 
 
-def autograd_facts(
-    src: Sources, ns: Namespaces
-) -> tuple[set[str], set[str], dict[str, list[bool]], set[str]]:
-    """From derivatives.yaml: (saves inputs, saves result, first-output differentiability
-    per overload, names that have a derivative entry)."""
+def autograd_facts(src: Sources, ns: Namespaces) -> tuple[set[str], set[str], dict[str, list[bool]]]:
+    """From derivatives.yaml: (names whose backward saves a tensor input, names whose backward
+    saves the first result, first-output differentiability of each overload by name)."""
     saves_inputs: set[str] = set()
     saves_result: set[str] = set()
     first_diff: dict[str, list[bool]] = defaultdict(list)
-    covered: set[str] = set()
     by_schema = {str(fn.func): fn for fn in src.natives}
     for schema, by_key in src.infos.items():
         info = _default_info(by_key)
@@ -697,7 +781,6 @@ def autograd_facts(
         names = public_names(fn, ns)
         if not names:
             continue
-        covered |= names
         tensor_args = {a.name for a in fn.func.arguments.flat_all if _is_tensor_type(a.type)}
         first_out = _first_output_names(fn)
         reads_input = any(
@@ -714,7 +797,7 @@ def autograd_facts(
             if reads_result:
                 saves_result.add(name)
             first_diff[name].append(first_ok)
-    return saves_inputs, saves_result, dict(first_diff), covered
+    return saves_inputs, saves_result, dict(first_diff)
 
 
 def _first_output_names(fn: Any) -> set[str]:
@@ -727,18 +810,23 @@ def _first_output_names(fn: Any) -> set[str]:
 
 
 def probe_candidates(src: Sources, ns: Namespaces) -> set[str]:
-    """Public, functional op names safe to call on scratch tensors, plus torch.nn.functional."""
+    """Public, functional op names safe to call on scratch tensors, plus the pure Python ops
+    of torch.nn.functional and torch.functional."""
     names: set[str] = set()
     mutating: set[str] = set()
     for fn in src.natives:
         public = public_names(fn, ns)
-        if fn.func.kind().name == "functional" and not fn.func.is_mutable:
+        kind = fn.func.kind().name
+        if kind == "functional" and not fn.func.is_mutable:
             names |= public
-        else:
+        elif kind != "out":  # out= overloads are fine: probes never pass out
             mutating |= public
     for name in dir(ns.F):
         if not name.startswith("_") and callable(getattr(ns.F, name)) and not name.endswith("_"):
             names.add(name)
+    import torch.functional
+
+    names |= set(torch.functional.__all__)  # Python-level ops: einsum, stft, svd_lowrank...
     return {n for n in names - mutating if not n.endswith("_") and not _is_dunder(n)}
 
 
@@ -786,21 +874,35 @@ ARG_VALUES: dict[str, Any] = {
     "k": 1.0,
     "scale_factor": 2.0,
     "stride": 1,
+    "norm_type": 2.0,
+    "num_layers": 1,
 }
+
+# For constructors declared as (*args, **kwargs), like the RNN family.
+GENERIC_KWARGS: dict[str, Any] = {"input_size": 4, "hidden_size": 4}
 
 
 def _init_kwargs(cls: type, module_value: Any) -> dict[str, Any] | None:
     """Typical arguments for an nn.Module constructor's required parameters."""
     try:
-        sig = inspect.signature(cls.__init__)
+        sig = inspect.signature(cls)
     except (TypeError, ValueError):
         return {}
     kwargs: dict[str, Any] = {}
-    for p in list(sig.parameters.values())[1:]:
+    for p in sig.parameters.values():
         if p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD) or p.default is not p.empty:
             continue
         if p.name == WRAPPER_ARG:
             kwargs[p.name] = module_value
+        elif p.name in ("encoder_layer", "decoder_layer"):
+            import torch
+
+            layer = (
+                torch.nn.TransformerEncoderLayer
+                if p.name == "encoder_layer"
+                else torch.nn.TransformerDecoderLayer
+            )
+            kwargs[p.name] = layer(4, 2)
         elif p.name in ARG_VALUES:
             kwargs[p.name] = ARG_VALUES[p.name]
         elif any(s in p.name for s in ("features", "channels", "size", "dim", "num", "embeddings")):
@@ -851,14 +953,17 @@ def nn_modules() -> tuple[dict[str, dict[str, Any]], list[str]]:
                 warnings.simplefilter("ignore")
                 inner = torch.nn.Identity()
                 kwargs = _init_kwargs(cls, inner)
-                if kwargs is not None:
+                attempts = [kwargs, GENERIC_KWARGS] if kwargs is not None else [GENERIC_KWARGS]
+                for kw in attempts:
                     for device in (_meta_device, contextlib.nullcontext):
                         try:
                             with device():
-                                instance = cls(**kwargs)
+                                instance = cls(**kw)
                         except Exception:
                             continue
                         params = any(True for _ in instance.parameters())
+                        break
+                    if params is not None:
                         break
             if params is None:
                 params = _source_registers_params(cls)
@@ -938,21 +1043,22 @@ def build_table() -> tuple[dict[str, Any], list[str]]:
     like, errs = like_factories(src, ns)
     notes += errs
     inplace, detach = inplace_methods(src, ns)
-    view_names, maybe_views, errs = views(src, ns)
+    view_names, maybe_views, identity, errs = views(src, ns)
     notes += errs
     kinds, canonical = dtype_tables()
     nn_table, errs = nn_modules()
     notes += errs
 
-    static_inputs, static_result, first_diff, covered = autograd_facts(src, ns)
+    static_inputs, static_result, first_diff = autograd_facts(src, ns)
     observed = probe(probe_candidates(src, ns), ns)
     creators = set(fac) | set(like) | set(mixed)
 
-    saves_inputs = set(static_inputs)
-    saves_result = set(static_result)
+    # In-place spellings (F.elu_, threshold_) are the engine's in-place path, not op results.
+    saves_inputs = {n for n in static_inputs if not n.endswith("_")}
+    saves_result = {n for n in static_result if not n.endswith("_")}
+    # A probe that broke backward is direct evidence, so it adds to the yaml-derived sets
+    # (composites like softmax, linear, cross_entropy have no derivatives.yaml entry).
     for name, obs in observed.items():
-        if name in covered:
-            continue  # derivatives.yaml is authoritative where it has an entry
         if obs.saves_input:
             saves_inputs.add(name)
         if obs.saves_result:
@@ -960,11 +1066,13 @@ def build_table() -> tuple[dict[str, Any], list[str]]:
 
     nondiff: set[str] = set()
     nondiff_float: set[str] = set()
-    for name in set(observed) | set(first_diff):
+    for name in sorted(set(observed) | set(first_diff)):
         if name in creators or name in ("detach", "clone"):
             continue
         obs = observed.get(name, Observation())
-        static_says = name in first_diff and not any(first_diff[name])
+        if name in first_diff and any(first_diff[name]):
+            continue  # an overload has a derivative formula for its first output (where(c, x, y))
+        static_says = name in first_diff
         if obs.calls:
             if obs.first_requires_grad != {False}:
                 continue  # some call produced a result that requires grad
@@ -973,7 +1081,10 @@ def build_table() -> tuple[dict[str, Any], list[str]]:
             elif static_says:
                 nondiff_float.add(name)
         elif static_says:
-            nondiff.add(name)
+            # Not callable with the probe inputs: the dtype is unknown, so only claim "never
+            # requires grad", not "integer".
+            nondiff_float.add(name)
+            notes.append(f"nondifferentiable {name}: from derivatives.yaml only")
 
     table: dict[str, Any] = {
         "torch_version": torch.__version__.split("+")[0],
@@ -987,6 +1098,7 @@ def build_table() -> tuple[dict[str, Any], list[str]]:
         "detach_inplace": detach,
         "view_methods": view_names,
         "maybe_view_methods": maybe_views,
+        "identity_methods": identity,
         "nondifferentiable": nondiff,
         "nondifferentiable_float": nondiff_float,
         "saves_result": saves_result,
@@ -1019,7 +1131,9 @@ def render(table: dict[str, Any]) -> str:
 
 def diff_summary(old: str, new: str, limit: int = 40) -> str:
     """A short unified diff between the checked-in and the regenerated table."""
-    lines = list(difflib.unified_diff(old.splitlines(), new.splitlines(), "checked-in", "generated", lineterm="", n=0))
+    lines = list(
+        difflib.unified_diff(old.splitlines(), new.splitlines(), "checked-in", "generated", lineterm="", n=0)
+    )
     shown = lines[:limit]
     more = len(lines) - len(shown)
     return "\n".join(shown) + (f"\n... {more} more diff lines" if more > 0 else "")
@@ -1046,7 +1160,9 @@ def main(argv: list[str] | None = None) -> int:
         try:
             old = opts.out.read_text(encoding="utf-8")
         except OSError as exc:
-            print(f"{opts.out}: cannot read ({exc}); regenerate with scripts/gen_torch_api.py", file=sys.stderr)
+            print(
+                f"{opts.out}: cannot read ({exc}); regenerate with scripts/gen_torch_api.py", file=sys.stderr
+            )
             return 1
         if old != text:
             print(f"{opts.out} is stale; regenerate with scripts/gen_torch_api.py", file=sys.stderr)

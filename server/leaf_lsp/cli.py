@@ -59,13 +59,14 @@ class RunState:
     """What the check run accumulates besides the reports."""
 
     internal_errors: int = 0
-    changed_files: int = 0
     would_fix: int = 0
     diffs: list[str] = field(default_factory=list)
     resolvers: ProjectResolvers = field(default_factory=lambda: ProjectResolvers())
     #: In a pool worker, messages are collected here and printed by the parent (a worker's
     #: sys.stderr may not be the parent's, e.g. under a capturing test runner).
     held: list[str] | None = None
+    #: With `--fix -`: the fixed text, printed instead of written back.
+    fixed_stdin: bytes | None = None
 
     def say(self, message: str) -> None:
         """Print ``message`` on stderr, or hold it for the parent process."""
@@ -104,6 +105,9 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--show-hints", action="store_true", help="text format: also list each tensor's facts")
     check.add_argument("--statistics", action="store_true", help="text format: count diagnostics per code")
     check.add_argument("--config", metavar="PATH", help="use this pyproject.toml for every file")
+    check.add_argument(
+        "--stdin-filename", metavar="PATH", help="with PATH `-`: the file name for reports and configuration"
+    )
     check.add_argument(
         "--jobs", metavar="N", type=int, default=None, help="processes to check with (default: one per core)"
     )
@@ -186,7 +190,7 @@ def _dispatch(args: argparse.Namespace) -> int:
     used = [f"--{flag.replace('_', '-')}" for flag in _CHECK_ONLY_FLAGS if getattr(args, flag)]
     used += [
         f"--{flag.replace('_', '-')}"
-        for flag in ("select", "ignore", "extend_select", "config", "graph", "jobs")
+        for flag in ("select", "ignore", "extend_select", "config", "graph", "jobs", "stdin_filename")
         if getattr(args, flag) is not None
     ]
     if args.format != "text":
@@ -253,18 +257,31 @@ def run_check(args: argparse.Namespace, out: TextIO | None = None) -> int:
             path.is_dir() and config.settings.is_excluded(relative + "/")
         )
 
-    try:
-        targets = list(iter_targets(list(args.paths), excluded))
-    except MissingPathError as missing:
-        raise UsageError(f"no such file or directory: {missing}") from None
+    stdin: bytes | None = None
+    if "-" in args.paths:
+        if len(args.paths) > 1:
+            raise UsageError("`-` (read from stdin) must be the only PATH")
+        if probe is not None:
+            raise UsageError("--probe runs files, so it cannot read from stdin")
+        stdin = sys.stdin.buffer.read(MAX_FILE_BYTES + 1)
+        name = args.stdin_filename or "-"
+        # The stdin file's configuration is looked up from the name it will be saved as.
+        targets = [Target(Path(args.stdin_filename) if args.stdin_filename else Path.cwd() / "-", name, True)]
+    else:
+        try:
+            targets = list(iter_targets(list(args.paths), excluded))
+        except MissingPathError as missing:
+            raise UsageError(f"no such file or directory: {missing}") from None
     _print_warnings(resolver)
 
     state = RunState()
     work = [(target, resolver.for_file(target.path)) for target in targets]
     _print_warnings(resolver)
-    jobs = _job_count(args.jobs, len(work))
+    jobs = _job_count(args.jobs, work)
     try:
-        if jobs > 1 and not (args.fix or args.diff):
+        if stdin is not None:
+            checked = [(targets[0], _check_one(targets[0], work[0][1], args, state, stdin=stdin))]
+        elif jobs > 1 and not (args.fix or args.diff):
             checked = _check_parallel(work, args, state, jobs)
         else:
             checked = [(target, _check_one(target, config, args, state)) for target, config in work]
@@ -295,6 +312,12 @@ def run_check(args: argparse.Namespace, out: TextIO | None = None) -> int:
             return EXIT_ERROR
         return EXIT_FOUND if state.diffs and not args.exit_zero else EXIT_OK
 
+    if stdin is not None and args.fix:
+        # `--fix -` is a filter (as in ruff): the fixed text goes to stdout, the report to stderr.
+        sys.stdout.flush()
+        sys.stdout.buffer.write(state.fixed_stdin if state.fixed_stdin is not None else stdin)
+        sys.stdout.buffer.flush()
+        stdout = sys.stderr
     options = ReportOptions(
         unsafe_fixes=args.unsafe_fixes,
         show_hints=args.show_hints,
@@ -358,9 +381,14 @@ def _analyze(source: str, path: str, settings: Settings) -> Analysis:
 
 
 def _check_one(
-    target: Target, config: FileConfig, args: argparse.Namespace, state: RunState
+    target: Target,
+    config: FileConfig,
+    args: argparse.Namespace,
+    state: RunState,
+    stdin: bytes | None = None,
 ) -> FileReport | None:
-    text, bom, problem = read_source(target.path)
+    """Analyse (and fix) one file; ``stdin`` holds the text when the file is read from stdin."""
+    text, bom, problem = read_source(target.path) if stdin is None else decode_source(stdin)
     # The engine gets the absolute path, as from the editor, so both report the same
     # diagnostics (per-file-ignores match it by trailing parts); output uses the display path.
     engine_path = str(_absolute(target.path))
@@ -382,8 +410,16 @@ def _check_one(
                     state.diffs.append(_unified_diff(target.display, text, new_text))
                     state.would_fix += applied
                     return FileReport(target.display, analysis, fixed=applied)
-                _write_source(target.path, new_text, bom)
-                state.changed_files += 1
+                if stdin is not None:
+                    state.fixed_stdin = (UTF8_BOM if bom else b"") + new_text.encode("utf-8")
+                else:
+                    try:
+                        _write_source(target.path, new_text, bom)
+                    except OSError as error:
+                        # Report the file as it still is; the run fails (exit 2) but goes on.
+                        state.internal_errors += 1
+                        state.say(f"leaf-lsp: cannot write {target.display}: {error.strerror or error}")
+                        return FileReport(target.display, _analyze(text, engine_path, settings))
                 return FileReport(target.display, analysis, fixed=applied)
             if new_text != text:
                 analysis = _analyze(text, engine_path, settings)
@@ -397,16 +433,26 @@ def _check_one(
         return None
 
 
-#: Below this many files a process pool costs more than it saves.
+#: Below this much source a process pool costs more than it saves (the engine checks a
+#: typical 1,500-line file in tens of milliseconds; forking and pickling cost about as much).
 PARALLEL_MIN_FILES = 16
+PARALLEL_MIN_BYTES = 2 * 1024 * 1024
 
 
-def _job_count(requested: int | None, files: int) -> int:
+def _job_count(requested: int | None, work: list[tuple[Target, FileConfig]]) -> int:
     if requested is not None:
         return max(1, requested)
-    if files < PARALLEL_MIN_FILES:
+    if len(work) < PARALLEL_MIN_FILES:
         return 1
-    return max(1, min(os.cpu_count() or 1, files // 4))
+    total = 0
+    for target, _config in work:
+        try:
+            total += target.path.stat().st_size
+        except OSError:
+            pass
+    if total < PARALLEL_MIN_BYTES:
+        return 1
+    return max(1, min(os.cpu_count() or 1, len(work) // 4))
 
 
 _WORKER_STATE: RunState | None = None
@@ -469,6 +515,13 @@ def read_source(path: Path) -> tuple[str | None, bool, str | None]:
         data = path.read_bytes()
     except OSError as error:
         return None, False, f"cannot read file: {error.strerror or error}"
+    return decode_source(data)
+
+
+def decode_source(data: bytes) -> tuple[str | None, bool, str | None]:
+    """Decode file bytes as UTF-8: (text, had_bom, problem), as :func:`read_source`."""
+    if len(data) > MAX_FILE_BYTES:
+        return None, False, f"file too large ({len(data)} bytes, limit {MAX_FILE_BYTES}); skipped"
     if b"\x00" in data:
         return None, False, "binary file (contains NUL bytes); skipped"
     bom = data.startswith(UTF8_BOM)

@@ -200,6 +200,7 @@ class Interpreter:
 
     # ------------------------------------------------------------------ driver
     def run(self) -> None:
+        Node.current_run += 1
         ctx = Ctx()
         self.exec_block(self.tree.body, self.module_scope, ctx)
         self._analyse_definitions(self.tree.body, self.module_scope)
@@ -233,6 +234,7 @@ class Interpreter:
         if not self.settings.hints and not self._may_report(func.node):
             return
         self._analysed.add(id(func.node))
+        Node.current_run += 1
         args = self._unknown_args(func, self_value)
         self.call_function(func, args, {}, Ctx(), standalone=True)
 
@@ -575,6 +577,8 @@ class Interpreter:
                     owner.has_params = True
             if isinstance(value, TensorValue) and value.origin == "param":
                 owner.has_params = True
+                if not value.owners:
+                    value.owners = (owner,)
             if isinstance(target.value, ast.Name) and target.value.id == "self":
                 self.record_hint(stmt.lineno, "self." + attr, target, value, ctx)
                 func = ctx.func
@@ -645,10 +649,11 @@ class Interpreter:
             root = root.func if isinstance(root, ast.Call) else root.value
         text = _short(self.text, self.text.span(target))
         # In forward, state the module owns is part of the graph of every call.
-        if in_forward and isinstance(root, ast.Name) and (root.id == "self" or (value is not None and value.owners)):
+        owned = value is not None and func is not None and _owned_by(value, func.bound_self)
+        if in_forward and isinstance(root, ast.Name) and (root.id == "self" or owned):
             self.issue("LEAF206", stmt, f"`{text}` is mutated inside `forward`: the change bypasses autograd, so "
                        "gradients are computed for values that no longer match", ctx)
-        elif in_forward and value is not None and value.data_of_param:
+        elif in_forward and value is not None and value.data_of_param and owned:
             self.issue("LEAF206", stmt, f"`{text}` (an alias of a parameter's `.data`) is mutated inside `forward`: "
                        "the change bypasses autograd", ctx)
         elif value is not None and value.obj.in_live_graph():
@@ -1051,6 +1056,7 @@ class Interpreter:
             alias = TensorValue(True, False, base.with_reason(line, "`.data` is a detached alias (leaf, no grad)"),
                                 base.obj, base.dtype, base.kind, base.device, None, "data")
             alias.data_of_param = base.origin == "param"
+            alias.owners = base.owners
             return alias
         if attr in ("T", "mT", "H", "mH", "real", "imag"):
             return self._view_of(base, line, f"`.{attr}`", ctx)
@@ -2265,6 +2271,14 @@ def _literal_dtype(node: ast.AST) -> str | None:
     if "int" in kinds:
         return "int64"
     return "bool"
+
+
+def _owned_by(value: TensorValue, instance: Value | None) -> bool:
+    """Whether ``value`` is a parameter of ``instance`` (or of one of its submodules)."""
+    if not isinstance(instance, ModuleValue):
+        return False
+    family = [instance] + [v for v in instance.attrs.values() if isinstance(v, ModuleValue)] + instance.children
+    return any(owner is member for owner in value.owners for member in family)
 
 
 def _binop_saved(op: ast.operator, left: Value, right: Value) -> tuple[tuple[Obj, int], ...]:

@@ -213,7 +213,9 @@ def _summary(reports: Sequence[FileReport], options: ReportOptions) -> list[str]
     if not options.unsafe_fixes:
         hidden = sum(1 for d in diagnostics if d.fix is not None and not d.fix.safe)
         if hidden:
-            out.append(f"({_plural(hidden, 'hidden fix', 'hidden fixes')} can be enabled with --unsafe-fixes.)")
+            out.append(
+                f"({_plural(hidden, 'hidden fix', 'hidden fixes')} can be enabled with --unsafe-fixes.)"
+            )
     return out
 
 

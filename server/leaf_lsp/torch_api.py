@@ -11,14 +11,16 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from importlib import resources
 from types import MappingProxyType
 from typing import Any
 
-_DATA_PACKAGE = "leaf_lsp"
-_DATA_FILE = "data/torch_api.json"
+# A plain path next to this module rather than importlib.resources: the package is always
+# installed as files (editable, wheel or the VS Code bundle), and importing
+# importlib.resources alone costs more than parsing the table.
+_DATA_FILE = os.path.join("data", "torch_api.json")
 
 _EMPTY: Mapping[str, Any] = MappingProxyType({})
 
@@ -192,8 +194,10 @@ def parse(text: str) -> TorchApi:
 @functools.lru_cache(maxsize=1)
 def load() -> TorchApi:
     """The packaged table, parsed on first use and shared afterwards (never raises)."""
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), _DATA_FILE)
     try:
-        text = resources.files(_DATA_PACKAGE).joinpath(_DATA_FILE).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError, ModuleNotFoundError) as exc:
-        return TorchApi(problems=(f"cannot read {_DATA_FILE}: {exc}",))
+        with open(path, encoding="utf-8") as handle:
+            text = handle.read()
+    except (OSError, UnicodeDecodeError) as exc:
+        return TorchApi(problems=(f"cannot read {path}: {exc}",))
     return parse(text)

@@ -33,13 +33,21 @@ class Obj:
 
     def in_live_graph(self) -> bool:
         """Whether a graph that saved this tensor's value still waits for its backward."""
-        return any(not node.freed and any(obj is self for obj, _ in node.saved) for node in self.users[-8:])
+        run = Node.current_run
+        return any(
+            not node.freed and node.run == run and any(obj is self for obj, _ in node.saved)
+            for node in self.users[-8:]
+        )
 
 
 class Node:
     """An autograd graph node (the ``grad_fn`` of a non-leaf), with what it saved."""
 
-    __slots__ = ("id", "inputs", "saved", "freed", "line")
+    __slots__ = ("id", "inputs", "saved", "freed", "line", "run")
+
+    #: Which interpretation run builds nodes now: graphs of different runs (the module's
+    #: code, each function analysed on its own) never meet at run time.
+    current_run = 0
 
     def __init__(self, inputs: tuple[Node, ...], saved: tuple[tuple[Obj, int], ...], line: int) -> None:
         self.id = next(_ids)
@@ -47,6 +55,7 @@ class Node:
         self.saved = saved
         self.freed = False
         self.line = line
+        self.run = Node.current_run
 
 
 class Value:

@@ -288,17 +288,17 @@ def test_maybe_view_methods_alias_some_inputs_and_copy_others(torch: ModuleType)
     api = load()
     checked = 0
     for name in sorted(api.maybe_view_methods):
-        contiguous = leaf(torch, 3, 4)
-        strided = leaf(torch, 4, 3).t()
-        a = attempts(getattr(contiguous, name))
-        b = attempts(getattr(strided, name))
-        if a is None or b is None:
-            continue
-        aliases_a = a is contiguous or a._base is contiguous
-        shares_b = b.untyped_storage().data_ptr() == strided.untyped_storage().data_ptr()
-        assert aliases_a and not shares_b, name
-        checked += 1
-    assert checked >= 2
+        verdicts = set()
+        for x in (leaf(torch, 3, 4).clone(), leaf(torch, 4, 3).clone().t()):
+            root = x._base if x._base is not None else x
+            for args in ((), ((12,),), (12,), (torch.float64,), (torch.zeros(12),)):
+                result = attempts(getattr(x, name), *args)
+                if isinstance(result, torch.Tensor):
+                    verdicts.add(result is x or result._base is root)
+        if verdicts:
+            assert verdicts == {True, False}, name
+            checked += 1
+    assert checked >= 3
 
 
 def test_identity_methods_return_a_real_tensor_itself(torch: ModuleType) -> None:
@@ -357,7 +357,7 @@ def _breaks_backward(torch: ModuleType, name: str, modify: str) -> bool | None:
     None: no call form we try works."""
     verdict: bool | None = None
     for func in _public_callables(torch, name):
-        for shapes in (((3, 4),), ((3, 4), (3, 4)), ((3, 4), (4, 4))):
+        for shapes in (((3,),), ((3, 4),), ((3, 4), (3, 4)), ((3, 4), (4, 4))):
             inputs = [leaf(torch, *shape).clone() for shape in shapes]
             result = attempts(func, *inputs)
             outs = list(tensors_of(result, torch))
@@ -486,13 +486,17 @@ def test_like_and_new_factories_make_fresh_leaves(torch: ModuleType) -> None:
     api = load()
     source = leaf(torch, 3, dtype=torch.float64)
     for name, kind in api.like_factories.items():
-        made = attempts(getattr(torch, name), source) or attempts(getattr(torch, name), source, 2)
+        made = attempts(getattr(torch, name), source)
+        if made is None:  # full_like / randint_like take a value
+            made = attempts(getattr(torch, name), source, 2)
         assert made is not None, name
         assert made.is_leaf and not made.requires_grad, name
         assert kind != "input" or made.dtype == torch.float64, name
     for name in api.new_factories:
         method = getattr(source, name)
-        made = attempts(method, [2]) or attempts(method, [2], 1.0)
+        made = attempts(method, [2])
+        if made is None:  # new_full takes a value, new_empty_strided strides
+            made = attempts(method, [2], 1.0) if name == "new_full" else attempts(method, [2], [1])
         assert made is not None and made.is_leaf and not made.requires_grad, name
         assert made.dtype == torch.float64, name
 
@@ -513,7 +517,10 @@ def test_dtype_tables_match_torch(torch: ModuleType) -> None:
         if api.dtypes[name] in ("float", "complex", "bool", "int"):
             assert api.dtypes[name] == _kind(torch, dtype), name
     for method, target in api.dtype_methods.items():
-        assert getattr(leaf(torch, 2), method)().dtype == getattr(torch, target), method
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # chalf: "ComplexHalf support is experimental"
+            converted = getattr(leaf(torch, 2), method)()
+        assert converted.dtype == getattr(torch, target), method
 
 
 def test_nn_modules_optimizers_and_losses_exist(torch: ModuleType) -> None:

@@ -22,7 +22,7 @@ from ..settings import Settings
 from .config import ClientSettings, merge_engine_settings, parse_client_settings
 from .convert import to_diagnostic
 from .documents import Analyzer, Document, Snapshot
-from .text import UTF16
+from .text import UTF8, UTF16, UTF32
 
 if TYPE_CHECKING:
     from pygls.lsp.server import LanguageServer
@@ -133,7 +133,8 @@ class Session:
 
     def set_encoding(self, encoding: str | None) -> None:
         """Use the position encoding pygls negotiated."""
-        self.encoding = str(encoding) if encoding else UTF16
+        value = getattr(encoding, "value", encoding)
+        self.encoding = value if value in (UTF8, UTF16, UTF32) else UTF16
 
     # -- settings ---------------------------------------------------------------------
 

@@ -448,15 +448,17 @@ def run_case(request: dict[str, Any]) -> dict[str, Any]:
     return result
 
 
-def _limit_memory(memory_mb: Any) -> None:
+def _limit_memory(memory_mb: Any, kind: Any = "as") -> None:
+    """Cap the address space (kind "as") or the data segment (kind "data") at ``memory_mb`` MB."""
     if not memory_mb:
         return
     try:
         import resource
 
+        which = resource.RLIMIT_DATA if kind == "data" else resource.RLIMIT_AS
         cap = int(memory_mb) * 1024 * 1024
-        resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
-    except (ImportError, ValueError, OSError):
+        resource.setrlimit(which, (cap, cap))
+    except (ImportError, ValueError, OSError, AttributeError):
         pass  # not on this platform, or above the hard limit: the timeout still bounds the run
 
 
@@ -480,7 +482,7 @@ def _run_and_report(request: dict[str, Any]) -> None:
 
 def _cold(request_json: str) -> None:
     request = json.loads(request_json)
-    _limit_memory(request.get("memory_mb"))
+    _limit_memory(request.get("memory_mb"), request.get("memory_kind"))
     _run_and_report(request)
     # Skip interpreter teardown (torch's takes ~0.5 s) and any atexit hooks of the user program.
     os._exit(0)
@@ -511,6 +513,7 @@ def _serve(control_fd: int, preload: list[str]) -> None:
     sock.sendall((json.dumps(hello) + "\n").encode())
     if not hello["ready"]:
         return
+    spare = _fork_spare(sock)
     buf = b""
     while True:
         try:
@@ -525,28 +528,70 @@ def _serve(control_fd: int, preload: list[str]) -> None:
                 os.close(fd)
             continue
         line, buf = buf.split(b"\n", 1)
-        request = json.loads(line)
-        pid = os.fork()
-        if pid == 0:
-            try:
-                os.setsid()  # own process group: the runner kills the whole group on timeout
-                sock.close()
-                null = os.open(os.devnull, os.O_RDONLY)
-                os.dup2(null, 0)
-                if len(fds) >= 2:
-                    os.dup2(fds[0], 1)
-                    os.dup2(fds[1], 2)
-                for fd in fds:
-                    os.close(fd)
-                _limit_memory(request.get("memory_mb"))
-                _run_and_report(request)
-            finally:
-                os._exit(0)
+        pid, channel = spare
+        try:
+            socket.send_fds(channel, [line + b"\n"], fds)
+        except OSError:
+            pass  # the spare died (killed from outside): its wait status tells the runner
+        channel.close()
         for fd in fds:
             os.close(fd)
         sock.sendall((json.dumps({"pid": pid}) + "\n").encode())
+        # Fork the next spare while this run goes on, so the fork is off the next run's path.
+        spare = _fork_spare(sock)
         _, status = os.waitpid(pid, 0)
         sock.sendall((json.dumps({"pid": pid, "status": status}) + "\n").encode())
+
+
+def _fork_spare(control: Any) -> tuple[int, Any]:
+    """Fork a grandchild that waits for its request; returns (pid, the socket to send it on).
+
+    Forking a process holding torch costs tens of ms; doing it ahead of time takes that off the
+    run. The spare is in its own session (process group) from the start and exits at once if the
+    worker goes away (its socket reaches EOF).
+    """
+    import socket
+
+    ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+    pid = os.fork()
+    if pid != 0:
+        theirs.close()
+        return pid, ours
+    try:
+        os.setsid()  # own process group: the runner kills the whole group on timeout
+        control.close()
+        ours.close()
+        msg, fds, _flags, _addr = socket.recv_fds(theirs, 1 << 20, 4)
+        theirs.close()
+        if not msg:
+            os._exit(0)
+        request = json.loads(msg.split(b"\n", 1)[0])
+        null = os.open(os.devnull, os.O_RDONLY)
+        os.dup2(null, 0)
+        os.close(null)
+        if len(fds) >= 2:
+            os.dup2(fds[0], 1)
+            os.dup2(fds[1], 2)
+        for fd in fds[:2]:
+            os.close(fd)
+        done = fds[2] if len(fds) >= 3 else -1
+        if done >= 0:
+            os.set_inheritable(done, False)  # programs the user spawns must not hold it open
+        _limit_memory(request.get("memory_mb"), request.get("memory_kind"))
+        _run_and_report(request)
+        if done >= 0:
+            # The result file is complete: the runner need not wait for this process's teardown
+            # (unmapping a forked torch process takes tens of ms). Release the output pipes first
+            # so the runner's readers see EOF now rather than at exit.
+            try:
+                null = os.open(os.devnull, os.O_WRONLY)
+                os.dup2(null, 1)
+                os.dup2(null, 2)
+                os.write(done, b"1")
+            except OSError:
+                pass
+    finally:
+        os._exit(0)
 
 
 def main(argv: list[str]) -> None:

@@ -128,6 +128,17 @@ def kill_group(pgid: int) -> None:
         pass
 
 
+def kill_leftovers(pgid: int) -> int:
+    """Kill what remains of a group whose leader was reaped; how many were there (0 if none)."""
+    try:
+        os.killpg(pgid, 0)  # cheap probe: fails at once when the group is empty (the usual case)
+    except (ProcessLookupError, PermissionError):
+        return 0
+    count = len(group_members(pgid)) or 1
+    kill_group(pgid)
+    return count
+
+
 def describe_status(status: int | None) -> str:
     """Why a run ended without writing its result, in words."""
     if status is None:
@@ -149,6 +160,18 @@ def describe_status(status: int | None) -> str:
     return f"the program ended abnormally (status {status})"
 
 
+def memory_cap(memory_mb: int | None, device: str) -> int | None:
+    """The cap in MB for the run, or None for none.
+
+    On CPU the default applies to the whole address space (RLIMIT_AS). A CUDA context reserves
+    tens of GB of address space, so with CUDA visible only an explicit ``memory_mb`` is applied,
+    and to the data segment (RLIMIT_DATA) instead.
+    """
+    if memory_mb is not None:
+        return memory_mb if memory_mb > 0 else None
+    return DEFAULT_MEMORY_MB if device == "cpu" else None
+
+
 def make_request(
     path: str, cwd: str | None, memory_mb: int | None, device: str, graph: str | None, result_file: str
 ) -> dict[str, Any]:
@@ -156,7 +179,8 @@ def make_request(
     return {
         "path": os.path.abspath(path),
         "cwd": os.path.abspath(cwd) if cwd else os.path.dirname(os.path.abspath(path)),
-        "memory_mb": DEFAULT_MEMORY_MB if memory_mb is None else memory_mb,
+        "memory_mb": memory_cap(memory_mb, device),
+        "memory_kind": "as" if device == "cpu" else "data",
         "device": device,
         "graph": graph,
         "result_file": result_file,
@@ -257,7 +281,7 @@ def run_cold(
         err_r, err_w = os.pipe()
         try:
             proc = subprocess.Popen(
-                [exe, "-X", "utf8", CHILD, "run", json.dumps(request)],
+                [exe, CHILD, "run", json.dumps(request)],
                 stdin=subprocess.DEVNULL,
                 stdout=out_w,
                 stderr=err_w,
@@ -281,12 +305,13 @@ def run_cold(
             stopped = f"timed out after {timeout:g} s; the program was stopped"
         elif stopped == "cancelled":
             stopped = "cancelled; the program was stopped"
-        if stopped is None:
-            leftovers = group_members(proc.pid)
-            if leftovers:
-                result.notes.append(f"killed {len(leftovers)} process(es) the program left running")
-        kill_group(proc.pid)
+        if stopped is not None:
+            kill_group(proc.pid)
         status = proc.wait()
+        # The leader is reaped now: anything still in its group was left behind by the program.
+        left = kill_leftovers(proc.pid)
+        if stopped is None and left:
+            result.notes.append(f"killed {left} process(es) the program left running")
         raw_status = _raw_status(status)
         return finish(result, result_file, raw_status, stopped, tails, started)
     finally:

@@ -30,6 +30,7 @@ from .runner import (
     finish,
     group_members,
     kill_group,
+    kill_leftovers,
     make_request,
 )
 
@@ -37,6 +38,16 @@ START_TIMEOUT = 120.0
 #: Imported by the worker up front (imports only, no ops): torch.optim imports torch._dynamo
 #: lazily on first use, which would otherwise cost every run about 2 s.
 DEFAULT_PRELOAD = ("torch._dynamo",)
+
+
+def _leftovers_of_live(pid: int) -> list[int]:
+    """Processes the (still exiting) run ``pid`` left in its group: its children when the kernel
+    lists them (cheap), else a scan of /proc for the group."""
+    try:
+        with open(f"/proc/{pid}/task/{pid}/children", encoding="ascii") as f:
+            return [int(x) for x in f.read().split()]
+    except (OSError, ValueError):
+        return [p for p in group_members(pid) if p != pid]
 
 
 class WorkerError(Exception):
@@ -61,6 +72,9 @@ class ProbeWorker:
         self._sock: socket.socket | None = None
         self._buf = b""
         self._closed = False
+        #: True when the last run returned on its "result written" signal, before the worker
+        #: reported the process's exit status (read at the start of the next run).
+        self._pending_status = False
 
     # -- lifecycle -------------------------------------------------------------------------------
 
@@ -103,6 +117,7 @@ class ProbeWorker:
             theirs.close()
         self._sock = ours
         self._buf = b""
+        self._pending_status = False
         hello = self._read_message(time.monotonic() + START_TIMEOUT)
         if hello is None or not hello.get("ready"):
             error = (hello or {}).get("error") or "the probe worker did not start"
@@ -219,52 +234,110 @@ class ProbeWorker:
         cancel: threading.Event | None,
         started: float,
     ) -> ProbeResult:
-        assert self._sock is not None
         deadline = time.monotonic() + timeout
         tmpdir = tempfile.mkdtemp(prefix="leaf-probe-")
         result_file = os.path.join(tmpdir, "result.json")
         try:
+            if self._pending_status:
+                # The previous run returned before its process finished exiting; its status comes first.
+                self._pending_status = False
+                if self._read_message(time.monotonic() + 10.0) is None:
+                    self._stop()
+                    self._ensure_started()
+            assert self._sock is not None
             request = make_request(path, cwd, memory_mb, self.device, graph, result_file)
             out_r, out_w = os.pipe()
             err_r, err_w = os.pipe()
+            done_r, done_w = os.pipe()
             try:
-                socket.send_fds(self._sock, [(json.dumps(request) + "\n").encode()], [out_w, err_w])
+                socket.send_fds(self._sock, [(json.dumps(request) + "\n").encode()], [out_w, err_w, done_w])
             finally:
                 os.close(out_w)
                 os.close(err_w)
+                os.close(done_w)
             tails = (Tail(out_r), Tail(err_r))
-            hello = self._read_message(time.monotonic() + 30.0)
-            if hello is None or not isinstance(hello.get("pid"), int):
-                self._stop()
-                result.error = "the probe worker stopped answering"
-                return finish(result, result_file, None, result.error, tails, started)
-            pid = int(hello["pid"])
-            result.pid = pid
-            done = self._read_message(deadline, cancel)
-            stopped: str | None = None
-            if done is None:
-                if cancel is not None and cancel.is_set():
-                    stopped = "cancelled; the program was stopped"
-                elif self.alive and time.monotonic() >= deadline:
-                    stopped = f"timed out after {timeout:g} s; the program was stopped"
-                else:
-                    stopped = "the probe worker died during the run"
-                kill_group(pid)
-                if stopped.startswith("the probe worker died"):
-                    self._stop()
-                else:
-                    # The worker reaps the grandchild and reports; wait for that to keep the stream in step.
-                    done = self._read_message(time.monotonic() + 10.0)
-                    if done is None:
-                        self._stop()
-            else:
-                leftovers = group_members(pid)
-                if leftovers:
-                    result.notes.append(f"killed {len(leftovers)} process(es) the program left running")
-                kill_group(pid)
-            status = done.get("status") if done is not None else None
-            return finish(
-                result, result_file, status if isinstance(status, int) else None, stopped, tails, started
-            )
+            try:
+                return self._await_run(result, result_file, tails, done_r, deadline, timeout, cancel, started)
+            finally:
+                os.close(done_r)
         finally:
             shutil.rmtree(tmpdir, ignore_errors=True)
+
+    def _await_run(
+        self,
+        result: ProbeResult,
+        result_file: str,
+        tails: tuple[Tail, Tail],
+        done_r: int,
+        deadline: float,
+        timeout: float,
+        cancel: threading.Event | None,
+        started: float,
+    ) -> ProbeResult:
+        """Wait for the grandchild's "result written" signal or its exit status, a timeout or a cancel."""
+        hello = self._read_message(time.monotonic() + 30.0)
+        if hello is None or not isinstance(hello.get("pid"), int):
+            self._stop()
+            result.error = "the probe worker stopped answering"
+            return finish(result, result_file, None, result.error, tails, started)
+        pid = int(hello["pid"])
+        result.pid = pid
+        signalled = self._wait_done(done_r, deadline, cancel)
+        if signalled:
+            # Result complete; the process may still be tearing down. Anything else in its group
+            # is something the program left running.
+            left = _leftovers_of_live(pid)
+            kill_group(pid)
+            if left:
+                result.notes.append(f"killed {len(left)} process(es) the program left running")
+            self._pending_status = True
+            return finish(result, result_file, None, None, tails, started)
+        done = self._read_message(deadline, cancel)
+        stopped: str | None = None
+        if done is None:
+            if cancel is not None and cancel.is_set():
+                stopped = "cancelled; the program was stopped"
+            elif self.alive and time.monotonic() >= deadline:
+                stopped = f"timed out after {timeout:g} s; the program was stopped"
+            else:
+                stopped = "the probe worker died during the run"
+            kill_group(pid)
+            if stopped.startswith("the probe worker died"):
+                self._stop()
+            else:
+                # The worker reaps the grandchild and reports; wait for that to keep the stream in step.
+                done = self._read_message(time.monotonic() + 10.0)
+                if done is None:
+                    self._stop()
+        else:
+            # The worker reaped the grandchild before reporting: what is left in its group is leftovers.
+            left_count = kill_leftovers(pid)
+            if left_count:
+                result.notes.append(f"killed {left_count} process(es) the program left running")
+        status = done.get("status") if done is not None else None
+        return finish(
+            result, result_file, status if isinstance(status, int) else None, stopped, tails, started
+        )
+
+    def _wait_done(self, done_r: int, deadline: float, cancel: threading.Event | None) -> bool:
+        """True when the grandchild signalled "result written"; False when it ended without the
+        signal (crash, os._exit), the worker reported, or the deadline/cancel came first."""
+        sock = self._sock
+        if sock is None:
+            return False
+        while b"\n" not in self._buf:
+            if cancel is not None and cancel.is_set():
+                return False
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return False
+            step = min(left, 0.05) if cancel is not None else left
+            ready, _, _ = select.select([done_r, sock.fileno()], [], [], step)
+            if done_r in ready:
+                try:
+                    return os.read(done_r, 1) == b"1"
+                except OSError:
+                    return False
+            if sock.fileno() in ready:
+                return False  # the worker has something to say (the exit status): take the slow path
+        return False

@@ -10,6 +10,7 @@ from ..infer import Inference
 from ..values import DictValue, ModuleValue, SeqValue, TensorValue
 from .base import Finding, rule
 from .classes import (
+    ModuleClass,
     detaching_use,
     may_be_detached_only,
     module_classes,
@@ -145,6 +146,16 @@ def parameter_detached(inf: Inference) -> Iterator[Finding]:
                 )
 
 
+def _frozen_on_purpose(module: ModuleClass, func: ast.FunctionDef, call: ast.Call) -> bool:
+    """A parameter built with (or immediately given) ``requires_grad=False`` is a constant table."""
+    if any(k.arg == "requires_grad" and isinstance(k.value, ast.Constant) and k.value.value is False
+           for k in call.keywords):
+        return True
+    after = module.source(func).splitlines()[call.lineno - func.lineno + 1 :]
+    return any(re.search(r"requires_grad\s*=\s*False|requires_grad_\(False\)|\.detach_\(\)", line)
+               for line in after[:4])
+
+
 def _statement_at(funcs: list[ast.FunctionDef], line: int) -> ast.stmt | None:
     best: ast.stmt | None = None
     for func in funcs:
@@ -195,9 +206,10 @@ def parameter_created_in_forward(inf: Inference) -> Iterator[Finding]:
     if not calls:
         return
     for module in module_classes(inf):
-        ranges = [(f.lineno, f.end_lineno or f.lineno) for f in module.forward_methods()]
+        funcs = module.forward_methods()
         for node in calls:
-            if any(lo <= node.lineno <= hi for lo, hi in ranges):
+            func = next((f for f in funcs if f.lineno <= node.lineno <= (f.end_lineno or f.lineno)), None)
+            if func is not None and not _frozen_on_purpose(module, func, node):
                 yield Finding(
                         inf.span(node),
                         "`nn.Parameter(...)` inside `forward` creates a new leaf on every call: the optimizer keeps "
@@ -292,6 +304,7 @@ def unused_parameter(inf: Inference) -> Iterator[Finding]:
             )
 
 
+_REGISTERS_BY_HAND = re.compile(r"\b(?:add_module|register_module|register_parameter)\(")
 _ATTR_READ_RE = re.compile(r"\.(\w+)\b(?!\s*=(?!=))")
 _INIT_FUNCTIONS = frozenset({"_init_weights", "init_weights", "reset_parameters", "_reset_parameters", "__init__"})
 
@@ -366,15 +379,19 @@ Unsafe: the wrapped modules become part of `parameters()` and `state_dict()`.
 )
 def module_in_plain_container(inf: Inference) -> Iterator[Finding]:
     """Report modules/parameters held in plain containers."""
-    modules = {id(m.value) for m in module_classes(inf)}
+    classes = {id(m.value): m for m in module_classes(inf)}
     nn = nn_name(inf)
     for assign in inf.init_assigns:
-        if id(assign.cls) not in modules:
+        module = classes.get(id(assign.cls))
+        if module is None:
             continue
         value = assign.value
         stmt = assign.stmt
         if not isinstance(stmt, ast.Assign):
             continue
+        init = module.methods.get("__init__")
+        if init is not None and _REGISTERS_BY_HAND.search(module.source(init)):
+            continue  # the list is registered element by element with add_module()
         if isinstance(value, DictValue):
             items = tuple(value.items.values())
         elif isinstance(value, SeqValue):
