@@ -1264,8 +1264,12 @@ class Interpreter:
             return new_tensor(None, None, node.lineno, "`nn.Buffer(...)`", origin="buffer")
         if qual in _VARIABLE_NAMES:
             return self.make_variable(args, kwargs, node, ctx)
-        if name in api.factories:
-            return self.factory(name, api.factories[name], args, kwargs, node, ctx)
+        if name in api.aliasing_factories and args and isinstance(args[0], TensorValue) and "dtype" not in kwargs \
+                and "device" not in kwargs:
+            return args[0]  # as_tensor(t) is t itself
+        if name in api.factories or (name in api.mixed_factories and not _flatten_tensors(args)):
+            kind = api.factories.get(name) or api.mixed_factories[name]
+            return self.factory(name, kind, args, kwargs, node, ctx)
         if name in api.like_factories:
             return self.like_factory(name, api.like_factories[name], args, kwargs, node, ctx)
         if name in api.tensor_constructors:
@@ -2233,9 +2237,7 @@ def _default_dtype(kind: str) -> str | None:
 
 
 def _canonical_dtype(name: str, api: TorchApi) -> str:
-    aliases = {"float": "float32", "double": "float64", "half": "float16", "long": "int64", "int": "int32",
-               "short": "int16", "cfloat": "complex64", "cdouble": "complex128", "chalf": "complex32"}
-    return aliases.get(name, name)
+    return api.dtype_canonical.get(name, name)
 
 
 def _literal_dtype(node: ast.AST) -> str | None:
