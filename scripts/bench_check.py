@@ -21,7 +21,6 @@ import argparse
 import ast
 import collections
 import gc
-import os
 import re
 import resource
 import subprocess
@@ -49,7 +48,18 @@ def fetch(cache: Path) -> list[Path]:
     wheels.mkdir(parents=True, exist_ok=True)
     if not list(wheels.glob("transformers-*.whl")) or not list(wheels.glob("timm-*.whl")):
         subprocess.run(
-            [sys.executable, "-m", "pip", "download", "--no-deps", "-q", "-d", str(wheels), "transformers", "timm"],
+            [
+                sys.executable,
+                "-m",
+                "pip",
+                "download",
+                "--no-deps",
+                "-q",
+                "-d",
+                str(wheels),
+                "transformers",
+                "timm",
+            ],
             check=True,
         )
     out = cache / "src"
@@ -88,7 +98,9 @@ def run_torchfix(cache: Path, files: list[Path], install: bool) -> str:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--cache", default=str(ROOT / ".cache" / "bench"), help="download/extract folder")
     parser.add_argument("--torchfix", action="store_true", help="install TorchFix (private venv) and time it")
     parser.add_argument("--torchfix-sample", type=int, default=40, help="files to give TorchFix (it is slow)")
@@ -135,10 +147,14 @@ def main() -> int:
     full = time.perf_counter() - start
 
     print(f"ast.parse:            {parse:6.2f} s  ({len(sources) / parse:6.1f} files/s)")
-    print(f"leaf-lsp --check:     {check:6.2f} s  ({len(sources) / check:6.1f} files/s)  "
-          f"ratio to parse {check / parse:.2f}x (target <= 2x)")
-    print(f"with hints (json/LSP): {full:6.2f} s  ({len(sources) / full:6.1f} files/s)  "
-          f"ratio to parse {full / parse:.2f}x, {hints} hints")
+    print(
+        f"leaf-lsp --check:     {check:6.2f} s  ({len(sources) / check:6.1f} files/s)  "
+        f"ratio to parse {check / parse:.2f}x (target <= 2x)"
+    )
+    print(
+        f"with hints (json/LSP): {full:6.2f} s  ({len(sources) / full:6.1f} files/s)  "
+        f"ratio to parse {full / parse:.2f}x, {hints} hints"
+    )
     print(f"peak RSS:             {rss_mb():6.0f} MB (target <= 400 MB)")
     print(f"crashes:              {len(crashes)}")
     for line in crashes[:20]:

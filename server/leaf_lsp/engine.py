@@ -35,9 +35,7 @@ def analyze(source: str, path: str = "<unknown>", settings: Settings | None = No
     if tree is None:
         assert error is not None
         analysis.syntax_error = True
-        analysis.diagnostics.append(
-            Diagnostic("LEAF000", "syntax-error", "error", error.message, error.span)
-        )
+        analysis.diagnostics.append(Diagnostic("LEAF000", "syntax-error", "error", error.message, error.span))
         return analysis
     try:
         result = infer(tree, text, path, settings)
@@ -59,7 +57,9 @@ def analyze(source: str, path: str = "<unknown>", settings: Settings | None = No
     return analysis
 
 
-def _run_rules(result: object, text: SourceText, path: str, settings: Settings, tree: ast.Module) -> list[Diagnostic]:
+def _run_rules(
+    result: object, text: SourceText, path: str, settings: Settings, tree: ast.Module
+) -> list[Diagnostic]:
     diagnostics: list[Diagnostic] = []
     seen: set[tuple[str, int, int]] = set()
     for rule in all_rules():

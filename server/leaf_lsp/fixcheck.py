@@ -32,7 +32,10 @@ def apply_edits(source: str, edits: Iterable[Edit]) -> str:
         return min(start + col, end if end >= start else start)
 
     ranges = sorted(
-        ((offset(e.span.line, e.span.col), offset(e.span.end_line, e.span.end_col), e.new_text) for e in edits),
+        (
+            (offset(e.span.line, e.span.col), offset(e.span.end_line, e.span.end_col), e.new_text)
+            for e in edits
+        ),
         key=lambda r: (r[0], r[1]),
     )
     out: list[str] = []

@@ -13,7 +13,7 @@ from __future__ import annotations
 import ast
 import os
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -58,8 +58,20 @@ _MODULE_RETURNING = (
     "torch.jit.script",
 )
 _REQUIRES_GRAD_TYPOS = frozenset(
-    {"require_grad", "requires_grads", "require_grads", "requiresgrad", "requires_gradient", "require_gradient",
-     "reqires_grad", "requries_grad", "requires_gard", "requird_grad", "requires_grd", "requiers_grad"}
+    {
+        "require_grad",
+        "requires_grads",
+        "require_grads",
+        "requiresgrad",
+        "requires_gradient",
+        "require_gradient",
+        "reqires_grad",
+        "requries_grad",
+        "requires_gard",
+        "requird_grad",
+        "requires_grd",
+        "requiers_grad",
+    }
 )
 
 
@@ -89,7 +101,9 @@ class Scope:
 
     __slots__ = ("vars", "parent", "interp")
 
-    def __init__(self, interp: Interpreter, parent: Scope | None = None, vars: dict[str, Value] | None = None):
+    def __init__(
+        self, interp: Interpreter, parent: Scope | None = None, vars: dict[str, Value] | None = None
+    ):
         self.vars: dict[str, Value] = vars if vars is not None else {}
         self.parent = parent
         self.interp = interp
@@ -107,9 +121,22 @@ class Scope:
 class Ctx:
     """Per-activation interpreter state: grad mode, loops, where flow stopped."""
 
-    __slots__ = ("grad", "loop_depth", "cond_depth", "func", "depth", "returns", "stopped", "loops", "record", "weak")
+    __slots__ = (
+        "grad",
+        "loop_depth",
+        "cond_depth",
+        "func",
+        "depth",
+        "returns",
+        "stopped",
+        "loops",
+        "record",
+        "weak",
+    )
 
-    def __init__(self, func: FunctionValue | None = None, depth: int = 0, grad: bool | None = True, record: bool = True):
+    def __init__(
+        self, func: FunctionValue | None = None, depth: int = 0, grad: bool | None = True, record: bool = True
+    ):
         self.grad: bool | None = grad
         self.loop_depth = 0
         self.cond_depth = 0
@@ -211,8 +238,10 @@ class Interpreter:
         for stmt in body:
             if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 value = scope.vars.get(stmt.name)
-                func = value if isinstance(value, FunctionValue) and value.node is stmt else FunctionValue(
-                    stmt, stmt.name, scope
+                func = (
+                    value
+                    if isinstance(value, FunctionValue) and value.node is stmt
+                    else FunctionValue(stmt, stmt.name, scope)
                 )
                 self._standalone(func, None)
             elif isinstance(stmt, ast.ClassDef):
@@ -246,8 +275,11 @@ class Interpreter:
         if _TRIGGERS.search(body):
             return True
         if self._global_tensor_names is None:
-            names = [n for n, v in self.module_scope.vars.items()
-                     if isinstance(v, (TensorValue, ModuleValue, OptimizerValue)) and n.isidentifier()]
+            names = [
+                n
+                for n, v in self.module_scope.vars.items()
+                if isinstance(v, (TensorValue, ModuleValue, OptimizerValue)) and n.isidentifier()
+            ]
             self._global_tensor_names = re.compile(r"\b(?:" + "|".join(names) + r")\b") if names else None
         return self._global_tensor_names is not None and self._global_tensor_names.search(body) is not None
 
@@ -424,8 +456,14 @@ class Interpreter:
         other = Interpreter(tree, SourceText(other_source), other_path, self.settings, self.cross_depth + 1)
         ctx = Ctx(record=False)
         # Only definitions and imports: running another module's script code is not ours to do.
-        body = [s for s in tree.body if isinstance(s, (ast.Import, ast.ImportFrom, ast.FunctionDef,
-                                                     ast.AsyncFunctionDef, ast.ClassDef, ast.Assign))]
+        body: list[ast.stmt] = [
+            s
+            for s in tree.body
+            if isinstance(
+                s,
+                (ast.Import, ast.ImportFrom, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Assign),
+            )
+        ]
         other.exec_block(body, other.module_scope, ctx)
         self._foreign_cache[key] = other.module_scope
         return other.module_scope
@@ -461,9 +499,14 @@ class Interpreter:
                 q = base.qualname
                 if q.startswith("torch.autograd.") and q.endswith("Function"):
                     cls.is_autograd_function = True
-                if q.startswith("torch.nn.") and q.rsplit(".", 1)[-1] in self.api.nn_modules or q in (
-                    "torch.nn.Module",
-                    "torch.nn.modules.module.Module",
+                if (
+                    q.startswith("torch.nn.")
+                    and q.rsplit(".", 1)[-1] in self.api.nn_modules
+                    or q
+                    in (
+                        "torch.nn.Module",
+                        "torch.nn.modules.module.Module",
+                    )
                 ):
                     is_module = True
                 elif not q.startswith("torch.") and is_module is False:
@@ -503,10 +546,20 @@ class Interpreter:
         value = self.eval(stmt.value, scope, ctx)
         if ctx.stopped:
             return
-        if len(stmt.targets) == 1 and isinstance(stmt.value, ast.BinOp) and isinstance(stmt.value.op, ast.Add):
+        if (
+            len(stmt.targets) == 1
+            and isinstance(stmt.value, ast.BinOp)
+            and isinstance(stmt.value.op, ast.Add)
+        ):
             target = stmt.targets[0]
-            if isinstance(target, ast.Name) and isinstance(stmt.value.left, ast.Name) and stmt.value.left.id == target.id:
-                self._check_accumulate(stmt, target.id, self.eval_quiet(stmt.value.right, scope, ctx), scope, ctx)
+            if (
+                isinstance(target, ast.Name)
+                and isinstance(stmt.value.left, ast.Name)
+                and stmt.value.left.id == target.id
+            ):
+                self._check_accumulate(
+                    stmt, target.id, self.eval_quiet(stmt.value.right, scope, ctx), scope, ctx
+                )
         for target in stmt.targets:
             self.assign(target, value, stmt, scope, ctx)
 
@@ -546,7 +599,9 @@ class Interpreter:
             return [self._view_of(value, value.obj.line, "an element of") for _ in range(n)]
         return [UNKNOWN] * n
 
-    def assign_attribute(self, target: ast.Attribute, value: Value, stmt: ast.stmt, scope: Scope, ctx: Ctx) -> None:
+    def assign_attribute(
+        self, target: ast.Attribute, value: Value, stmt: ast.stmt, scope: Scope, ctx: Ctx
+    ) -> None:
         attr = target.attr
         owner = self.eval(target.value, scope, ctx)
         if attr == "data":
@@ -606,8 +661,12 @@ class Interpreter:
             self.inplace(current, target, stmt, [right], _AUG_TEXT.get(type(stmt.op), "in-place op"), ctx)
             if not ctx.stopped and isinstance(target, ast.Name):
                 self.record_hint(stmt.lineno, target.id, target, current, ctx)
-            elif not ctx.stopped and isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name) \
-                    and target.value.id == "self":
+            elif (
+                not ctx.stopped
+                and isinstance(target, ast.Attribute)
+                and isinstance(target.value, ast.Name)
+                and target.value.id == "self"
+            ):
                 self.record_hint(stmt.lineno, "self." + target.attr, target, current, ctx)
             return
         if isinstance(target, ast.Name) and isinstance(stmt.op, ast.Add):
@@ -624,8 +683,11 @@ class Interpreter:
             isinstance(current, TensorValue) and 0 < current.obj.line < start
         )
         if before_loop or current is None:
-            value_node = stmt.value.right if isinstance(stmt, ast.Assign) and isinstance(stmt.value, ast.BinOp) \
+            value_node = (
+                stmt.value.right
+                if isinstance(stmt, ast.Assign) and isinstance(stmt.value, ast.BinOp)
                 else getattr(stmt, "value", None)
+            )
             self.issue(
                 "LEAF210",
                 stmt,
@@ -651,14 +713,29 @@ class Interpreter:
         # In forward, state the module owns is part of the graph of every call.
         owned = value is not None and func is not None and _owned_by(value, func.bound_self)
         if in_forward and isinstance(root, ast.Name) and (root.id == "self" or owned):
-            self.issue("LEAF206", stmt, f"`{text}` is mutated inside `forward`: the change bypasses autograd, so "
-                       "gradients are computed for values that no longer match", ctx)
+            self.issue(
+                "LEAF206",
+                stmt,
+                f"`{text}` is mutated inside `forward`: the change bypasses autograd, so "
+                "gradients are computed for values that no longer match",
+                ctx,
+            )
         elif in_forward and value is not None and value.data_of_param and owned:
-            self.issue("LEAF206", stmt, f"`{text}` (an alias of a parameter's `.data`) is mutated inside `forward`: "
-                       "the change bypasses autograd", ctx)
+            self.issue(
+                "LEAF206",
+                stmt,
+                f"`{text}` (an alias of a parameter's `.data`) is mutated inside `forward`: "
+                "the change bypasses autograd",
+                ctx,
+            )
         elif value is not None and value.obj.in_live_graph():
-            self.issue("LEAF206", stmt, f"`{text}` is mutated through `.data` while a graph that used it waits for "
-                       "backward(): the gradients will be computed from the changed values, silently", ctx)
+            self.issue(
+                "LEAF206",
+                stmt,
+                f"`{text}` is mutated through `.data` while a graph that used it waits for "
+                "backward(): the gradients will be computed from the changed values, silently",
+                ctx,
+            )
 
     def stmt_If(self, stmt: ast.If, scope: Scope, ctx: Ctx) -> None:
         self.eval(stmt.test, scope, ctx)
@@ -677,8 +754,13 @@ class Interpreter:
             overrides[1 if positive else 0][name] = UNKNOWN
         self._branches([stmt.body, stmt.orelse], scope, ctx, overrides)
 
-    def _branches(self, blocks: list[list[ast.stmt]], scope: Scope, ctx: Ctx,
-                  overrides: list[dict[str, Value]] | None = None) -> None:
+    def _branches(
+        self,
+        blocks: list[list[ast.stmt]],
+        scope: Scope,
+        ctx: Ctx,
+        overrides: list[dict[str, Value]] | None = None,
+    ) -> None:
         outcomes: list[tuple[dict[str, Value], str | None]] = []
         saved_grad = ctx.grad
         ctx.cond_depth += 1
@@ -711,7 +793,9 @@ class Interpreter:
 
     stmt_AsyncFor = stmt_For
 
-    def assign_loop_target(self, target: ast.AST, value: Value, stmt: ast.stmt, scope: Scope, ctx: Ctx) -> None:
+    def assign_loop_target(
+        self, target: ast.AST, value: Value, stmt: ast.stmt, scope: Scope, ctx: Ctx
+    ) -> None:
         if isinstance(target, ast.Name):
             scope.vars[target.id] = value
         elif isinstance(target, (ast.Tuple, ast.List)):
@@ -720,7 +804,9 @@ class Interpreter:
 
     def _element_of(self, iterable: Value) -> Value:
         if isinstance(iterable, ParamsValue):
-            param = self._module_param(iterable.modules[0], "<parameter>") if len(iterable.modules) == 1 else None
+            param = (
+                self._module_param(iterable.modules[0], "<parameter>") if len(iterable.modules) == 1 else None
+            )
             if param is None:
                 rg = _all_same([m.params_rg for m in iterable.modules])
                 param = new_tensor(True, rg, 0, "a parameter of the model", origin="param", kind="float")
@@ -790,7 +876,13 @@ class Interpreter:
             else:
                 value = self.eval(item.context_expr, scope, ctx)
                 if item.optional_vars is not None:
-                    self.assign(item.optional_vars, value if isinstance(value, TensorValue) else UNKNOWN, stmt, scope, ctx)
+                    self.assign(
+                        item.optional_vars,
+                        value if isinstance(value, TensorValue) else UNKNOWN,
+                        stmt,
+                        scope,
+                        ctx,
+                    )
         self.exec_block(stmt.body, scope, ctx)
         ctx.grad = saved
 
@@ -863,7 +955,9 @@ class Interpreter:
         """Evaluate a simple expression without side effects (names and attributes only)."""
         if isinstance(node, ast.Name):
             return scope.lookup(node.id)
-        return self.eval(node, scope, ctx) if isinstance(node, (ast.Attribute, ast.Call, ast.BinOp)) else UNKNOWN
+        return (
+            self.eval(node, scope, ctx) if isinstance(node, (ast.Attribute, ast.Call, ast.BinOp)) else UNKNOWN
+        )
 
     def expr_Constant(self, node: ast.Constant, scope: Scope, ctx: Ctx) -> Value:
         return ConstValue(node.value)
@@ -927,8 +1021,14 @@ class Interpreter:
             self.assign_loop_target(gen.target, self._element_of(iterable), node, inner, ctx)
         elt = getattr(node, "elt", None)
         gen = node.generators[0] if len(node.generators) == 1 else None
-        if gen is not None and not gen.ifs and isinstance(elt, ast.Name) and isinstance(gen.target, ast.Name) \
-                and elt.id == gen.target.id and isinstance(iterable, (SeqValue, ParamsValue)):
+        if (
+            gen is not None
+            and not gen.ifs
+            and isinstance(elt, ast.Name)
+            and isinstance(gen.target, ast.Name)
+            and elt.id == gen.target.id
+            and isinstance(iterable, (SeqValue, ParamsValue))
+        ):
             return iterable  # (p for p in xs) is xs, element for element
         if elt is not None:
             value = self.eval(elt, inner, ctx)
@@ -944,10 +1044,15 @@ class Interpreter:
     def expr_BinOp(self, node: ast.BinOp, scope: Scope, ctx: Ctx) -> Value:
         left = self.eval(node.left, scope, ctx)
         right = self.eval(node.right, scope, ctx)
-        if isinstance(node.op, ast.Add) and isinstance(left, (SeqValue, ParamsValue)) and \
-                isinstance(right, (SeqValue, ParamsValue)):
+        if (
+            isinstance(node.op, ast.Add)
+            and isinstance(left, (SeqValue, ParamsValue))
+            and isinstance(right, (SeqValue, ParamsValue))
+        ):
             # list(a.parameters()) + list(b.parameters()) + [extra]: keep every part for the optimizer.
-            parts = [v for side in (left, right) for v in (side.items if isinstance(side, SeqValue) else (side,))]
+            parts = [
+                v for side in (left, right) for v in (side.items if isinstance(side, SeqValue) else (side,))
+            ]
             return SeqValue(tuple(parts), "list")
         return self.binop(left, right, node.op, node, ctx)
 
@@ -977,14 +1082,25 @@ class Interpreter:
         if any(isinstance(v, TensorValue) for v in values) and not any(
             isinstance(op, (ast.Is, ast.IsNot, ast.In, ast.NotIn)) for op in node.ops
         ):
-            return new_tensor(True, False, node.lineno, "a comparison gives a bool tensor (never requires grad)",
-                              dtype="bool", origin="op")
+            return new_tensor(
+                True,
+                False,
+                node.lineno,
+                "a comparison gives a bool tensor (never requires grad)",
+                dtype="bool",
+                origin="op",
+            )
         return UNKNOWN
 
     def expr_BoolOp(self, node: ast.BoolOp, scope: Scope, ctx: Ctx) -> Value:
         values = [self.eval(v, scope, ctx) for v in node.values]
-        if isinstance(node.op, ast.Or) and len(values) == 2 and isinstance(values[1], TensorValue) and \
-                isinstance(values[0], ConstValue) and values[0].value is None:
+        if (
+            isinstance(node.op, ast.Or)
+            and len(values) == 2
+            and isinstance(values[1], TensorValue)
+            and isinstance(values[0], ConstValue)
+            and values[0].value is None
+        ):
             return values[1]
         return UNKNOWN
 
@@ -1002,7 +1118,11 @@ class Interpreter:
                 return self.op_result([base], node, "advanced indexing", ctx, kind=base.kind, copy_of=base)
             return self._view_of(base, node.lineno, "indexing", ctx)
         if isinstance(base, SeqValue):
-            if isinstance(index, ConstValue) and isinstance(index.value, int) and -len(base.items) <= index.value < len(base.items):
+            if (
+                isinstance(index, ConstValue)
+                and isinstance(index.value, int)
+                and -len(base.items) <= index.value < len(base.items)
+            ):
                 return base.items[index.value]
             if base.kind == "list-comp" and base.items:
                 return base.items[0]
@@ -1010,7 +1130,11 @@ class Interpreter:
         if isinstance(base, DictValue) and isinstance(index, ConstValue) and isinstance(index.value, str):
             return base.items.get(index.value, UNKNOWN)
         if isinstance(base, ModuleValue) and base.children:
-            if isinstance(index, ConstValue) and isinstance(index.value, int) and -len(base.children) <= index.value < len(base.children):
+            if (
+                isinstance(index, ConstValue)
+                and isinstance(index.value, int)
+                and -len(base.children) <= index.value < len(base.children)
+            ):
                 return base.children[index.value]
             return UNKNOWN
         return UNKNOWN
@@ -1031,8 +1155,14 @@ class Interpreter:
             for cls in _mro(base.cls)[1:]:
                 method = cls.methods.get(attr)
                 if method is not None:
-                    return FunctionValue(method.node, method.qualname, method.scope, method.cls, base.self_value,
-                                         method.grad_mode)
+                    return FunctionValue(
+                        method.node,
+                        method.qualname,
+                        method.scope,
+                        method.cls,
+                        base.self_value,
+                        method.grad_mode,
+                    )
             return UNKNOWN
         return UNKNOWN
 
@@ -1050,11 +1180,27 @@ class Interpreter:
                     ctx,
                     obj=base.obj,
                 )
-            return new_tensor(True, False, line, "a `.grad` tensor (a leaf that does not require grad)",
-                              dtype=base.dtype, device=base.device, origin="grad")
+            return new_tensor(
+                True,
+                False,
+                line,
+                "a `.grad` tensor (a leaf that does not require grad)",
+                dtype=base.dtype,
+                device=base.device,
+                origin="grad",
+            )
         if attr == "data":
-            alias = TensorValue(True, False, base.with_reason(line, "`.data` is a detached alias (leaf, no grad)"),
-                                base.obj, base.dtype, base.kind, base.device, None, "data")
+            alias = TensorValue(
+                True,
+                False,
+                base.with_reason(line, "`.data` is a detached alias (leaf, no grad)"),
+                base.obj,
+                base.dtype,
+                base.kind,
+                base.device,
+                None,
+                "data",
+            )
             alias.data_of_param = base.origin == "param"
             alias.owners = base.owners
             return alias
@@ -1070,11 +1216,20 @@ class Interpreter:
         if module.cls is not None:
             method = _find_method(module.cls, attr)
             if method is not None:
-                return FunctionValue(method.node, method.qualname, method.scope, method.cls, module, method.grad_mode)
-        if module.torch_class is not None and attr in ("weight", "bias", "in_proj_weight", "weight_ih_l0",
-                                                       "weight_hh_l0", "bias_ih_l0", "bias_hh_l0"):
-            if module.has_params:
-                param = self._module_param(module, attr)
+                return FunctionValue(
+                    method.node, method.qualname, method.scope, method.cls, module, method.grad_mode
+                )
+        if module.torch_class is not None and attr in (
+            "weight",
+            "bias",
+            "in_proj_weight",
+            "weight_ih_l0",
+            "weight_hh_l0",
+            "bias_ih_l0",
+            "bias_hh_l0",
+        ):
+            param = self._module_param(module, attr) if module.has_params else None
+            if param is not None:
                 module.attrs[attr] = param
                 return param
         return _BoundModuleAttr(module, attr)
@@ -1082,10 +1237,17 @@ class Interpreter:
     def _module_param(self, module: ModuleValue, attr: str) -> TensorValue | None:
         if module.has_params is False:
             return None
-        param = new_tensor(True, module.params_rg, 0,
-                           f"`{module.name}.{attr}` is a parameter (a leaf)" if attr != "<parameter>"
-                           else f"a parameter of `{module.name}` (a leaf)",
-                           dtype="float32", origin="param", obj=module.param_obj)
+        param = new_tensor(
+            True,
+            module.params_rg,
+            0,
+            f"`{module.name}.{attr}` is a parameter (a leaf)"
+            if attr != "<parameter>"
+            else f"a parameter of `{module.name}` (a leaf)",
+            dtype="float32",
+            origin="param",
+            obj=module.param_obj,
+        )
         param.owners = (module,)
         return param
 
@@ -1095,12 +1257,32 @@ class Interpreter:
             node = Node((base.node,) if base.node else (), (), line)
             leaf: bool | None = False if grad is True else None
             rg: bool | None = True if grad is True else None
-            return TensorValue(leaf, rg, base.with_reason(line, f"{what} a tensor that requires grad is a view: non-leaf"),
-                               base.obj, base.dtype, base.kind, base.device, node, "view")
+            return TensorValue(
+                leaf,
+                rg,
+                base.with_reason(line, f"{what} a tensor that requires grad is a view: non-leaf"),
+                base.obj,
+                base.dtype,
+                base.kind,
+                base.device,
+                node,
+                "view",
+            )
         if base.rg is False or grad is False:
-            return TensorValue(True, False, base.with_reason(line, f"{what} a tensor that does not require grad: leaf"),
-                               base.obj, base.dtype, base.kind, base.device, None, "view")
-        return TensorValue(None, None, base.reason, base.obj, base.dtype, base.kind, base.device, None, "view")
+            return TensorValue(
+                True,
+                False,
+                base.with_reason(line, f"{what} a tensor that does not require grad: leaf"),
+                base.obj,
+                base.dtype,
+                base.kind,
+                base.device,
+                None,
+                "view",
+            )
+        return TensorValue(
+            None, None, base.reason, base.obj, base.dtype, base.kind, base.device, None, "view"
+        )
 
     # ------------------------------------------------------------------ calls
     def expr_Call(self, node: ast.Call, scope: Scope, ctx: Ctx) -> Value:
@@ -1136,7 +1318,13 @@ class Interpreter:
                 return UNKNOWN
             if isinstance(receiver, SeqValue) and func.attr == "append" and receiver.kind == "list":
                 name = _target_name(func.value)
-                if name and args and isinstance(args[0], TensorValue) and args[0].rg is True and ctx.loop_depth:
+                if (
+                    name
+                    and args
+                    and isinstance(args[0], TensorValue)
+                    and args[0].rg is True
+                    and ctx.loop_depth
+                ):
                     self.issue(
                         "LEAF210",
                         self.current_stmt or node,
@@ -1201,8 +1389,9 @@ class Interpreter:
                 kwargs[kw.arg] = value
         return args, kwargs
 
-    def builtin_call(self, name: str, args: list[Value], kwargs: dict[str, Value], node: ast.Call,
-                     scope: Scope, ctx: Ctx) -> Value:
+    def builtin_call(
+        self, name: str, args: list[Value], kwargs: dict[str, Value], node: ast.Call, scope: Scope, ctx: Ctx
+    ) -> Value:
         if name == "super":
             func = ctx.func
             self_value = scope.lookup("self")
@@ -1237,8 +1426,9 @@ class Interpreter:
                 return True
         return False
 
-    def library_call(self, qual: str, args: list[Value], kwargs: dict[str, Value], node: ast.Call,
-                     scope: Scope, ctx: Ctx) -> Value:
+    def library_call(
+        self, qual: str, args: list[Value], kwargs: dict[str, Value], node: ast.Call, scope: Scope, ctx: Ctx
+    ) -> Value:
         if ctx.record and self.cross_depth == 0:
             self.result.call_qualnames[id(node)] = qual
             self.result.calls_by_qualname.setdefault(qual, []).append(node)
@@ -1259,13 +1449,27 @@ class Interpreter:
         if qual in _BUFFER_NAMES:
             src = args[0] if args else UNKNOWN
             if isinstance(src, TensorValue):
-                return TensorValue(src.leaf, src.rg, src.with_reason(node.lineno, "`nn.Buffer(...)` marks it a buffer"),
-                                   src.obj, src.dtype, src.kind, src.device, src.node, "buffer")
+                return TensorValue(
+                    src.leaf,
+                    src.rg,
+                    src.with_reason(node.lineno, "`nn.Buffer(...)` marks it a buffer"),
+                    src.obj,
+                    src.dtype,
+                    src.kind,
+                    src.device,
+                    src.node,
+                    "buffer",
+                )
             return new_tensor(None, None, node.lineno, "`nn.Buffer(...)`", origin="buffer")
         if qual in _VARIABLE_NAMES:
             return self.make_variable(args, kwargs, node, ctx)
-        if name in api.aliasing_factories and args and isinstance(args[0], TensorValue) and "dtype" not in kwargs \
-                and "device" not in kwargs:
+        if (
+            name in api.aliasing_factories
+            and args
+            and isinstance(args[0], TensorValue)
+            and "dtype" not in kwargs
+            and "device" not in kwargs
+        ):
             return args[0]  # as_tensor(t) is t itself
         if name in api.factories or (name in api.mixed_factories and not _flatten_tensors(args)):
             kind = api.factories.get(name) or api.mixed_factories[name]
@@ -1274,14 +1478,33 @@ class Interpreter:
             return self.like_factory(name, api.like_factories[name], args, kwargs, node, ctx)
         if name in api.tensor_constructors:
             kind = api.tensor_constructors[name]
-            return new_tensor(True, False, node.lineno, f"`torch.{name}(...)` creates a leaf that does not require grad",
-                              dtype=_default_dtype(kind), origin="factory", device="cpu")
-        if qual.startswith("torch.optim.") and last in api.optimizers and not qual.startswith("torch.optim.lr_scheduler"):
+            return new_tensor(
+                True,
+                False,
+                node.lineno,
+                f"`torch.{name}(...)` creates a leaf that does not require grad",
+                dtype=_default_dtype(kind),
+                origin="factory",
+                device="cpu",
+            )
+        if (
+            qual.startswith("torch.optim.")
+            and last in api.optimizers
+            and not qual.startswith("torch.optim.lr_scheduler")
+        ):
             return self.make_optimizer(last, args, kwargs, node, ctx)
-        if qual.startswith("torch.nn.") and last in api.nn_modules and not qual.startswith("torch.nn.functional"):
+        if (
+            qual.startswith("torch.nn.")
+            and last in api.nn_modules
+            and not qual.startswith("torch.nn.functional")
+        ):
             return self.make_torch_module(last, args, kwargs, node)
-        if qual.startswith("torch.nn.") and last[:1].isupper() and not qual.startswith("torch.nn.functional") \
-                and qual not in _BUFFER_NAMES:
+        if (
+            qual.startswith("torch.nn.")
+            and last[:1].isupper()
+            and not qual.startswith("torch.nn.functional")
+            and qual not in _BUFFER_NAMES
+        ):
             return ModuleValue(last, torch_class=last, has_params=None)
         if qual.startswith(_MODULE_RETURNING):
             if args and isinstance(args[0], ModuleValue):
@@ -1295,28 +1518,54 @@ class Interpreter:
             if args:
                 self.backward(args[0], kwargs, node, ctx)
             return ConstValue(None)
-        if name in ("device", "cuda.is_available", "manual_seed", "set_grad_enabled", "is_grad_enabled",
-                    "no_grad", "enable_grad", "inference_mode", "get_default_dtype", "is_tensor"):
+        if name in (
+            "device",
+            "cuda.is_available",
+            "manual_seed",
+            "set_grad_enabled",
+            "is_grad_enabled",
+            "no_grad",
+            "enable_grad",
+            "inference_mode",
+            "get_default_dtype",
+            "is_tensor",
+        ):
             if name == "device" and args and isinstance(args[0], ConstValue):
                 return ConstValue(("device", str(args[0].value)))
             return UNKNOWN
-        if name.startswith(("distributions.", "utils.", "cuda.", "backends.", "jit.", "onnx.", "hub.", "save", "load")):
+        if name.startswith(
+            ("distributions.", "utils.", "cuda.", "backends.", "jit.", "onnx.", "hub.", "save", "load")
+        ):
             return UNKNOWN
         flat = _flatten_tensors(args) + _flatten_tensors(list(kwargs.values()))
         if not flat:
             return UNKNOWN if not any(a is UNKNOWN for a in args) else UNKNOWN
         if last in api.nondifferentiable:
-            return new_tensor(True, False, node.lineno, f"`{last}` gives a result that never requires grad",
-                              origin="op", kind="int")
+            return new_tensor(
+                True,
+                False,
+                node.lineno,
+                f"`{last}` gives a result that never requires grad",
+                origin="op",
+                kind="int",
+            )
         out = kwargs.get("out")
         if isinstance(out, TensorValue):
             self.inplace(out, node, node, flat, f"`{last}(..., out=...)`", ctx)
             return out
-        return self.op_result(flat, node, f"`{last}`", ctx, saves_inputs=last in api.saves_inputs,
-                              saves_result=last in api.saves_result, kind=_kind_of_values(flat))
+        return self.op_result(
+            flat,
+            node,
+            f"`{last}`",
+            ctx,
+            saves_inputs=last in api.saves_inputs,
+            saves_result=last in api.saves_result,
+            kind=_kind_of_values(flat),
+        )
 
-    def factory(self, name: str, dkind: str, args: list[Value], kwargs: dict[str, Value], node: ast.Call,
-                ctx: Ctx) -> Value:
+    def factory(
+        self, name: str, dkind: str, args: list[Value], kwargs: dict[str, Value], node: ast.Call, ctx: Ctx
+    ) -> Value:
         rg = _const_bool_value(kwargs.get("requires_grad", ConstValue(False)))
         dtype = self._dtype_of(kwargs.get("dtype"))
         if name == "tensor" and args and isinstance(args[0], TensorValue):
@@ -1352,24 +1601,42 @@ class Interpreter:
             )
             return UNKNOWN
         text = f"`torch.{name}(...{', requires_grad=True' if rg else ''})` creates a leaf" + (
-            " that requires grad" if rg else (" that does not require grad" if rg is False else ""))
-        return new_tensor(True, rg, node.lineno, text, dtype=dtype, kind=kind, device=device, origin="factory")
+            " that requires grad" if rg else (" that does not require grad" if rg is False else "")
+        )
+        return new_tensor(
+            True, rg, node.lineno, text, dtype=dtype, kind=kind, device=device, origin="factory"
+        )
 
-    def like_factory(self, name: str, dkind: str, args: list[Value], kwargs: dict[str, Value], node: ast.Call,
-                     ctx: Ctx) -> Value:
+    def like_factory(
+        self, name: str, dkind: str, args: list[Value], kwargs: dict[str, Value], node: ast.Call, ctx: Ctx
+    ) -> Value:
         rg = _const_bool_value(kwargs.get("requires_grad", ConstValue(False)))
         src = args[0] if args else UNKNOWN
         dtype = self._dtype_of(kwargs.get("dtype"))
         if dtype is None and "dtype" not in kwargs:
             dtype = src.dtype if isinstance(src, TensorValue) and dkind == "input" else _default_dtype(dkind)
-        device = self._device_of(kwargs.get("device"), default=src.device if isinstance(src, TensorValue) else None)
+        device = self._device_of(
+            kwargs.get("device"), default=src.device if isinstance(src, TensorValue) else None
+        )
         if rg is True and _kind(dtype) in ("int", "bool"):
-            self.raises("LEAF104", node, f"`torch.{name}(..., requires_grad=True)` on a {dtype} tensor: only floating "
-                        "point and complex tensors can require gradients (RuntimeError)", ctx)
+            self.raises(
+                "LEAF104",
+                node,
+                f"`torch.{name}(..., requires_grad=True)` on a {dtype} tensor: only floating "
+                "point and complex tensors can require gradients (RuntimeError)",
+                ctx,
+            )
             return UNKNOWN
-        return new_tensor(True, rg, node.lineno, f"`torch.{name}(...)` creates a new leaf" +
-                          (" that requires grad" if rg else " (no grad)" if rg is False else ""),
-                          dtype=dtype, device=device, origin="factory")
+        return new_tensor(
+            True,
+            rg,
+            node.lineno,
+            f"`torch.{name}(...)` creates a new leaf"
+            + (" that requires grad" if rg else " (no grad)" if rg is False else ""),
+            dtype=dtype,
+            device=device,
+            origin="factory",
+        )
 
     def make_parameter(self, args: list[Value], kwargs: dict[str, Value], node: ast.Call, ctx: Ctx) -> Value:
         src = args[0] if args else UNKNOWN
@@ -1377,13 +1644,24 @@ class Interpreter:
         rg = _const_bool_value(rg_arg)
         kind = src.kind if isinstance(src, TensorValue) else "float"
         if rg is True and kind in ("int", "bool"):
-            self.raises("LEAF104", node, "`nn.Parameter()` of an integer tensor: only floating point and complex "
-                        "tensors can require gradients (RuntimeError)", ctx)
+            self.raises(
+                "LEAF104",
+                node,
+                "`nn.Parameter()` of an integer tensor: only floating point and complex "
+                "tensors can require gradients (RuntimeError)",
+                ctx,
+            )
             return UNKNOWN
-        value = new_tensor(True, rg, node.lineno, "`nn.Parameter(...)` is always a fresh leaf" +
-                           (" that requires grad" if rg else ""),
-                           dtype=src.dtype if isinstance(src, TensorValue) else None, kind=kind,
-                           device=src.device if isinstance(src, TensorValue) else None, origin="param")
+        value = new_tensor(
+            True,
+            rg,
+            node.lineno,
+            "`nn.Parameter(...)` is always a fresh leaf" + (" that requires grad" if rg else ""),
+            dtype=src.dtype if isinstance(src, TensorValue) else None,
+            kind=kind,
+            device=src.device if isinstance(src, TensorValue) else None,
+            origin="param",
+        )
         return value
 
     def make_variable(self, args: list[Value], kwargs: dict[str, Value], node: ast.Call, ctx: Ctx) -> Value:
@@ -1393,15 +1671,32 @@ class Interpreter:
         rg = _const_bool_value(kwargs.get("requires_grad", args[1] if len(args) > 1 else ConstValue(False)))
         if rg is True:
             if src.kind in ("int", "bool"):
-                self.raises("LEAF104", node, "`Variable(..., requires_grad=True)` of an integer tensor (RuntimeError)", ctx)
+                self.raises(
+                    "LEAF104",
+                    node,
+                    "`Variable(..., requires_grad=True)` of an integer tensor (RuntimeError)",
+                    ctx,
+                )
                 return UNKNOWN
-            return TensorValue(True, True, src.with_reason(node.lineno, "`Variable(..., requires_grad=True)` "
-                               "returns a leaf tensor that requires grad"), src.obj, src.dtype, src.kind,
-                               src.device, None, "factory")
+            return TensorValue(
+                True,
+                True,
+                src.with_reason(
+                    node.lineno,
+                    "`Variable(..., requires_grad=True)` returns a leaf tensor that requires grad",
+                ),
+                src.obj,
+                src.dtype,
+                src.kind,
+                src.device,
+                None,
+                "factory",
+            )
         return src
 
-    def make_optimizer(self, name: str, args: list[Value], kwargs: dict[str, Value], node: ast.Call,
-                       ctx: Ctx) -> Value:
+    def make_optimizer(
+        self, name: str, args: list[Value], kwargs: dict[str, Value], node: ast.Call, ctx: Ctx
+    ) -> Value:
         params = args[0] if args else kwargs.get("params", UNKNOWN)
         tensors: list[TensorValue] = []
         modules: list[ModuleValue] = []
@@ -1413,7 +1708,7 @@ class Interpreter:
                     "LEAF101",
                     node,
                     f"`{name}` receives a non-leaf tensor ({origin}): the optimizer raises "
-                    "\"can't optimize a non-leaf Tensor\"",
+                    '"can\'t optimize a non-leaf Tensor"',
                     ctx,
                 )
                 return UNKNOWN
@@ -1430,7 +1725,9 @@ class Interpreter:
         elif isinstance(value, DictValue):
             self._collect_params(value.items.get("params", UNKNOWN), tensors, modules)
 
-    def make_torch_module(self, name: str, args: list[Value], kwargs: dict[str, Value], node: ast.Call) -> Value:
+    def make_torch_module(
+        self, name: str, args: list[Value], kwargs: dict[str, Value], node: ast.Call
+    ) -> Value:
         info = self.api.nn_modules.get(name, {})
         kind = info.get("kind", "module")
         module = ModuleValue(name, torch_class=name, has_params=bool(info.get("params")))
@@ -1463,8 +1760,14 @@ class Interpreter:
                 module.bump_params()
         return ConstValue(None)
 
-    def instantiate(self, cls: ClassValue, args: list[Value], kwargs: dict[str, Value], ctx: Ctx,
-                    unknown_args: bool = False) -> ModuleValue:
+    def instantiate(
+        self,
+        cls: ClassValue,
+        args: list[Value],
+        kwargs: dict[str, Value],
+        ctx: Ctx,
+        unknown_args: bool = False,
+    ) -> ModuleValue:
         instance = ModuleValue(cls.name, cls=cls, has_params=None, is_module=bool(cls.is_module))
         torch_base = _torch_base(cls, self.api)
         if torch_base is not None:
@@ -1480,18 +1783,30 @@ class Interpreter:
             else:
                 self.call_function(bound, args, kwargs, ctx)
         if instance.has_params is None and instance.torch_class is None:
-            if any(isinstance(v, TensorValue) and v.origin == "param" for v in instance.attrs.values()) or any(
-                c.has_params for c in instance.children
-            ):
+            if any(
+                isinstance(v, TensorValue) and v.origin == "param" for v in instance.attrs.values()
+            ) or any(c.has_params for c in instance.children):
                 instance.has_params = True
-            elif cls.is_module and all(
-                not isinstance(v, ModuleValue) or v.has_params is False for v in instance.attrs.values()
-            ) and _simple_init(cls):
+            elif (
+                cls.is_module
+                and all(
+                    not isinstance(v, ModuleValue) or v.has_params is False for v in instance.attrs.values()
+                )
+                and _simple_init(cls)
+            ):
                 instance.has_params = False
         return instance
 
-    def module_method(self, module: ModuleValue, method: str, args: list[Value], kwargs: dict[str, Value],
-                      node: ast.Call, scope: Scope, ctx: Ctx) -> Value:
+    def module_method(
+        self,
+        module: ModuleValue,
+        method: str,
+        args: list[Value],
+        kwargs: dict[str, Value],
+        node: ast.Call,
+        scope: Scope,
+        ctx: Ctx,
+    ) -> Value:
         if module.cls is not None:
             user = _find_method(module.cls, method)
             if user is not None:
@@ -1513,7 +1828,11 @@ class Interpreter:
         if method in ("to", "double", "float", "half", "cuda", "cpu", "train", "eval", "bfloat16", "type"):
             return module
         if method == "requires_grad_":
-            flag = _const_bool_value(args[0]) if args else _const_bool_value(kwargs.get("requires_grad", ConstValue(True)))
+            flag = (
+                _const_bool_value(args[0])
+                if args
+                else _const_bool_value(kwargs.get("requires_grad", ConstValue(True)))
+            )
             if flag is False:
                 module.set_params_rg(True if _in_if(ctx) else False)
             else:
@@ -1523,16 +1842,30 @@ class Interpreter:
             value = args[1]
             if isinstance(value, TensorValue):
                 module.attrs[str(args[0].value)] = TensorValue(
-                    value.leaf, value.rg, value.reason, value.obj, value.dtype, value.kind, value.device,
-                    value.node, "buffer")
+                    value.leaf,
+                    value.rg,
+                    value.reason,
+                    value.obj,
+                    value.dtype,
+                    value.kind,
+                    value.device,
+                    value.node,
+                    "buffer",
+                )
             return ConstValue(None)
         if method == "register_parameter" and len(args) >= 2 and isinstance(args[0], ConstValue):
             name = str(args[0].value)
             module.attrs[name] = args[1]
             module.has_params = True
             func = ctx.func
-            if func is not None and func.cls is not None and func.node.name == "__init__" and ctx.record \
-                    and self.cross_depth == 0 and self.current_stmt is not None:
+            if (
+                func is not None
+                and func.cls is not None
+                and func.node.name == "__init__"
+                and ctx.record
+                and self.cross_depth == 0
+                and self.current_stmt is not None
+            ):
                 self.result.init_assigns.append(InitAssign(func.cls, name, args[1], self.current_stmt, None))
             return ConstValue(None)
         if method in ("forward", "__call__"):
@@ -1541,17 +1874,19 @@ class Interpreter:
             return ConstValue(None)
         return UNKNOWN
 
-    def call_module(self, module: ModuleValue, args: list[Value], kwargs: dict[str, Value], node: ast.Call,
-                    ctx: Ctx) -> Value:
+    def call_module(
+        self, module: ModuleValue, args: list[Value], kwargs: dict[str, Value], node: ast.Call, ctx: Ctx
+    ) -> Value:
         if module.cls is not None:
             forward = _find_method(module.cls, "forward")
             if forward is not None:
-                bound = FunctionValue(forward.node, forward.qualname, forward.scope, forward.cls, module,
-                                      forward.grad_mode)
-                value, raised = self.call_function(bound, args, kwargs, ctx)
+                bound = FunctionValue(
+                    forward.node, forward.qualname, forward.scope, forward.cls, module, forward.grad_mode
+                )
+                output, raised = self.call_function(bound, args, kwargs, ctx)
                 if raised:
                     ctx.stopped = RAISES
-                return value
+                return output
             if module.torch_class is None:
                 return UNKNOWN
         if module.torch_class == "Sequential" and module.children:
@@ -1573,15 +1908,20 @@ class Interpreter:
             rg = False
         elif ctx.grad is None and rg is True:
             rg = None
-        saved = tuple((t.obj, t.obj.version) for t in inputs) + ((module.param_obj, module.param_obj.version),)
+        saved = tuple((t.obj, t.obj.version) for t in inputs) + (
+            (module.param_obj, module.param_obj.version),
+        )
         node_obj = Node(tuple(t.node for t in inputs if t.node), saved, node.lineno) if rg else None
         if node_obj is not None:
             module.param_obj.users.append(node_obj)
             for t in inputs:
                 t.obj.users.append(node_obj)
         if rg is True:
-            text = f"`{name}(...)` output: its parameters require grad -> non-leaf" if own else \
-                f"`{name}(...)` on a tensor that requires grad -> non-leaf"
+            text = (
+                f"`{name}(...)` output: its parameters require grad -> non-leaf"
+                if own
+                else f"`{name}(...)` on a tensor that requires grad -> non-leaf"
+            )
         elif rg is False:
             text = f"`{name}(...)` output: nothing requires grad -> leaf"
         else:
@@ -1590,17 +1930,26 @@ class Interpreter:
         leaf = None if rg is None else not rg
         if module.torch_class in ("RNN", "LSTM", "GRU"):
             out = new_tensor(leaf, rg, node.lineno, text, node=node_obj, reason=base_reason, dtype="float32")
-            hidden = new_tensor(leaf, rg, node.lineno, text, node=node_obj, reason=base_reason, dtype="float32")
+            hidden = new_tensor(
+                leaf, rg, node.lineno, text, node=node_obj, reason=base_reason, dtype="float32"
+            )
             return SeqValue((out, hidden))
-        result = new_tensor(leaf, rg, node.lineno, text, node=node_obj, reason=base_reason,
-                            dtype=_first_dtype(inputs))
+        result = new_tensor(
+            leaf, rg, node.lineno, text, node=node_obj, reason=base_reason, dtype=_first_dtype(inputs)
+        )
         if node_obj is not None and name.lower() in self.api.saves_result:
             # nn.Tanh / nn.Sigmoid / nn.ReLU... keep their output for backward, like torch.tanh.
             node_obj.saved = node_obj.saved + ((result.obj, 0),)
         return result
 
-    def call_function(self, func: FunctionValue, args: list[Value], kwargs: dict[str, Value], ctx: Ctx,
-                      standalone: bool = False) -> tuple[Value, bool]:
+    def call_function(
+        self,
+        func: FunctionValue,
+        args: list[Value],
+        kwargs: dict[str, Value],
+        ctx: Ctx,
+        standalone: bool = False,
+    ) -> tuple[Value, bool]:
         node = func.node
         if isinstance(node, ast.Lambda):
             return UNKNOWN, False
@@ -1610,8 +1959,11 @@ class Interpreter:
         self.calls += 1
         key = None
         if not standalone:
-            key = (id(node), id(func.bound_self), ctx.grad) + tuple(_signature(a) for a in args) + tuple(
-                sorted((k, _signature(v)) for k, v in kwargs.items()))
+            key = (
+                (id(node), id(func.bound_self), ctx.grad)
+                + tuple(_signature(a) for a in args)
+                + tuple(sorted((k, _signature(v)) for k, v in kwargs.items()))
+            )
             cached = self._call_cache.get(key)
             if cached is not None:
                 # A second call builds a new graph: never hand back the first call's nodes.
@@ -1641,7 +1993,7 @@ class Interpreter:
             else:
                 scope.vars[kwonly.arg] = UNKNOWN
         if node.args.vararg:
-            scope.vars[node.args.vararg.arg] = SeqValue(tuple(all_args[len(params):]))
+            scope.vars[node.args.vararg.arg] = SeqValue(tuple(all_args[len(params) :]))
         if node.args.kwarg:
             scope.vars[node.args.kwarg.arg] = UNKNOWN
         grad = ctx.grad if func.grad_mode is None else func.grad_mode
@@ -1670,8 +2022,18 @@ class Interpreter:
         return result, raised
 
     # ------------------------------------------------------------------ tensor semantics
-    def op_result(self, inputs: list[Value], node: ast.AST, what: str, ctx: Ctx, *, saves_inputs: bool = False,
-                  saves_result: bool = False, kind: str | None = None, copy_of: TensorValue | None = None) -> Value:
+    def op_result(
+        self,
+        inputs: Sequence[Value],
+        node: ast.AST,
+        what: str,
+        ctx: Ctx,
+        *,
+        saves_inputs: bool = False,
+        saves_result: bool = False,
+        kind: str | None = None,
+        copy_of: TensorValue | None = None,
+    ) -> Value:
         tensors = [v for v in inputs if isinstance(v, TensorValue)]
         unknown = any(v is UNKNOWN or isinstance(v, _BoundModuleAttr) for v in inputs)
         line = getattr(node, "lineno", 0)
@@ -1689,9 +2051,16 @@ class Interpreter:
             saved: tuple[tuple[Obj, int], ...] = ()
             if saves_inputs:
                 saved = tuple((t.obj, t.obj.version) for t in tensors)
-            result = new_tensor(False, True, line, f"{what} on a tensor that requires grad -> non-leaf",
-                                reason=src.reason, kind=kind or src.kind, dtype=_first_dtype(tensors),
-                                device=src.device)
+            result = new_tensor(
+                False,
+                True,
+                line,
+                f"{what} on a tensor that requires grad -> non-leaf",
+                reason=src.reason,
+                kind=kind or src.kind,
+                dtype=_first_dtype(tensors),
+                device=src.device,
+            )
             result.node = Node(tuple(t.node for t in tensors if t.node), saved, line)
             for t in tensors:
                 t.obj.users.append(result.node)
@@ -1701,25 +2070,56 @@ class Interpreter:
         if rg is False:
             reason = tensors[0].reason if tensors else ()
             why = "under no_grad" if ctx.grad is False else "of tensors that do not require grad"
-            return new_tensor(True, False, line, f"{what} {why} -> leaf, no grad", reason=reason,
-                              kind=kind or (tensors[0].kind if tensors else None), dtype=_first_dtype(tensors),
-                              device=tensors[0].device if tensors else None)
-        return new_tensor(leaf, rg, line, f"{what}: inputs of unknown grad state", kind=kind,
-                          dtype=_first_dtype(tensors))
+            return new_tensor(
+                True,
+                False,
+                line,
+                f"{what} {why} -> leaf, no grad",
+                reason=reason,
+                kind=kind or (tensors[0].kind if tensors else None),
+                dtype=_first_dtype(tensors),
+                device=tensors[0].device if tensors else None,
+            )
+        return new_tensor(
+            leaf, rg, line, f"{what}: inputs of unknown grad state", kind=kind, dtype=_first_dtype(tensors)
+        )
 
-    def tensor_method(self, t: TensorValue, method: str, args: list[Value], kwargs: dict[str, Value],
-                      node: ast.Call, scope: Scope, ctx: Ctx) -> Value:
+    def tensor_method(
+        self,
+        t: TensorValue,
+        method: str,
+        args: list[Value],
+        kwargs: dict[str, Value],
+        node: ast.Call,
+        scope: Scope,
+        ctx: Ctx,
+    ) -> Value:
         api = self.api
         line = node.lineno
         if method in ("detach",):
-            return TensorValue(True, False, t.with_reason(line, "`.detach()` returns a leaf that does not require grad"),
-                               t.obj, t.dtype, t.kind, t.device, None, "detach")
+            return TensorValue(
+                True,
+                False,
+                t.with_reason(line, "`.detach()` returns a leaf that does not require grad"),
+                t.obj,
+                t.dtype,
+                t.kind,
+                t.device,
+                None,
+                "detach",
+            )
         if method == "detach_":
             t.leaf, t.rg, t.node = True, False, None
             return t
         if method == "requires_grad_":
-            flag = _const_bool_value(args[0]) if args else _const_bool_value(kwargs.get("requires_grad", ConstValue(True)))
-            return self.set_requires_grad(t, node, ConstValue(flag) if flag is not None else UNKNOWN, ctx, method=True)
+            flag = (
+                _const_bool_value(args[0])
+                if args
+                else _const_bool_value(kwargs.get("requires_grad", ConstValue(True)))
+            )
+            return self.set_requires_grad(
+                t, node, ConstValue(flag) if flag is not None else UNKNOWN, ctx, method=True
+            )
         if method == "retain_grad":
             t.obj.retains_grad = True
             return ConstValue(None)
@@ -1743,8 +2143,22 @@ class Interpreter:
             return UNKNOWN
         if method in ("item", "tolist"):
             return ItemValue(line)
-        if method in ("size", "dim", "numel", "stride", "data_ptr", "element_size", "is_contiguous", "nelement",
-                      "get_device", "register_hook", "storage", "untyped_storage", "__len__", "type_as_str"):
+        if method in (
+            "size",
+            "dim",
+            "numel",
+            "stride",
+            "data_ptr",
+            "element_size",
+            "is_contiguous",
+            "nelement",
+            "get_device",
+            "register_hook",
+            "storage",
+            "untyped_storage",
+            "__len__",
+            "type_as_str",
+        ):
             return UNKNOWN
         if method in api.dtype_methods:
             return self.convert(t, api.dtype_methods[method], None, node, ctx, f".{method}()")
@@ -1762,26 +2176,50 @@ class Interpreter:
             return t
         if method in api.new_factories:
             rg = _const_bool_value(kwargs.get("requires_grad", ConstValue(False)))
-            return new_tensor(True, rg, line, f"`.{method}(...)` creates a new leaf", dtype=t.dtype,
-                              device=t.device, origin="factory")
-        if method.endswith("_") and t.origin == "data" and isinstance(node.func, ast.Attribute) \
-                and not method.startswith("_") and method not in ("requires_grad_", "retain_grad"):
+            return new_tensor(
+                True,
+                rg,
+                line,
+                f"`.{method}(...)` creates a new leaf",
+                dtype=t.dtype,
+                device=t.device,
+                origin="factory",
+            )
+        if (
+            method.endswith("_")
+            and t.origin == "data"
+            and isinstance(node.func, ast.Attribute)
+            and not method.startswith("_")
+            and method not in ("requires_grad_", "retain_grad")
+        ):
             self._data_mutation(node.func.value, node, ctx, t)
             return t
-        if method in api.inplace_methods or (method.endswith("_") and not method.startswith("_")
-                                             and method[:-1] in api.saves_inputs):
+        if method in api.inplace_methods or (
+            method.endswith("_") and not method.startswith("_") and method[:-1] in api.saves_inputs
+        ):
             self.inplace(t, node, node, args + list(kwargs.values()), f"`.{method}()`", ctx)
             return t
         if method in api.nondifferentiable or method in api.nondifferentiable_float:
-            return new_tensor(True, False, line, f"`.{method}()` gives a result that never requires grad",
-                              origin="op", kind="int" if method in api.nondifferentiable else t.kind)
+            return new_tensor(
+                True,
+                False,
+                line,
+                f"`.{method}()` gives a result that never requires grad",
+                origin="op",
+                kind="int" if method in api.nondifferentiable else t.kind,
+            )
         if method in api.view_methods:
             return self._view_of(t, line, f"`.{method}()` of", ctx)
         others = [a for a in args if isinstance(a, TensorValue)]
-        return self.op_result([t] + others + _flatten_tensors([a for a in args if isinstance(a, SeqValue)]),
-                              node, f"`.{method}()`", ctx,
-                              saves_inputs=method in api.saves_inputs, saves_result=method in api.saves_result,
-                              kind=t.kind if method not in ("argmax",) else "int")
+        return self.op_result(
+            [t] + others + _flatten_tensors([a for a in args if isinstance(a, SeqValue)]),
+            node,
+            f"`.{method}()`",
+            ctx,
+            saves_inputs=method in api.saves_inputs,
+            saves_result=method in api.saves_result,
+            kind=t.kind if method not in ("argmax",) else "int",
+        )
 
     def _to_target(self, args: list[Value], kwargs: dict[str, Value]) -> tuple[str | None, str | None, bool]:
         """The dtype and device a ``.to(...)`` call targets, and whether both are known statically."""
@@ -1829,8 +2267,16 @@ class Interpreter:
                 return "cuda"
         return None
 
-    def convert(self, t: TensorValue, dtype: str | None, device: str | None, node: ast.Call, ctx: Ctx, what: str,
-                known: bool = True) -> Value:
+    def convert(
+        self,
+        t: TensorValue,
+        dtype: str | None,
+        device: str | None,
+        node: ast.Call,
+        ctx: Ctx,
+        what: str,
+        known: bool = True,
+    ) -> Value:
         line = node.lineno
         same_dtype = dtype is None or (t.dtype is not None and t.dtype == dtype)
         same_device = device is None or (t.device is not None and t.device == device)
@@ -1840,21 +2286,56 @@ class Interpreter:
             return t  # same object
         if not known or dtype_unknown or device_unknown:
             if t.rg is False:
-                return TensorValue(True, False, t.with_reason(line, f"`{what}` of a tensor that does not require grad"),
-                                   Obj(line), dtype or t.dtype, None, device or t.device, None, "op")
+                return TensorValue(
+                    True,
+                    False,
+                    t.with_reason(line, f"`{what}` of a tensor that does not require grad"),
+                    Obj(line),
+                    dtype or t.dtype,
+                    None,
+                    device or t.device,
+                    None,
+                    "op",
+                )
             if t.leaf is False:
-                return TensorValue(False, t.rg, t.with_reason(line, f"`{what}` of a non-leaf"), Obj(line),
-                                   dtype or t.dtype, None, device or t.device,
-                                   Node((t.node,) if t.node else (), (), line), "op")
-            return TensorValue(None, t.rg, t.with_reason(
-                line, f"`{what}`: the target is only known at run time; a copy (non-leaf) or the same leaf"),
-                Obj(line), dtype or t.dtype, None, device or t.device, None, "op")
+                return TensorValue(
+                    False,
+                    t.rg,
+                    t.with_reason(line, f"`{what}` of a non-leaf"),
+                    Obj(line),
+                    dtype or t.dtype,
+                    None,
+                    device or t.device,
+                    Node((t.node,) if t.node else (), (), line),
+                    "op",
+                )
+            return TensorValue(
+                None,
+                t.rg,
+                t.with_reason(
+                    line,
+                    f"`{what}`: the target is only known at run time; a copy (non-leaf) or the same leaf",
+                ),
+                Obj(line),
+                dtype or t.dtype,
+                None,
+                device or t.device,
+                None,
+                "op",
+            )
         # A real copy.
         if t.rg is True and ctx.grad is not False:
-            result = TensorValue(False, True if ctx.grad else None,
-                                 t.with_reason(line, f"`{what}` copies a tensor that requires grad -> non-leaf"),
-                                 Obj(line), dtype or t.dtype, None, device or t.device,
-                                 Node((t.node,) if t.node else (), (), line), "copy")
+            result = TensorValue(
+                False,
+                True if ctx.grad else None,
+                t.with_reason(line, f"`{what}` copies a tensor that requires grad -> non-leaf"),
+                Obj(line),
+                dtype or t.dtype,
+                None,
+                device or t.device,
+                Node((t.node,) if t.node else (), (), line),
+                "copy",
+            )
             result.kind = _kind(result.dtype)
             if t.leaf is True:
                 self.issue(
@@ -1868,9 +2349,17 @@ class Interpreter:
                     device=device,
                 )
             return result
-        result = TensorValue(True, False if t.rg is False or ctx.grad is False else None,
-                             t.with_reason(line, f"`{what}` copies a tensor (leaf, no grad)"), Obj(line),
-                             dtype or t.dtype, None, device or t.device, None, "copy")
+        result = TensorValue(
+            True,
+            False if t.rg is False or ctx.grad is False else None,
+            t.with_reason(line, f"`{what}` copies a tensor (leaf, no grad)"),
+            Obj(line),
+            dtype or t.dtype,
+            None,
+            device or t.device,
+            None,
+            "copy",
+        )
         result.kind = _kind(result.dtype)
         return result
 
@@ -1888,8 +2377,13 @@ class Interpreter:
             return UNKNOWN
         if flag is True:
             if t.kind in ("int", "bool"):
-                self.raises("LEAF104", node, f"{what} on a {t.dtype or t.kind} tensor: only floating point "
-                            "tensors can require gradients (RuntimeError)", ctx)
+                self.raises(
+                    "LEAF104",
+                    node,
+                    f"{what} on a {t.dtype or t.kind} tensor: only floating point "
+                    "tensors can require gradients (RuntimeError)",
+                    ctx,
+                )
                 return UNKNOWN
             if t.leaf is False:
                 return t
@@ -1908,13 +2402,23 @@ class Interpreter:
                 owner.set_params_rg(True if _in_if(ctx) else False)
             t.rg = False
             t.leaf = True
-            t.reason = t.with_reason(getattr(node, "lineno", 0), f"{what} False: a leaf that does not require grad")
+            t.reason = t.with_reason(
+                getattr(node, "lineno", 0), f"{what} False: a leaf that does not require grad"
+            )
             return t
         t.rg = None
         return t
 
-    def inplace(self, t: TensorValue, target: ast.AST, stmt: ast.AST, inputs: list[Value], what: str, ctx: Ctx,
-                via_view: bool = False) -> None:
+    def inplace(
+        self,
+        t: TensorValue,
+        target: ast.AST,
+        stmt: ast.AST,
+        inputs: Sequence[Value],
+        what: str,
+        ctx: Ctx,
+        via_view: bool = False,
+    ) -> None:
         if t.origin == "data":
             self._data_mutation(target, stmt, ctx, t)
             return  # `.data` changes do not bump the version counter: autograd never notices
@@ -1950,8 +2454,8 @@ class Interpreter:
             self.raises(
                 "LEAF103",
                 node,
-                "`backward()` on a tensor that does not require grad raises \"element 0 of tensors does not require "
-                f"grad\" ({t.reason[-1].text if t.reason else 'no input requires grad'})",
+                '`backward()` on a tensor that does not require grad raises "element 0 of tensors does not require '
+                f'grad" ({t.reason[-1].text if t.reason else "no input requires grad"})',
                 ctx,
             )
             return
@@ -1999,12 +2503,21 @@ class Interpreter:
         first = outputs.items[0] if isinstance(outputs, SeqValue) and outputs.items else outputs
         self.backward(first, kwargs, node, ctx)
         create = _const_bool_value(kwargs.get("create_graph", ConstValue(False)))
-        count = len(inputs.items) if isinstance(inputs, SeqValue) else (1 if isinstance(inputs, TensorValue) else 0)
+        count = (
+            len(inputs.items)
+            if isinstance(inputs, SeqValue)
+            else (1 if isinstance(inputs, TensorValue) else 0)
+        )
         if count == 0:
             return UNKNOWN
         grads = tuple(
-            new_tensor(True if create is False else None, False if create is False else None, node.lineno,
-                       "`torch.autograd.grad` returns gradients that do not require grad", origin="grad")
+            new_tensor(
+                True if create is False else None,
+                False if create is False else None,
+                node.lineno,
+                "`torch.autograd.grad` returns gradients that do not require grad",
+                origin="grad",
+            )
             for _ in range(count)
         )
         return SeqValue(grads)
@@ -2024,7 +2537,7 @@ def _handlers(prefix: str) -> dict[type, Any]:
     table: dict[type, Any] = {}
     for name in dir(Interpreter):
         if name.startswith(prefix):
-            node_type = getattr(ast, name[len(prefix):], None)
+            node_type = getattr(ast, name[len(prefix) :], None)
             if isinstance(node_type, type):
                 table[node_type] = getattr(Interpreter, name)
     return table
@@ -2060,9 +2573,19 @@ class _BoundModuleAttr(Value):
 _NOT_GRAD_CONTEXT = object()
 
 _OP_TEXT = {
-    ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.FloorDiv: "//", ast.Mod: "%",
-    ast.Pow: "**", ast.MatMult: "@", ast.BitAnd: "&", ast.BitOr: "|", ast.BitXor: "^",
-    ast.LShift: "<<", ast.RShift: ">>",
+    ast.Add: "+",
+    ast.Sub: "-",
+    ast.Mult: "*",
+    ast.Div: "/",
+    ast.FloorDiv: "//",
+    ast.Mod: "%",
+    ast.Pow: "**",
+    ast.MatMult: "@",
+    ast.BitAnd: "&",
+    ast.BitOr: "|",
+    ast.BitXor: "^",
+    ast.LShift: "<<",
+    ast.RShift: ">>",
 }
 _AUG_TEXT = {op: f"`{sym}=`" for op, sym in _OP_TEXT.items()}
 
@@ -2090,12 +2613,20 @@ def _isinstance_tensor_test(test: ast.expr) -> tuple[str, bool] | None:
     positive = True
     if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
         test, positive = test.operand, False
-    if isinstance(test, ast.Call) and isinstance(test.func, ast.Name) and test.func.id == "isinstance" \
-            and len(test.args) == 2 and isinstance(test.args[0], ast.Name):
+    if (
+        isinstance(test, ast.Call)
+        and isinstance(test.func, ast.Name)
+        and test.func.id == "isinstance"
+        and len(test.args) == 2
+        and isinstance(test.args[0], ast.Name)
+    ):
         kinds = test.args[1]
         names = kinds.elts if isinstance(kinds, ast.Tuple) else [kinds]
-        if any(isinstance(n, (ast.Attribute, ast.Name)) and (getattr(n, "attr", None) or getattr(n, "id", None))
-               in ("Tensor", "Parameter") for n in names):
+        if any(
+            isinstance(n, (ast.Attribute, ast.Name))
+            and (getattr(n, "attr", None) or getattr(n, "id", None)) in ("Tensor", "Parameter")
+            for n in names
+        ):
             return test.args[0].id, positive
     return None
 
@@ -2120,10 +2651,17 @@ def _join(a: Value, b: Value) -> Value:
         leaf = _join_bool(a.leaf, b.leaf)
         rg = _join_bool(a.rg, b.rg)
         reason = a.reason if (leaf, rg) == (a.leaf, a.rg) else b.reason
-        return TensorValue(leaf, rg, reason, a.obj if a.obj is b.obj else Obj(a.obj.line),
-                           a.dtype if a.dtype == b.dtype else None, a.kind if a.kind == b.kind else None,
-                           a.device if a.device == b.device else None, a.node if a.node is b.node else None,
-                           a.origin if a.origin == b.origin else "unknown")
+        return TensorValue(
+            leaf,
+            rg,
+            reason,
+            a.obj if a.obj is b.obj else Obj(a.obj.line),
+            a.dtype if a.dtype == b.dtype else None,
+            a.kind if a.kind == b.kind else None,
+            a.device if a.device == b.device else None,
+            a.node if a.node is b.node else None,
+            a.origin if a.origin == b.origin else "unknown",
+        )
     if isinstance(a, ConstValue) and isinstance(b, ConstValue) and a.value == b.value:
         return a
     if isinstance(a, SeqValue) and isinstance(b, SeqValue) and len(a.items) == len(b.items):
@@ -2161,14 +2699,27 @@ def _signature(value: Value) -> Any:
 
 
 def _is_number(value: Value) -> bool:
-    return isinstance(value, ConstValue) and isinstance(value.value, (int, float)) and not isinstance(value.value, bool)
+    return (
+        isinstance(value, ConstValue)
+        and isinstance(value.value, (int, float))
+        and not isinstance(value.value, bool)
+    )
 
 
 def _fresh(value: Value, args: list[Value]) -> Value:
     if isinstance(value, TensorValue) and value.node is not None:
         inputs = tuple(t.node for t in _flatten_tensors(args) if t.node)
-        return TensorValue(value.leaf, value.rg, value.reason, Obj(value.obj.line), value.dtype, value.kind,
-                           value.device, Node(inputs, (), value.node.line), value.origin)
+        return TensorValue(
+            value.leaf,
+            value.rg,
+            value.reason,
+            Obj(value.obj.line),
+            value.dtype,
+            value.kind,
+            value.device,
+            Node(inputs, (), value.node.line),
+            value.origin,
+        )
     if isinstance(value, SeqValue):
         return SeqValue(tuple(_fresh(v, args) for v in value.items), value.kind)
     return value
@@ -2279,12 +2830,15 @@ def _owned_by(value: TensorValue, instance: Value | None) -> bool:
     """Whether ``value`` is a parameter of ``instance`` (or of one of its submodules)."""
     if not isinstance(instance, ModuleValue):
         return False
-    family = [instance] + [v for v in instance.attrs.values() if isinstance(v, ModuleValue)] + instance.children
+    family = (
+        [instance] + [v for v in instance.attrs.values() if isinstance(v, ModuleValue)] + instance.children
+    )
     return any(owner is member for owner in value.owners for member in family)
 
 
 def _binop_saved(op: ast.operator, left: Value, right: Value) -> tuple[tuple[Obj, int], ...]:
     """What the backward of ``left <op> right`` keeps: a * b keeps b for a's gradient and vice versa."""
+
     def grad(v: Value) -> bool:
         return isinstance(v, TensorValue) and v.rg is not False
 
@@ -2321,10 +2875,18 @@ def _args_dtype(args: list[ast.expr], values: list[Value]) -> str | None:
     kinds = set()
     for a, value in zip(args, values):
         node = a.operand if isinstance(a, ast.UnaryOp) else a
-        if isinstance(node, ast.Constant) and isinstance(node.value, (int, float)) and not isinstance(node.value, bool):
+        if (
+            isinstance(node, ast.Constant)
+            and isinstance(node.value, (int, float))
+            and not isinstance(node.value, bool)
+        ):
             kinds.add(type(node.value))
-        elif isinstance(value, ConstValue) and isinstance(value.value, (int, float)) and \
-                not isinstance(value.value, bool) and not isinstance(node, ast.BinOp):
+        elif (
+            isinstance(value, ConstValue)
+            and isinstance(value.value, (int, float))
+            and not isinstance(value.value, bool)
+            and not isinstance(node, ast.BinOp)
+        ):
             kinds.add(type(value.value))
         else:
             return None
@@ -2362,7 +2924,7 @@ def _find_method(cls: ClassValue, name: str) -> FunctionValue | None:
 def _mro(cls: ClassValue) -> list[ClassValue]:
     cached = cls.__dict__.get("_mro_cache")
     if cached is not None:
-        return cached  # type: ignore[no-any-return]
+        return cached
     out: list[ClassValue] = []
     stack = [cls]
     while stack and len(out) < 32:
@@ -2416,21 +2978,146 @@ def _is_library(module: str) -> bool:
 
 
 _LIBRARIES = frozenset(
-    {"torch", "numpy", "math", "os", "sys", "typing", "collections", "functools", "itertools", "dataclasses",
-     "warnings", "random", "time", "json", "re", "logging", "abc", "copy", "enum", "pathlib", "inspect",
-     "contextlib", "__future__", "torchvision", "torchaudio", "transformers", "timm", "einops", "scipy",
-     "pandas", "sklearn", "matplotlib", "tqdm", "PIL", "jax", "tensorflow", "lightning", "pytorch_lightning",
-     "accelerate", "safetensors", "huggingface_hub", "packaging", "argparse", "types", "operator", "string",
-     "importlib", "threading", "multiprocessing", "subprocess", "shutil", "glob", "pickle", "io", "tempfile",
-     "unittest", "pytest", "traceback", "weakref", "numbers", "datetime", "hashlib", "struct", "heapq",
-     "bisect", "queue", "socket", "ctypes", "platform", "signal", "textwrap", "pprint", "uuid", "csv",
-     "zipfile", "tarfile", "gzip", "urllib", "http", "email", "base64", "decimal", "fractions", "statistics",
-     "array", "gc", "atexit", "builtins", "codecs", "locale", "secrets", "select", "selectors", "ssl",
-     "timeit", "cProfile", "profile", "pdb", "ast", "dis", "tokenize", "keyword", "token", "xml", "html",
-     "sqlite3", "zlib", "lzma", "bz2", "mmap", "opt_einsum", "triton", "apex", "deepspeed", "fairscale",
-     "torchmetrics", "wandb", "tensorboard", "yaml", "omegaconf", "hydra", "regex", "sentencepiece",
-     "tokenizers", "datasets", "onnx", "onnxruntime", "cv2", "skimage", "h5py", "requests", "attr", "attrs",
-     "pydantic", "rich", "click", "typer", "fire"}
+    {
+        "torch",
+        "numpy",
+        "math",
+        "os",
+        "sys",
+        "typing",
+        "collections",
+        "functools",
+        "itertools",
+        "dataclasses",
+        "warnings",
+        "random",
+        "time",
+        "json",
+        "re",
+        "logging",
+        "abc",
+        "copy",
+        "enum",
+        "pathlib",
+        "inspect",
+        "contextlib",
+        "__future__",
+        "torchvision",
+        "torchaudio",
+        "transformers",
+        "timm",
+        "einops",
+        "scipy",
+        "pandas",
+        "sklearn",
+        "matplotlib",
+        "tqdm",
+        "PIL",
+        "jax",
+        "tensorflow",
+        "lightning",
+        "pytorch_lightning",
+        "accelerate",
+        "safetensors",
+        "huggingface_hub",
+        "packaging",
+        "argparse",
+        "types",
+        "operator",
+        "string",
+        "importlib",
+        "threading",
+        "multiprocessing",
+        "subprocess",
+        "shutil",
+        "glob",
+        "pickle",
+        "io",
+        "tempfile",
+        "unittest",
+        "pytest",
+        "traceback",
+        "weakref",
+        "numbers",
+        "datetime",
+        "hashlib",
+        "struct",
+        "heapq",
+        "bisect",
+        "queue",
+        "socket",
+        "ctypes",
+        "platform",
+        "signal",
+        "textwrap",
+        "pprint",
+        "uuid",
+        "csv",
+        "zipfile",
+        "tarfile",
+        "gzip",
+        "urllib",
+        "http",
+        "email",
+        "base64",
+        "decimal",
+        "fractions",
+        "statistics",
+        "array",
+        "gc",
+        "atexit",
+        "builtins",
+        "codecs",
+        "locale",
+        "secrets",
+        "select",
+        "selectors",
+        "ssl",
+        "timeit",
+        "cProfile",
+        "profile",
+        "pdb",
+        "ast",
+        "dis",
+        "tokenize",
+        "keyword",
+        "token",
+        "xml",
+        "html",
+        "sqlite3",
+        "zlib",
+        "lzma",
+        "bz2",
+        "mmap",
+        "opt_einsum",
+        "triton",
+        "apex",
+        "deepspeed",
+        "fairscale",
+        "torchmetrics",
+        "wandb",
+        "tensorboard",
+        "yaml",
+        "omegaconf",
+        "hydra",
+        "regex",
+        "sentencepiece",
+        "tokenizers",
+        "datasets",
+        "onnx",
+        "onnxruntime",
+        "cv2",
+        "skimage",
+        "h5py",
+        "requests",
+        "attr",
+        "attrs",
+        "pydantic",
+        "rich",
+        "click",
+        "typer",
+        "fire",
+    }
 )
 
 

@@ -98,8 +98,9 @@ class JediResolver:
             if self._project is None:
                 self._project = jedi.Project(str(self.root))
             script = jedi.Script(statement, path=from_path, project=self._project)
-            names = script.goto(1, column if not level else len(f"from {'.' * level}{module}") - 1,
-                                follow_imports=True)
+            names = script.goto(
+                1, column if not level else len(f"from {'.' * level}{module}") - 1, follow_imports=True
+            )
         except Exception:  # noqa: BLE001 - jedi failing only loses cross-file facts
             return None
         for name in names:

@@ -108,7 +108,9 @@ class Settings:
                 if isinstance(value, str) and value.lower() in SEVERITIES and isinstance(code, str):
                     severity.append((code.upper(), value.lower()))
                 else:
-                    problems.append(f"`severity`: ignoring {code!r} = {value!r} (use error, warning or information)")
+                    problems.append(
+                        f"`severity`: ignoring {code!r} = {value!r} (use error, warning or information)"
+                    )
         else:
             problems.append("`severity` must be a table of code = severity")
         # Longer (more specific) prefixes win.

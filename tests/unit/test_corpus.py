@@ -16,7 +16,9 @@ from leaf_lsp.engine import analyze
 
 ROOT = Path(__file__).parent.parent
 CASES = sorted(
-    p for folder in ("corpus_public", "corpus") for p in (ROOT / folder).glob("*.py")
+    p
+    for folder in ("corpus_public", "corpus")
+    for p in (ROOT / folder).glob("*.py")
     if p.with_suffix("").with_suffix(".expect.json").exists() or Path(str(p)[:-3] + ".expect.json").exists()
 )
 

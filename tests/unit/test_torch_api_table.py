@@ -25,6 +25,7 @@ from typing import Any
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
 from leaf_lsp import torch_api
 from leaf_lsp.torch_api import TorchApi, from_mapping, load, parse
 

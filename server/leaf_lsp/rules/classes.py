@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from ..infer import InitAssign, Inference
+from ..infer import Inference, InitAssign
 from ..values import ClassValue, TensorValue
 
 _DYNAMIC_RE = re.compile(
@@ -90,9 +90,9 @@ def module_classes(inf: Inference) -> Iterator[ModuleClass]:
                     info.methods[item.name] = item  # type: ignore[assignment]
             by_class[id(cls)] = info
     for assign in inf.init_assigns:
-        info = by_class.get(id(assign.cls))
-        if info is not None and isinstance(assign.value, TensorValue) and assign.value.origin == "param":
-            info.params.setdefault(assign.attr, assign)
+        owner = by_class.get(id(assign.cls))
+        if owner is not None and isinstance(assign.value, TensorValue) and assign.value.origin == "param":
+            owner.params.setdefault(assign.attr, assign)
     return iter(by_class.values())
 
 
@@ -101,8 +101,13 @@ def self_attribute_uses(funcs: list[ast.FunctionDef], name: str) -> list[ast.Att
     uses = []
     for func in funcs:
         for node in ast.walk(func):
-            if isinstance(node, ast.Attribute) and node.attr == name and isinstance(node.value, ast.Name) \
-                    and node.value.id == "self" and isinstance(node.ctx, ast.Load):
+            if (
+                isinstance(node, ast.Attribute)
+                and node.attr == name
+                and isinstance(node.value, ast.Name)
+                and node.value.id == "self"
+                and isinstance(node.ctx, ast.Load)
+            ):
                 uses.append(node)
     return uses
 

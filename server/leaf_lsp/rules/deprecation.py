@@ -53,8 +53,12 @@ def deprecated_weight_norm(inf: Inference) -> Iterator[Finding]:
         for call in inf.calls_by_qualname.get(qual, []):
             edit = None
             func = call.func
-            if isinstance(func, ast.Attribute) and func.attr == short and isinstance(func.value, ast.Attribute) \
-                    and func.value.attr == "utils":
+            if (
+                isinstance(func, ast.Attribute)
+                and func.attr == short
+                and isinstance(func.value, ast.Attribute)
+                and func.value.attr == "utils"
+            ):
                 edit = replace_node(inf, func, f"{node_text(inf, func.value)}.parametrizations.{short}")
             yield Finding(
                 inf.span(call),
@@ -97,7 +101,11 @@ def deprecated_variable(inf: Inference) -> Iterator[Finding]:
     for qual in ("torch.autograd.Variable", "torch.autograd.variable.Variable"):
         for call in inf.calls_by_qualname.get(qual, []):
             edit = None
-            if len(call.args) == 1 and all(k.arg == "requires_grad" for k in call.keywords) and len(call.keywords) <= 1:
+            if (
+                len(call.args) == 1
+                and all(k.arg == "requires_grad" for k in call.keywords)
+                and len(call.keywords) <= 1
+            ):
                 inner = atom(inf, call.args[0])
                 rg = call.keywords[0].value if call.keywords else None
                 if rg is None or (isinstance(rg, ast.Constant) and rg.value is False):

@@ -21,7 +21,9 @@ def node_text(inf: Inference, node: ast.AST) -> str:
 def atom(inf: Inference, node: ast.AST) -> str:
     """The text of ``node``, parenthesised unless it is already an atom."""
     text = node_text(inf, node)
-    if isinstance(node, (ast.Name, ast.Attribute, ast.Call, ast.Subscript, ast.Constant, ast.List, ast.Tuple)):
+    if isinstance(
+        node, (ast.Name, ast.Attribute, ast.Call, ast.Subscript, ast.Constant, ast.List, ast.Tuple)
+    ):
         return text
     return f"({text})"
 
@@ -41,7 +43,7 @@ def wrap_statements(inf: Inference, stmts: list[ast.stmt], header: str) -> Edit 
     end_line = last.end_lineno or last.lineno
     lines = [inf.text.line_text(n) for n in range(first.lineno, end_line + 1)]
     unit = "    " if "\t" not in indent else "\t"
-    body = "\n".join((indent + unit + ln[len(indent):]) if ln.strip() else ln for ln in lines)
+    body = "\n".join((indent + unit + ln[len(indent) :]) if ln.strip() else ln for ln in lines)
     new = f"{indent}{header}\n{body}"
     return Edit(Span(first.lineno, 0, end_line, len(inf.text.line_text(end_line))), new)
 

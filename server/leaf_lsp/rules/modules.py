@@ -148,21 +148,31 @@ def parameter_detached(inf: Inference) -> Iterator[Finding]:
 
 def _frozen_on_purpose(module: ModuleClass, func: ast.FunctionDef, call: ast.Call) -> bool:
     """A parameter built with (or immediately given) ``requires_grad=False`` is a constant table."""
-    if any(k.arg == "requires_grad" and isinstance(k.value, ast.Constant) and k.value.value is False
-           for k in call.keywords):
+    if any(
+        k.arg == "requires_grad" and isinstance(k.value, ast.Constant) and k.value.value is False
+        for k in call.keywords
+    ):
         return True
     after = module.source(func).splitlines()[call.lineno - func.lineno + 1 :]
-    return any(re.search(r"requires_grad\s*=\s*False|requires_grad_\(False\)|\.detach_\(\)", line)
-               for line in after[:4])
+    return any(
+        re.search(r"requires_grad\s*=\s*False|requires_grad_\(False\)|\.detach_\(\)", line)
+        for line in after[:4]
+    )
 
 
 def _statement_at(funcs: list[ast.FunctionDef], line: int) -> ast.stmt | None:
     best: ast.stmt | None = None
     for func in funcs:
         for node in ast.walk(func):
-            if isinstance(node, ast.stmt) and not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and \
-                    node.lineno <= line <= (node.end_lineno or node.lineno):
-                if best is None or (node.end_lineno or 0) - node.lineno <= (best.end_lineno or 0) - best.lineno:
+            if (
+                isinstance(node, ast.stmt)
+                and not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
+                and node.lineno <= line <= (node.end_lineno or node.lineno)
+            ):
+                if (
+                    best is None
+                    or (node.end_lineno or 0) - node.lineno <= (best.end_lineno or 0) - best.lineno
+                ):
                     best = node
     return best
 
@@ -211,10 +221,10 @@ def parameter_created_in_forward(inf: Inference) -> Iterator[Finding]:
             func = next((f for f in funcs if f.lineno <= node.lineno <= (f.end_lineno or f.lineno)), None)
             if func is not None and not _frozen_on_purpose(module, func, node):
                 yield Finding(
-                        inf.span(node),
-                        "`nn.Parameter(...)` inside `forward` creates a new leaf on every call: the optimizer keeps "
-                        "the old parameter and the graph to the wrapped value is cut",
-                    )
+                    inf.span(node),
+                    "`nn.Parameter(...)` inside `forward` creates a new leaf on every call: the optimizer keeps "
+                    "the old parameter and the graph to the wrapped value is cut",
+                )
 
 
 @rule(
@@ -306,7 +316,9 @@ def unused_parameter(inf: Inference) -> Iterator[Finding]:
 
 _REGISTERS_BY_HAND = re.compile(r"\b(?:add_module|register_module|register_parameter)\(")
 _ATTR_READ_RE = re.compile(r"\.(\w+)\b(?!\s*=(?!=))")
-_INIT_FUNCTIONS = frozenset({"_init_weights", "init_weights", "reset_parameters", "_reset_parameters", "__init__"})
+_INIT_FUNCTIONS = frozenset(
+    {"_init_weights", "init_weights", "reset_parameters", "_reset_parameters", "__init__"}
+)
 
 
 def _read_elsewhere(inf: Inference, name: str, skip: tuple[int, int]) -> bool:

@@ -92,7 +92,9 @@ def inplace_on_leaf(inf: Inference) -> Iterator[Finding]:
             run = _update_run(inf, node)
             if run:
                 edit = wrap_statements(inf, run, f"with {torch}.no_grad():")
-        yield Finding(inf.span(node), issue.message, fix("Wrap the update in `torch.no_grad()`", edit, safe=True))
+        yield Finding(
+            inf.span(node), issue.message, fix("Wrap the update in `torch.no_grad()`", edit, safe=True)
+        )
 
 
 def _update_run(inf: Inference, stmt: ast.stmt) -> list[ast.stmt]:
@@ -239,8 +241,12 @@ def numpy_on_grad_tensor(inf: Inference) -> Iterator[Finding]:
             value_end = inf.span(attr.value)
             from ..model import Edit, Span
 
-            edit = Edit(Span(value_end.end_line, value_end.end_col, span.end_line, span.end_col), ".detach().numpy")
-        yield Finding(inf.span(issue.node), issue.message, fix("Insert `.detach()` before `.numpy()`", edit, safe=True))
+            edit = Edit(
+                Span(value_end.end_line, value_end.end_col, span.end_line, span.end_col), ".detach().numpy"
+            )
+        yield Finding(
+            inf.span(issue.node), issue.message, fix("Insert `.detach()` before `.numpy()`", edit, safe=True)
+        )
 
 
 @rule(

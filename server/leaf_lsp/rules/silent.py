@@ -6,7 +6,7 @@ import ast
 from collections.abc import Iterator
 
 from ..infer import Inference
-from ..model import Edit, Span
+from ..model import Edit, Fix, Span
 from .base import Finding, rule
 from .edits import atom, fix, insert_after_statement, node_text, replace_node
 
@@ -57,7 +57,9 @@ def grad_of_non_leaf(inf: Inference) -> Iterator[Finding]:
             assign = _assignment_of(inf, node.value.id, node.lineno)
             if assign is not None:
                 edit = insert_after_statement(inf, assign, f"{node.value.id}.retain_grad()")
-        yield Finding(inf.span(node), issue.message, fix("Call `.retain_grad()` after it is assigned", edit, safe=True))
+        yield Finding(
+            inf.span(node), issue.message, fix("Call `.retain_grad()` after it is assigned", edit, safe=True)
+        )
 
 
 def _assignment_of(inf: Inference, name: str, before_line: int) -> ast.stmt | None:
@@ -113,7 +115,7 @@ def device_move_makes_non_leaf(inf: Inference) -> Iterator[Finding]:
         yield Finding(inf.span(node), issue.message, _factory_fix(inf, node, issue.data))
 
 
-def _factory_fix(inf: Inference, call: ast.AST, data: dict[str, object]) -> object:
+def _factory_fix(inf: Inference, call: ast.AST, data: dict[str, object]) -> Fix | None:
     if not isinstance(call, ast.Call) or not isinstance(call.func, ast.Attribute):
         return None
     factory = call.func.value
@@ -133,7 +135,9 @@ def _factory_fix(inf: Inference, call: ast.AST, data: dict[str, object]) -> obje
     insert = Edit(Span(rg_span.line, rg_span.col, rg_span.line, rg_span.col), argument + ", ")
     factory_span = inf.span(factory)
     call_span = inf.span(call)
-    remove = Edit(Span(factory_span.end_line, factory_span.end_col, call_span.end_line, call_span.end_col), "")
+    remove = Edit(
+        Span(factory_span.end_line, factory_span.end_col, call_span.end_line, call_span.end_col), ""
+    )
     return fix(f"Create the tensor with `{argument}` instead", insert, remove, safe=True)
 
 
@@ -176,8 +180,10 @@ def requires_grad_typo(inf: Inference) -> Iterator[Finding]:
             edit = Edit(Span(span.line, span.col, span.line, span.col + len(keyword.arg)), "requires_grad")
         elif isinstance(attr_node, ast.Attribute):
             span = inf.span(attr_node)
-            edit = Edit(Span(span.end_line, span.end_col - len(attr_node.attr), span.end_line, span.end_col),
-                        "requires_grad")
+            edit = Edit(
+                Span(span.end_line, span.end_col - len(attr_node.attr), span.end_line, span.end_col),
+                "requires_grad",
+            )
         yield Finding(inf.span(issue.node), issue.message, fix("Spell it `requires_grad`", edit, safe=True))
 
 
@@ -331,8 +337,12 @@ def loss_kept_with_graph(inf: Inference) -> Iterator[Finding]:
         if not any(id(loop) in training_loops for loop in issue.data.get("loops", ())):
             continue
         value = issue.data.get("value_node")
-        edit = replace_node(inf, value, atom(inf, value) + ".detach()") if isinstance(value, ast.AST) else None
-        yield Finding(inf.span(issue.node), issue.message, fix("Accumulate `.detach()` of the loss", edit, safe=False))
+        edit = (
+            replace_node(inf, value, atom(inf, value) + ".detach()") if isinstance(value, ast.AST) else None
+        )
+        yield Finding(
+            inf.span(issue.node), issue.message, fix("Accumulate `.detach()` of the loss", edit, safe=False)
+        )
 
 
 @rule(
