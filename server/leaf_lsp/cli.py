@@ -13,13 +13,10 @@ import argparse
 import dataclasses
 import difflib
 import importlib
-import multiprocessing
 import os
 import sys
 import tempfile
 from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
@@ -344,7 +341,7 @@ class _EngineUnavailable(Exception):
 
 
 class ProjectResolvers:
-    """One cross-file resolver (``leaf_lsp.project.ProjectResolver``) per project root, if available.
+    """One cross-file resolver (``leaf_lsp.project.JediResolver``) per project root, if available.
 
     Optional: without that module, or if it fails, files are analysed on their own, which only
     costs precision on names imported from the user's other modules.
@@ -367,7 +364,7 @@ class ProjectResolvers:
     def _create(root: Path) -> Any:
         try:
             project = importlib.import_module("leaf_lsp.project")
-            factory = getattr(project, "ProjectResolver", None)
+            factory = getattr(project, "JediResolver", None)
             return factory(root) if factory is not None else None
         except Exception:  # noqa: BLE001 - see the class docstring
             return None
@@ -393,6 +390,10 @@ def _check_one(
     # diagnostics (per-file-ignores match it by trailing parts); output uses the display path.
     engine_path = str(_absolute(target.path))
     settings = state.resolvers.settings(config)
+    if args.format in ("text", "github", "sarif") and not args.show_hints and not args.probe:
+        # No report shows hints: skip the work of computing them (functions that cannot
+        # produce a diagnostic are not interpreted at all).
+        settings = dataclasses.replace(settings, hints=False)
     if problem is not None:
         return FileReport(target.display, unreadable(engine_path, problem))
     assert text is not None
@@ -479,6 +480,11 @@ def _worker_check(
 def _check_parallel(
     work: list[tuple[Target, FileConfig]], args: argparse.Namespace, state: RunState, jobs: int
 ) -> list[tuple[Target, FileReport | None]]:
+    # Imported here: most runs are small and never pay for a pool.
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
     methods = multiprocessing.get_all_start_methods()
     # fork starts fastest and nothing here has started threads or imported torch; elsewhere
     # (macOS, Windows) the platform default is used.

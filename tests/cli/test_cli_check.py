@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import subprocess
 import sys
 import types
 from collections.abc import Callable
@@ -500,8 +501,13 @@ def _fake_probe(monkeypatch: pytest.MonkeyPatch, result: _ProbeResult, calls: li
         hints = [dataclasses.replace(h, verified=True) for h in analysis.hints]
         return dataclasses.replace(analysis, hints=hints)
 
+    class Worker:
+        def start(self) -> None:
+            calls.append({"path": "<warm worker started>"})
+
     module.run_file = run_file  # type: ignore[attr-defined]
     module.merge = merge  # type: ignore[attr-defined]
+    module.shared_worker = lambda interpreter=None: Worker()  # type: ignore[attr-defined]
     monkeypatch.setitem(sys.modules, "leaf_lsp.probe", module)
 
 
@@ -583,22 +589,27 @@ def test_project_resolver_reaches_the_engine(
     roots: list[Path] = []
     seen: list[Any] = []
 
-    class ProjectResolver:
+    class JediResolver:
         def __init__(self, root: Path) -> None:
             roots.append(root)
 
     project = types.ModuleType("leaf_lsp.project")
-    project.ProjectResolver = ProjectResolver  # type: ignore[attr-defined]
+    project.JediResolver = JediResolver  # type: ignore[attr-defined]
     monkeypatch.setitem(sys.modules, "leaf_lsp.project", project)
     real = fake_engine.analyze
-    monkeypatch.setattr(fake_engine, "analyze", lambda s, p, st: seen.append(st.resolver) or real(s, p, st))
+
+    def recording(source: str, path: str, settings: Any) -> Any:
+        seen.append(settings.resolver)
+        return real(source, path, settings)
+
+    monkeypatch.setattr(fake_engine, "analyze", recording)
     write("proj/pyproject.toml", "[tool.leaf-lsp]\n")
     write("proj/a.py", CLEAN)
     write("proj/b.py", CLEAN)
     assert run("--check", "proj")[0] == 0
     # One resolver per project root, shared by its files.
     assert [r.resolve() for r in roots] == [(tmp_path / "proj").resolve()]
-    assert len(seen) == 2 and seen[0] is seen[1] and isinstance(seen[0], ProjectResolver)
+    assert len(seen) == 2 and seen[0] is seen[1] and isinstance(seen[0], JediResolver)
 
 
 def test_broken_project_resolver_is_ignored(run: Any, write: Any, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -642,3 +653,111 @@ def test_parallel_internal_error_exits_2(
     assert code == 2
     assert len(_json(out)["files"]) == 19
     assert "m07.py" in err
+
+
+def test_probe_warms_one_worker_for_several_files(
+    run: Any, write: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls: list[dict[str, Any]] = []
+    _fake_probe(monkeypatch, _ProbeResult(), calls)
+    write("a.py", CLEAN)
+    write("b.py", CLEAN)
+    assert run("--check", "--probe", "a.py")[0] == 0
+    assert [Path(c["path"]).name for c in calls] == ["a.py"]  # one file: no worker to warm
+    calls.clear()
+    assert run("--check", "--probe", "a.py", "b.py")[0] == 0
+    assert [Path(c["path"]).name for c in calls] == ["<warm worker started>", "a.py", "b.py"]
+    assert all(Path(c["path"]).is_absolute() for c in calls[1:])
+
+
+def test_real_probe_verifies_hints(run: Any, write: Any) -> None:
+    """The real probe module (torch in a child process) confirms the fake engine's hint."""
+    pytest.importorskip("torch")
+    pytest.importorskip("leaf_lsp.probe")
+    write("a.py", "import torch\nx = torch.tensor([1.0], requires_grad=True)\ny = x * 2\n")
+    code, out, err = run("--check", "--probe", "--format", "json", "a.py")
+    assert code == 0, err
+    data = _json(out)
+    _check_contract(data, probe=True)
+    (hint,) = data["files"][0]["hints"]
+    assert (hint["name"], hint["line"], hint["verified"]) == ("x", 2, True)
+
+
+def test_hidden_fixes_are_counted(run: Any, write: Any) -> None:
+    write("a.py", BAD + "x += 1\n")
+    _, out, _ = run("--check", "a.py")
+    assert out.splitlines()[-2:] == [
+        "Found 2 errors.",
+        "(2 hidden fixes can be enabled with --unsafe-fixes.)",
+    ]
+
+
+# --- stdin ----------------------------------------------------------------------------
+
+
+def _stdin(monkeypatch: pytest.MonkeyPatch, data: bytes) -> None:
+    import io
+
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(data), encoding="utf-8"))
+
+
+def test_stdin_is_checked(run: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    _stdin(monkeypatch, BAD.encode())
+    code, out, _ = run("--check", "-")
+    assert code == 1
+    assert "-:3:1: LEAF102" in out
+
+
+def test_stdin_filename_names_the_file_and_picks_its_config(
+    run: Any, write: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write("pkg/pyproject.toml", '[tool.leaf-lsp]\nignore = ["LEAF102"]\n')
+    _stdin(monkeypatch, (BAD + OLD).encode())
+    code, out, _ = run("--check", "--format", "json", "--stdin-filename", "pkg/m.py", "-")
+    data = _json(out)
+    assert [f["path"] for f in data["files"]] == ["pkg/m.py"]
+    assert [d["code"] for d in data["files"][0]["diagnostics"]] == ["LEAF302"]
+
+
+def test_fix_from_stdin_prints_the_fixed_text(run: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    _stdin(monkeypatch, OLD.encode())
+    code, out, err = run("--check", "--fix", "-")
+    assert code == 0
+    assert out == OLD.replace("Variable(", "torch.tensor(")
+    assert "1 fixed" in err
+
+
+def test_fix_from_stdin_echoes_unreadable_input_unchanged(tmp_path: Path) -> None:
+    data = b"\xff\xfe not utf-8\n"
+    proc = subprocess.run(
+        [sys.executable, "-m", "leaf_lsp", "--check", "--fix", "-"],
+        input=data,
+        capture_output=True,
+        cwd=tmp_path,
+        timeout=120,
+    )
+    assert proc.returncode == 1
+    assert proc.stdout == data
+    assert b"LEAF000" in proc.stderr
+
+
+def test_stdin_must_be_the_only_path(run: Any, write: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    write("a.py", CLEAN)
+    _stdin(monkeypatch, b"")
+    code, _, err = run("--check", "-", "a.py")
+    assert code == 2 and "only PATH" in err
+
+
+def test_fix_that_cannot_write_reports_the_file_unfixed(
+    run: Any, write: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def refuse(path: Path, text: str, bom: bool) -> None:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(cli, "_write_source", refuse)
+    path = write("a.py", OLD)
+    code, out, err = run("--check", "--fix", "a.py")
+    assert code == 2
+    assert "cannot write a.py: Permission denied" in err
+    assert "a.py:2:5: LEAF302 [*]" in out
+    assert path.read_text() == OLD

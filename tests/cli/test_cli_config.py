@@ -179,3 +179,18 @@ def test_explicit_config_without_section_warns(check: Any, write: Any) -> None:
     assert code == 1
     assert [c for _, c, _ in found["a.py"]] == ["LEAF102", "LEAF302"]
     assert "no [tool.leaf-lsp] table" in err
+
+
+def test_without_a_toml_reader_config_is_skipped_with_a_warning(
+    check: Any, write: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Python 3.10 without tomli: the table cannot be read; defaults apply, with a warning."""
+    from leaf_lsp import config
+
+    monkeypatch.setattr(config, "_TOML", None)
+    write("pyproject.toml", '[tool.leaf-lsp]\nignore = ["LEAF1"]\n')
+    write("a.py", BAD)
+    code, found, err = check("a.py")
+    assert code == 1
+    assert [c for _, c, _ in found["a.py"]] == ["LEAF102", "LEAF302"]
+    assert "tomli" in err

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -149,3 +150,55 @@ def test_pre_commit_hook_entry_runs(tmp_path: Path) -> None:
     proc = _leaf_lsp(*flags, "blob.py", cwd=tmp_path)
     assert proc.returncode == 1
     assert "LEAF000" in proc.stdout
+
+
+def _frame(payload: dict[str, Any]) -> bytes:
+    body = json.dumps(payload).encode()
+    return b"Content-Length: %d\r\n\r\n" % len(body) + body
+
+
+def _read_message(stream: Any) -> dict[str, Any]:
+    length = 0
+    while True:
+        line = stream.readline()
+        if not line:
+            raise EOFError("server closed stdout")
+        if line in (b"\r\n", b"\n"):
+            break
+        name, _, value = line.decode().partition(":")
+        if name.lower() == "content-length":
+            length = int(value)
+    message: dict[str, Any] = json.loads(stream.read(length))
+    return message
+
+
+@pytest.mark.parametrize("argv", [[], ["--stdio"]])
+def test_no_arguments_serve_lsp_over_stdio(argv: list[str], tmp_path: Path) -> None:
+    """The console entry point really is the language server: initialize, shutdown, exit."""
+    pytest.importorskip("pygls")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "leaf_lsp", *argv],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        cwd=tmp_path,
+    )
+    assert proc.stdin is not None and proc.stdout is not None
+    try:
+        init: dict[str, Any] = {"processId": None, "rootUri": tmp_path.as_uri(), "capabilities": {}}
+        proc.stdin.write(_frame({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": init}))
+        proc.stdin.flush()
+        reply = _read_message(proc.stdout)
+        while "id" not in reply:  # skip notifications such as window/logMessage
+            reply = _read_message(proc.stdout)
+        assert reply["id"] == 1
+        assert "capabilities" in reply["result"]
+        proc.stdin.write(_frame({"jsonrpc": "2.0", "method": "initialized", "params": {}}))
+        proc.stdin.write(_frame({"jsonrpc": "2.0", "id": 2, "method": "shutdown"}))
+        proc.stdin.write(_frame({"jsonrpc": "2.0", "method": "exit"}))
+        proc.stdin.flush()
+        assert proc.wait(timeout=60) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()

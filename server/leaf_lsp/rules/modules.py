@@ -401,9 +401,6 @@ def module_in_plain_container(inf: Inference) -> Iterator[Finding]:
         stmt = assign.stmt
         if not isinstance(stmt, ast.Assign):
             continue
-        init = module.methods.get("__init__")
-        if init is not None and _REGISTERS_BY_HAND.search(module.source(init)):
-            continue  # the list is registered element by element with add_module()
         if isinstance(value, DictValue):
             items = tuple(value.items.values())
         elif isinstance(value, SeqValue):
@@ -412,6 +409,9 @@ def module_in_plain_container(inf: Inference) -> Iterator[Finding]:
             continue
         if not items:
             continue
+        init = module.methods.get("__init__")
+        if init is not None and _REGISTERS_BY_HAND.search(module.source(init)):
+            continue  # the list is registered element by element with add_module()
         if all(isinstance(v, ModuleValue) and v.is_module for v in items):
             container = "ModuleList"
         elif all(isinstance(v, TensorValue) and v.origin == "param" for v in items):
