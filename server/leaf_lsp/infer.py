@@ -821,6 +821,12 @@ class Interpreter:
             return UNKNOWN
         if isinstance(iterable, TensorValue):
             return self._view_of(iterable, 0, "an element of")
+        if isinstance(iterable, ModuleValue) and iterable.children:
+            first = iterable.children[0]
+            if all(
+                c.has_params == first.has_params and c.params_rg == first.params_rg for c in iterable.children
+            ):
+                return first  # for block in self.blocks: the blocks behave alike
         return UNKNOWN
 
     def _loop(self, stmt: Any, scope: Scope, ctx: Ctx, bind: Any) -> None:
@@ -2510,16 +2516,30 @@ class Interpreter:
         )
         if count == 0:
             return UNKNOWN
-        grads = tuple(
-            new_tensor(
-                True if create is False else None,
-                False if create is False else None,
-                node.lineno,
-                "`torch.autograd.grad` returns gradients that do not require grad",
-                origin="grad",
+        if create is True and isinstance(first, TensorValue) and first.rg is True and ctx.grad is not False:
+            # create_graph=True: the gradients are themselves differentiable results.
+            grads = tuple(
+                new_tensor(
+                    False,
+                    True,
+                    node.lineno,
+                    "`torch.autograd.grad(..., create_graph=True)` returns gradients with a graph (non-leaf)",
+                    origin="op",
+                    node=Node((first.node,) if first.node else (), (), node.lineno),
+                )
+                for _ in range(count)
             )
-            for _ in range(count)
-        )
+        else:
+            grads = tuple(
+                new_tensor(
+                    True if create is False else None,
+                    False if create is False else None,
+                    node.lineno,
+                    "`torch.autograd.grad` returns gradients that do not require grad",
+                    origin="grad",
+                )
+                for _ in range(count)
+            )
         return SeqValue(grads)
 
     # ------------------------------------------------------------------ helpers
