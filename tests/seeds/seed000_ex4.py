@@ -1,0 +1,32 @@
+import torch
+import torch.nn as nn
+import torch.optim as optim
+
+class NonInplaceNormalizationModel(nn.Module):
+    def __init__(self, num_filters):
+        super().__init__()
+        self.conv = nn.Conv2d(3, num_filters, kernel_size=3)
+        self.scale = nn.Parameter(torch.ones(num_filters))
+
+    def forward(self, x):
+        x = self.conv(x)
+        # Correct non-in-place update
+        updated_scale = self.scale + 0.1
+        x = x * updated_scale.view(1, -1, 1, 1)
+        self.scale.data = updated_scale.data # Ensure scale is updated
+        return x
+
+
+model = NonInplaceNormalizationModel(16)
+optimizer = optim.Adam(model.parameters(), lr=0.01)
+loss_fn = nn.MSELoss()
+input_tensor = torch.randn(1, 3, 32, 32)
+target_tensor = torch.randn(1, 16, 30, 30)
+
+output = model(input_tensor)
+loss = loss_fn(output, target_tensor)
+optimizer.zero_grad()
+loss.backward()
+optimizer.step()
+
+print("Optimization step executed successfully.")
