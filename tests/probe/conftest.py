@@ -7,6 +7,7 @@ import sys
 from collections.abc import Callable, Iterator
 
 import pytest
+
 from leaf_lsp.probe import ProbeWorker
 
 

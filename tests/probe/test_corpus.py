@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import subprocess
 import sys
@@ -11,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 from leaf_lsp.probe import ProbeResult, ProbeWorker, run_file
 from leaf_lsp.probe.runner import run_cold
 
@@ -34,11 +36,36 @@ def oracle(case: Path) -> dict[str, Any]:
     return json.loads(done.stdout)
 
 
+def oracle_key(case: Path) -> str:
+    """Cache key: the case, the oracle and the torch version (the oracle is deterministic given these)."""
+    import torch
+
+    digest = hashlib.sha256(case.read_bytes() + ORACLE.read_bytes() + torch.__version__.encode())
+    return "leaf-probe/oracle/" + case.stem + "-" + digest.hexdigest()[:16]
+
+
+def cached_oracle(cache: pytest.Cache, case: Path) -> dict[str, Any]:
+    """The oracle's record for ``case``, from pytest's cache when the inputs have not changed."""
+    key = oracle_key(case)
+    found = cache.get(key, None)
+    if isinstance(found, dict):
+        return found
+    data = oracle(case)
+    cache.set(key, data)
+    return data
+
+
 @pytest.fixture(scope="session")
-def oracle_runs() -> Iterator[dict[Path, Future[dict[str, Any]]]]:
-    """The oracle for every case, started at once two at a time (it costs a torch import each)."""
+def oracle_runs(request: pytest.FixtureRequest) -> Iterator[dict[Path, Future[dict[str, Any]]]]:
+    """The oracle for every case, started at once two at a time (it costs a torch import each).
+
+    Results are kept in pytest's cache keyed by the hashes of the case, the oracle and the torch
+    version, so only changed cases are re-run (``--cache-clear`` forces all).
+    """
+    cache = request.config.cache
+    assert cache is not None
     with ThreadPoolExecutor(max_workers=2) as pool:
-        yield {case: pool.submit(oracle, case) for case in CASES}
+        yield {case: pool.submit(cached_oracle, cache, case) for case in CASES}
 
 
 def as_oracle(result: ProbeResult) -> dict[str, Any]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from leaf_lsp.probe import RUNTIME_EXCEPTION_CODE, ProbeResult
 from leaf_lsp.probe.diagnose import exception_code, line_span, runtime_diagnostics, warning_code
 from leaf_lsp.probe.result import ProbeException, ProbeWarning, fill_from_child

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+
 from leaf_lsp.probe import ProbeWorker, run_file
 from leaf_lsp.probe.graph import dot_to_svg
 from leaf_lsp.probe.runner import run_cold
@@ -177,3 +178,29 @@ def test_cuda_requested_without_device_is_an_error(tmp_path: Path) -> None:
     assert result.error is not None and "cuda" in result.error
     auto = run_cold(str(path), device="auto", timeout=60)
     assert auto.error is None and auto.device == "cpu"
+
+
+def test_memory_cap_defaults() -> None:
+    from leaf_lsp.probe.runner import DEFAULT_MEMORY_MB, memory_cap
+
+    assert memory_cap(None, "cpu") == DEFAULT_MEMORY_MB
+    assert memory_cap(None, "cuda") is None  # a CUDA context reserves far more address space
+    assert memory_cap(2048, "auto") == 2048
+    assert memory_cap(0, "cpu") is None
+
+
+def test_child_imports_only_stdlib_and_torch() -> None:
+    """child.py runs in the user's environment: it must not need leaf_lsp or any other package."""
+    import ast
+
+    from leaf_lsp.probe.runner import CHILD
+
+    tree = ast.parse(Path(CHILD).read_text())
+    modules = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            modules.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            assert node.level == 0, "relative import in child.py"
+            modules.add((node.module or "").split(".")[0])
+    assert modules - set(sys.stdlib_module_names) - {"__future__"} == {"torch"}

@@ -23,8 +23,10 @@ if [ ! -f "$STAMP" ] || [ "$(cat "$STAMP")" != "$want" ]; then
   echo "$want" > "$STAMP"
 fi
 # The server package itself is always refreshed: it changes far more often than its deps.
+# LEAF_SERVER_SRC bundles another checkout's leaf_lsp package instead of this one.
+SRC="${LEAF_SERVER_SRC:-$ROOT/server/leaf_lsp}"
 rm -rf "$LIBS/leaf_lsp"
-"$PY" - "$ROOT/server/leaf_lsp" "$LIBS/leaf_lsp" <<'PYEOF'
+"$PY" - "$SRC" "$LIBS/leaf_lsp" <<'PYEOF'
 import shutil, sys
 shutil.copytree(sys.argv[1], sys.argv[2], ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
 PYEOF

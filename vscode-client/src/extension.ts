@@ -31,7 +31,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   context.subscriptions.push(status, server, { dispose: () => restarts.dispose() }, { dispose: disposeLog });
 
   context.subscriptions.push(
-    vscode.commands.registerCommand("leaf-lsp.restart", () => restarts.request("leaf-lsp: Restart Server")),
+    vscode.commands.registerCommand("leaf-lsp.restart", () => {
+      server.resetCrashes();
+      restarts.request("leaf-lsp: Restart Server");
+    }),
     vscode.commands.registerCommand("leaf-lsp.showLogs", () => log.show()),
     vscode.commands.registerCommand("leaf-lsp.verifyFile", () => verifyFile(server)),
     vscode.commands.registerCommand("leaf-lsp.showGraph", () => showGraph(server)),
@@ -122,6 +125,10 @@ async function verifyFile(server: ServerManager): Promise<void> {
 }
 
 async function showGraph(server: ServerManager): Promise<void> {
+  if (!vscode.workspace.isTrusted) {
+    showUntrustedRefusal();
+    return;
+  }
   const editor = vscode.window.activeTextEditor;
   const document = activePythonDocument();
   if (editor === undefined || document === undefined) {

@@ -130,7 +130,7 @@ class Analyzer:
         settings_for: SettingsFor,
         on_result: OnResult,
         debounce: float = DEBOUNCE_S,
-        workers: int = 2,
+        workers: int = 1,
     ) -> None:
         self.settings_for = settings_for
         self.on_result = on_result

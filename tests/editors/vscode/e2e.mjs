@@ -145,11 +145,51 @@ async function runCommand(title) {
 async function openFile(name) {
   const input = await quickInput("Control+P");
   await input.fill(name);
-  const row = page.locator(".quick-input-widget .monaco-list-row", { hasText: name }).first();
-  await row.waitFor({ state: "visible", timeout: 30000 });
+  // Enter opens the focused row, which is briefly a recently opened file until the search
+  // results arrive: wait until the focus is on the wanted file.
+  const focused = page.locator(".quick-input-widget .monaco-list-row.focused", { hasText: name });
+  await focused.first().waitFor({ state: "visible", timeout: 30000 });
   await page.keyboard.press("Enter");
   await page.locator(`.tab[aria-label*="${name}"]`).first().waitFor({ timeout: 30000 });
   await until("the editor's text", async () => (await renderedLines()).some((l) => l.includes("import torch")));
+}
+
+/**
+ * Replace the user settings through VS Code's own settings.json editor (its file service
+ * fires the configuration change at once; an edit from outside depends on a file watcher).
+ */
+async function writeUserSettings(settings) {
+  await runCommand("Preferences: Open User Settings (JSON)");
+  await page.locator('.tab[aria-label*="settings.json"]').first().waitFor({ timeout: 30000 });
+  await until("the settings editor's text", async () => (await renderedLines()).some((l) => l.includes("leaf-lsp.interpreter")), 30000);
+  await page.keyboard.press("Control+A");
+  await page.keyboard.press("Delete");
+  // (run_e2e.sh turns auto-closing and auto-indent off in the user settings.)
+  // insertText types no single keys, so no brackets or quotes are auto-closed; one line,
+  // so that no auto-indentation is added after newlines.
+  await page.keyboard.insertText(JSON.stringify(settings));
+  await page.keyboard.press("Control+S");
+  await until("the settings on disk", async () => {
+    try {
+      return JSON.stringify(JSON.parse(readFileSync(env.USER_SETTINGS, "utf8"))) === JSON.stringify(settings);
+    } catch {
+      return false;
+    }
+  }, 30000);
+  await runCommand("View: Close Editor");
+}
+
+/** The codicon of the leaf-lsp status bar item ("check", "error", "loading", ...). */
+async function statusIcon() {
+  return page.evaluate(() => {
+    for (const item of document.querySelectorAll(".part.statusbar .statusbar-item")) {
+      if (!(item.textContent ?? "").includes("leaf-lsp")) continue;
+      const icon = item.querySelector("[class*=codicon-]");
+      const match = icon ? /codicon-([a-z-]+)/.exec(icon.className) : null;
+      if (match) return match[1];
+    }
+    return "";
+  });
 }
 
 async function notificationsText() {
@@ -281,13 +321,12 @@ async function main() {
         await page.keyboard.press("Control+Shift+M");
       });
 
-      const hoverLine = hintsExpected.find((h) => h.label.includes("grad") && h.label !== "no grad") ?? hintsExpected[0];
+      const hover = expect.hover;
       await step("hover", async () => {
-        const text = await hoverText(hoverLine.line, 0);
+        if (!hover) throw new Error(`the engine gave no fact with a reason to hover (${expect.engine_error ?? "no fact"})`);
+        const text = await hoverText(hover.line, hover.col);
         if (!/is_leaf/.test(text)) throw new Error(`hover has no is_leaf: ${text}`);
-        const reasons = expect.reasons?.[String(hoverLine.line)] ?? [];
-        if (reasons.length === 0) throw new Error(`the engine gave no reason for line ${hoverLine.line} (${expect.engine_error ?? "no fact"})`);
-        for (const reason of reasons) {
+        for (const reason of hover.reasons) {
           if (!text.includes(reason)) throw new Error(`hover lacks the reason "${reason}": ${text}`);
         }
         await shot("hover");
@@ -306,17 +345,20 @@ async function main() {
           return hintsExpected.every((h) => (lines[h.line - 1] ?? "").includes(`${h.label} ✓`));
         });
         await shot("verified");
-        if (env.README_SHOT) {
-          await hoverText(hoverLine.line, 0);
+        if (env.README_SHOT && hover) {
+          await runCommand("Notifications: Clear All Notifications");
+          await hoverText(hover.line, hover.col);
           await page.waitForTimeout(500);
           await page.screenshot({ path: env.README_SHOT });
           log(`README screenshot: ${env.README_SHOT}`);
         }
       });
 
+      // The graph needs a run that reaches backward(): use the clean file.
       await step("graph-webview", async () => {
         await page.mouse.move(5, 5);
         await page.keyboard.press("Escape");
+        await openFile(env.GRAPH_FILE ?? "clean.py");
         await runCommand("leaf-lsp: Show Autograd Graph");
         await page.locator('.tab[aria-label*="Autograd graph"]').first().waitFor({ timeout: WAIT_MS });
         const found = await until("the graph in the webview", async () => {
@@ -333,9 +375,29 @@ async function main() {
           }
           return null;
         });
+        await page.waitForTimeout(500);
         await shot("graph");
         if (found.error) throw new Error(`the graph panel shows an error: ${found.error}`);
-        // Back to the source editor for the quick fix.
+        if (found.svg) {
+          // The SVG must have loaded as an image, not just be referenced.
+          const loaded = await until("the graph image to load", async () => {
+            for (const frame of page.frames()) {
+              try {
+                if ((await frame.locator("#graph-svg").count()) === 0) continue;
+                return await frame.locator("#graph-svg").evaluate((img) => img.complete && img.naturalWidth > 0);
+              } catch {
+                // next frame
+              }
+            }
+            return false;
+          }, 20000);
+          if (!loaded) throw new Error("the graph image did not load");
+        }
+      });
+
+      // Back to the buggy file (the webview opened beside it).
+      await step("back-to-editor", async () => {
+        await runCommand("View: Close All Editors");
         await openFile(expect.file);
       });
 
@@ -349,7 +411,15 @@ async function main() {
         const row = page.locator(".action-widget .monaco-list-row", { hasText: expect.fix.title }).first();
         await row.waitFor({ state: "visible", timeout: 30000 });
         await shot("quick-fix-menu");
-        await row.click();
+        // The menu is keyboard-driven (a pointer block covers it): move the focus to the
+        // fix, then Enter.
+        const focusedLabel = () =>
+          page.evaluate(() => document.querySelector(".action-widget .monaco-list-row.focused")?.getAttribute("aria-label") ?? "");
+        for (let i = 0; i < 20 && !(await focusedLabel()).includes(expect.fix.title); i++) {
+          await page.keyboard.press("ArrowDown");
+        }
+        if (!(await focusedLabel()).includes(expect.fix.title)) throw new Error(`cannot focus "${expect.fix.title}" in the menu`);
+        await page.keyboard.press("Enter");
         await page.keyboard.press("Control+S");
         const after = await until("the fixed file on disk", async () => {
           const text = readFileSync(filePath, "utf8");
@@ -361,6 +431,43 @@ async function main() {
         await until(`${diag.code} to disappear from line ${diag.line}`, async () => (await squigglesOnLine(diag.line)).length === 0, 60000);
         await shot("quick-fix-applied");
       });
+
+      // A broken interpreter setting: one clear notification naming the fix; fixing the
+      // setting restarts the server (no reload) and the hints come back.
+      if (env.USER_SETTINGS) {
+        await step("bad-interpreter", async () => {
+          const original = JSON.parse(readFileSync(env.USER_SETTINGS, "utf8"));
+          try {
+            await writeUserSettings({ ...original, "leaf-lsp.interpreter": ["/nonexistent/bin/python3"] });
+            const text = await until("the interpreter notification", async () => {
+              const t = await notificationsText();
+              return /could not run the Python interpreter/.test(t) ? t : "";
+            }, 60000);
+            if (!text.includes("/nonexistent/bin/python3") || !text.includes('Set "leaf-lsp.interpreter"')) {
+              throw new Error(`the notification does not name the interpreter and the fix: ${text}`);
+            }
+            const buttons = await page.locator(".notifications-toasts .monaco-button", { hasText: "Set leaf-lsp.interpreter" }).count();
+            if (buttons === 0) throw new Error("no 'Set leaf-lsp.interpreter' button");
+            await until("the status bar item in its error state", async () => (await statusIcon()) === "error", 30000);
+            await shot("bad-interpreter");
+          } finally {
+            await writeUserSettings(original);
+          }
+          await runCommand("Notifications: Clear All Notifications");
+          await page.keyboard.press("Escape");
+          // Edit the buffer so that fresh hints are requested from the restarted server.
+          const point = await pointAt(1, 0);
+          await page.mouse.click(point.x, point.y);
+          await page.keyboard.press("End");
+          await page.keyboard.press("Enter");
+          await until("the status bar item back to ready", async () => (await statusIcon()) === "check", 60000);
+          await until("hints from the restarted server", async () => {
+            const lines = await renderedLines();
+            return lines.some((l) => l.includes("leaf · grad"));
+          });
+          await shot("restarted");
+        });
+      }
     }
   } finally {
     await context.close().catch(() => {});

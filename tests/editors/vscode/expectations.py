@@ -29,9 +29,9 @@ def label(is_leaf: bool | None, requires_grad: bool | None) -> str | None:
     return "grad"
 
 
-def engine_details(source: str, path: str, code: str, fact_lines: list[tuple[int, str]]) -> dict[str, Any]:
-    """The fix title/result for ``code`` and the hover reason lines, from the engine."""
-    out: dict[str, Any] = {"fix": None, "reasons": {}, "engine_error": None}
+def engine_details(source: str, path: str, code: str, hover_line: int | None) -> dict[str, Any]:
+    """The fix title/result for ``code`` and where to hover on ``hover_line``, from the engine."""
+    out: dict[str, Any] = {"fix": None, "hover": None, "engine_error": None}
     try:
         from leaf_lsp.engine import analyze
         from leaf_lsp.fixcheck import apply_edits
@@ -47,13 +47,19 @@ def engine_details(source: str, path: str, code: str, fact_lines: list[tuple[int
                 "line": diagnostic.span.line,
             }
             break
-    lines = source.splitlines()
-    for line, name in fact_lines:
-        text = lines[line - 1] if 0 < line <= len(lines) else ""
-        col = max(text.find(name), 0)
-        fact = analysis.fact_at(line, col)
-        if fact is not None and fact.reason:
-            out["reasons"][str(line)] = [step.text for step in fact.reason]
+    # Hover works on expressions: take the leftmost one on the line that has a reason.
+    facts = sorted(
+        (f for f in analysis.expr_facts if f.span.line == hover_line and f.reason),
+        key=lambda f: f.span.col,
+    )
+    if facts:
+        fact = facts[0]
+        out["hover"] = {
+            "line": fact.span.line,
+            "col": fact.span.col,
+            # Markdown code spans render without their backticks.
+            "reasons": [step.text.replace("`", "") for step in fact.reason],
+        }
     return out
 
 
@@ -73,7 +79,9 @@ def main(argv: list[str]) -> int:
         text = label(fact.get("is_leaf"), fact.get("requires_grad"))
         if text is not None:
             hints.append({"line": fact["line"], "name": fact["name"], "label": text})
-    details = engine_details(source, program.name, code, [(f["line"], f["name"]) for f in facts])
+    grad_lines = [h["line"] for h in hints if h["label"] != "no grad"]
+    hover_line = grad_lines[0] if grad_lines else (hints[0]["line"] if hints else None)
+    details = engine_details(source, program.name, code, hover_line)
     json.dump(
         {"file": program.name, "diagnostics": diagnostics, "code": code, "hints": hints, **details},
         sys.stdout,

@@ -77,7 +77,10 @@ for PHASE in $PHASES; do
   mkdir -p "$WS"
   cp "$CORPUS/$PROGRAM" "$WS/"
   printf 'import torch\n\nw = torch.ones(3, requires_grad=True)\nloss = (w * 2).sum()\nloss.backward()\nprint(w.grad)\n' >"$WS/clean.py"
-  "$ROOT/.venv/bin/python" "$HERE/expectations.py" "$CORPUS/$PROGRAM" >"$RUN/expect.json" \
+  # With LEAF_SERVER_SRC (a leaf_lsp package bundled instead of server/leaf_lsp), the
+  # expectations come from that same package.
+  PYTHONPATH="${LEAF_SERVER_SRC:+$(dirname "$LEAF_SERVER_SRC")}" \
+    "$ROOT/.venv/bin/python" "$HERE/expectations.py" "$CORPUS/$PROGRAM" >"$RUN/expect.json" \
     || { log "computing expectations failed"; exit 1; }
 
   UD="$RUN/user-data-$PHASE"
@@ -96,6 +99,12 @@ for PHASE in $PHASES; do
   "editor.hover.delay": 200,
   "editor.minimap.enabled": false,
   "editor.codeLens": true,
+  "editor.autoClosingBrackets": "never",
+  "editor.autoClosingQuotes": "never",
+  "editor.autoClosingOvertype": "never",
+  "editor.autoSurround": "never",
+  "editor.autoIndent": "none",
+  "editor.formatOnType": false,
   "update.mode": "none",
   "extensions.autoUpdate": false,
   "extensions.autoCheckUpdates": false,
@@ -123,7 +132,7 @@ JSON
   README_SHOT=""
   [ "$PHASE" = "trusted" ] && README_SHOT="${LEAF_E2E_README_SHOT:-$SHOTS/readme-vscode.png}"
   PHASE="$PHASE" URL="http://127.0.0.1:$PORT" WORKSPACE="$WS" FILE="$PROGRAM" EXPECT="$RUN/expect.json" \
-    SHOTS="$SHOTS" README_SHOT="$README_SHOT" PLAYWRIGHT="$PLAYWRIGHT" CHROMIUM=/usr/bin/chromium \
+    SHOTS="$SHOTS" README_SHOT="$README_SHOT" USER_SETTINGS="$UD/User/settings.json" PLAYWRIGHT="$PLAYWRIGHT" CHROMIUM=/usr/bin/chromium \
     PROFILE="$RUN/chromium-$PHASE" TIMEOUT_S="${LEAF_E2E_TIMEOUT_S:-120}" \
     node "$HERE/e2e.mjs"
   prc=$?

@@ -32,7 +32,7 @@ export const CLIENT_ID = "leaf-lsp";
 export const PROBE_COMMAND = "leaf-lsp.probe";
 export const GRAPH_COMMAND = "leaf-lsp.graph";
 const PREFLIGHT_TIMEOUT_MS = 20_000;
-const ANALYSIS_IDLE_MS = 10_000;
+const ANALYSIS_IDLE_MS = 5_000;
 
 /** Documents the server analyses: Python files, untitled buffers, and notebook cells. */
 const DOCUMENT_SELECTOR = [
@@ -88,6 +88,8 @@ export class ServerManager implements vscode.Disposable {
   private serverVersion: string | undefined;
   private probing = 0;
   private failed = false;
+  /** Whether the current client finished initialize (crashes after that are restarted). */
+  private startedOnce = false;
 
   constructor(
     private readonly extensionPath: string,
@@ -142,16 +144,17 @@ export class ServerManager implements vscode.Disposable {
     const client = new LanguageClient(CLIENT_ID, "leaf-lsp", serverOptions, this.clientOptions(settings.server));
     this.client = client;
     this.launched = settings;
+    this.startedOnce = false;
     try {
       await client.start();
     } catch (error) {
       this.client = undefined;
       this.launched = undefined;
-      this.fail(`leaf-lsp: the server did not start: ${errorText(error)}`, choice);
+      this.fail(`leaf-lsp: the server did not start (${errorText(error)}). The logs show its output.`, choice);
       return;
     }
+    this.startedOnce = true;
     resetShownErrors();
-    this.crashes.reset();
     const info = client.initializeResult?.serverInfo;
     if (info?.version) {
       this.serverVersion = info.version;
@@ -175,6 +178,11 @@ export class ServerManager implements vscode.Disposable {
         getLog().warn(`Stopping the server: ${errorText(error)}`);
       }
     }
+  }
+
+  /** Forget earlier crashes (a restart the user asked for gets a fresh allowance). */
+  resetCrashes(): void {
+    this.crashes.reset();
   }
 
   async restart(reasons: string[]): Promise<void> {
@@ -224,10 +232,18 @@ export class ServerManager implements vscode.Disposable {
           return { action: (count ?? 1) <= 3 ? ErrorAction.Continue : ErrorAction.Shutdown, handled: true };
         },
         closed: () => {
+          if (!this.startedOnce) {
+            // Failed during initialize: start() reports it; retrying a deterministic
+            // startup failure would only repeat the same notification.
+            return { action: CloseAction.DoNotRestart, handled: true };
+          }
           if (this.crashes.record(Date.now())) {
             log.warn(`The server stopped unexpectedly; restarting (crash ${this.crashes.count})`);
             this.emit("starting");
-            return { action: CloseAction.Restart, handled: true };
+            // Restarted by us, not by the client: its own restart path reports each
+            // failed attempt with a notification of its own.
+            setTimeout(() => void this.restart(["the server stopped unexpectedly"]), 1_000);
+            return { action: CloseAction.DoNotRestart, handled: true };
           }
           const message = `leaf-lsp: the server crashed ${this.crashes.count} times in a row and was not restarted. See the logs, fix the cause, then run "leaf-lsp: Restart Server".`;
           this.failed = true;
@@ -275,6 +291,24 @@ export class ServerManager implements vscode.Disposable {
         handleDiagnostics: (uri, diagnostics, next) => {
           this.markAnalysed(uri.toString());
           next(uri, diagnostics);
+        },
+        // VS Code pulls diagnostics when the server offers them (textDocument/diagnostic).
+        provideDiagnostics: async (document, previousResultId, token, next) => {
+          const report = await next(document, previousResultId, token);
+          const uri = document instanceof vscode.Uri ? document : document.uri;
+          if (!token.isCancellationRequested) {
+            this.markAnalysed(uri.toString());
+          }
+          return report;
+        },
+        // The server answers inlay hints from the current analysis, so an answer also
+        // means "analysed" (it may skip re-publishing unchanged diagnostics).
+        provideInlayHints: async (document, range, token, next) => {
+          const hints = await next(document, range, token);
+          if (!token.isCancellationRequested) {
+            this.markAnalysed(document.uri.toString());
+          }
+          return hints;
         },
       },
     };

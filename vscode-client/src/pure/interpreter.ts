@@ -41,6 +41,8 @@ export const PREFLIGHT_SCRIPT = [
   "sys.stdout.write('python %d.%d.%d\\n' % tuple(sys.version_info[:3]))",
   "try:",
   "    import leaf_lsp",
+  // Everything `python -m leaf_lsp` imports up front (its CLI, the engine), without running it.
+  "    import leaf_lsp.__main__",
   "    sys.stdout.write('leaf_lsp %s %s\\n' % (getattr(leaf_lsp, '__version__', '?'), leaf_lsp.__file__))",
   "except Exception as exc:",
   "    sys.stdout.write('leaf_lsp-missing %s: %s\\n' % (type(exc).__name__, exc))",

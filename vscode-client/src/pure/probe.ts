@@ -5,7 +5,7 @@
  */
 
 export const UNTRUSTED_PROBE_MESSAGE =
-  "leaf-lsp: Verify with Torch runs this file's code, so it is disabled in an untrusted workspace. " +
+  "leaf-lsp: Verify with Torch and the autograd graph run this file's code, so they are disabled in an untrusted workspace. " +
   "Trust the workspace (Workspaces: Manage Workspace Trust) to use it; static hints and diagnostics keep working.";
 
 /** One line for a notification after the probe finished. */
