@@ -272,7 +272,10 @@ class Interpreter:
         start = getattr(node, "lineno", 1)
         end = getattr(node, "end_lineno", start) or start
         body = "".join(self.text.lines[start - 1 : end])
-        if _TRIGGERS.search(body):
+        if any(trigger in body for trigger in _TRIGGERS):
+            return True
+        # Word-boundary checks only where the plain substring is present (regex scans are slow).
+        if (".grad" in body or ".data" in body or "out=" in body) and _GRAD_OR_DATA.search(body):
             return True
         if self._global_tensor_names is None:
             names = [
@@ -2566,14 +2569,40 @@ def _handlers(prefix: str) -> dict[type, Any]:
 _STMT_HANDLERS = _handlers("stmt_")
 _EXPR_HANDLERS = _handlers("expr_")
 _DEBUG = bool(os.environ.get("LEAF_LSP_DEBUG"))
+_GRAD_OR_DATA = re.compile(r"\.(?:grad|data)\b|\bout=")
 # Everything an issue can come from. A function whose text has none of these (and names no
 # module-level tensor) cannot produce a diagnostic, so diagnostics-only runs skip it.
-_TRIGGERS = re.compile(
-    r"backward|autograd|requires?_grads?|numpy\(|\.grad\b|\.data\b|optim|Variable|tensor\(|Parameter|Buffer"
-    r"|\.(?:double|half|cuda|bfloat16|type)\(|\.to\(\s*(?:torch\.float64|torch\.double|torch\.half|torch\.float16"
-    r"|torch\.bfloat16|['\"]cuda|torch\.device)|parameters\(|zero_grad|\.step\(|weight_norm|spectral_norm"
-    r"|\bout="
-)
+_TRIGGERS = (
+    "backward",
+    "autograd",
+    "requires_grad",
+    "require_grad",
+    "numpy(",
+    "optim.",
+    "optimizer",
+    "Variable",
+    ".tensor(",
+    "Parameter",
+    "Buffer",
+    ".double(",
+    ".half(",
+    ".cuda(",
+    ".bfloat16(",
+    ".type(",
+    ".to(torch.float64",
+    ".to(torch.double",
+    ".to(torch.half",
+    ".to(torch.float16",
+    ".to(torch.bfloat16",
+    ".to(torch.device",
+    '.to("',
+    ".to('",
+    "parameters(",
+    "zero_grad",
+    ".step(",
+    "weight_norm",
+    "spectral_norm",
+)  # plain substrings: `in` scans far faster than one alternation regex
 
 
 class _SuperValue(Value):
