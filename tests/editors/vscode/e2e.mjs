@@ -3,12 +3,14 @@
 // phase:
 //   PHASE=trusted    squiggle + Problems entry, inlay hints, hover with the reason,
 //                    "Verify File with Torch" -> verified (✓) hints, autograd graph
-//                    webview, quick fix applied to the file.
+//                    webview, quick fix applied to the file, a broken interpreter
+//                    setting reported once and recovered from without a reload.
 //   PHASE=untrusted  restricted mode: hints still shown, the probe refused with a message.
 // Every step saves a screenshot under $SHOTS; a failure saves one named FAILED-<step>.
 // Inputs (env): URL, WORKSPACE, FILE (name in WORKSPACE), EXPECT (JSON from
 // expectations.py), SHOTS, README_SHOT (optional), PLAYWRIGHT (path of playwright-core),
-// CHROMIUM, PROFILE (fresh browser profile dir), TIMEOUT_S (per wait, default 120).
+// CHROMIUM, PROFILE (fresh browser profile dir), TIMEOUT_S (per wait, default 120),
+// USER_SETTINGS (the profile's settings.json), GRAPH_FILE (default clean.py).
 
 import { createRequire } from "node:module";
 import { readFileSync, mkdirSync } from "node:fs";

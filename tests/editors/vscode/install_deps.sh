@@ -24,8 +24,9 @@ if [ "${#need_apt[@]}" -gt 0 ]; then
   fi
   SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
   log "apt-get install ${need_apt[*]}"
-  # A concurrent apt (another engineer) holds the lock: wait for it rather than fail.
-  for _ in $(seq 1 60); do
+  # A concurrent apt run may hold the lock: DPkg::Lock::Timeout waits for it, and a few
+  # retries cover a transient mirror failure without looping for long when offline.
+  for _ in 1 2 3; do
     if $SUDO env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=120 update -qq >&2 \
       && $SUDO env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=120 install -y -qq \
         --no-install-recommends "${need_apt[@]}" >&2; then

@@ -123,7 +123,7 @@ JSON
   CS_PGID=$!
   ok=""
   for _ in $(seq 1 120); do
-    if curl -fsS "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1; then ok=1; break; fi
+    if node -e "require('http').get('http://127.0.0.1:$PORT/healthz', (r) => process.exit(r.statusCode === 200 ? 0 : 1)).on('error', () => process.exit(1))" 2>/dev/null; then ok=1; break; fi
     sleep 0.5
   done
   if [ -z "$ok" ]; then

@@ -150,6 +150,8 @@ export class ServerManager implements vscode.Disposable {
     } catch (error) {
       this.client = undefined;
       this.launched = undefined;
+      // Release the failed client's resources (its process is already gone or going).
+      void client.dispose().catch(() => undefined);
       this.fail(`leaf-lsp: the server did not start (${errorText(error)}). The logs show its output.`, choice);
       return;
     }
