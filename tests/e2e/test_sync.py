@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import change, diagnostics_for, open_doc, publishes, rng, settle, start
+from lsp_helpers import change, diagnostics_for, open_doc, publishes, rng, settle, start
 from lsprotocol import types as lsp
 
 BUGGY = "import torch\nx = torch.ones(3, requires_grad=True)\nx += 1\n"

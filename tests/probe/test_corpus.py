@@ -16,11 +16,16 @@ import pytest
 from leaf_lsp.probe import ProbeResult, ProbeWorker, run_file
 from leaf_lsp.probe.runner import run_cold
 
-CORPUS = Path("/work/shared/corpus")
+REPO = Path(__file__).resolve().parents[2]
+# shared/ sits beside the repository (CI clones it that way); /work/shared on developer machines.
+SHARED = next((d for d in (REPO.parent / "shared", Path("/work/shared")) if d.is_dir()), Path("/work/shared"))
+CORPUS = SHARED / "corpus"
 ORACLE = CORPUS / "oracle.py"
 CASES = sorted(p for p in CORPUS.glob("*.py") if p.name != "oracle.py") if CORPUS.is_dir() else []
+# The repository's extra corpus stores the oracle's record beside each case.
+EXTRA = sorted(p for p in (REPO / "tests" / "corpus").glob("[0-9]*.py"))
 
-pytestmark = pytest.mark.skipif(not CASES, reason="the shared corpus is not available")
+needs_shared = pytest.mark.skipif(not CASES, reason="the shared corpus is not available")
 
 
 def oracle(case: Path) -> dict[str, Any]:
@@ -93,6 +98,7 @@ def expected_diagnostics(case: Path) -> set[tuple[int, str]]:
     return {(d["line"], d["code"]) for d in data.get("diagnostics", [])}
 
 
+@needs_shared
 @pytest.mark.parametrize("case", CASES, ids=[c.stem for c in CASES])
 def test_probe_matches_oracle(
     case: Path, worker: ProbeWorker, oracle_runs: dict[Path, Future[dict[str, Any]]]
@@ -116,6 +122,7 @@ def test_probe_matches_oracle(
     assert result.torch_version.startswith("2.")
 
 
+@needs_shared
 @pytest.mark.parametrize(
     "name", ["011_augassign_bias_correction", "034_intermediate_grad_none", "060_seed_weightnorm_unused_g"]
 )
@@ -129,6 +136,7 @@ def test_cold_run_matches_warm_run(name: str, worker: ProbeWorker) -> None:
     assert [(d.code, d.span) for d in cold.diagnostics] == [(d.code, d.span) for d in warm.diagnostics]
 
 
+@needs_shared
 def test_extra_details_are_recorded(worker: ProbeWorker) -> None:
     """grad_fn, dtype, device, shape and whether .grad was populated at the end."""
     result = worker.run(str(CORPUS / "034_intermediate_grad_none.py"))
@@ -145,8 +153,21 @@ def test_extra_details_are_recorded(worker: ProbeWorker) -> None:
     assert 3 in result.lines_run and 8 in result.lines_run
 
 
+@needs_shared
 def test_run_file_uses_cold_process_without_worker() -> None:
     """run_file works with no shared worker started (a fresh process)."""
     result = run_file(str(CORPUS / "018_int_tensor_requires_grad.py"), timeout=120)
     assert result.error is None
     assert [(d.code, d.span.line) for d in result.diagnostics] == [("LEAF104", 3)]
+
+
+@pytest.mark.parametrize("case", EXTRA, ids=[c.stem for c in EXTRA])
+def test_probe_matches_stored_oracle_record(case: Path, worker: ProbeWorker) -> None:
+    """The repository's extra corpus: the probe agrees with the oracle record stored beside each case."""
+    want = json.loads(case.with_name(case.stem + ".expect.json").read_text())["oracle"]
+    result = worker.run(str(case), timeout=120)
+    assert result.error is None, result.error
+    got = as_oracle(result)
+    assert got["exception"] == want["exception"]
+    assert got["warnings"] == want["warnings"]
+    assert got["facts"] == want["facts"]

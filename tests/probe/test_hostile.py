@@ -4,6 +4,7 @@ touch the caller (its stdout is the LSP stream). Each runs cold and on the warm 
 from __future__ import annotations
 
 import os
+import subprocess
 import sys
 import threading
 import time
@@ -184,3 +185,38 @@ def test_killed_worker_is_restarted(tmp_path: Path) -> None:
         w._proc.wait()
         result = w.run(str(good), timeout=60)
         assert result.error is None and result.fact(2, "w") is not None
+
+
+def test_dead_runner_leaves_nothing_running(tmp_path: Path) -> None:
+    """If the editor (the process that owns the worker) dies mid-run, the run and worker go too."""
+    pid_file = tmp_path / "pid"
+    program = tmp_path / "loop.py"
+    program.write_text(
+        f"import os\nopen({str(pid_file)!r}, 'w').write(str(os.getpid()))\nwhile True:\n    pass\n"
+    )
+    owner = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys; from leaf_lsp.probe import ProbeWorker\n"
+            "w = ProbeWorker(preload=()); w.start(); print(w._proc.pid, flush=True)\n"
+            "w.run(sys.argv[1], timeout=600)\n",
+            str(program),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert owner.stdout is not None
+    worker_pid = int(owner.stdout.readline())
+    deadline = time.monotonic() + 60
+    while not pid_file.exists() or not pid_file.read_text():
+        assert time.monotonic() < deadline, "the program never started"
+        time.sleep(0.05)
+    run_pid = int(pid_file.read_text())
+    assert _alive(run_pid) and _alive(worker_pid)
+    owner.kill()
+    owner.wait()
+    deadline = time.monotonic() + 10
+    while (_alive(run_pid) or _alive(worker_pid)) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not _alive(run_pid) and not _alive(worker_pid)

@@ -59,6 +59,8 @@ class Document:
     language_id: str = "python"
     closed: bool = False
     epoch: int = 0
+    #: Set when the document is re-analysed because its context (not its text) changed.
+    context_changed: bool = False
     snapshot: Snapshot | None = None
     #: The probe-merged analysis, kept until the document changes.
     probe: Snapshot | None = None
@@ -98,9 +100,9 @@ class Document:
     @property
     def current(self) -> Snapshot | None:
         """The freshest snapshot for the current version (probe-merged when there is one)."""
-        snap = self.probe or self.snapshot
-        if snap is not None and snap.version == self.version and snap.epoch == self.epoch:
-            return snap
+        for snap in (self.probe, self.snapshot):
+            if snap is not None and snap.version == self.version and snap.epoch == self.epoch:
+                return snap
         return None
 
     @property
@@ -169,6 +171,7 @@ class Analyzer:
         """Analyse ``doc`` again now (its text did not change, its context did)."""
         doc.invalidate()
         doc.probe = None
+        doc.context_changed = True
         self.schedule(doc, delay=0.0)
 
     def schedule(self, doc: Document, delay: float | None = None) -> None:

@@ -39,7 +39,7 @@ def fact_hover(fact: ExprFact | None, diagnostics: list[Diagnostic]) -> str | No
     """Markdown for the fact at the cursor plus what to do about diagnostics there."""
     parts: list[str] = []
     if fact is not None:
-        parts.append(f"**`{_shorten(fact.text)}`**\n")
+        parts.append(f"**{_code(_shorten(fact.text))}**\n")
         parts.append(f"- is_leaf: {_fmt(fact.is_leaf)}\n- requires_grad: {_fmt(fact.requires_grad)}")
         if fact.reason:
             parts.append("\n**Why**\n")
@@ -57,6 +57,12 @@ def fact_hover(fact: ExprFact | None, diagnostics: list[Diagnostic]) -> str | No
 def diagnostics_at(analysis: Analysis, line: int, col: int) -> list[Diagnostic]:
     """Diagnostics whose span covers (line, col)."""
     return [d for d in analysis.diagnostics if d.code != "LEAF000" and d.span.contains(line, col)]
+
+
+def _code(text: str) -> str:
+    """Inline code that survives backticks in ``text``."""
+    fence = "``" if "`" in text else "`"
+    return f"{fence} {text} {fence}" if fence == "``" else f"`{text}`"
 
 
 def _shorten(text: str, limit: int = 80) -> str:

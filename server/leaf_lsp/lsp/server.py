@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
+import threading
 from collections.abc import Generator
 from typing import Any
 
@@ -172,6 +174,15 @@ def create_server() -> LeafServer:
     def shutdown(ls: LeafServer, params: Any) -> None:
         session.analyzer.shutdown()
 
+    @server.feature(lsp.EXIT)
+    def exit_(ls: LeafServer, params: Any) -> None:
+        session.analyzer.shutdown()
+        # An analysis thread still busy with a huge file would keep the process alive
+        # after exit; give pygls a moment to exit cleanly, then leave regardless.
+        timer = threading.Timer(3.0, os._exit, args=(0,))
+        timer.daemon = True
+        timer.start()
+
     @server.feature(lsp.TEXT_DOCUMENT_DID_OPEN)
     def did_open(ls: LeafServer, params: lsp.DidOpenTextDocumentParams) -> None:
         item = params.text_document
@@ -317,7 +328,9 @@ def create_server() -> LeafServer:
             session.document_changes,
         )
         has_safe_fix = any(d.fix is not None and d.fix.safe for d in snap.analysis.diagnostics)
-        if has_safe_fix and _wanted(FIX_ALL_KIND, only):
+        # Fix-all re-analyses until stable, so only when asked for by kind (Source Action
+        # menu, codeActionsOnSave), never on every cursor move (only=None).
+        if has_safe_fix and only and _wanted(FIX_ALL_KIND, only):
             text = snap.index.text
             settings = session.settings_for(doc)
             loop = asyncio.get_running_loop()

@@ -95,12 +95,15 @@ class Session:
         self.work_done_progress = False
         self.roots: list[Path] = []
         self.pending_problems: list[str] = []
+        self.init_trusted = True
         #: Cancellation events of running commands, by JSON-RPC request id.
         self.cancel_events: dict[Any, threading.Event] = {}
         self._resolvers: dict[str, Any] = {}
         #: Open buffers by resolved path: what cross-file resolution reads instead of the disk.
         self.overlay: dict[str, str] = {}
         self._warned: set[str] = set()
+        #: Raw ``[tool.leaf-lsp]`` tables by pyproject path (re-read when a pyproject changes).
+        self._tables: dict[Path, Any] = {}
 
     # -- initialisation ---------------------------------------------------------------
 
@@ -130,6 +133,8 @@ class Session:
         if options is not None:
             self.client, problems = parse_client_settings(options)
             self.pending_problems.extend(problems)
+            # Trust given at start-up (the editor's workspace trust) can only be narrowed later.
+            self.init_trusted = self.client.trusted
 
     def set_encoding(self, encoding: str | None) -> None:
         """Use the position encoding pygls negotiated."""
@@ -147,9 +152,11 @@ class Session:
             except (OSError, ValueError):
                 source = None
             if source is not None:
-                table, problems = read_table(source)
-                for problem in problems:
-                    self._warn_once(problem)
+                if source not in self._tables:
+                    self._tables[source], problems = read_table(source)
+                    for problem in problems:
+                        self._warn_once(problem)
+                table = self._tables[source]
         settings, problems = merge_engine_settings(self.client.engine, table)
         for problem in problems:
             self._warn_once(problem)
@@ -209,7 +216,10 @@ class Session:
 
     def apply_client_settings(self, data: Any) -> None:
         """New editor settings: validate, warn about problems, re-analyse everything."""
-        self.client, problems = parse_client_settings(data)
+        client, problems = parse_client_settings(data)
+        if not self.init_trusted and client.trusted:
+            client = dataclasses.replace(client, trusted=False)
+        self.client = client
         for problem in problems:
             self.show(f"leaf-lsp: {problem}", lsp.MessageType.Warning)
         self.reanalyze_all()
@@ -217,6 +227,7 @@ class Session:
     def project_changed(self) -> None:
         """A pyproject.toml changed: forget cached configuration and resolvers."""
         self.configs = ConfigResolver()
+        self._tables.clear()
         self._resolvers.clear()
         self._warned.clear()
         self.reanalyze_all()
@@ -276,13 +287,16 @@ class Session:
                 lsp.PublishDiagnosticsParams(uri=uri, diagnostics=[])
             )
 
-    def refresh(self) -> None:
-        """Ask the client to re-request what it pulls (inlay hints, pulled diagnostics, lenses)."""
+    def refresh(self, diagnostics: bool = True) -> None:
+        """Ask the client to re-request what it pulls (inlay hints, and pulled diagnostics)."""
         if self.inlay_refresh:
             self.server.workspace_inlay_hint_refresh(None)
-        if not self.push_diagnostics and self.diagnostic_refresh:
+        if diagnostics and not self.push_diagnostics and self.diagnostic_refresh:
             self.server.workspace_diagnostic_refresh(None)
 
     def _on_result(self, doc: Document, snap: Snapshot) -> None:
         self.publish(doc)
-        self.refresh()
+        # Pulling clients re-pull diagnostics after their own edits; they need a refresh
+        # only when the result changed without an edit (settings, an imported file).
+        self.refresh(diagnostics=doc.context_changed)
+        doc.context_changed = False

@@ -342,6 +342,7 @@ def run_case(request: dict[str, Any]) -> dict[str, Any]:
         try:
             graph_out["dot"] = _Graph(torch, names_of()).dot(tensor, label)
             graph_out["target"] = label
+            graph_out["walked"] = weakref.ref(tensor)
         except Exception as e:  # a graph we cannot walk must not break the run
             graph_out["error"] = f"{type(e).__name__}: {e}"
 
@@ -363,13 +364,21 @@ def run_case(request: dict[str, Any]) -> dict[str, Any]:
                 if target is not None and getattr(target, "grad_fn", None) is not None:
                     walk(target, graph_req)
 
+        inside = [False]  # Tensor.backward calls torch.autograd.backward: walk once per call
+
         def tensor_backward(self: Any, *args: Any, **kwargs: Any) -> Any:
+            if inside[0]:
+                return orig_tensor_backward(self, *args, **kwargs)
             hook(self)
-            return orig_tensor_backward(self, *args, **kwargs)
+            inside[0] = True
+            try:
+                return orig_tensor_backward(self, *args, **kwargs)
+            finally:
+                inside[0] = False
 
         def autograd_backward(tensors: Any, *args: Any, **kwargs: Any) -> Any:
             first = tensors[0] if isinstance(tensors, (list, tuple)) and tensors else tensors
-            if isinstance(first, Tensor):
+            if isinstance(first, Tensor) and not inside[0]:
                 hook(first)
             return orig_autograd_backward(tensors, *args, **kwargs)
 
@@ -390,6 +399,23 @@ def run_case(request: dict[str, Any]) -> dict[str, Any]:
         warnings.simplefilter("always")
         # keep catch_warnings' recording, but note the case line at warning time (as the oracle does)
         warnings._showwarnmsg_impl = lambda m: caught.append((m, case_line()))  # type: ignore[attr-defined]
+        import builtins
+
+        real_import = builtins.__import__
+
+        def untraced_import(name: str, *args: Any, **kwargs: Any) -> Any:
+            # A first import runs a library's module bodies (torch.optim pulls in torch._dynamo, some
+            # 2 s): keep the tracer's per-call cost off them. Frames of the case file are unaffected
+            # (their own local tracing stays on), and a module already imported takes the fast path.
+            if name in sys.modules or sys.gettrace() is not global_trace:
+                return real_import(name, *args, **kwargs)
+            sys.settrace(None)
+            try:
+                return real_import(name, *args, **kwargs)
+            finally:
+                sys.settrace(global_trace)
+
+        builtins.__import__ = untraced_import
         sys.settrace(global_trace)
         try:
             runpy.run_path(case, run_name="__main__")
@@ -408,21 +434,25 @@ def run_case(request: dict[str, Any]) -> dict[str, Any]:
             exception = {"type": type(e).__name__, "message": _short(message), "line": line}
         finally:
             sys.settrace(None)
+            builtins.__import__ = real_import
     result["program_seconds"] = time.perf_counter() - run_started
     for owner, attr, value in originals:
         setattr(owner, attr, value)
 
-    if graph_req and "dot" not in graph_out:
+    if graph_req:
         ref = by_name.get(graph_req)
         target = ref() if ref is not None else None
         if target is None:
             target = module_globals.get("g", {}).get(graph_req)
-        if isinstance(target, Tensor):
+        walked = graph_out.get("walked")
+        if isinstance(target, Tensor) and (walked is None or walked() is not target):
+            # Never part of a backward(), or rebound since: walk its latest value now.
             walk(target, graph_req)
-        else:
+        elif "dot" not in graph_out:
             graph_out["error"] = f"no tensor named {graph_req!r} was recorded"
     elif graph_req == "" and "dot" not in graph_out:
         graph_out["error"] = "the program never called backward()"
+    graph_out.pop("walked", None)
     if graph_req is not None:
         result["graph"] = graph_out
 
@@ -433,7 +463,9 @@ def run_case(request: dict[str, Any]) -> dict[str, Any]:
         grad_populated = None
         if tensor is not None:
             try:
-                grad_populated = tensor.grad is not None if tensor.is_leaf else None
+                # .grad of a non-leaf warns (and is always None) unless retain_grad() was called
+                keeps = tensor.is_leaf or tensor.retains_grad
+                grad_populated = tensor.grad is not None if keeps else None
             except Exception:
                 grad_populated = None
         out_facts.append(dict(line=line, name=name, grad_populated=grad_populated, **desc))
@@ -539,8 +571,61 @@ def _serve(control_fd: int, preload: list[str]) -> None:
         sock.sendall((json.dumps({"pid": pid}) + "\n").encode())
         # Fork the next spare while this run goes on, so the fork is off the next run's path.
         spare = _fork_spare(sock)
-        _, status = os.waitpid(pid, 0)
+        status = _wait_run(pid, sock)
         sock.sendall((json.dumps({"pid": pid, "status": status}) + "\n").encode())
+
+
+def _wait_run(pid: int, control: Any) -> int:
+    """Wait for the run ``pid``; if the runner goes away meanwhile (EOF on the control socket),
+    kill the run's process group and exit, so an editor that dies leaves nothing running."""
+    import select
+    import signal
+    import socket
+
+    try:
+        pidfd = os.pidfd_open(pid)
+    except (AttributeError, OSError):
+        pidfd = -1
+    queued = False  # the runner already sent its next request: only the exit matters now
+    try:
+        while True:
+            done, status = os.waitpid(pid, os.WNOHANG)
+            if done:
+                return status
+            watch = [] if queued else [control]
+            if pidfd >= 0:
+                watch.append(pidfd)
+            ready, _, _ = select.select(watch, [], [], 0.05 if pidfd < 0 or queued else None)
+            if control in ready:
+                try:
+                    peek = control.recv(1, socket.MSG_PEEK)
+                except OSError:
+                    peek = b""
+                if peek:
+                    queued = True
+                else:
+                    try:
+                        os.killpg(pid, signal.SIGKILL)
+                    except OSError:
+                        pass
+                    os.waitpid(pid, 0)
+                    os._exit(0)
+    finally:
+        if pidfd >= 0:
+            os.close(pidfd)
+
+
+def _die_with_parent() -> None:
+    """Linux: be killed when the worker dies (it is single-threaded, so this is safe)."""
+    try:
+        import ctypes
+        import signal
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        pr_set_pdeathsig = 1
+        libc.prctl(pr_set_pdeathsig, int(signal.SIGKILL), 0, 0, 0)
+    except Exception:
+        pass  # not Linux: the worker's own EOF watch still covers the common case
 
 
 def _fork_spare(control: Any) -> tuple[int, Any]:
@@ -553,12 +638,16 @@ def _fork_spare(control: Any) -> tuple[int, Any]:
     import socket
 
     ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+    worker = os.getpid()
     pid = os.fork()
     if pid != 0:
         theirs.close()
         return pid, ours
     try:
         os.setsid()  # own process group: the runner kills the whole group on timeout
+        _die_with_parent()
+        if os.getppid() != worker:  # the worker died before the death signal was armed
+            os._exit(0)
         control.close()
         ours.close()
         msg, fds, _flags, _addr = socket.recv_fds(theirs, 1 << 20, 4)

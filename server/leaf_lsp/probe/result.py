@@ -21,7 +21,8 @@ class ProbeFact:
     dtype: str = ""
     device: str = ""
     shape: tuple[int, ...] = ()
-    #: For leaves: whether ``.grad`` was set when the program ended; None when unknown/non-leaf.
+    #: Whether ``.grad`` was set when the program ended (leaves and retain_grad() tensors);
+    #: None for other non-leaves or when the tensor no longer existed at the end.
     grad_populated: bool | None = None
     #: How many times the statement bound a tensor to the name.
     count: int = 1
