@@ -385,8 +385,9 @@ class Interpreter:
         value = stmt.value
         if isinstance(value, ast.Call):
             qual = self._qual_of(value.func, scope)
-            if qual == "torch.set_grad_enabled" and value.args:
-                ctx.grad = _const_bool(value.args[0])
+            if qual == "torch.set_grad_enabled" and (value.args or value.keywords):
+                flag = value.args[0] if value.args else value.keywords[0].value
+                ctx.grad = self._const_flag(flag, scope)
                 return
         self.eval(value, scope, ctx)
 
@@ -741,8 +742,14 @@ class Interpreter:
             )
 
     def stmt_If(self, stmt: ast.If, scope: Scope, ctx: Ctx) -> None:
-        self.eval(stmt.test, scope, ctx)
+        test = self.eval(stmt.test, scope, ctx)
         decided = _static_truth(stmt.test)
+        if (
+            decided is None
+            and isinstance(test, ConstValue)
+            and (test.value is None or isinstance(test.value, bool))
+        ):
+            decided = bool(test.value)  # a flag set to a constant earlier in the program
         if decided is True:
             self.exec_block(stmt.body, scope, ctx)
             return
@@ -907,16 +914,26 @@ class Interpreter:
             return False
         if name == "enable_grad":
             return True
+        mode_arg: ast.expr | None = None
+        if call is not None:
+            mode_arg = (
+                call.args[0] if call.args else next((k.value for k in call.keywords if k.arg == "mode"), None)
+            )
         if name == "inference_mode":
-            if call is not None and call.args:
-                mode = _const_bool(call.args[0])
-                return None if mode is None else (not mode and ctx.grad) or (False if mode else ctx.grad)
+            if mode_arg is not None:
+                mode = self._const_flag(mode_arg, scope)
+                return None if mode is None else (False if mode else ctx.grad)
             return False
         if name == "set_grad_enabled":
-            if call is not None and call.args:
-                return _const_bool(call.args[0])
-            return None
+            return self._const_flag(mode_arg, scope) if mode_arg is not None else None
         return _NOT_GRAD_CONTEXT
+
+    def _const_flag(self, node: ast.expr, scope: Scope) -> bool | None:
+        """A literal or a name bound to a constant, as a bool (None when unknown)."""
+        value = _const_bool(node)
+        if value is None and isinstance(node, ast.Name):
+            return _const_bool_value(scope.lookup(node.id))
+        return value
 
     def stmt_Try(self, stmt: ast.Try, scope: Scope, ctx: Ctx) -> None:
         self.exec_block(stmt.body, scope, ctx)
@@ -1007,7 +1024,9 @@ class Interpreter:
         return DictValue(items)
 
     def expr_IfExp(self, node: ast.IfExp, scope: Scope, ctx: Ctx) -> Value:
-        self.eval(node.test, scope, ctx)
+        test = self.eval(node.test, scope, ctx)
+        if isinstance(test, ConstValue) and (test.value is None or isinstance(test.value, bool)):
+            return self.eval(node.body if test.value else node.orelse, scope, ctx)
         return _join(self.eval(node.body, scope, ctx), self.eval(node.orelse, scope, ctx))
 
     def expr_Lambda(self, node: ast.Lambda, scope: Scope, ctx: Ctx) -> Value:
@@ -1041,7 +1060,9 @@ class Interpreter:
             return iterable  # (p for p in xs) is xs, element for element
         if elt is not None:
             value = self.eval(elt, inner, ctx)
-            if isinstance(node, ast.ListComp) and isinstance(value, (ModuleValue, TensorValue)):
+            if isinstance(node, (ast.ListComp, ast.GeneratorExp)) and isinstance(
+                value, (ModuleValue, TensorValue, ItemValue)
+            ):
                 return SeqValue((value,), "list-comp")
         return UNKNOWN
 
@@ -1180,6 +1201,7 @@ class Interpreter:
         if attr == "grad":
             if isinstance(node.ctx, ast.Store):
                 return UNKNOWN
+            base.obj.grad_read = True
             if base.leaf is False and not base.obj.retains_grad:
                 self.issue(
                     "LEAF201",
@@ -1326,6 +1348,8 @@ class Interpreter:
                     return self.call_function(callee, args, kwargs, ctx)[0]
                 return UNKNOWN
             if isinstance(receiver, SeqValue) and func.attr == "append" and receiver.kind == "list":
+                if args and len(receiver.items) < 64:
+                    receiver.items = receiver.items + (args[0],)  # lists grow: self.layers.append(...)
                 name = _target_name(func.value)
                 if (
                     name
@@ -1417,6 +1441,8 @@ class Interpreter:
             tensors = [v for v in args[0].items if isinstance(v, TensorValue)]
             if tensors:
                 return self.op_result(list(tensors), node, "`sum`", ctx)
+            if args[0].items and all(isinstance(v, ItemValue) for v in args[0].items):
+                return ItemValue(node.lineno)
         if name in ("filter", "iter") and args:
             inner = args[-1]
             return inner if isinstance(inner, ParamsValue) else UNKNOWN
@@ -1441,6 +1467,11 @@ class Interpreter:
         if ctx.record and self.cross_depth == 0:
             self.result.call_qualnames[id(node)] = qual
             self.result.calls_by_qualname.setdefault(qual, []).append(node)
+        if qual == "itertools.chain":
+            parts: list[Value] = []
+            for arg in args:
+                parts.extend(arg.items if isinstance(arg, SeqValue) else (arg,))
+            return SeqValue(tuple(parts), "list")
         if not qual.startswith("torch."):
             if qual.startswith("math."):
                 return ConstValue(0.0)  # a Python number: it never carries a graph
@@ -1612,8 +1643,17 @@ class Interpreter:
         text = f"`torch.{name}(...{', requires_grad=True' if rg else ''})` creates a leaf" + (
             " that requires grad" if rg else (" that does not require grad" if rg is False else "")
         )
+        # Built from numbers taken out of tensors (.item()): a computed result whose graph is gone.
+        computed = bool(args) and isinstance(args[0], ItemValue)
         return new_tensor(
-            True, rg, node.lineno, text, dtype=dtype, kind=kind, device=device, origin="factory"
+            True,
+            rg,
+            node.lineno,
+            text,
+            dtype=dtype,
+            kind=kind,
+            device=device,
+            origin="op" if computed else "factory",
         )
 
     def like_factory(
@@ -1711,6 +1751,8 @@ class Interpreter:
         modules: list[ModuleValue] = []
         self._collect_params(params, tensors, modules)
         for tensor in tensors:
+            tensor.obj.optimized = True
+        for tensor in tensors:
             if tensor.leaf is False:
                 origin = tensor.reason[-1].text if tensor.reason else "it was computed by an operation"
                 self.raises(
@@ -1740,6 +1782,7 @@ class Interpreter:
         info = self.api.nn_modules.get(name, {})
         kind = info.get("kind", "module")
         module = ModuleValue(name, torch_class=name, has_params=bool(info.get("params")))
+        module.inplace = _const_bool_value(kwargs.get("inplace")) is True
         if kind == "container":
             children: list[ModuleValue] = []
             for arg in list(args) + list(kwargs.values()):
@@ -1905,6 +1948,11 @@ class Interpreter:
             return value
         own = module.output_rg()
         inputs = _flatten_tensors(args) + _flatten_tensors(list(kwargs.values()))
+        if module.inplace and inputs:
+            target = inputs[0]
+            self.inplace(target, node, node, [], f"`{module.torch_class}(inplace=True)`", ctx)
+            if ctx.stopped:
+                return UNKNOWN
         unknown_input = any(not isinstance(a, TensorValue) for a in args[:1])
         name = module.torch_class or module.name
         if own is True or any(t.rg is True for t in inputs):
@@ -2356,6 +2404,7 @@ class Interpreter:
                     result_obj=result.obj,
                     dtype=dtype,
                     device=device,
+                    leaf_lost=self._leaf_lost(node),
                 )
             return result
         result = TensorValue(
@@ -2371,6 +2420,17 @@ class Interpreter:
         )
         result.kind = _kind(result.dtype)
         return result
+
+    def _leaf_lost(self, call: ast.Call) -> bool:
+        """Whether the converted leaf is left without a name (the copy takes its place)."""
+        receiver = call.func.value if isinstance(call.func, ast.Attribute) else None
+        name = _target_name(receiver) if receiver is not None else None
+        if name is None:
+            return True  # factory(...).double(): the leaf was never bound
+        stmt = self.current_stmt
+        if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1:
+            return _target_name(stmt.targets[0]) == name  # w = w.double()
+        return False
 
     def set_requires_grad(self, t: TensorValue, node: ast.AST, value: Value, ctx: Ctx, method: bool) -> Value:
         flag = _const_bool_value(value)

@@ -21,7 +21,7 @@ MAX_REASON = 6
 class Obj:
     """A tensor's identity: in-place ops bump ``version``; views share their base's Obj."""
 
-    __slots__ = ("id", "version", "retains_grad", "line", "users")
+    __slots__ = ("id", "version", "retains_grad", "line", "users", "grad_read", "optimized")
 
     def __init__(self, line: int = 0) -> None:
         self.id = next(_ids)
@@ -30,6 +30,9 @@ class Obj:
         self.line = line
         #: Graph nodes built from this tensor (to tell whether a graph using it is still live).
         self.users: list[Node] = []
+        #: Its `.grad` is read somewhere / it is handed to an optimizer.
+        self.grad_read = False
+        self.optimized = False
 
     def in_live_graph(self) -> bool:
         """Whether a graph that saved this tensor's value still waits for its backward."""
@@ -159,6 +162,7 @@ class ModuleValue(Value):
     children: list[ModuleValue] = field(default_factory=list)
     param_obj: Obj = field(default_factory=Obj)
     is_module: bool = True
+    inplace: bool = False  # nn.ReLU(inplace=True) and friends modify their input
 
     def set_params_rg(self, value: bool | None) -> None:
         """Freeze / unfreeze every parameter of this module and its children."""

@@ -112,6 +112,12 @@ def device_move_makes_non_leaf(inf: Inference) -> Iterator[Finding]:
         if obj is not None and obj.retains_grad:
             continue
         node = issue.node
+        # Converting a leaf that stays in a variable is fine: only a copy that takes the leaf's
+        # place (made straight from the factory, rebinding the same name, handed to an optimizer,
+        # or whose .grad is read) loses the gradient.
+        lost = issue.data.get("leaf_lost", True)
+        if not lost and not (obj is not None and (obj.grad_read or obj.optimized)):
+            continue
         yield Finding(inf.span(node), issue.message, _factory_fix(inf, node, issue.data))
 
 

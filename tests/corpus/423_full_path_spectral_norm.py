@@ -1,0 +1,3 @@
+import torch
+
+layer = torch.nn.utils.spectral_norm(torch.nn.Linear(3, 3))
