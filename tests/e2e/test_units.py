@@ -1,0 +1,85 @@
+"""In-process checks of the adapter's pure parts: labels, settings parsing, the analyzer queue."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+
+from leaf_lsp.lsp import documents
+from leaf_lsp.lsp.config import InlayHintSettings, parse_client_settings
+from leaf_lsp.lsp.documents import Analyzer, Change, Document, Snapshot
+from leaf_lsp.lsp.hover import noqa_code_at
+from leaf_lsp.lsp.inlay import hint_label
+from leaf_lsp.lsp.text import UTF16
+from leaf_lsp.model import Analysis, Hint, Span
+from leaf_lsp.settings import Settings
+
+SPAN = Span(1, 0, 1, 1)
+
+
+def test_hint_labels() -> None:
+    normal = InlayHintSettings()
+    assert hint_label(Hint("a", 1, SPAN, True, True), normal) == "leaf · grad"
+    assert hint_label(Hint("b", 1, SPAN, False, True), normal) == "non-leaf · grad"
+    assert hint_label(Hint("c", 1, SPAN, True, False), normal) == "no grad"
+    assert hint_label(Hint("u", 1, SPAN, None, None), normal) is None
+    assert hint_label(Hint("u", 1, SPAN, None, None), InlayHintSettings(show_unknown=True)) == "grad ?"
+    assert hint_label(Hint("a", 1, SPAN, True, True, verified=True), normal) == "leaf · grad ✓"
+    contradicted = Hint(
+        "b", 1, SPAN, True, False, verified=False, runtime="run time on cpu: non-leaf, requires grad"
+    )
+    assert hint_label(contradicted, normal) == "no grad ✗ run time on cpu: non-leaf, requires grad"
+
+
+def test_client_settings_validation() -> None:
+    settings, problems = parse_client_settings({"leaf-lsp": {"probe": {"timeout": 5, "memoryMb": None}}})
+    assert problems == [] and settings.probe.timeout == 5.0 and settings.probe.memory_mb is None
+    settings, problems = parse_client_settings(["not", "an", "object"])
+    assert problems and settings.trusted is True
+    settings, problems = parse_client_settings({"trusted": "no", "inlayHints": {"verbosity": "loud"}})
+    assert settings.trusted is True and settings.inlay_hints.verbosity == "normal" and len(problems) == 2
+
+
+def test_noqa_code_under_cursor() -> None:
+    line = "x += 1  # noqa: LEAF101, leaf201"
+    assert noqa_code_at(line, line.index("LEAF101") + 3) == "LEAF101"
+    assert noqa_code_at(line, line.index("leaf201")) == "LEAF201"
+    assert noqa_code_at(line, 0) is None
+    assert noqa_code_at("x = 1  # noqa", 10) is None
+
+
+async def test_burst_of_changes_analyses_only_the_latest_version(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    analysed: list[str] = []
+    gate = threading.Event()
+
+    def slow_analyze(text: str, path: str, settings: Settings | None) -> Analysis:
+        analysed.append(text)
+        gate.wait(5)  # the first run blocks while the burst arrives
+        return Analysis(path=path)
+
+    monkeypatch.setattr(documents, "analyze", slow_analyze)
+    results: list[Snapshot] = []
+    analyzer = Analyzer(lambda doc: Settings(), lambda doc, snap: results.append(snap), debounce=0.02)
+    doc = Document(uri="file:///t.py", path="/t.py", text="", version=0)
+    analyzer.open(doc)
+    await asyncio.sleep(0.05)  # version 0 is now running (blocked)
+    for version in range(1, 200):
+        doc.apply([Change(str(version))], version, UTF16)
+        analyzer.schedule(doc)
+        await asyncio.sleep(0)
+    await asyncio.sleep(0.1)
+    gate.set()
+    snap = await asyncio.wait_for(analyzer.wait_current(doc), 5)
+    # The running one finished (and was dropped), then only the final text was analysed.
+    assert analysed == ["", "199"]
+    assert [s.version for s in results] == [199] and snap.version == 199
+    # A closed document's late result is dropped too.
+    gate.clear()
+    doc.apply([Change("closing")], 200, UTF16)
+    analyzer.schedule(doc, delay=0)
+    await asyncio.sleep(0.05)
+    analyzer.close(doc.uri)
+    gate.set()
+    await asyncio.sleep(0.1)
+    assert [s.version for s in results] == [199]
+    analyzer.shutdown()
