@@ -204,3 +204,22 @@ def test_child_imports_only_stdlib_and_torch() -> None:
             assert node.level == 0, "relative import in child.py"
             modules.add((node.module or "").split(".")[0])
     assert modules - set(sys.stdlib_module_names) - {"__future__"} == {"torch"}
+
+
+def test_run_file_warm_starts_and_reuses_the_shared_worker(tmp_path: Path) -> None:
+    from leaf_lsp.probe import close_shared_workers, shared_worker
+
+    path = tmp_path / "p.py"
+    path.write_text("import os, torch\nw = torch.ones(2, requires_grad=True)\nprint(os.getppid())\n")
+    try:
+        first = run_file(str(path), warm=True, timeout=120)
+        second = run_file(str(path), warm=True, timeout=120)
+        worker = shared_worker()
+        assert worker.alive and worker._proc is not None
+        assert first.error is None and second.error is None
+        # both runs were forked from the same shared worker process
+        assert first.stdout_tail.strip() == second.stdout_tail.strip() == str(worker._proc.pid)
+        plain = run_file(str(path), timeout=120)  # without warm=, a started shared worker is used too
+        assert plain.stdout_tail.strip() == str(worker._proc.pid)
+    finally:
+        close_shared_workers()

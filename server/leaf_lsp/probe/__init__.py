@@ -79,13 +79,21 @@ def run_file(
     device: str = "cpu",
     graph: str | None = None,
     cancel: threading.Event | None = None,
+    warm: bool = False,
 ) -> ProbeResult:
     """Run ``path`` as ``__main__`` under the probe and return what happened. Never raises.
 
     ``graph``: None for no graph, "" for the graph behind the last ``backward()`` root, or a
     variable name. ``cancel``: set it to stop the run (the whole process group is killed).
+    ``warm``: use the shared worker for (interpreter, device), starting it if needed (a
+    long-lived process such as the language server wants this; a one-shot CLI run does not).
+    Without it the shared worker is used only if someone already started it.
     """
-    exe, _ = check_interpreter(interpreter)
+    exe, problem = check_interpreter(interpreter)
+    if warm and problem is None:
+        shared = shared_worker(interpreter, device)
+        if shared.problem is None:
+            return shared.run(path, cwd=cwd, timeout=timeout, memory_mb=memory_mb, graph=graph, cancel=cancel)
     with _workers_lock:
         worker = _workers.get((exe, device))
     if worker is not None and worker.alive:
