@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from leaf_lsp.probe import ProbeWorker, run_file
+from leaf_lsp.probe import ProbeResult, ProbeWorker, run_file
 from leaf_lsp.probe.graph import dot_to_svg
 from leaf_lsp.probe.runner import run_cold
 
@@ -196,7 +196,7 @@ def test_child_imports_only_stdlib_and_torch() -> None:
     from leaf_lsp.probe.runner import CHILD
 
     tree = ast.parse(Path(CHILD).read_text())
-    modules = set()
+    modules: set[str] = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
             modules.update(alias.name.split(".")[0] for alias in node.names)
@@ -223,3 +223,40 @@ def test_run_file_warm_starts_and_reuses_the_shared_worker(tmp_path: Path) -> No
         assert plain.stdout_tail.strip() == str(worker._proc.pid)
     finally:
         close_shared_workers()
+
+
+def test_concurrent_runs_on_one_worker_are_serialised(worker: ProbeWorker, tmp_path: Path) -> None:
+    """Two threads using one worker both get their own, correct result."""
+    import threading
+
+    paths = []
+    for i in range(2):
+        p = tmp_path / f"c{i}.py"
+        p.write_text(f"import torch\nx{i} = torch.ones({i + 1}, requires_grad=True) * 2\nprint({i})\n")
+        paths.append(p)
+    results: dict[int, object] = {}
+
+    def go(i: int) -> None:
+        results[i] = worker.run(str(paths[i]))
+
+    threads = [threading.Thread(target=go, args=(i,)) for i in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(120)
+    for i in range(2):
+        r = results[i]
+        assert isinstance(r, ProbeResult) and r.error is None
+        fact = r.fact(2, f"x{i}")
+        assert fact is not None and fact.shape == (i + 1,) and fact.grad_fn == "MulBackward0"
+        assert r.stdout_tail.strip() == str(i)
+
+
+def test_graph_of_variable_rebound_after_backward(worker: ProbeWorker, tmp_path: Path) -> None:
+    path = tmp_path / "g.py"
+    path.write_text(
+        "import torch\nw = torch.ones(2, requires_grad=True)\nloss = (w * 3).sum()\nloss.backward()\n"
+        "loss = (w.exp()).sum()\n"
+    )
+    dot = worker.run(str(path), graph="loss").graph_dot or ""
+    assert "ExpBackward0" in dot and "MulBackward0" not in dot  # the latest value, not the stale one

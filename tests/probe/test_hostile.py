@@ -205,6 +205,7 @@ def test_dead_runner_leaves_nothing_running(tmp_path: Path) -> None:
         ],
         stdout=subprocess.PIPE,
         text=True,
+        env={**os.environ, "TMPDIR": str(tmp_path)},  # the killed owner cannot remove its temp dir
     )
     assert owner.stdout is not None
     worker_pid = int(owner.stdout.readline())
