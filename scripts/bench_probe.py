@@ -91,7 +91,9 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3, help="warm runs per case (median taken)")
     parser.add_argument("--cold-repeat", type=int, default=1, help="cold runs per case")
     parser.add_argument("--cases", default="*.py", help="glob of corpus files")
-    parser.add_argument("--corpus", default="/work/shared/corpus")
+    parser.add_argument(
+        "--corpus", default=str(Path(__file__).resolve().parent.parent / "tests" / "corpus_public")
+    )
     args = parser.parse_args()
     cases = sorted(p for p in Path(args.corpus).glob(args.cases) if p.name != "oracle.py")
 

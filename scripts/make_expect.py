@@ -22,18 +22,8 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-# shared/ sits beside the repository (as CI clones it), else at /work/shared.
-DEFAULT_ORACLE = next(
-    (
-        p
-        for p in (
-            Path(__file__).resolve().parents[2] / "shared" / "corpus" / "oracle.py",
-            Path("/work/shared/corpus/oracle.py"),
-        )
-        if p.exists()
-    ),
-    Path("/work/shared/corpus/oracle.py"),
-)
+# The oracle as checked into the repository (a copy of the shared corpus's oracle.py).
+DEFAULT_ORACLE = Path(__file__).resolve().parent.parent / "tests" / "corpus_public" / "oracle.py"
 # Field order of the public corpus, so diffs between refreshed files stay small.
 FIELD_ORDER = ("source", "split", "summary", "diagnostics", "checks", "oracle")
 

@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+
 from leaf_lsp.model import Analysis, Diagnostic, Edit, Fix, Hint, ReasonStep, Span
 from leaf_lsp.settings import Settings
 from leaf_lsp.suppress import is_suppressed

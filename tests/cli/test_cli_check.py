@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 from leaf_lsp import cli
 
 BAD = "import torch\nx = torch.tensor([1.0], requires_grad=True)\nx += 1\n"

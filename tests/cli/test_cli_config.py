@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 from leaf_lsp import cli
 from leaf_lsp.config import ConfigResolver, Overrides, read_table
 

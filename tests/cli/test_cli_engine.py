@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 REPO = Path(__file__).resolve().parents[2]
-CORPUS = Path(os.environ.get("LEAF_CORPUS", "/work/shared/corpus"))
+CORPUS = Path(os.environ.get("LEAF_CORPUS", str(REPO / "tests" / "corpus_public")))
 
 needs_corpus = pytest.mark.skipif(not CORPUS.is_dir(), reason="shared corpus not available")
 

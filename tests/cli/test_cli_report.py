@@ -6,6 +6,7 @@ import json
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
 from leaf_lsp.model import Analysis, Diagnostic, Edit, Fix, Hint, ReasonStep, Span
 from leaf_lsp.report import FileReport, ReportOptions, describe_fact, render, to_json_data, to_sarif_data
 

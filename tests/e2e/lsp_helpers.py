@@ -19,7 +19,7 @@ from lsprotocol import types as lsp
 from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
 
 HERE = Path(__file__).resolve().parent
-CORPUS = Path("/work/shared/corpus")
+CORPUS = Path(__file__).resolve().parents[1] / "corpus_public"
 REAL = [sys.executable, "-m", "leaf_lsp.lsp"]
 FAKE = [sys.executable, str(HERE / "fake_server.py")]
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
 from lsp_helpers import (
     CORPUS,
     apply_text_edits,

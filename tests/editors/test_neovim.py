@@ -19,7 +19,7 @@ import pytest
 from leaf_lsp.fixcheck import parses
 
 HERE = Path(__file__).resolve().parent
-CORPUS = Path("/work/shared/corpus")
+CORPUS = HERE.parent / "corpus_public"
 
 pytestmark = pytest.mark.slow
 

@@ -17,9 +17,8 @@ from leaf_lsp.probe import ProbeResult, ProbeWorker, run_file
 from leaf_lsp.probe.runner import run_cold
 
 REPO = Path(__file__).resolve().parents[2]
-# shared/ sits beside the repository (CI clones it that way); /work/shared on developer machines.
-SHARED = next((d for d in (REPO.parent / "shared", Path("/work/shared")) if d.is_dir()), Path("/work/shared"))
-CORPUS = SHARED / "corpus"
+# The seed corpus and its oracle, as checked into the repository.
+CORPUS = REPO / "tests" / "corpus_public"
 ORACLE = CORPUS / "oracle.py"
 CASES = sorted(p for p in CORPUS.glob("*.py") if p.name != "oracle.py") if CORPUS.is_dir() else []
 # The repository's extra corpus stores the oracle's record beside each case.

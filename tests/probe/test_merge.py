@@ -111,7 +111,7 @@ def test_merge_with_real_engine_on_corpus_case(worker) -> None:  # type: ignore[
 
     from leaf_lsp.engine import analyze
 
-    case = Path("/work/shared/corpus/034_intermediate_grad_none.py")
+    case = Path(__file__).resolve().parents[1] / "corpus_public" / "034_intermediate_grad_none.py"
     result = worker.run(str(case))
     merged = merge(analyze(case.read_text(), str(case)), result)
     for h in merged.hints:

@@ -79,6 +79,7 @@ def _run(session: Session, doc: Document, cancel: threading.Event, graph: str | 
             device=settings.device,
             graph=graph,
             cancel=cancel,
+            warm=True,  # the editor probes repeatedly: keep torch imported in a worker
         )
     finally:
         if tmp is not None:

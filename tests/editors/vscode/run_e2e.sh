@@ -19,7 +19,7 @@ HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$HERE/../../.." && pwd)"
 SHOTS="${LEAF_E2E_SHOTS:-$ROOT/test-results/vscode}"
 PROGRAM="${LEAF_E2E_PROGRAM:-011_augassign_bias_correction.py}"
-CORPUS="${LEAF_E2E_CORPUS:-/work/shared/corpus}"
+CORPUS="${LEAF_E2E_CORPUS:-$ROOT/tests/corpus_public}"
 PYTHON="${LEAF_E2E_PYTHON:-$ROOT/.venv/bin/python}"
 PHASES="${LEAF_E2E_PHASES:-trusted untrusted}"
 log() { echo "[run_e2e] $*" >&2; }
