@@ -10,10 +10,12 @@ is dropped instead of published.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from typing import Any
 
 from ..engine import analyze
 from ..model import Analysis
@@ -46,6 +48,8 @@ class Snapshot:
     analysis: Analysis
     #: The document's epoch when the run started (bumped by edits and by invalidation).
     epoch: int = 0
+    #: Diagnostics only (the fast first phase); hints and hover facts come with the full run.
+    partial: bool = False
 
 
 @dataclass
@@ -99,9 +103,15 @@ class Document:
 
     @property
     def current(self) -> Snapshot | None:
-        """The freshest snapshot for the current version (probe-merged when there is one)."""
+        """The freshest complete snapshot for the current version (probe-merged when there is one)."""
+        return self.current_snapshot(full=True)
+
+    def current_snapshot(self, full: bool) -> Snapshot | None:
+        """The current version's snapshot; with ``full=False`` a diagnostics-only one will do."""
         for snap in (self.probe, self.snapshot):
             if snap is not None and snap.version == self.version and snap.epoch == self.epoch:
+                if full and snap.partial:
+                    continue
                 return snap
         return None
 
@@ -133,9 +143,12 @@ class Analyzer:
         on_result: OnResult,
         debounce: float = DEBOUNCE_S,
         workers: int = 1,
+        on_hints: Callable[[Document], None] | None = None,
     ) -> None:
         self.settings_for = settings_for
         self.on_result = on_result
+        #: Called when a full analysis only added hints to already-published diagnostics.
+        self.on_hints = on_hints or (lambda doc: None)
         self.debounce = debounce
         self.executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="leaf-analyze")
         self.docs: dict[str, Document] = {}
@@ -198,28 +211,46 @@ class Analyzer:
             log.exception("leaf-lsp: settings for %s", doc.uri)
             settings = Settings()
         loop = asyncio.get_running_loop()
-        future = loop.run_in_executor(self.executor, analyze_safe, text, doc.path, settings)
-        doc.running = future
-        self.runs += 1
-        # Shield: a newer edit cancels this task, but the thread finishes regardless and
-        # the next run waits for it above.
-        analysis = await asyncio.shield(future)
-        if doc.closed or doc.epoch != epoch or self.docs.get(doc.uri) is not doc:
-            return
-        snapshot = Snapshot(version=version, index=doc.index, analysis=analysis, epoch=epoch)
-        doc.snapshot = snapshot
-        doc.updated.set()
-        doc.updated = asyncio.Event()
-        result = self.on_result(doc, snapshot)
-        if result is not None:
-            await result
+        # Two phases: diagnostics first (the engine skips functions that cannot produce one),
+        # then the full analysis with every hint and hover fact. Both see the same text, and
+        # the engine guarantees the same diagnostics in both.
+        phases = [dataclasses.replace(settings, hints=False), settings] if settings.hints else [settings]
+        published: list[Any] | None = None
+        for number, phase_settings in enumerate(phases):
+            future = loop.run_in_executor(self.executor, analyze_safe, text, doc.path, phase_settings)
+            doc.running = future
+            if number == 0:
+                self.runs += 1
+            # Shield: a newer edit cancels this task, but the thread finishes regardless and
+            # the next run waits for it above.
+            analysis = await asyncio.shield(future)
+            if doc.closed or doc.epoch != epoch or self.docs.get(doc.uri) is not doc:
+                return
+            partial = number < len(phases) - 1
+            snapshot = Snapshot(
+                version=version, index=doc.index, analysis=analysis, epoch=epoch, partial=partial
+            )
+            doc.snapshot = snapshot
+            doc.updated.set()
+            doc.updated = asyncio.Event()
+            if published is not None and published == analysis.diagnostics and not partial:
+                # Same diagnostics as the first phase: only the hints are new.
+                self.on_hints(doc)
+                continue
+            published = analysis.diagnostics
+            result = self.on_result(doc, snapshot)
+            if result is not None:
+                await result
 
-    async def wait_current(self, doc: Document) -> Snapshot:
-        """The snapshot for the document's current version, waiting for it if needed."""
+    async def wait_current(self, doc: Document, full: bool = True) -> Snapshot:
+        """The snapshot for the document's current version, waiting for it if needed.
+
+        ``full=False`` accepts the diagnostics-only first phase (for diagnostic pulls).
+        """
         while True:
             if doc.closed:
                 raise DocumentClosed(doc.uri)
-            snap = doc.current
+            snap = doc.current_snapshot(full)
             if snap is not None:
                 return snap
             if doc.task is None or doc.task.done():

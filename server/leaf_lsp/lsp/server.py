@@ -101,13 +101,13 @@ def _changes(params: lsp.DidChangeTextDocumentParams) -> list[Change]:
     return out
 
 
-async def _snapshot(ls: LeafServer, uri: str) -> tuple[Document, Snapshot] | None:
+async def _snapshot(ls: LeafServer, uri: str, full: bool = True) -> tuple[Document, Snapshot] | None:
     """The current analysis of ``uri`` (waiting for it), or None for unknown/closed documents."""
     doc = ls.session.analyzer.get(uri)
     if doc is None:
         return None
     try:
-        return doc, await ls.session.analyzer.wait_current(doc)
+        return doc, await ls.session.analyzer.wait_current(doc, full=full)
     except DocumentClosed:
         return None
 
@@ -241,11 +241,12 @@ def create_server() -> LeafServer:
     async def diagnostic(
         ls: LeafServer, params: lsp.DocumentDiagnosticParams
     ) -> lsp.DocumentDiagnosticReport:
-        found = await _snapshot(ls, params.text_document.uri)
+        found = await _snapshot(ls, params.text_document.uri, full=False)
         if found is None:
             return lsp.RelatedFullDocumentDiagnosticReport(items=[])
         _, snap = found
-        result_id = f"{snap.version}.{snap.epoch}.{id(snap.analysis)}"
+        # Both analysis phases of one version give the same diagnostics: one result id.
+        result_id = f"{snap.version}.{snap.epoch}"
         if params.previous_result_id == result_id:
             return lsp.RelatedUnchangedDocumentDiagnosticReport(result_id=result_id)
         return lsp.RelatedFullDocumentDiagnosticReport(

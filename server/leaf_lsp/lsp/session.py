@@ -87,7 +87,7 @@ class Session:
 
     def __init__(self, server: LanguageServer) -> None:
         self.server = server
-        self.analyzer = Analyzer(self.settings_for, self._on_result)
+        self.analyzer = Analyzer(self.settings_for, self._on_result, on_hints=self._on_hints)
         self.client = ClientSettings()
         self.configs = ConfigResolver()
         self.encoding: str = UTF16
@@ -330,6 +330,9 @@ class Session:
             self.server.workspace_inlay_hint_refresh(None)
         if diagnostics and not self.push_diagnostics and self.diagnostic_refresh:
             self.server.workspace_diagnostic_refresh(None)
+
+    def _on_hints(self, doc: Document) -> None:
+        self.refresh(diagnostics=False)
 
     def _on_result(self, doc: Document, snap: Snapshot) -> None:
         self.publish(doc)
