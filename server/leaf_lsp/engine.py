@@ -12,7 +12,7 @@ import gc
 import sys
 
 from .fixcheck import fix_parses
-from .infer import infer
+from .infer import AnalysisCancelled, infer
 from .model import Analysis, Diagnostic
 from .parse import SourceText, parse
 from .rules.base import all_rules
@@ -52,6 +52,9 @@ def _analyze(source: str, path: str, settings: Settings | None) -> Analysis:
         return analysis
     try:
         result = infer(tree, text, path, settings)
+    except AnalysisCancelled:
+        analysis.cancelled = True
+        return analysis
     except RecursionError:
         analysis.diagnostics.append(
             Diagnostic(

@@ -77,6 +77,10 @@ _REQUIRES_GRAD_TYPOS = frozenset(
 )
 
 
+class AnalysisCancelled(Exception):
+    """Raised inside the interpreter when ``Settings.cancelled`` says to stop."""
+
+
 @dataclass
 class Issue:
     """A problem found while interpreting, turned into a diagnostic by its rule."""
@@ -226,6 +230,7 @@ class Interpreter:
         self._global_tensor_names: re.Pattern[str] | None = None
         #: The statement being executed (issues raised inside expressions report at it).
         self.current_stmt: ast.stmt | None = None
+        self._ticks = 0
 
     # ------------------------------------------------------------------ driver
     def run(self) -> None:
@@ -362,16 +367,21 @@ class Interpreter:
     # ------------------------------------------------------------------ statements
     def exec_block(self, body: list[ast.stmt], scope: Scope, ctx: Ctx) -> None:
         table = _STMT_HANDLERS
+        cancelled = self.settings.cancelled
         for stmt in body:
             if ctx.stopped:
                 return
+            if cancelled is not None:
+                self._ticks += 1
+                if self._ticks % 64 == 0 and cancelled():
+                    raise AnalysisCancelled
             handler = table.get(type(stmt))
             if handler is None:
                 continue
             self.current_stmt = stmt
             try:
                 handler(self, stmt, scope, ctx)
-            except RecursionError:
+            except (RecursionError, AnalysisCancelled):
                 raise
             except Exception:  # noqa: BLE001 - one odd statement must not stop the analysis
                 if _DEBUG:

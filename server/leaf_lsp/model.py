@@ -119,6 +119,8 @@ class Analysis:
     expr_facts: list[ExprFact] = field(default_factory=list)
     syntax_error: bool = False
     imports: tuple[str, ...] = ()
+    #: The analysis was stopped by ``Settings.cancelled``: its lists are incomplete.
+    cancelled: bool = False
 
     def fact_at(self, line: int, col: int) -> ExprFact | None:
         """The innermost tensor expression that covers (line, col), if any."""

@@ -8,7 +8,7 @@ human-readable problems, never raising on bad input.
 from __future__ import annotations
 
 import fnmatch
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -31,6 +31,9 @@ class Settings:
     #: Compute hints and hover facts for every tensor. Diagnostics-only runs (``--check`` with
     #: text output) turn this off and skip functions that cannot produce a diagnostic.
     hints: bool = True
+    #: Polled during the analysis; when it returns True the analysis stops early and
+    #: ``Analysis.cancelled`` is set (the language server drops such results).
+    cancelled: Callable[[], bool] | None = field(default=None, compare=False, hash=False)
 
     def enabled(self, code: str, path: str = "") -> bool:
         """Whether diagnostics with ``code`` are reported for ``path``."""

@@ -59,3 +59,16 @@ def test_disable_edit_adds_or_extends() -> None:
     extended = disable_edit(5, "print(b.grad)  # noqa: LEAF101", "LEAF201")
     assert extended is not None and extended.new_text == "# noqa: LEAF101, LEAF201"
     assert disable_edit(5, "print(b.grad)  # noqa", "LEAF201") is None
+
+
+def test_cancelled_analysis_stops_and_says_so() -> None:
+    source = "import torch\n" + "x = torch.zeros(3, requires_grad=True)\ny = x * 2\n" * 200
+    calls = []
+
+    def cancelled() -> bool:
+        calls.append(1)
+        return True
+
+    analysis = analyze(source, "x.py", Settings(cancelled=cancelled))
+    assert analysis.cancelled and calls
+    assert not analyze(source, "x.py", Settings(cancelled=lambda: False)).cancelled

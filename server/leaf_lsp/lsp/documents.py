@@ -211,9 +211,15 @@ class Analyzer:
             log.exception("leaf-lsp: settings for %s", doc.uri)
             settings = Settings()
         loop = asyncio.get_running_loop()
+
         # Two phases: diagnostics first (the engine skips functions that cannot produce one),
         # then the full analysis with every hint and hover fact. Both see the same text, and
         # the engine guarantees the same diagnostics in both.
+        # A newer edit stops a run in flight instead of waiting for it to finish.
+        def stale() -> bool:
+            return doc.closed or doc.epoch != epoch or doc.version != version
+
+        settings = dataclasses.replace(settings, cancelled=stale)
         phases = [dataclasses.replace(settings, hints=False), settings] if settings.hints else [settings]
         published: list[Any] | None = None
         for number, phase_settings in enumerate(phases):
@@ -224,7 +230,7 @@ class Analyzer:
             # Shield: a newer edit cancels this task, but the thread finishes regardless and
             # the next run waits for it above.
             analysis = await asyncio.shield(future)
-            if doc.closed or doc.epoch != epoch or self.docs.get(doc.uri) is not doc:
+            if analysis.cancelled or doc.closed or doc.epoch != epoch or self.docs.get(doc.uri) is not doc:
                 return
             partial = number < len(phases) - 1
             snapshot = Snapshot(
