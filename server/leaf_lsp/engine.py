@@ -36,6 +36,9 @@ def analyze(source: str, path: str = "<unknown>", settings: Settings | None = No
     finally:
         if collecting:
             gc.enable()
+            # Collect this analysis' cycles now: a caller that allocates little between
+            # analyses (a batch check) would otherwise never trigger a collection.
+            gc.collect(0)
 
 
 def _analyze(source: str, path: str, settings: Settings | None) -> Analysis:

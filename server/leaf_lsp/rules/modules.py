@@ -6,7 +6,7 @@ import ast
 import re
 from collections.abc import Iterator
 
-from ..infer import Inference
+from ..infer import Inference, InitAssign
 from ..values import DictValue, ModuleValue, SeqValue, TensorValue
 from .base import Finding, rule
 from .classes import (
@@ -60,7 +60,7 @@ def unregistered_tensor_attribute(inf: Inference) -> Iterator[Finding]:
         value = assign.value
         if id(assign.cls) not in modules or not isinstance(value, TensorValue):
             continue
-        if value.origin in ("param", "buffer"):
+        if value.origin in ("param", "buffer") or _reassigned_later(inf, assign):
             continue
         stmt = assign.stmt
         if not isinstance(stmt, ast.Assign) or len(stmt.targets) != 1:
@@ -353,6 +353,14 @@ def _init_ranges(inf: Inference) -> list[tuple[int, int]]:
     return ranges
 
 
+def _reassigned_later(inf: Inference, assign: InitAssign) -> bool:
+    """Whether ``__init__`` assigns the same attribute again after this statement."""
+    return any(
+        other.cls is assign.cls and other.attr == assign.attr and other.stmt.lineno > assign.stmt.lineno
+        for other in inf.init_assigns
+    )
+
+
 def _subclassed_in_file(inf: Inference, name: str) -> bool:
     for cls in inf.classes:
         for base in cls.node.bases:
@@ -412,6 +420,8 @@ def module_in_plain_container(inf: Inference) -> Iterator[Finding]:
         init = module.methods.get("__init__")
         if init is not None and _REGISTERS_BY_HAND.search(module.source(init)):
             continue  # the list is registered element by element with add_module()
+        if _reassigned_later(inf, assign):
+            continue  # self.layers = [...]; ...; self.layers = nn.ModuleList(self.layers)
         if all(isinstance(v, ModuleValue) and v.is_module for v in items):
             container = "ModuleList"
         elif all(isinstance(v, TensorValue) and v.origin == "param" for v in items):
