@@ -23,6 +23,7 @@ _DEFAULT_SETTINGS = Settings()
 # Deeply nested expressions (hundreds of levels) are valid Python; the parser and the
 # interpreter both recurse on them. Raised once, never lowered (other threads may be deep).
 _RECURSION_LIMIT = 8000
+_COLLECT_AFTER = 300_000  # allocations since the last collection (tens of MB at most)
 
 
 def analyze(source: str, path: str = "<unknown>", settings: Settings | None = None) -> Analysis:
@@ -36,9 +37,10 @@ def analyze(source: str, path: str = "<unknown>", settings: Settings | None = No
     finally:
         if collecting:
             gc.enable()
-            # Collect this analysis' cycles now: a caller that allocates little between
-            # analyses (a batch check) would otherwise never trigger a collection.
-            gc.collect(0)
+            # A caller that allocates little between analyses (a batch check) would never
+            # trigger a collection itself: collect once enough analyses' garbage piled up.
+            if gc.get_count()[0] > _COLLECT_AFTER:
+                gc.collect(0)
 
 
 def _analyze(source: str, path: str, settings: Settings | None) -> Analysis:
