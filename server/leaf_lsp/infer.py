@@ -1407,10 +1407,7 @@ class Interpreter:
         if isinstance(callee, RefValue):
             return self.library_call(callee.qualname, args, kwargs, node, scope, ctx)
         if isinstance(callee, FunctionValue):
-            value, raised = self.call_function(callee, args, kwargs, ctx)
-            if raised:
-                ctx.stopped = RAISES
-            return value
+            return self.call_and_propagate(callee, args, kwargs, ctx)
         if isinstance(callee, ClassValue):
             if callee.is_autograd_function:
                 return UNKNOWN
@@ -1886,18 +1883,12 @@ class Interpreter:
             user = _find_method(module.cls, method)
             if user is not None:
                 bound = FunctionValue(user.node, user.qualname, user.scope, user.cls, module, user.grad_mode)
-                value, raised = self.call_function(bound, args, kwargs, ctx)
-                if raised:
-                    ctx.stopped = RAISES
-                return value
+                return self.call_and_propagate(bound, args, kwargs, ctx)
         attr = module.attrs.get(method)
         if isinstance(attr, ModuleValue):
             return self.call_module(attr, args, kwargs, node, ctx)
         if isinstance(attr, FunctionValue):
-            value, raised = self.call_function(attr, args, kwargs, ctx)
-            if raised:
-                ctx.stopped = RAISES
-            return value
+            return self.call_and_propagate(attr, args, kwargs, ctx)
         if method in ("parameters", "named_parameters"):
             return ParamsValue((module,), named=method == "named_parameters")
         if method in ("to", "double", "float", "half", "cuda", "cpu", "train", "eval", "bfloat16", "type"):
@@ -1958,10 +1949,7 @@ class Interpreter:
                 bound = FunctionValue(
                     forward.node, forward.qualname, forward.scope, forward.cls, module, forward.grad_mode
                 )
-                output, raised = self.call_function(bound, args, kwargs, ctx)
-                if raised:
-                    ctx.stopped = RAISES
-                return output
+                return self.call_and_propagate(bound, args, kwargs, ctx)
             if module.torch_class is None:
                 return UNKNOWN
         if module.torch_class == "Sequential" and module.children:
@@ -2021,6 +2009,15 @@ class Interpreter:
             # nn.Tanh / nn.Sigmoid / nn.ReLU... keep their output for backward, like torch.tanh.
             node_obj.saved = node_obj.saved + ((result.obj, 0),)
         return result
+
+    def call_and_propagate(
+        self, func: FunctionValue, args: list[Value], kwargs: dict[str, Value], ctx: Ctx
+    ) -> Value:
+        """Call a user function; if its body certainly raises, so does the caller's statement."""
+        value, raised = self.call_function(func, args, kwargs, ctx)
+        if raised:
+            ctx.stopped = RAISES
+        return value
 
     def call_function(
         self,
