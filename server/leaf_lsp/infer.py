@@ -202,10 +202,6 @@ def _join_bool(a: bool | None, b: bool | None) -> bool | None:
     return a if a == b else None
 
 
-def _plain(value: Value) -> Value:
-    return value
-
-
 class Interpreter:
     """Runs one module abstractly."""
 
