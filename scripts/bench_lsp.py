@@ -8,7 +8,9 @@ modeling files for the 100-file memory figure.
 Measured over stdio with a pytest-lsp client replaying VS Code's capabilities:
 
 - cold start: spawn -> initialize done, and didOpen -> first publishDiagnostics;
-- didChange -> publishDiagnostics for that version, minus the 150 ms debounce (p50/p95 of 50 edits);
+- didChange -> publishDiagnostics for that version, minus the 150 ms debounce (p50/p95 of 50
+  edits), for edits at the end of the file, inside statements spread over it, and line
+  breaks that move every later line;
 - inlay-hint request latency on 60-line windows of a settled file (p50/p95 of 50 requests);
 - server RSS after opening 100 files and receiving their diagnostics.
 
@@ -18,6 +20,7 @@ Usage: ``python scripts/bench_lsp.py [--cache .cache/bench] [--edits 50] [--file
 from __future__ import annotations
 
 import argparse
+import ast
 import asyncio
 import subprocess
 import sys
@@ -92,6 +95,8 @@ class Bench:
 
     def open(self, path: Path, text: str) -> str:
         uri = path.as_uri()
+        # Versions restart at 1: forget what was published for an earlier opening.
+        self.published = [(stamp, p) for stamp, p in self.published if p.uri != uri]
         self.client.text_document_did_open(
             lsp.DidOpenTextDocumentParams(
                 lsp.TextDocumentItem(uri=uri, language_id="python", version=1, text=text)
@@ -118,31 +123,62 @@ class Bench:
         return float("nan")
 
 
-async def edit_latency(bench: Bench, path: Path, edits: int) -> tuple[list[float], int]:
-    """didChange -> publish latencies (debounce subtracted) for single-character edits."""
+def statement_ends(text: str, count: int) -> list[tuple[int, int]]:
+    """(0-based line, column) just after ``count`` one-line assignments spread over the file."""
+    ends = [
+        (node.lineno - 1, node.end_col_offset or 0)
+        for node in ast.walk(ast.parse(text))
+        if isinstance(node, ast.Assign) and node.lineno == node.end_lineno and node.col_offset > 0
+    ]
+    lines = text.splitlines()
+    # Only lines that end with the statement (no comment or backslash after it) and are ASCII.
+    ends = sorted((ln, col) for ln, col in ends if lines[ln].isascii() and len(lines[ln]) == col)
+    step = max(1, len(ends) // count)
+    return ends[::step][:count]
+
+
+async def edit_latency(bench: Bench, path: Path, edits: int, where: str) -> list[float]:
+    """didChange -> publish latencies (debounce subtracted) for single edits.
+
+    ``where``: ``end`` types one character at a time into a comment at the end of the file;
+    ``spread`` types a comment character after assignments spread over the whole file
+    (inside functions and classes); ``newline`` inserts a line break at those places, so
+    every line below moves.
+    """
     text = path.read_text(encoding="utf-8")
     uri = bench.open(path, text)
     await bench.wait_publish(uri, 1)
     last_line = text.count("\n")
+    places = statement_ends(text, edits)
     latencies: list[float] = []
+    shift = 0
     for i in range(edits):
         version = i + 2
-        # Type one character into a comment at the end of the file: every version differs.
-        position = lsp.Position(last_line, i)
+        if where == "end":
+            position, new_text = lsp.Position(last_line, i), ("#" if i == 0 else "x")
+        elif where == "spread":
+            line, col = places[i % len(places)]
+            position, new_text = lsp.Position(line, col), "  #"
+        else:
+            line, col = places[i % len(places)]
+            position, new_text = lsp.Position(line + shift, col), "\n"
+            shift += 1
         sent = time.perf_counter()
         bench.client.text_document_did_change(
             lsp.DidChangeTextDocumentParams(
                 text_document=lsp.VersionedTextDocumentIdentifier(uri=uri, version=version),
                 content_changes=[
-                    lsp.TextDocumentContentChangePartial(
-                        range=lsp.Range(position, position), text="#" if i == 0 else "x"
-                    )
+                    lsp.TextDocumentContentChangePartial(range=lsp.Range(position, position), text=new_text)
                 ],
             )
         )
         arrived = await bench.wait_publish(uri, version)
         latencies.append(arrived - sent - DEBOUNCE_S)
-    return latencies, last_line
+    bench.client.text_document_did_close(
+        lsp.DidCloseTextDocumentParams(text_document=lsp.TextDocumentIdentifier(uri=uri))
+    )
+    await asyncio.sleep(0.3)
+    return latencies
 
 
 async def hint_latency(bench: Bench, path: Path, requests: int) -> tuple[list[float], int]:
@@ -187,11 +223,19 @@ async def main_async(args: argparse.Namespace) -> None:
             lsp.DidCloseTextDocumentParams(text_document=lsp.TextDocumentIdentifier(uri=uri))
         )
         await asyncio.sleep(0.3)
-        latencies, _ = await edit_latency(bench, path, args.edits)
-        print(
-            f"  didChange -> diagnostics minus {DEBOUNCE_S * 1000:.0f} ms debounce over {args.edits} edits: "
-            f"p50 {pct(latencies, 50):.1f} ms, p95 {pct(latencies, 95):.1f} ms"
-        )
+        for where, what in (
+            ("end", "typing at the end of the file"),
+            ("spread", "typing inside statements spread over the file"),
+            ("newline", "line breaks spread over the file (every later line moves)"),
+        ):
+            latencies = await edit_latency(bench, path, args.edits, where)
+            print(
+                f"  didChange -> diagnostics minus {DEBOUNCE_S * 1000:.0f} ms debounce, {args.edits} edits, {what}: "
+                f"p50 {pct(latencies, 50):.1f} ms, p95 {pct(latencies, 95):.1f} ms"
+            )
+        bench.open(path, path.read_text(encoding="utf-8"))
+        await bench.wait_publish(uri, 1)
+        await asyncio.sleep(0.5)  # let the full analysis (hints) finish
         hint_times, count = await hint_latency(bench, path, args.edits)
         print(
             f"  inlay hints (60-line windows) over {args.edits} requests: "

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from .parse import ParseCache
     from .project import ProjectResolver
 
 SEVERITIES = ("error", "warning", "information")
@@ -34,6 +35,9 @@ class Settings:
     #: Polled during the analysis; when it returns True the analysis stops early and
     #: ``Analysis.cancelled`` is set (the language server drops such results).
     cancelled: Callable[[], bool] | None = field(default=None, compare=False, hash=False)
+    #: Reuses the unchanged top-level statements of the previous text of the same document
+    #: (the language server keeps one per open document).
+    parse_cache: ParseCache | None = field(default=None, compare=False, hash=False)
 
     def enabled(self, code: str, path: str = "") -> bool:
         """Whether diagnostics with ``code`` are reported for ``path``."""

@@ -19,6 +19,7 @@ from typing import Any
 
 from ..engine import analyze
 from ..model import Analysis
+from ..parse import ParseCache
 from ..settings import Settings
 from .text import LineIndex
 
@@ -70,8 +71,10 @@ class Document:
     probe: Snapshot | None = None
     _index: LineIndex | None = None
     task: asyncio.Task[None] | None = None
-    running: asyncio.Future[Analysis] | None = None
+    running: asyncio.Future[tuple[Analysis, LineIndex]] | None = None
     updated: asyncio.Event = field(default_factory=asyncio.Event)
+    #: The previous text's parsed statements, so an edit re-parses only what it touched.
+    parse_cache: ParseCache = field(default_factory=ParseCache)
 
     @property
     def index(self) -> LineIndex:
@@ -79,6 +82,11 @@ class Document:
         if self._index is None or self._index.text is not self.text:
             self._index = LineIndex(self.text)
         return self._index
+
+    def adopt_index(self, index: LineIndex) -> None:
+        """Use ``index`` (built off the event loop) if it is for the current text."""
+        if index.text is self.text:
+            self._index = index
 
     def apply(self, changes: list[Change], version: int, encoding: str) -> None:
         """Apply content changes in order (ranges in ``encoding`` units, clamped)."""
@@ -132,6 +140,11 @@ def analyze_safe(text: str, path: str, settings: Settings) -> Analysis:
     except Exception:  # the engine promises not to raise; keep serving if it does
         log.exception("leaf-lsp: analysis of %s failed", path)
         return Analysis(path=path)
+
+
+def _analyze_indexed(text: str, path: str, settings: Settings) -> tuple[Analysis, LineIndex]:
+    # The line index of a big file takes milliseconds: build it in the worker too.
+    return analyze_safe(text, path, settings), LineIndex(text)
 
 
 class Analyzer:
@@ -219,23 +232,23 @@ class Analyzer:
         def stale() -> bool:
             return doc.closed or doc.epoch != epoch or doc.version != version
 
-        settings = dataclasses.replace(settings, cancelled=stale)
+        settings = dataclasses.replace(settings, cancelled=stale, parse_cache=doc.parse_cache)
         phases = [dataclasses.replace(settings, hints=False), settings] if settings.hints else [settings]
         published: list[Any] | None = None
         for number, phase_settings in enumerate(phases):
-            future = loop.run_in_executor(self.executor, analyze_safe, text, doc.path, phase_settings)
+            future = loop.run_in_executor(self.executor, _analyze_indexed, text, doc.path, phase_settings)
             doc.running = future
             if number == 0:
                 self.runs += 1
             # Shield: a newer edit cancels this task, but the thread finishes regardless and
             # the next run waits for it above.
-            analysis = await asyncio.shield(future)
+            analysis, index = await asyncio.shield(future)
+            if doc.text is text:
+                doc.adopt_index(index)
             if analysis.cancelled or doc.closed or doc.epoch != epoch or self.docs.get(doc.uri) is not doc:
                 return
             partial = number < len(phases) - 1
-            snapshot = Snapshot(
-                version=version, index=doc.index, analysis=analysis, epoch=epoch, partial=partial
-            )
+            snapshot = Snapshot(version=version, index=index, analysis=analysis, epoch=epoch, partial=partial)
             doc.snapshot = snapshot
             doc.updated.set()
             doc.updated = asyncio.Event()

@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import sys
 import threading
 from collections.abc import Generator
 from typing import Any
@@ -36,6 +37,7 @@ from .hover import diagnostics_at, fact_hover, noqa_code_at, rule_hover
 from .inlay import inlay_hints
 from .probe_command import graph_response, run_probe, summary
 from .session import SECTION, Session, uri_to_path
+from .stdio import SWITCH_INTERVAL_S, serve_stdio
 
 log = logging.getLogger(__name__)
 
@@ -357,8 +359,9 @@ def serve(tcp: tuple[str, int] | None = None) -> None:
     """Run the language server on stdio, or on TCP when ``tcp`` is ``(host, port)``."""
     server = create_server()
     if tcp is None:
-        server.start_io()
+        serve_stdio(server)
     else:
+        sys.setswitchinterval(SWITCH_INTERVAL_S)
         server.start_tcp(*tcp)
 
 
