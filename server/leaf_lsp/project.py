@@ -65,7 +65,11 @@ class JediResolver:
         return None if text is None else (path, text)
 
     def _locate(self, module: str, level: int, from_path: str) -> str | None:
-        path = self._by_filesystem(module, level, from_path) or self._by_jedi(module, level, from_path)
+        path = self._by_filesystem(module, level, from_path)
+        if path is None and not level:
+            # A relative import names a file next to this one or nothing: only absolute
+            # names can live elsewhere on the path (an editable install, a src layout).
+            path = self._by_jedi(module, from_path)
         if path is None:
             return None
         resolved = Path(path).resolve()
@@ -87,20 +91,18 @@ class JediResolver:
                     return str(option)
         return None
 
-    def _by_jedi(self, module: str, level: int, from_path: str) -> str | None:
+    def _by_jedi(self, module: str, from_path: str) -> str | None:
+        """Where jedi, with the project's environment, finds the absolute module ``module``."""
         try:
             import jedi
         except ImportError:
             return None
-        statement = f"from {'.' * level}{module} import _" if level else f"import {module}"
-        column = len(statement) - 1 if level else len(statement)
+        statement = f"import {module}"
         try:
             if self._project is None:
                 self._project = jedi.Project(str(self.root))
             script = jedi.Script(statement, path=from_path, project=self._project)
-            names = script.goto(
-                1, column if not level else len(f"from {'.' * level}{module}") - 1, follow_imports=True
-            )
+            names = script.goto(1, len(statement), follow_imports=True)
         except Exception:  # noqa: BLE001 - jedi failing only loses cross-file facts
             return None
         for name in names:

@@ -88,6 +88,6 @@ def test_overlay_and_invalidation(tmp_path: Path) -> None:
 def test_jedi_locates_user_modules(tmp_path: Path) -> None:
     root = project(tmp_path)
     resolver = JediResolver(root)
-    found = resolver._by_jedi("pkg.helpers", 0, str(root / "train.py"))
+    found = resolver._by_jedi("pkg.helpers", str(root / "train.py"))
     assert found is not None and Path(found).resolve() == (root / "pkg" / "helpers.py").resolve()
     assert resolver.resolve("torch", 0, str(root / "train.py")) is None

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import logging
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -26,6 +27,7 @@ from .text import LineIndex
 log = logging.getLogger(__name__)
 
 DEBOUNCE_S = 0.15
+PARSE_CACHES = 8
 
 
 class DocumentClosed(Exception):
@@ -73,8 +75,6 @@ class Document:
     task: asyncio.Task[None] | None = None
     running: asyncio.Future[tuple[Analysis, LineIndex]] | None = None
     updated: asyncio.Event = field(default_factory=asyncio.Event)
-    #: The previous text's parsed statements, so an edit re-parses only what it touched.
-    parse_cache: ParseCache = field(default_factory=ParseCache)
 
     @property
     def index(self) -> LineIndex:
@@ -167,6 +167,16 @@ class Analyzer:
         self.docs: dict[str, Document] = {}
         #: Counts engine runs (the benchmark and tests read it).
         self.runs = 0
+        #: Parse trees of the documents analysed last, so an edit re-parses only what it
+        #: touched. A few documents only: a tree takes many times the memory of its text.
+        self._parse_caches: OrderedDict[str, ParseCache] = OrderedDict()
+
+    def _parse_cache(self, uri: str) -> ParseCache:
+        cache = self._parse_caches.pop(uri, None) or ParseCache()
+        self._parse_caches[uri] = cache
+        while len(self._parse_caches) > PARSE_CACHES:
+            self._parse_caches.popitem(last=False)
+        return cache
 
     def get(self, uri: str) -> Document | None:
         """The open document at ``uri``."""
@@ -189,6 +199,7 @@ class Analyzer:
 
     def _close(self, doc: Document) -> None:
         doc.closed = True
+        self._parse_caches.pop(doc.uri, None)
         if doc.task is not None and not doc.task.done():
             doc.task.cancel()
         doc.updated.set()
@@ -232,7 +243,7 @@ class Analyzer:
         def stale() -> bool:
             return doc.closed or doc.epoch != epoch or doc.version != version
 
-        settings = dataclasses.replace(settings, cancelled=stale, parse_cache=doc.parse_cache)
+        settings = dataclasses.replace(settings, cancelled=stale, parse_cache=self._parse_cache(doc.uri))
         phases = [dataclasses.replace(settings, hints=False), settings] if settings.hints else [settings]
         published: list[Any] | None = None
         for number, phase_settings in enumerate(phases):
