@@ -84,3 +84,39 @@ async def test_burst_of_changes_analyses_only_the_latest_version(monkeypatch) ->
     await asyncio.sleep(0.1)
     assert [s.version for s in results] == [199]
     analyzer.shutdown()
+
+
+async def test_edited_documents_reuse_their_parse_tree_and_opened_ones_keep_none(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    caches: list[object] = []
+
+    def recording_analyze(text: str, path: str, settings: Settings) -> Analysis:
+        caches.append(settings.parse_cache)
+        return Analysis(path=path)
+
+    monkeypatch.setattr(documents, "analyze", recording_analyze)
+    analyzer = Analyzer(lambda doc: Settings(), lambda doc, snap: None, debounce=0.01)
+    opened = [Document(uri=f"file:///o{i}.py", path=f"/o{i}.py", text="x = 1\n", version=1) for i in range(3)]
+    for doc in opened:
+        analyzer.open(doc)
+    for doc in opened:
+        await asyncio.wait_for(analyzer.wait_current(doc), 5)
+    # Opening keeps no trees alive: many files opened at once would hold them all.
+    assert caches and all(cache is None for cache in caches)
+    caches.clear()
+    edited = opened[0]
+    for version in (2, 3):
+        edited.apply([Change(f"x = {version}\n")], version, UTF16)
+        analyzer.schedule(edited, delay=0)
+        await asyncio.wait_for(analyzer.wait_current(edited), 5)
+    # Both phases of both edits share one cache for the document.
+    assert len(caches) == 4 and caches[0] is not None and all(cache is caches[0] for cache in caches)
+    analyzer.close(edited.uri)
+    reopened = Document(uri=edited.uri, path=edited.path, text="x = 3\n", version=1)
+    analyzer.open(reopened)
+    await asyncio.wait_for(analyzer.wait_current(reopened), 5)
+    reopened.apply([Change("x = 4\n")], 2, UTF16)
+    analyzer.schedule(reopened, delay=0)
+    await asyncio.wait_for(analyzer.wait_current(reopened), 5)
+    # Closing dropped the old tree: a reopened document starts a fresh cache.
+    assert caches[-1] is not None and caches[-1] is not caches[0]
+    analyzer.shutdown()

@@ -68,6 +68,8 @@ class Document:
     epoch: int = 0
     #: Set when the document is re-analysed because its context (not its text) changed.
     context_changed: bool = False
+    #: Changed since it was opened (an edited document keeps its parse tree between runs).
+    edited: bool = False
     snapshot: Snapshot | None = None
     #: The probe-merged analysis, kept until the document changes.
     probe: Snapshot | None = None
@@ -104,6 +106,7 @@ class Document:
         self.version = version
         self.epoch += 1
         self.probe = None
+        self.edited = True
 
     def invalidate(self) -> None:
         """Mark the cached analysis stale (settings or a dependency changed)."""
@@ -171,9 +174,13 @@ class Analyzer:
         #: touched. A few documents only: a tree takes many times the memory of its text.
         self._parse_caches: OrderedDict[str, ParseCache] = OrderedDict()
 
-    def _parse_cache(self, uri: str) -> ParseCache:
-        cache = self._parse_caches.pop(uri, None) or ParseCache()
-        self._parse_caches[uri] = cache
+    def _parse_cache(self, doc: Document) -> ParseCache | None:
+        # Only for documents being edited: opening many files at once must not keep all
+        # their trees alive at the same time.
+        if not doc.edited:
+            return None
+        cache = self._parse_caches.pop(doc.uri, None) or ParseCache()
+        self._parse_caches[doc.uri] = cache
         while len(self._parse_caches) > PARSE_CACHES:
             self._parse_caches.popitem(last=False)
         return cache
@@ -243,7 +250,7 @@ class Analyzer:
         def stale() -> bool:
             return doc.closed or doc.epoch != epoch or doc.version != version
 
-        settings = dataclasses.replace(settings, cancelled=stale, parse_cache=self._parse_cache(doc.uri))
+        settings = dataclasses.replace(settings, cancelled=stale, parse_cache=self._parse_cache(doc))
         phases = [dataclasses.replace(settings, hints=False), settings] if settings.hints else [settings]
         published: list[Any] | None = None
         for number, phase_settings in enumerate(phases):
