@@ -48,8 +48,8 @@ def _analyze(source: str, path: str, settings: Settings | None) -> Analysis:
     if sys.getrecursionlimit() < _RECURSION_LIMIT:
         sys.setrecursionlimit(_RECURSION_LIMIT)
     analysis = Analysis(path=path)
-    tree, error = parse(source, path, settings.parse_cache)
     text = SourceText(source)
+    tree, error = parse(source, path, settings.parse_cache, text.lines)
     if tree is None:
         assert error is not None
         analysis.syntax_error = True

@@ -177,6 +177,8 @@ class Inference:
     nn_alias: str | None = None
     call_qualnames: dict[int, str] = field(default_factory=dict)
     user_function_sources: dict[str, ast.AST] = field(default_factory=dict)
+    #: Facts the rules derive from this inference, computed once and shared between rules.
+    derived: dict[str, Any] = field(default_factory=dict)
 
     def issues_for(self, code: str) -> Iterator[Issue]:
         """The issues with ``code`` found in this file."""
@@ -223,7 +225,9 @@ class Interpreter:
         self._active: list[int] = []
         self._prototypes: dict[int, ModuleValue] = {}
         self._foreign_cache: dict[str, Scope] = {}
-        self._global_tensor_names: re.Pattern[str] | None = None
+        #: Module-level tensors, modules and optimizers by name (None: not computed yet;
+        #: False: there are none).
+        self._global_tensor_names: re.Pattern[str] | bool | None = None
         #: The statement being executed (issues raised inside expressions report at it).
         self.current_stmt: ast.stmt | None = None
         self._ticks = 0
@@ -286,8 +290,9 @@ class Interpreter:
                 for n, v in self.module_scope.vars.items()
                 if isinstance(v, (TensorValue, ModuleValue, OptimizerValue)) and n.isidentifier()
             ]
-            self._global_tensor_names = re.compile(r"\b(?:" + "|".join(names) + r")\b") if names else None
-        return self._global_tensor_names is not None and self._global_tensor_names.search(body) is not None
+            self._global_tensor_names = re.compile(r"\b(?:" + "|".join(names) + r")\b") if names else False
+        pattern = self._global_tensor_names
+        return isinstance(pattern, re.Pattern) and pattern.search(body) is not None
 
     def prototype(self, cls: ClassValue) -> ModuleValue:
         """The instance of ``cls`` used to analyse its methods standalone."""
@@ -344,7 +349,7 @@ class Interpreter:
         ctx.stopped = RAISES
 
     def record_hint(self, line: int, name: str, target: ast.AST, value: Value, ctx: Ctx) -> None:
-        if not isinstance(value, TensorValue) or not ctx.record:
+        if not isinstance(value, TensorValue) or not ctx.record or not self.settings.hints:
             return
         entry = (self.text.span(target), value.leaf, value.rg, value.reason, not ctx.weak)
         self._hints.setdefault((line, name), []).append(entry)
@@ -992,7 +997,7 @@ class Interpreter:
                     self.eval(child, scope, ctx)
             return UNKNOWN
         value: Value = handler(self, node, scope, ctx)
-        if value.__class__ is TensorValue and ctx.record:
+        if value.__class__ is TensorValue and ctx.record and self.settings.hints:
             self.record_expr(node, value)
         return value
 

@@ -84,16 +84,17 @@ class ParseError:
 
 
 def parse(
-    source: str, path: str = "<unknown>", cache: ParseCache | None = None
+    source: str, path: str = "<unknown>", cache: ParseCache | None = None, lines: list[str] | None = None
 ) -> tuple[ast.Module | None, ParseError | None]:
     """Parse ``source``; never raises. Returns (tree, None) or (None, error).
 
     With a ``cache`` (the language server keeps one per open document), top-level
     statements whose text and first line did not change since the last parse are reused;
-    the tree is the same as a full parse would give.
+    the tree is the same as a full parse would give. ``lines``, when given, must be
+    ``split_lines(source)`` (the caller often has them already).
     """
     if cache is not None:
-        tree = cache.parse(source, path)
+        tree = cache.parse(source, path, lines)
         if tree is not None:
             return tree, None
     return _parse_whole(source, path)
@@ -174,9 +175,10 @@ class ParseCache:
         self.reused = 0
         self.parsed = 0
 
-    def parse(self, source: str, path: str) -> ast.Module | None:
+    def parse(self, source: str, path: str, lines: list[str] | None = None) -> ast.Module | None:
         """The tree of ``source``, or None when it must be parsed whole (a syntax error, say)."""
-        lines = split_lines(source)
+        if lines is None:
+            lines = split_lines(source)
         starts = top_level_blocks(lines)
         bounds = list(zip(starts, starts[1:] + [len(lines)]))
         fresh: dict[tuple[int, str], list[ast.stmt]] = {}

@@ -80,7 +80,14 @@ class ModuleClass:
 
 
 def module_classes(inf: Inference) -> Iterator[ModuleClass]:
-    """Every user class in the file that certainly subclasses ``nn.Module``."""
+    """Every user class in the file that certainly subclasses ``nn.Module`` (built once per inference)."""
+    found: list[ModuleClass] | None = inf.derived.get("module_classes")
+    if found is None:
+        found = inf.derived["module_classes"] = _module_classes(inf)
+    return iter(found)
+
+
+def _module_classes(inf: Inference) -> list[ModuleClass]:
     by_class: dict[int, ModuleClass] = {}
     for cls in inf.classes:
         if cls.is_module is True and id(cls) not in by_class:
@@ -93,7 +100,7 @@ def module_classes(inf: Inference) -> Iterator[ModuleClass]:
         owner = by_class.get(id(assign.cls))
         if owner is not None and isinstance(assign.value, TensorValue) and assign.value.origin == "param":
             owner.params.setdefault(assign.attr, assign)
-    return iter(by_class.values())
+    return list(by_class.values())
 
 
 def self_attribute_uses(funcs: list[ast.FunctionDef], name: str) -> list[ast.Attribute]:
