@@ -145,9 +145,11 @@ def analyze_safe(text: str, path: str, settings: Settings) -> Analysis:
         return Analysis(path=path)
 
 
-def _analyze_indexed(text: str, path: str, settings: Settings) -> tuple[Analysis, LineIndex]:
-    # The line index of a big file takes milliseconds: build it in the worker too.
-    return analyze_safe(text, path, settings), LineIndex(text)
+def _analyze_indexed(
+    text: str, path: str, settings: Settings, index: LineIndex | None
+) -> tuple[Analysis, LineIndex]:
+    # The line index of a big file takes milliseconds: build it in the worker too, once.
+    return analyze_safe(text, path, settings), index if index is not None else LineIndex(text)
 
 
 class Analyzer:
@@ -253,20 +255,23 @@ class Analyzer:
         settings = dataclasses.replace(settings, cancelled=stale, parse_cache=self._parse_cache(doc))
         phases = [dataclasses.replace(settings, hints=False), settings] if settings.hints else [settings]
         published: list[Any] | None = None
+        index: LineIndex | None = None
         for number, phase_settings in enumerate(phases):
-            future = loop.run_in_executor(self.executor, _analyze_indexed, text, doc.path, phase_settings)
+            future = loop.run_in_executor(
+                self.executor, _analyze_indexed, text, doc.path, phase_settings, index
+            )
             doc.running = future
             if number == 0:
                 self.runs += 1
             # Shield: a newer edit cancels this task, but the thread finishes regardless and
             # the next run waits for it above.
-            analysis, index = await asyncio.shield(future)
-            if doc.text is text:
-                doc.adopt_index(index)
+            analysis, built = await asyncio.shield(future)
+            index = built
+            doc.adopt_index(built)
             if analysis.cancelled or doc.closed or doc.epoch != epoch or self.docs.get(doc.uri) is not doc:
                 return
             partial = number < len(phases) - 1
-            snapshot = Snapshot(version=version, index=index, analysis=analysis, epoch=epoch, partial=partial)
+            snapshot = Snapshot(version=version, index=built, analysis=analysis, epoch=epoch, partial=partial)
             doc.snapshot = snapshot
             doc.updated.set()
             doc.updated = asyncio.Event()
