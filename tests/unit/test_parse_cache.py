@@ -132,10 +132,33 @@ def test_a_line_inserted_above_shifts_every_later_position() -> None:
     source = "import torch\n\ndef f(x):\n    return x\n\ndef g(y):\n    return y\n"
     cache = ParseCache()
     parse(source, cache=cache)
-    edited = "# new first line\n" + source
+    edited = "import os\n" + source
     tree, _ = parse(edited, cache=cache)
     assert dump(tree) == dump(ast.parse(edited))
     assert tree is not None and tree.body[-1].lineno == 7
+    # Only the new first statement was parsed; the others were moved down a line in place.
+    assert cache.parsed == 1 and cache.shifted == 3
+    removed, _ = parse(source, cache=cache)
+    assert dump(removed) == dump(ast.parse(source)) and cache.parsed == 0
+
+
+def test_identical_statements_stay_distinct_nodes() -> None:
+    twice = "def f(x):\n    return x\n\n\ndef f(x):\n    return x\n"
+    cache = ParseCache()
+    parse(twice, cache=cache)
+    edited = "\n" + twice
+    tree, _ = parse(edited, cache=cache)
+    assert tree is not None and dump(tree) == dump(ast.parse(edited))
+    assert tree.body[0] is not tree.body[1]
+
+
+def test_a_syntax_error_leaves_the_cached_positions_alone() -> None:
+    source = "import torch\n\ndef f(x):\n    return x\n"
+    cache = ParseCache()
+    parse(source, cache=cache)
+    assert parse("(\n" + source, cache=cache)[0] is None
+    tree, _ = parse(source, cache=cache)
+    assert dump(tree) == dump(ast.parse(source)) and cache.parsed == 0 and cache.shifted == 0
 
 
 def test_a_syntax_error_mid_typing_reports_what_a_full_parse_reports() -> None:
