@@ -1,7 +1,8 @@
 """Cross-file resolution of the user's own modules, for the adapters to hand to the engine.
 
 The engine is pure; it asks ``settings.resolver.resolve(module, level, from_path)`` for the
-path and text of a user module it sees imported. :class:`JediResolver` answers with jedi's
+path and text of a user module it sees imported. :class:`JediResolver` answers from the
+file layout (the only answer for a relative import), then for absolute names with jedi's
 import resolution (it never infers into torch: only ``import`` statements of non-library
 modules are resolved), restricted to files inside the project root, and caches answers per
 file version (path, mtime, size). Open editor buffers override the disk through ``overlay``.
