@@ -127,6 +127,26 @@ def split_codes(value: str | None) -> tuple[str, ...] | None:
     return tuple(part.strip().upper() for part in value.split(",") if part.strip())
 
 
+def rule_selectors(flag: str, value: str | None) -> tuple[str, ...] | None:
+    """The codes of ``--select``-like ``value``, validated as ruff does; raises UsageError.
+
+    ``ALL`` means every rule; any other entry must be a rule code or the prefix of one
+    (``LEAF``, ``LEAF1``, ``LEAF102``). An empty list is an error, not a silent no-op.
+    """
+    codes = split_codes(value)
+    if codes is None:
+        return None
+    if not codes:
+        raise UsageError(f"{flag} expects a comma-separated list of rule codes, got {value!r}")
+    from .rules.base import iter_codes
+
+    known = ("LEAF000", *iter_codes())
+    for code in codes:
+        if code != "ALL" and not any(k.startswith(code) for k in known):
+            raise UsageError(f"{flag}: unknown rule selector {code!r} (see `docs/rules.md`)")
+    return codes
+
+
 def parse_tcp(value: str) -> tuple[str, int]:
     """``HOST:PORT`` (``[::1]:PORT`` for IPv6) -> (host, port); raises UsageError."""
     host, sep, port_text = value.rpartition(":")
@@ -241,9 +261,9 @@ def run_check(args: argparse.Namespace, out: TextIO | None = None) -> int:
         if not explicit_config.is_file():
             raise UsageError(f"--config: no such file: {args.config}")
     overrides = Overrides(
-        select=split_codes(args.select),
-        ignore=split_codes(args.ignore),
-        extend_select=split_codes(args.extend_select) or (),
+        select=rule_selectors("--select", args.select),
+        ignore=rule_selectors("--ignore", args.ignore),
+        extend_select=rule_selectors("--extend-select", args.extend_select) or (),
     )
     resolver = ConfigResolver(overrides=overrides, explicit=explicit_config)
 
@@ -251,7 +271,7 @@ def run_check(args: argparse.Namespace, out: TextIO | None = None) -> int:
         config = resolver.for_file(path)
         relative = config.relative(path)
         return config.settings.is_excluded(relative) or (
-            path.is_dir() and config.settings.is_excluded(relative + "/")
+            _is_dir(path) and config.settings.is_excluded(relative + "/")
         )
 
     stdin: bytes | None = None
@@ -330,6 +350,13 @@ def run_check(args: argparse.Namespace, out: TextIO | None = None) -> int:
     return EXIT_FOUND if found and not args.exit_zero else EXIT_OK
 
 
+def _is_dir(path: Path) -> bool:
+    try:
+        return path.is_dir()
+    except OSError:
+        return False
+
+
 def _print_warnings(resolver: ConfigResolver) -> None:
     for warning in resolver.warnings:
         print(f"leaf-lsp: warning: {warning}", file=sys.stderr)
@@ -385,6 +412,8 @@ def _check_one(
     stdin: bytes | None = None,
 ) -> FileReport | None:
     """Analyse (and fix) one file; ``stdin`` holds the text when the file is read from stdin."""
+    if target.problem is not None:
+        return FileReport(target.display, unreadable(str(_absolute(target.path)), target.problem))
     text, bom, problem = read_source(target.path) if stdin is None else decode_source(stdin)
     # The engine gets the absolute path, as from the editor, so both report the same
     # diagnostics (per-file-ignores match it by trailing parts); output uses the display path.
@@ -442,7 +471,9 @@ PARALLEL_MIN_BYTES = 2 * 1024 * 1024
 
 def _job_count(requested: int | None, work: list[tuple[Target, FileConfig]]) -> int:
     if requested is not None:
-        return max(1, requested)
+        # More workers than files, or than twice the cores, only cost memory (and a huge
+        # request would fork until the machine runs out of it).
+        return max(1, min(requested, len(work), 2 * (os.cpu_count() or 1)))
     if len(work) < PARALLEL_MIN_FILES:
         return 1
     total = 0
@@ -528,6 +559,9 @@ def decode_source(data: bytes) -> tuple[str | None, bool, str | None]:
     """Decode file bytes as UTF-8: (text, had_bom, problem), as :func:`read_source`."""
     if len(data) > MAX_FILE_BYTES:
         return None, False, f"file too large ({len(data)} bytes, limit {MAX_FILE_BYTES}); skipped"
+    wide = _wide_encoding(data)
+    if wide is not None:
+        return None, False, f"file is {wide}, which is not supported (save it as UTF-8); skipped"
     if b"\x00" in data:
         return None, False, "binary file (contains NUL bytes); skipped"
     bom = data.startswith(UTF8_BOM)
@@ -537,6 +571,21 @@ def decode_source(data: bytes) -> tuple[str | None, bool, str | None]:
         return data.decode("utf-8"), bom, None
     except UnicodeDecodeError as error:
         return None, False, f"file is not valid UTF-8 (byte {error.start}); skipped"
+
+
+def _wide_encoding(data: bytes) -> str | None:
+    """``"UTF-16"`` / ``"UTF-32"`` when the bytes are text in one of those encodings, else None."""
+    if data.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
+        return "UTF-32"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "UTF-16"
+    # Without a byte-order mark: ASCII text in UTF-16 has a NUL in every other byte.
+    head = data[:512]
+    if len(head) >= 8 and len(head) % 2 == 0:
+        for nuls, chars in ((head[1::2], head[0::2]), (head[0::2], head[1::2])):
+            if not nuls.strip(b"\x00") and b"\x00" not in chars:
+                return "UTF-16"
+    return None
 
 
 def unreadable(path: str, message: str) -> Analysis:

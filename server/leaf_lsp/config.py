@@ -139,7 +139,7 @@ class ConfigResolver:
                 break
             visited.append(current)
             candidate = current / "pyproject.toml"
-            if candidate.is_file() and has_section(candidate):
+            if _is_file(candidate) and has_section(candidate):
                 table, _ = read_table(candidate)
                 # A file that merely mentions the name, or fails to parse, still counts when
                 # it says leaf-lsp: the user meant it, and its problems get reported.
@@ -170,6 +170,13 @@ class ConfigResolver:
         config = FileConfig(settings, source.parent if source is not None else None, source)
         self._by_source[source] = config
         return config
+
+
+def _is_file(path: Path) -> bool:
+    try:
+        return path.is_file()
+    except OSError:  # a folder that cannot be searched has no configuration we can read
+        return False
 
 
 def _mentions_table(pyproject: Path) -> bool:

@@ -2,7 +2,9 @@
 
 Directories are walked recursively for ``*.py`` files, skipping version-control folders,
 virtual environments, caches and build output. Files named explicitly are always checked,
-whatever their suffix; exclude patterns only apply to files found by walking.
+whatever their suffix; exclude patterns only apply to files found by walking. A folder that
+cannot be read, or a named file that cannot be reached, becomes a target with a ``problem``,
+so it is reported instead of silently skipped.
 """
 
 from __future__ import annotations
@@ -41,6 +43,9 @@ class Target:
     path: Path
     display: str
     explicit: bool
+    #: Why the target cannot be checked (an unreadable folder, a file behind a folder that
+    #: cannot be searched); None for a target to read and analyse.
+    problem: str | None = None
 
 
 class MissingPathError(Exception):
@@ -53,7 +58,10 @@ def is_skipped_dir(path: Path) -> bool:
     if name in SKIP_DIRS or name.endswith(".egg-info"):
         return True
     # Any virtualenv, whatever it is called, has a pyvenv.cfg at its root.
-    return (path / "pyvenv.cfg").is_file()
+    try:
+        return (path / "pyvenv.cfg").is_file()
+    except OSError:
+        return False  # not searchable: the walk reports it when it tries to list it
 
 
 def iter_targets(
@@ -67,19 +75,27 @@ def iter_targets(
     before yielding anything, so a typo never yields a partial run.
     """
     given = paths or ["."]
+    blocked: dict[str, str] = {}
     for raw in given:
-        if not os.path.lexists(raw):
-            raise MissingPathError(raw)
+        try:
+            os.lstat(raw)
+        except PermissionError as error:
+            # The path may well exist: a folder above it cannot be searched.
+            blocked[raw] = f"cannot read file: {error.strerror or 'permission denied'}"
+        except (OSError, ValueError):
+            raise MissingPathError(raw) from None
     seen: set[Path] = set()
     for raw in given:
         path = Path(raw)
-        if path.is_dir():
-            for found in _walk(path, excluded):
+        if raw in blocked:
+            yield Target(path, raw, explicit=True, problem=blocked[raw])
+        elif _is_dir(path):
+            for found, problem in _walk(path, excluded):
                 key = _identity(found)
                 if key not in seen:
                     seen.add(key)
                     # pathlib drops a leading "./", so files print as "pkg/mod.py" like ruff's.
-                    yield Target(found, found.as_posix(), explicit=False)
+                    yield Target(found, found.as_posix(), explicit=False, problem=problem)
         else:
             key = _identity(path)
             if key not in seen:
@@ -87,27 +103,49 @@ def iter_targets(
                 yield Target(path, raw, explicit=True)
 
 
-def _walk(root: Path, excluded: Callable[[Path], bool] | None) -> Iterator[Path]:
-    def on_error(_error: OSError) -> None:
-        # An unreadable folder is skipped, like ruff does; its files cannot be reported on.
-        return None
+def _is_dir(path: Path) -> bool:
+    try:
+        return path.is_dir()
+    except OSError:
+        return False
 
-    for dirpath, dirnames, filenames in os.walk(root, onerror=on_error, followlinks=False):
-        here = Path(dirpath)
-        kept = []
-        for name in sorted(dirnames):
-            sub = here / name
-            if is_skipped_dir(sub) or (excluded is not None and excluded(sub)):
-                continue
-            kept.append(name)
-        dirnames[:] = kept
-        for name in sorted(filenames):
-            if not fnmatch.fnmatchcase(name, "*.py"):
-                continue
-            file = here / name
-            if excluded is not None and excluded(file):
-                continue
-            yield file
+
+def _walk(root: Path, excluded: Callable[[Path], bool] | None) -> Iterator[tuple[Path, str | None]]:
+    """(file, None) for each file to check, (folder, why) for each folder that cannot be read."""
+    try:
+        with os.scandir(root) as listing:
+            entries = sorted(listing, key=lambda entry: entry.name)
+    except OSError as error:
+        yield root, f"cannot read folder: {error.strerror or error}"
+        return
+    folders: list[Path] = []
+    for entry in entries:
+        path = root / entry.name
+        try:
+            # Symbolic links to folders are not followed (as os.walk's default): no cycles.
+            is_folder = entry.is_dir(follow_symlinks=False)
+        except OSError:
+            is_folder = False
+        if not is_folder and _entry_is_linked_dir(entry):
+            continue
+        if is_folder:
+            if not is_skipped_dir(path) and not (excluded is not None and excluded(path)):
+                folders.append(path)
+            continue
+        if not fnmatch.fnmatchcase(entry.name, "*.py"):
+            continue
+        if excluded is not None and excluded(path):
+            continue
+        yield path, None
+    for folder in folders:
+        yield from _walk(folder, excluded)
+
+
+def _entry_is_linked_dir(entry: os.DirEntry[str]) -> bool:
+    try:
+        return entry.is_dir()
+    except OSError:
+        return False
 
 
 def _identity(path: Path) -> Path:

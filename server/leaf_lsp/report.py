@@ -8,6 +8,7 @@ All output positions are 1-based lines and 1-based *character* columns (the engi
 from __future__ import annotations
 
 import json
+import os
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -295,7 +296,8 @@ def _artifact_uri(display: str) -> str:
             return path.as_uri()
         except ValueError:
             pass
-    return quote(path.as_posix())
+    # File names need not be valid UTF-8 (surrogate-escaped bytes on POSIX): quote the bytes.
+    return quote(os.fsencode(path.as_posix()))
 
 
 def _sarif_rule(info: RuleInfo) -> dict[str, Any]:

@@ -45,7 +45,8 @@ class Settings:
             return True
         if not any(code.startswith(prefix) for prefix in self.select):
             return False
-        if _longest_prefix(code, self.ignore) > _longest_prefix(code, self.select):
+        # As in ruff, the more specific selector wins, and ignore wins a tie.
+        if _longest_prefix(code, self.ignore) >= _longest_prefix(code, self.select):
             return False
         normalized = path.replace("\\", "/")
         for pattern, codes in self.per_file_ignores:

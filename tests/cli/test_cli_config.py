@@ -99,7 +99,7 @@ def test_command_line_overrides_config(check: Any, write: Any) -> None:
     write("a.py", BAD)
     _, found, _ = check("a.py")
     assert found["a.py"] == []
-    _, found, _ = check("--ignore", "LEAF9", "a.py")
+    _, found, _ = check("--ignore", "LEAF302", "a.py")
     assert [c for _, c, _ in found["a.py"]] == ["LEAF102"]
     _, found, _ = check("--select", "LEAF3", "a.py")
     assert [c for _, c, _ in found["a.py"]] == ["LEAF302"]
