@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
+
+# Internal errors of the engine raise instead of being counted and skipped, in this process
+# and in every CLI, server and probe process the tests start.
+os.environ.setdefault("LEAF_LSP_DEBUG", "1")
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

@@ -44,6 +44,7 @@ _CHECK_ONLY_FLAGS = (
     "show_hints",
     "statistics",
     "probe",
+    "verbose",
 )
 
 
@@ -104,6 +105,9 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--config", metavar="PATH", help="use this pyproject.toml for every file")
     check.add_argument(
         "--stdin-filename", metavar="PATH", help="with PATH `-`: the file name for reports and configuration"
+    )
+    check.add_argument(
+        "--verbose", action="store_true", help="also list statements the engine failed on (internal errors)"
     )
     check.add_argument(
         "--jobs", metavar="N", type=int, default=None, help="processes to check with (default: one per core)"
@@ -318,6 +322,7 @@ def run_check(args: argparse.Namespace, out: TextIO | None = None) -> int:
     for target, report in to_probe:
         report.analysis = _run_probe(probe, target, report.analysis, args, graph, state)
     _print_warnings(resolver)
+    _print_internal_errors(reports, args.verbose)
 
     if args.diff:
         stdout.write("".join(state.diffs))
@@ -350,6 +355,22 @@ def run_check(args: argparse.Namespace, out: TextIO | None = None) -> int:
     return EXIT_FOUND if found and not args.exit_zero else EXIT_OK
 
 
+def _print_internal_errors(reports: list[FileReport], verbose: bool) -> None:
+    """Statements the engine failed on: counted always, listed with ``--verbose``."""
+    errors = [error for report in reports for error in report.analysis.internal_errors]
+    if not errors:
+        return
+    if verbose:
+        for error in errors:
+            print(f"leaf-lsp: internal error: {error.describe()}", file=sys.stderr)
+    else:
+        print(
+            f"leaf-lsp: {len(errors)} statement{'s' if len(errors) != 1 else ''} could not be analysed "
+            "(internal errors; their facts are missing); --verbose lists them",
+            file=sys.stderr,
+        )
+
+
 def _is_dir(path: Path) -> bool:
     try:
         return path.is_dir()
@@ -377,9 +398,14 @@ class ProjectResolvers:
     def __init__(self) -> None:
         self._by_root: dict[Path, Any] = {}
 
-    def settings(self, config: FileConfig) -> Settings:
-        """``config.settings`` with the resolver for its root (the config's folder, else cwd)."""
-        root = config.root or Path.cwd()
+    def settings(self, config: FileConfig, path: Path) -> Settings:
+        """``config.settings`` with the resolver for the project of ``path``.
+
+        The project root is the configuration's folder, else found from the file's own
+        location (never the current folder: the answer must not depend on where the
+        command runs).
+        """
+        root = config.root or _project_root(path)
         if root not in self._by_root:
             self._by_root[root] = self._create(root)
         resolver = self._by_root[root]
@@ -395,6 +421,15 @@ class ProjectResolvers:
             return factory(root) if factory is not None else None
         except Exception:  # noqa: BLE001 - see the class docstring
             return None
+
+
+def _project_root(path: Path) -> Path:
+    try:
+        project = importlib.import_module("leaf_lsp.project")
+        root: Path = project.project_root(path)
+        return root
+    except Exception:  # noqa: BLE001 - see ProjectResolvers: only precision is at stake
+        return _absolute(path).parent
 
 
 def _analyze(source: str, path: str, settings: Settings) -> Analysis:
@@ -418,10 +453,9 @@ def _check_one(
     # The engine gets the absolute path, as from the editor, so both report the same
     # diagnostics (per-file-ignores match it by trailing parts); output uses the display path.
     engine_path = str(_absolute(target.path))
-    settings = state.resolvers.settings(config)
+    settings = state.resolvers.settings(config, target.path)
     if args.format in ("text", "github", "sarif") and not args.show_hints and not args.probe:
-        # No report shows hints: skip the work of computing them (functions that cannot
-        # produce a diagnostic are not interpreted at all).
+        # No report shows hints: skip the bookkeeping of them (the diagnostics are the same).
         settings = dataclasses.replace(settings, hints=False)
     if problem is not None:
         return FileReport(target.display, unreadable(engine_path, problem))

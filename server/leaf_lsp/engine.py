@@ -74,6 +74,7 @@ def _analyze(source: str, path: str, settings: Settings | None) -> Analysis:
     analysis.hints = result.hints
     analysis.expr_facts = result.expr_facts
     analysis.imports = tuple(result.imported_modules)
+    analysis.internal_errors = list(result.internal_errors)
     analysis.diagnostics = _run_rules(result, text, path, settings, tree)
     return analysis
 

@@ -11,15 +11,14 @@ diagnostics. A statement that certainly raises ends its block, as the exception 
 from __future__ import annotations
 
 import ast
+import dataclasses
 import os
-import re
-import threading
-from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from .model import ExprFact, Hint, ReasonStep, Span
+from .foreign import Dependency, Entry, ForeignCache, clone, text_hash
+from .model import ExprFact, Hint, InternalError, ReasonStep, Span
 from .parse import SourceText
 from .settings import Settings
 from .torch_api import TorchApi, load
@@ -40,10 +39,13 @@ from .values import (
     TensorValue,
     Value,
     new_tensor,
+    resume_run,
+    start_run,
 )
 
 MAX_CALL_DEPTH = 4
 MAX_CALLS = 1500
+MAX_INTERNAL_ERRORS = 50
 RAISES = "raise"
 RETURN = "return"
 BREAK = "break"
@@ -179,6 +181,8 @@ class Inference:
     user_function_sources: dict[str, ast.AST] = field(default_factory=dict)
     #: Facts the rules derive from this inference, computed once and shared between rules.
     derived: dict[str, Any] = field(default_factory=dict)
+    #: Statements the interpreter failed on (each skipped; see ``LEAF_LSP_DEBUG``).
+    internal_errors: list[InternalError] = field(default_factory=list)
 
     def issues_for(self, code: str) -> Iterator[Issue]:
         """The issues with ``code`` found in this file."""
@@ -220,21 +224,21 @@ class Interpreter:
         self._hints: dict[tuple[int, str], list[Any]] = {}
         self._exprs: dict[int, list[Any]] = {}
         self._issue_keys: set[tuple[str, int]] = set()
+        self._error_keys: set[tuple[str, int, str]] = set()
         self._analysed: set[int] = set()
-        self._call_cache: dict[tuple[Any, ...], tuple[Value, bool]] = {}
+        self._call_cache: dict[tuple[Any, ...], tuple[Value, bool, object]] = {}
         self._active: list[int] = []
         self._prototypes: dict[int, ModuleValue] = {}
-        self._foreign_cache: dict[str, Scope] = {}
-        #: Module-level tensors, modules and optimizers by name (None: not computed yet;
-        #: False: there are none).
-        self._global_tensor_names: re.Pattern[str] | bool | None = None
+        self._foreign_cache: dict[str, Scope | None] = {}
+        #: The user modules this interpretation imported, with their text hashes.
+        self.dependencies: list[Dependency] = []
         #: The statement being executed (issues raised inside expressions report at it).
         self.current_stmt: ast.stmt | None = None
         self._ticks = 0
 
     # ------------------------------------------------------------------ driver
     def run(self) -> None:
-        Node.current_run += 1
+        start_run()
         ctx = Ctx()
         self.exec_block(self.tree.body, self.module_scope, ctx)
         self._analyse_definitions(self.tree.body, self.module_scope)
@@ -267,32 +271,10 @@ class Interpreter:
     def _standalone(self, func: FunctionValue, self_value: Value | None) -> None:
         if id(func.node) in self._analysed:
             return
-        if not self.settings.hints and not self._may_report(func.node):
-            return
         self._analysed.add(id(func.node))
-        Node.current_run += 1
+        start_run()
         args = self._unknown_args(func, self_value)
         self.call_function(func, args, {}, Ctx(), standalone=True)
-
-    def _may_report(self, node: ast.AST) -> bool:
-        """Cheap text test: can this function's body produce any issue at all?"""
-        start = getattr(node, "lineno", 1)
-        end = getattr(node, "end_lineno", start) or start
-        body = "".join(self.text.lines[start - 1 : end])
-        if any(trigger in body for trigger in _TRIGGERS):
-            return True
-        # Word-boundary checks only where the plain substring is present (regex scans are slow).
-        if (".grad" in body or ".data" in body or "out=" in body) and _GRAD_OR_DATA.search(body):
-            return True
-        if self._global_tensor_names is None:
-            names = [
-                n
-                for n, v in self.module_scope.vars.items()
-                if isinstance(v, (TensorValue, ModuleValue, OptimizerValue)) and n.isidentifier()
-            ]
-            self._global_tensor_names = re.compile(r"\b(?:" + "|".join(names) + r")\b") if names else False
-        pattern = self._global_tensor_names
-        return isinstance(pattern, re.Pattern) and pattern.search(body) is not None
 
     def prototype(self, cls: ClassValue) -> ModuleValue:
         """The instance of ``cls`` used to analyse its methods standalone."""
@@ -384,10 +366,22 @@ class Interpreter:
                 handler(self, stmt, scope, ctx)
             except (RecursionError, AnalysisCancelled):
                 raise
-            except Exception:  # noqa: BLE001 - one odd statement must not stop the analysis
-                if _DEBUG:
+            except Exception as error:  # noqa: BLE001 - one odd statement must not stop the analysis
+                if debug_mode():
                     raise
+                self._internal_error(stmt, ctx, error)
                 continue
+
+    def _internal_error(self, stmt: ast.stmt, ctx: Ctx, error: Exception) -> None:
+        """Count a statement this interpreter failed on, where it is (this file or another)."""
+        home = ctx.func.scope.interp if ctx.func is not None and isinstance(ctx.func.scope, Scope) else self
+        key = (home.path, stmt.lineno, type(error).__name__)
+        if key in self._error_keys or len(self._error_keys) >= MAX_INTERNAL_ERRORS:
+            return
+        self._error_keys.add(key)
+        statement = home.text.line_text(stmt.lineno).strip()[:80]
+        message = f"{type(error).__name__}: {error}"[:200]
+        self.result.internal_errors.append(InternalError(home.path, stmt.lineno, statement, message))
 
     def exec_stmt(self, stmt: ast.stmt, scope: Scope, ctx: Ctx) -> None:
         handler = _STMT_HANDLERS.get(type(stmt))
@@ -451,13 +445,14 @@ class Interpreter:
         return scope.vars.get(name, UNKNOWN)
 
     def _foreign_scope(self, module: str, level: int) -> Scope | None:
+        """The definitions of the user's module ``module``: this analysis' own copy."""
         resolver = self.settings.resolver
         if resolver is None or self.cross_depth >= 2:
             return None
         key = f"{level}:{module}"
         if key in self._foreign_cache:
             return self._foreign_cache[key]
-        self._foreign_cache[key] = None  # type: ignore[assignment]  # guards import cycles
+        self._foreign_cache[key] = None  # guards import cycles
         try:
             found = resolver.resolve(module, level, self.path)
         except Exception:  # noqa: BLE001 - a resolver failure only loses cross-file facts
@@ -465,18 +460,39 @@ class Interpreter:
         if found is None:
             return None
         other_path, other_source = found
-        cache_key = (other_path, hash(other_source), self.cross_depth + 1)
-        with _FOREIGN_LOCK:
-            cached = _FOREIGN_SCOPES.get(cache_key)
-        if cached is not None:
-            self._foreign_cache[key] = cached
-            return cached
+        digest = text_hash(other_source)
+        self.dependencies.append(((module, level, self.path), digest))
+        cache_key = (other_path, digest, self.cross_depth + 1, str(getattr(resolver, "root", "")))
+        entry = _FOREIGN.get(cache_key, self._still_resolves)
+        if entry is None:
+            entry = self._interpret_foreign(other_path, other_source)
+            if entry is None:
+                return None
+            _FOREIGN.put(cache_key, entry)
+        self.dependencies.extend(entry.dependencies)
+        # Values are mutable: what this file does to them must not reach the kept entry.
+        scope = clone(entry.scope, (Scope,))
+        assert isinstance(scope, Scope)
+        self._foreign_cache[key] = scope
+        return scope
+
+    def _still_resolves(self, dependency: Dependency) -> bool:
+        (module, level, importer), digest = dependency
+        resolver = self.settings.resolver
+        try:
+            found = resolver.resolve(module, level, importer) if resolver is not None else None
+        except Exception:  # noqa: BLE001 - treated as changed: the entry is rebuilt
+            return False
+        return found is not None and text_hash(found[1]) == digest
+
+    def _interpret_foreign(self, other_path: str, other_source: str) -> Entry | None:
         from .parse import parse
 
         tree, _ = parse(other_source, other_path)
         if tree is None:
             return None
-        other = Interpreter(tree, SourceText(other_source), other_path, self.settings, self.cross_depth + 1)
+        settings = dataclasses.replace(self.settings, parse_cache=None, hints=False)
+        other = Interpreter(tree, SourceText(other_source), other_path, settings, self.cross_depth + 1)
         ctx = Ctx(record=False)
         # Only definitions and imports: running another module's script code is not ours to do.
         body: list[ast.stmt] = [
@@ -487,14 +503,13 @@ class Interpreter:
                 (ast.Import, ast.ImportFrom, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Assign),
             )
         ]
-        other.exec_block(body, other.module_scope, ctx)
-        self._foreign_cache[key] = other.module_scope
-        with _FOREIGN_LOCK:
-            # Another file's definitions only change when its text does: keep them across analyses.
-            _FOREIGN_SCOPES[cache_key] = other.module_scope
-            while len(_FOREIGN_SCOPES) > _FOREIGN_CACHE_SIZE:
-                _FOREIGN_SCOPES.popitem(last=False)
-        return other.module_scope
+        # Its graph nodes belong to a run of their own, whichever file imports it first.
+        previous = start_run()
+        try:
+            other.exec_block(body, other.module_scope, ctx)
+        finally:
+            resume_run(previous)
+        return Entry(other.module_scope, tuple(other.dependencies))
 
     def stmt_FunctionDef(self, stmt: ast.FunctionDef, scope: Scope, ctx: Ctx) -> None:
         scope.vars[stmt.name] = self.make_function(stmt, scope, None, ctx)
@@ -2096,7 +2111,8 @@ class Interpreter:
             for other in inner.returns[1:]:
                 result = _join(result, other)
         if key is not None:
-            self._call_cache[key] = (result, raised)
+            # The key holds ids of the arguments; keeping them alive keeps those ids unique.
+            self._call_cache[key] = (result, raised, (func, args, kwargs))
         return result, raised
 
     # ------------------------------------------------------------------ tensor semantics
@@ -2637,6 +2653,11 @@ class Interpreter:
         return None
 
 
+def debug_mode() -> bool:
+    """``LEAF_LSP_DEBUG`` set (and not ``0``): internal errors raise instead of being counted."""
+    return os.environ.get("LEAF_LSP_DEBUG", "") not in ("", "0")
+
+
 def _handlers(prefix: str) -> dict[type, Any]:
     table: dict[type, Any] = {}
     for name in dir(Interpreter):
@@ -2649,46 +2670,7 @@ def _handlers(prefix: str) -> dict[type, Any]:
 
 _STMT_HANDLERS = _handlers("stmt_")
 _EXPR_HANDLERS = _handlers("expr_")
-_DEBUG = bool(os.environ.get("LEAF_LSP_DEBUG"))
-_FOREIGN_SCOPES: OrderedDict[tuple[str, int, int], Scope] = OrderedDict()
-_FOREIGN_LOCK = threading.Lock()
-_FOREIGN_CACHE_SIZE = 64
-_GRAD_OR_DATA = re.compile(r"\.(?:grad|data)\b|\bout=")
-# Everything an issue can come from. A function whose text has none of these (and names no
-# module-level tensor) cannot produce a diagnostic, so diagnostics-only runs skip it.
-_TRIGGERS = (
-    "backward",
-    "autograd",
-    "requires_grad",
-    "require_grad",
-    "numpy(",
-    "optim.",
-    "optimizer",
-    "Variable",
-    ".tensor(",
-    "Parameter",
-    "Buffer",
-    ".double(",
-    ".half(",
-    ".cuda(",
-    ".bfloat16(",
-    ".type(",
-    ".to(torch.float64",
-    ".to(torch.double",
-    ".to(torch.half",
-    ".to(torch.float16",
-    ".to(torch.bfloat16",
-    ".to(torch.device",
-    '.to("',
-    ".to('",
-    "parameters(",
-    "zero_grad",
-    ".step(",
-    "weight_norm",
-    "spectral_norm",
-)  # plain substrings: `in` scans far faster than one alternation regex
-
-
+_FOREIGN = ForeignCache()
 class _SuperValue(Value):
     def __init__(self, cls: ClassValue, self_value: Value):
         self.cls = cls

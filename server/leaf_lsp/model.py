@@ -60,6 +60,20 @@ class ReasonStep:
 
 
 @dataclass(frozen=True)
+class InternalError:
+    """A statement the engine failed on (a bug of ours): it was skipped, its facts are missing."""
+
+    path: str
+    line: int
+    statement: str
+    error: str
+
+    def describe(self) -> str:
+        """One line for logs and ``--verbose``."""
+        return f"{self.path}:{self.line}: {self.error} (in `{self.statement}`)"
+
+
+@dataclass(frozen=True)
 class Diagnostic:
     """One rule violation (or LEAF000 for unparsable input)."""
 
@@ -121,6 +135,8 @@ class Analysis:
     imports: tuple[str, ...] = ()
     #: The analysis was stopped by ``Settings.cancelled``: its lists are incomplete.
     cancelled: bool = False
+    #: Statements the engine failed on and skipped (``LEAF_LSP_DEBUG=1`` raises instead).
+    internal_errors: list[InternalError] = field(default_factory=list)
 
     def fact_at(self, line: int, col: int) -> ExprFact | None:
         """The innermost tensor expression that covers (line, col), if any."""

@@ -74,7 +74,9 @@ class JediResolver:
         if path is None:
             return None
         resolved = Path(path).resolve()
-        if "site-packages" in resolved.parts or not _inside(resolved, self.root):
+        if "site-packages" in resolved.parts:
+            return None
+        if not (_inside(resolved, self.root) or _inside(resolved, import_root(from_path))):
             return None
         return str(resolved)
 
@@ -83,7 +85,9 @@ class JediResolver:
         base = Path(from_path).resolve().parent
         for _ in range(max(0, level - 1)):
             base = base.parent
-        candidates = [base] if level else [base, self.root, self.root / "src"]
+        # An absolute import of the file's own package resolves from the top of its package
+        # tree, wherever the command runs from.
+        candidates = [base] if level else [base, import_root(from_path), self.root, self.root / "src"]
         parts = module.split(".") if module else []
         for start in candidates:
             target = start.joinpath(*parts) if parts else start
@@ -132,6 +136,42 @@ class JediResolver:
         with self._lock:
             self._texts[path] = (version, text)
         return text
+
+
+#: Files whose folder is the root of a project, when no package tree says otherwise.
+PROJECT_MARKERS = ("pyproject.toml", "setup.cfg", "setup.py", ".git")
+
+
+def import_root(path: str | os.PathLike[str]) -> Path:
+    """The folder that absolute imports of ``path``'s package resolve from.
+
+    The parent of the topmost folder, going up from ``path``'s own, that is a package
+    (holds ``__init__.py``); ``path``'s folder when that is no package.
+    """
+    folder = Path(path).resolve().parent
+    while (folder / "__init__.py").is_file() and folder.parent != folder:
+        folder = folder.parent
+    return folder
+
+
+def project_root(path: str | os.PathLike[str]) -> Path:
+    """The root of the project holding ``path``, judged from the file's location alone.
+
+    The nearest folder at or above the top of the file's package tree with a
+    ``pyproject.toml``, ``setup.cfg``, ``setup.py`` or ``.git``; else the import root.
+    """
+    top = import_root(path)
+    for folder in (top, *top.parents):
+        if any(_exists(folder / marker) for marker in PROJECT_MARKERS):
+            return folder
+    return top
+
+
+def _exists(path: Path) -> bool:
+    try:
+        return path.exists()
+    except OSError:
+        return False
 
 
 def _inside(path: Path, root: Path) -> bool:

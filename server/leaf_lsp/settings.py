@@ -30,7 +30,7 @@ class Settings:
     severity: tuple[tuple[str, str], ...] = ()
     resolver: ProjectResolver | None = field(default=None, compare=False, hash=False)
     #: Compute hints and hover facts for every tensor. Diagnostics-only runs (``--check`` with
-    #: text output) turn this off and skip functions that cannot produce a diagnostic.
+    #: text output) turn this off; the diagnostics are exactly those of a run with hints.
     hints: bool = True
     #: Polled during the analysis; when it returns True the analysis stops early and
     #: ``Analysis.cancelled`` is set (the language server drops such results).

@@ -9,6 +9,7 @@ leaf and whether it requires grad (each ``True``/``False``/``None`` for unknown)
 from __future__ import annotations
 
 import itertools
+import threading
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -36,11 +37,36 @@ class Obj:
 
     def in_live_graph(self) -> bool:
         """Whether a graph that saved this tensor's value still waits for its backward."""
-        run = Node.current_run
+        run = current_run()
         return any(
             not node.freed and node.run == run and any(obj is self for obj, _ in node.saved)
             for node in self.users[-8:]
         )
+
+
+#: Which interpretation run builds graph nodes now: graphs of different runs (the module's
+#: code, each function analysed on its own, another module's definitions) never meet at run
+#: time. Per thread, because the language server analyses in worker threads.
+_runs = threading.local()
+_run_ids = itertools.count(1)
+
+
+def current_run() -> int:
+    """The id of the interpretation run under way in this thread (0 before the first)."""
+    run: int = getattr(_runs, "current", 0)
+    return run
+
+
+def start_run() -> int:
+    """Begin a new interpretation run in this thread; returns the previous run's id."""
+    previous = current_run()
+    _runs.current = next(_run_ids)
+    return previous
+
+
+def resume_run(run: int) -> None:
+    """Go back to run ``run`` (after a nested run, such as another module's definitions)."""
+    _runs.current = run
 
 
 class Node:
@@ -48,17 +74,13 @@ class Node:
 
     __slots__ = ("id", "inputs", "saved", "freed", "line", "run")
 
-    #: Which interpretation run builds nodes now: graphs of different runs (the module's
-    #: code, each function analysed on its own) never meet at run time.
-    current_run = 0
-
     def __init__(self, inputs: tuple[Node, ...], saved: tuple[tuple[Obj, int], ...], line: int) -> None:
         self.id = next(_ids)
         self.inputs = inputs
         self.saved = saved
         self.freed = False
         self.line = line
-        self.run = Node.current_run
+        self.run = current_run()
 
 
 class Value:
