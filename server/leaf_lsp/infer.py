@@ -2671,6 +2671,8 @@ def _handlers(prefix: str) -> dict[type, Any]:
 _STMT_HANDLERS = _handlers("stmt_")
 _EXPR_HANDLERS = _handlers("expr_")
 _FOREIGN = ForeignCache()
+
+
 class _SuperValue(Value):
     def __init__(self, cls: ClassValue, self_value: Value):
         self.cls = cls
