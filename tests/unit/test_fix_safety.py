@@ -74,13 +74,19 @@ def test_stray_carriage_return_does_not_move_the_edit() -> None:
     source = "import torch\nw = torch.zeros(1, requires_grad=True)\rw += 1\nprint(w)\n"
     new = _fixed(source)
     assert new.count("w += 1") == 1
-    assert new == "import torch\nw = torch.zeros(1, requires_grad=True)\rwith torch.no_grad():\n    w += 1\nprint(w)\n"
+    assert (
+        new
+        == "import torch\nw = torch.zeros(1, requires_grad=True)\rwith torch.no_grad():\n    w += 1\nprint(w)\n"
+    )
 
 
 def test_carriage_return_only_file_keeps_its_breaks() -> None:
     source = "import torch\rw = torch.zeros(1, requires_grad=True)\rw += 1\rprint(w)\r"
     new = _fixed(source)
-    assert new == "import torch\rw = torch.zeros(1, requires_grad=True)\rwith torch.no_grad():\r    w += 1\rprint(w)\r"
+    assert (
+        new
+        == "import torch\rw = torch.zeros(1, requires_grad=True)\rwith torch.no_grad():\r    w += 1\rprint(w)\r"
+    )
 
 
 def test_crlf_file_gets_crlf_lines() -> None:
