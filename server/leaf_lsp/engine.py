@@ -83,7 +83,7 @@ def _run_rules(
 ) -> list[Diagnostic]:
     diagnostics: list[Diagnostic] = []
     seen: set[tuple[str, int, int]] = set()
-    suppressions = Suppressions(text)
+    suppressions = Suppressions(text, tree)
     for rule in all_rules():
         if not settings.enabled(rule.code, path):
             continue

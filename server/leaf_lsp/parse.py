@@ -62,9 +62,15 @@ class SourceText:
             return raw[len(raw.rstrip("\r\n")) :]
         return ""
 
-    def facts(self) -> LineFacts | None:
-        """Token facts (strings, statement ends, comments); None if the tokenizer fails."""
-        return line_facts(self.source)
+    def facts(self, first: int = 1, last: int | None = None) -> LineFacts | None:
+        """Token facts (strings, statement ends, comments) of lines ``first``..``last``.
+
+        The lines must be whole statements (tokenized on their own); the default is the
+        whole text. None if the tokenizer rejects them.
+        """
+        if first <= 1 and last is None:
+            return line_facts(self.source)
+        return line_facts("".join(self.lines[max(first, 1) - 1 : last]), max(first, 1))
 
     def line_text(self, line: int) -> str:
         """The text of 1-based ``line`` without its line ending ('' past the end)."""

@@ -10,8 +10,11 @@ tokenizer decides), never ``# noqa`` inside a string.
 
 from __future__ import annotations
 
+import ast
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable
+from itertools import accumulate
 
 from .fixcheck import apply_edits, parses
 from .model import Edit, Span
@@ -71,19 +74,46 @@ def _comment_codes(facts: LineFacts, line: int) -> frozenset[str] | None:
 
 
 class Suppressions:
-    """The ``# noqa`` comments of one text, looked up per diagnostic (tokenized lazily)."""
+    """The ``# noqa`` comments of one text, looked up per diagnostic.
 
-    def __init__(self, text: SourceText) -> None:
+    Tokenizing a whole file costs about as much as analysing it, so only the top-level
+    statement (of ``tree``) around a diagnostic is tokenized, and only when a line of it
+    mentions ``noqa`` at all.
+    """
+
+    def __init__(self, text: SourceText, tree: ast.Module | None = None) -> None:
         self._text = text
-        self._any: bool | None = None
+        self._tree = tree
+        self._noqa_lines: list[int] | None = None
+        self._starts: list[int] = []
+        self._ends: list[int] = []
+
+    def _prepare(self) -> list[int]:
+        if self._noqa_lines is None:
+            self._noqa_lines = []
+            matches = list(_MENTIONS_NOQA.finditer(self._text.source))
+            if matches:
+                offsets = list(accumulate((len(line) for line in self._text.lines), initial=0))
+                self._noqa_lines = sorted({bisect_right(offsets, m.start()) for m in matches})
+                for stmt in self._tree.body if self._tree is not None else ():
+                    decorators = getattr(stmt, "decorator_list", ())
+                    self._starts.append(min([stmt.lineno, *(d.lineno for d in decorators)]))
+                    self._ends.append(stmt.end_lineno or stmt.lineno)
+        return self._noqa_lines
 
     def suppressed(self, code: str, line: int) -> bool:
         """Whether a diagnostic of ``code`` starting on ``line`` is suppressed."""
-        if self._any is None:
-            self._any = _MENTIONS_NOQA.search(self._text.source) is not None
-        if not self._any:
+        noqa_lines = self._prepare()
+        if not noqa_lines:
             return False
-        facts = self._text.facts()
+        first, last = line, line
+        index = bisect_right(self._starts, line) - 1
+        if index >= 0 and self._ends[index] >= line:
+            first, last = self._starts[index], self._ends[index]
+        at = bisect_left(noqa_lines, first)
+        if at == len(noqa_lines) or noqa_lines[at] > last:
+            return False  # no line of the statement mentions noqa
+        facts = self._text.facts(first, last)
         if facts is None:
             # Not tokenizable (the engine only gets here for parsable text, so rarely):
             # fall back to the text of the first line.

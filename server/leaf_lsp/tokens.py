@@ -47,15 +47,21 @@ class LineFacts:
         return self.statement_end.get(line, line)
 
 
-def line_facts(source: str) -> LineFacts | None:
-    """The :class:`LineFacts` of ``source``; None when the tokenizer rejects it."""
-    return _cached_facts(source)
+def line_facts(source: str, first_line: int = 1) -> LineFacts | None:
+    """The :class:`LineFacts` of ``source``; None when the tokenizer rejects it.
+
+    ``source`` may be a run of whole lines of a larger text that starts with line
+    ``first_line`` of it (a whole statement, say): the facts then use the larger text's
+    line numbers. Tokenizing costs as much as analysing, so callers tokenize no more than
+    they must.
+    """
+    return _cached_facts(source, first_line)
 
 
-@lru_cache(maxsize=8)
-def _cached_facts(source: str) -> LineFacts | None:
+@lru_cache(maxsize=32)
+def _cached_facts(source: str, first_line: int) -> LineFacts | None:
     # Cached on the text: the engine, the fixes and the editor's code actions ask about the
-    # same text one after the other, and tokenizing costs a pass over the whole file.
+    # same text one after the other.
     inside: set[int] = set()
     ends: dict[int, int] = {}
     comments: dict[int, tuple[int, str]] = {}
@@ -63,9 +69,10 @@ def _cached_facts(source: str) -> LineFacts | None:
     statement_start: int | None = None
     open_fstrings: list[int] = []
     try:
+        shift = first_line - 1
         for token in tokenize.generate_tokens(readline):
             kind = token.type
-            start_line, end_line = token.start[0], token.end[0]
+            start_line, end_line = token.start[0] + shift, token.end[0] + shift
             if kind == tokenize.COMMENT:
                 comments[start_line] = (token.start[1], token.string)
                 continue

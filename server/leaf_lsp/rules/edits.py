@@ -46,10 +46,10 @@ def wrap_statements(inf: Inference, stmts: list[ast.stmt], header: str) -> Edit 
     indent = indentation(inf, first)
     if inf.text.line_text(first.lineno)[: len(indent)] != indent or first.col_offset != len(indent.encode()):
         return None  # a statement sharing its line with another: leave it alone
-    facts = inf.text.facts()
+    end_line = last.end_lineno or last.lineno
+    facts = inf.text.facts(first.lineno, end_line)
     if facts is None:
         return None  # without tokens we cannot tell string contents from code
-    end_line = last.end_lineno or last.lineno
     unit = "    " if "\t" not in indent else "\t"
     parts = [indent, header, inf.text.newline]
     for number in range(first.lineno, end_line + 1):
