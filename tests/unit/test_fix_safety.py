@@ -183,6 +183,8 @@ def test_disable_comment_extends_the_noqa_on_the_statements_last_line() -> None:
         HEAD + "w += torch.ones(\n    1)  # noqa: LEAF102\n",
         HEAD + "w += torch.ones(  # noqa: LEAF102\n    1)\n",
         HEAD + 'w += len("""\n""")  # noqa\n',
+        HEAD
+        + "@staticmethod\ndef f():\n    pass\nfor i in range(2):\n    w += torch.ones(\n        1)  # noqa: LEAF1\n",
     ],
 )
 def test_noqa_on_first_or_last_line_of_a_statement_suppresses(source: str) -> None:
