@@ -32,7 +32,8 @@ time; `silent` = it runs but trains wrong or wastes memory; `deprecation` = an A
 better replacement. **Fix**: `safe` fixes are applied by `leaf-lsp --check --fix` and the
 editor's *Fix all*; `unsafe` ones need `--unsafe-fixes` (or a click on the quick fix).
 Select and ignore codes by prefix (`LEAF1` = every `raises` rule); silence one line with
-`# noqa: LEAF102`.
+`# noqa: LEAF102` (on the diagnostic's first line, or at the end of the statement when it
+spans several lines).
 """
 
 LEAF000_SECTION = """<a id="leaf000"></a>

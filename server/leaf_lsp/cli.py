@@ -15,7 +15,6 @@ import difflib
 import importlib
 import os
 import sys
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,8 +26,11 @@ from .discover import MissingPathError, Target, iter_targets
 from .fixcheck import parses
 from .fixes import analyze, fix_all
 from .model import Analysis, Diagnostic, Span
+from .parse import split_lines
 from .report import FORMATS, FileReport, ReportOptions, render
 from .settings import Settings
+from .writeback import NotWritten, reencode, write_back
+from .writeback import decode as decode_file
 
 EXIT_OK = 0
 EXIT_FOUND = 1
@@ -475,10 +477,14 @@ def _check_one(
                     state.would_fix += applied
                     return FileReport(target.display, analysis, fixed=applied)
                 if stdin is not None:
-                    state.fixed_stdin = (UTF8_BOM if bom else b"") + new_text.encode("utf-8")
+                    state.fixed_stdin = reencode(stdin, new_text)
                 else:
                     try:
-                        _write_source(target.path, new_text, bom)
+                        _write_source(target.path, new_text, text)
+                    except NotWritten as refused:
+                        # Left as it is on purpose: reported unfixed, so its diagnostics count.
+                        state.say(f"leaf-lsp: {target.display}: {refused}")
+                        return FileReport(target.display, _analyze(text, engine_path, settings))
                     except OSError as error:
                         # Report the file as it still is; the run fails (exit 2) but goes on.
                         state.internal_errors += 1
@@ -576,7 +582,7 @@ def _check_parallel(
 
 
 def read_source(path: Path) -> tuple[str | None, bool, str | None]:
-    """Read a file as UTF-8: (text, had_bom, problem). ``problem`` says why it cannot be checked."""
+    """Read and decode a file: (text, had_bom, problem). ``problem`` says why it cannot be checked."""
     try:
         if not path.is_file():
             return None, False, "not a regular file"
@@ -590,7 +596,7 @@ def read_source(path: Path) -> tuple[str | None, bool, str | None]:
 
 
 def decode_source(data: bytes) -> tuple[str | None, bool, str | None]:
-    """Decode file bytes as UTF-8: (text, had_bom, problem), as :func:`read_source`."""
+    """Decode file bytes as Python does (BOM, coding cookie, else UTF-8): (text, had_bom, problem)."""
     if len(data) > MAX_FILE_BYTES:
         return None, False, f"file too large ({len(data)} bytes, limit {MAX_FILE_BYTES}); skipped"
     wide = _wide_encoding(data)
@@ -598,13 +604,10 @@ def decode_source(data: bytes) -> tuple[str | None, bool, str | None]:
         return None, False, f"file is {wide}, which is not supported (save it as UTF-8); skipped"
     if b"\x00" in data:
         return None, False, "binary file (contains NUL bytes); skipped"
-    bom = data.startswith(UTF8_BOM)
-    if bom:
-        data = data[len(UTF8_BOM) :]
-    try:
-        return data.decode("utf-8"), bom, None
-    except UnicodeDecodeError as error:
-        return None, False, f"file is not valid UTF-8 (byte {error.start}); skipped"
+    decoded = decode_file(data)
+    if isinstance(decoded, str):
+        return None, False, decoded
+    return decoded.text, decoded.bom, None
 
 
 def _wide_encoding(data: bytes) -> str | None:
@@ -632,36 +635,22 @@ def _is_unreadable(analysis: Analysis) -> bool:
     return any(d.name == "unreadable-file" for d in analysis.diagnostics)
 
 
-def _write_source(path: Path, text: str, bom: bool) -> None:
-    data = (UTF8_BOM if bom else b"") + text.encode("utf-8")
-    # Write beside the file and rename, so an interrupted run never leaves half a file.
-    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".leaf-lsp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        try:
-            os.chmod(temp, path.stat().st_mode & 0o7777)
-        except OSError:
-            pass
-        os.replace(temp, path)
-    except BaseException:
-        try:
-            os.unlink(temp)
-        except OSError:
-            pass
-        raise
+def _write_source(path: Path, text: str, analysed: str) -> None:
+    """Write the fixed ``text`` over ``path``, whose text was ``analysed`` (see writeback)."""
+    write_back(path, analysed, text)
 
 
 def _unified_diff(display: str, before: str, after: str) -> str:
     lines = difflib.unified_diff(
-        before.splitlines(keepends=True),
-        after.splitlines(keepends=True),
+        split_lines(before),
+        split_lines(after),
         fromfile=f"a/{display}",
         tofile=f"b/{display}",
     )
     out = []
     for line in lines:
-        out.append(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n")
+        # A line of a CR-only file ends with its own break, which is not a missing newline.
+        out.append(line if line.endswith(("\n", "\r")) else line + "\n\\ No newline at end of file\n")
     return "".join(out)
 
 

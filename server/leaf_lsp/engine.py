@@ -17,7 +17,7 @@ from .model import Analysis, Diagnostic
 from .parse import SourceText, parse
 from .rules.base import all_rules
 from .settings import Settings
-from .suppress import is_suppressed
+from .suppress import Suppressions
 
 _DEFAULT_SETTINGS = Settings()
 # Deeply nested expressions (hundreds of levels) are valid Python; the parser and the
@@ -84,6 +84,7 @@ def _run_rules(
 ) -> list[Diagnostic]:
     diagnostics: list[Diagnostic] = []
     seen: set[tuple[str, int, int]] = set()
+    suppressions = Suppressions(text, tree)
     for rule in all_rules():
         if not settings.enabled(rule.code, path):
             continue
@@ -92,7 +93,7 @@ def _run_rules(
             if key in seen:
                 continue
             seen.add(key)
-            if is_suppressed(rule.code, text.line_text(finding.span.line)):
+            if suppressions.suppressed(rule.code, finding.span.line):
                 continue
             fix = finding.fix
             if fix is not None and not fix_parses(text.source, fix):

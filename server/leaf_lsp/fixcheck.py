@@ -3,33 +3,42 @@
 from __future__ import annotations
 
 import ast
+import re
 import warnings
 from collections.abc import Iterable
 
 from .model import Edit, Fix
 
+# The engine's lines (parse.split_lines): \r\n, \r and \n each end one. Any other rule here
+# would put an edit computed for line N on some other line.
+_BREAK = re.compile(r"\r\n|\r|\n")
 
-def _offsets(source: str) -> list[int]:
+
+def _line_bounds(source: str) -> tuple[list[int], list[int]]:
+    """Start offset of each line, and end offset (before its break)."""
     starts = [0]
-    for i, ch in enumerate(source):
-        if ch == "\n":
-            starts.append(i + 1)
-    return starts
+    ends: list[int] = []
+    for match in _BREAK.finditer(source):
+        ends.append(match.start())
+        starts.append(match.end())
+    ends.append(len(source))
+    return starts, ends
 
 
 def apply_edits(source: str, edits: Iterable[Edit]) -> str:
     """Apply non-overlapping edits (character spans) to ``source``.
 
-    Raises ValueError when two edits overlap.
+    A column past the end of its line means the end of the line (never into its break);
+    a line past the end of the text means the end of the text. Raises ValueError when
+    two edits overlap.
     """
-    starts = _offsets(source)
+    starts, ends = _line_bounds(source)
 
     def offset(line: int, col: int) -> int:
         if line - 1 >= len(starts):
             return len(source)
-        start = starts[line - 1]
-        end = starts[line] - 1 if line < len(starts) else len(source)
-        return min(start + col, end if end >= start else start)
+        index = max(line - 1, 0)
+        return min(starts[index] + max(col, 0), ends[index])
 
     ranges = sorted(
         (

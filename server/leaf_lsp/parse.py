@@ -14,10 +14,12 @@ import warnings
 from dataclasses import dataclass
 
 from .model import Span
+from .tokens import LineFacts, line_facts
 
 # Python's tokenizer ends lines only at \n, \r\n and \r; str.splitlines() also splits at form
 # feeds, U+2028 and friends, which would shift every line number and column after them.
 _LINE_RE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
+_BREAK_RE = re.compile(r"\r\n|\r|\n")
 # CPython 3.11 can fail with SystemError when two threads build ASTs at once (gh-106905).
 _PARSE_LOCK = threading.Lock()
 
@@ -27,6 +29,16 @@ def split_lines(source: str) -> list[str]:
     return _LINE_RE.findall(source)
 
 
+def newline_of(source: str) -> str:
+    """The line break that new lines in ``source`` get: its first one (``\\n`` if none).
+
+    The first, as ruff and most editors decide, so a file with one stray break of another
+    kind keeps the kind it started with.
+    """
+    match = _BREAK_RE.search(source)
+    return match.group() if match else "\n"
+
+
 class SourceText:
     """The source split into lines with byte->character column conversion."""
 
@@ -34,6 +46,31 @@ class SourceText:
         self.source = source
         self.lines = split_lines(source)
         self._ascii: dict[int, bool] = {}
+        self._newline: str | None = None
+
+    @property
+    def newline(self) -> str:
+        """The line break inserted lines get (:func:`newline_of`)."""
+        if self._newline is None:
+            self._newline = newline_of(self.source)
+        return self._newline
+
+    def line_ending(self, line: int) -> str:
+        """The line break that ends 1-based ``line`` ('' for a last line without one)."""
+        if 1 <= line <= len(self.lines):
+            raw = self.lines[line - 1]
+            return raw[len(raw.rstrip("\r\n")) :]
+        return ""
+
+    def facts(self, first: int = 1, last: int | None = None) -> LineFacts | None:
+        """Token facts (strings, statement ends, comments) of lines ``first``..``last``.
+
+        The lines must be whole statements (tokenized on their own); the default is the
+        whole text. None if the tokenizer rejects them.
+        """
+        if first <= 1 and last is None:
+            return line_facts(self.source)
+        return line_facts("".join(self.lines[max(first, 1) - 1 : last]), max(first, 1))
 
     def line_text(self, line: int) -> str:
         """The text of 1-based ``line`` without its line ending ('' past the end)."""
@@ -61,14 +98,16 @@ class SourceText:
         return Span(line, col, end_line, end_col)
 
     def text(self, span: Span) -> str:
-        """The source text inside ``span``."""
+        """The source text inside ``span``, line breaks as they are in the source."""
         if span.line == span.end_line:
             return self.line_text(span.line)[span.col : span.end_col]
-        parts = [self.line_text(span.line)[span.col :]]
+        # Each line keeps its own break: a fix that copies this text must not turn the
+        # file's \r\n into \n.
+        parts = [self.line_text(span.line)[span.col :] + self.line_ending(span.line)]
         for ln in range(span.line + 1, span.end_line):
-            parts.append(self.line_text(ln))
+            parts.append(self.line_text(ln) + self.line_ending(ln))
         parts.append(self.line_text(span.end_line)[: span.end_col])
-        return "\n".join(parts)
+        return "".join(parts)
 
     def segment(self, node: ast.AST) -> str:
         """The source text of ``node``."""

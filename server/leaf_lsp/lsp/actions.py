@@ -5,9 +5,9 @@ from __future__ import annotations
 from lsprotocol import types as lsp
 
 from ..fixes import fix_all
-from ..model import Analysis, Diagnostic
+from ..model import Analysis, Diagnostic, Edit
 from ..settings import Settings
-from ..suppress import disable_edit
+from ..suppress import disable_statement_edit
 from .convert import full_replace, ranges_overlap, to_diagnostic, to_range, to_text_edits, workspace_edit
 from .text import LineIndex
 
@@ -44,6 +44,7 @@ def code_actions(
     """Quick fixes and disable-comments for diagnostics touching ``rng``, plus the probe action."""
     actions: list[lsp.CodeAction] = []
     disabled: set[tuple[int, str]] = set()
+    offered: set[tuple[Edit, str]] = set()
     for diagnostic in analysis.diagnostics:
         if diagnostic.code == "LEAF000":
             continue
@@ -64,9 +65,18 @@ def code_actions(
         key = (diagnostic.span.line, diagnostic.code)
         if key not in disabled and _wanted(lsp.CodeActionKind.QuickFix, only):
             disabled.add(key)
-            action = _disable_action(uri, version, diagnostic, index, encoding, lsp_diag, document_changes)
-            if action is not None:
-                actions.append(action)
+            # The comment goes on the statement's last line, where the engine also looks for it.
+            edit = disable_statement_edit(
+                index.text, diagnostic.span.line, diagnostic.code, lambda n: index.line(n - 1)
+            )
+            # Two diagnostics of one code in one statement get the same comment: offer it once.
+            if edit is not None and (edit, diagnostic.code) not in offered:
+                offered.add((edit, diagnostic.code))
+                actions.append(
+                    _disable_action(
+                        uri, version, diagnostic, edit, index, encoding, lsp_diag, document_changes
+                    )
+                )
     if _wanted(PROBE_KIND, only):
         actions.append(probe_action(uri))
     return actions
@@ -76,15 +86,12 @@ def _disable_action(
     uri: str,
     version: int | None,
     diagnostic: Diagnostic,
+    edit: Edit,
     index: LineIndex,
     encoding: str,
     lsp_diag: lsp.Diagnostic,
     document_changes: bool,
-) -> lsp.CodeAction | None:
-    line = diagnostic.span.line
-    edit = disable_edit(line, index.line(line - 1), diagnostic.code)
-    if edit is None:
-        return None
+) -> lsp.CodeAction:
     text_edit = lsp.TextEdit(range=to_range(index, edit.span, encoding), new_text=edit.new_text)
     return lsp.CodeAction(
         title=f"Disable {diagnostic.code} for this line",

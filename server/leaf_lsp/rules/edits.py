@@ -35,24 +35,38 @@ def indentation(inf: Inference, stmt: ast.stmt) -> str:
 
 
 def wrap_statements(inf: Inference, stmts: list[ast.stmt], header: str) -> Edit | None:
-    """An edit that puts ``stmts`` (consecutive siblings) under ``header`` (e.g. ``with x:``)."""
+    """An edit that puts ``stmts`` (consecutive siblings) under ``header`` (e.g. ``with x:``).
+
+    Lines are indented one level more, except those that begin inside a string literal
+    (their text is the string's value) and continuation lines indented less than the
+    statement (their indentation means nothing to Python, and cutting it could cut code).
+    Each line keeps its own line break; the header's break is the file's.
+    """
     first, last = stmts[0], stmts[-1]
     indent = indentation(inf, first)
     if inf.text.line_text(first.lineno)[: len(indent)] != indent or first.col_offset != len(indent.encode()):
         return None  # a statement sharing its line with another: leave it alone
     end_line = last.end_lineno or last.lineno
-    lines = [inf.text.line_text(n) for n in range(first.lineno, end_line + 1)]
+    facts = inf.text.facts(first.lineno, end_line)
+    if facts is None:
+        return None  # without tokens we cannot tell string contents from code
     unit = "    " if "\t" not in indent else "\t"
-    body = "\n".join((indent + unit + ln[len(indent) :]) if ln.strip() else ln for ln in lines)
-    new = f"{indent}{header}\n{body}"
-    return Edit(Span(first.lineno, 0, end_line, len(inf.text.line_text(end_line))), new)
+    parts = [indent, header, inf.text.newline]
+    for number in range(first.lineno, end_line + 1):
+        line = inf.text.line_text(number)
+        if number not in facts.inside_string and line.strip() and line.startswith(indent):
+            line = indent + unit + line[len(indent) :]
+        parts.append(line)
+        if number < end_line:
+            parts.append(inf.text.line_ending(number))
+    return Edit(Span(first.lineno, 0, end_line, len(inf.text.line_text(end_line))), "".join(parts))
 
 
 def insert_after_statement(inf: Inference, stmt: ast.stmt, code: str) -> Edit:
     """An edit that inserts ``code`` as a new statement right after ``stmt``."""
     end_line = stmt.end_lineno or stmt.lineno
     end_col = len(inf.text.line_text(end_line))
-    return Edit(Span(end_line, end_col, end_line, end_col), "\n" + indentation(inf, stmt) + code)
+    return Edit(Span(end_line, end_col, end_line, end_col), inf.text.newline + indentation(inf, stmt) + code)
 
 
 def torch_name(inf: Inference) -> str | None:
