@@ -6,8 +6,9 @@ modeling files (``transformers/models/*/modeling_*.py`` and ``timm/models/*.py``
 one process measures:
 
 * ``ast.parse`` of every file (the floor for any Python analyzer),
-* the real command, ``leaf-lsp --check`` on the two folders in a new process as a user runs
-  it (imports of the user's modules followed), in text mode and with ``--format json``
+* the real command, ``leaf-lsp --check FILES`` in a new process as a user runs it, inside
+  the unpacked packages (their imports of the packages' own modules are followed), in text
+  mode and with ``--format json``
   (hints included: what the language server computes too),
 * whether text and JSON report the same diagnostics (they must),
 * the engine alone in this process without following imports (a lower bound, not a figure
@@ -77,11 +78,14 @@ def fetch(cache: Path) -> list[Path]:
     for wheel in sorted(w for w in wheels.glob("*.whl") if any(w.name.startswith(p) for p in wanted)):
         with zipfile.ZipFile(wheel) as archive:
             for name in archive.namelist():
-                if any(p.match(name) for p in PATTERNS):
+                # The whole package is unpacked, so that the modeling files' imports of the
+                # package's own modules resolve as they do for a user; only they are checked.
+                if name.endswith(".py"):
                     target = out / name
                     if not target.exists():
                         archive.extract(name, out)
-                    files.append(target)
+                    if any(p.match(name) for p in PATTERNS):
+                        files.append(target)
     return sorted(files)
 
 
@@ -160,10 +164,10 @@ def main() -> int:
             ast.parse(source, str(path))
         return time.perf_counter() - start
 
-    folders = sorted({f.relative_to(src).parts[0] for f in files})
+    paths = [str(f.relative_to(src)) for f in files]
     parse_before = timed_parse()
-    text_time, text_run = real_command(["--check", *folders], src)
-    json_time, json_run = real_command(["--check", "--format", "json", *folders], src)
+    text_time, text_run = real_command(["--check", *paths], src)
+    json_time, json_run = real_command(["--check", "--format", "json", *paths], src)
     parse_after = timed_parse()
     parse = (parse_before + parse_after) / 2
     children_rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
