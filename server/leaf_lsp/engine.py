@@ -12,7 +12,7 @@ import gc
 import sys
 
 from .fixcheck import fix_parses
-from .infer import AnalysisCancelled, infer
+from .interp import AnalysisCancelled, infer
 from .model import Analysis, Diagnostic
 from .parse import SourceText, parse
 from .rules.base import all_rules

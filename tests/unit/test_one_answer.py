@@ -15,12 +15,14 @@ from typing import Any
 
 import pytest
 
-from leaf_lsp import cli, infer
+from leaf_lsp import cli
 from leaf_lsp.engine import analyze
-from leaf_lsp.foreign import clone
+from leaf_lsp.interp.core import Interpreter, debug_mode
+from leaf_lsp.interp.foreign import clone
+from leaf_lsp.interp.state import Ctx, Scope
+from leaf_lsp.interp.values import ModuleValue, TensorValue
 from leaf_lsp.project import JediResolver, import_root, project_root
 from leaf_lsp.settings import Settings
-from leaf_lsp.values import ModuleValue, TensorValue
 
 ROOT = Path(__file__).resolve().parents[2]
 PROGRAMS = sorted(
@@ -195,10 +197,10 @@ def test_a_clone_shares_nothing_mutable_with_its_original() -> None:
     tree = ast.parse(SHARED)
     from leaf_lsp.parse import SourceText
 
-    interp = infer.Interpreter(tree, SourceText(SHARED), "shared.py", Settings())
-    interp.exec_block(tree.body, interp.module_scope, infer.Ctx(record=False))
+    interp = Interpreter(tree, SourceText(SHARED), "shared.py", Settings())
+    interp.exec_block(tree.body, interp.module_scope, Ctx(record=False))
     original = interp.module_scope
-    copy = clone(original, (infer.Scope,))
+    copy = clone(original, (Scope,))
     net, w = copy.vars["net"], copy.vars["W"]
     assert isinstance(net, ModuleValue) and isinstance(w, TensorValue)
     net.set_params_rg(False)
@@ -282,7 +284,7 @@ def broken_returns(monkeypatch: pytest.MonkeyPatch) -> Callable[[], None]:
         raise ValueError("broken handler")
 
     def install() -> None:
-        monkeypatch.setitem(infer._STMT_HANDLERS, ast.Return, broken)
+        monkeypatch.setitem(Interpreter.STMT_HANDLERS, ast.Return, broken)
 
     return install
 
@@ -292,7 +294,7 @@ SOURCE_WITH_RETURN = "import torch\n\n\ndef f():\n    return torch.ones(1)\n\n\n
 
 def test_internal_errors_raise_in_debug_mode(broken_returns: Callable[[], None]) -> None:
     broken_returns()
-    assert infer.debug_mode()  # tests/conftest.py turns it on for the whole suite
+    assert debug_mode()  # tests/conftest.py turns it on for the whole suite
     with pytest.raises(ValueError, match="broken handler"):
         analyze(SOURCE_WITH_RETURN, "f.py", Settings())
 

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from ..model import Fix, Severity, Span, Tag
 
 if TYPE_CHECKING:
-    from ..infer import Inference
+    from ..interp import Inference
 
 
 @dataclass(frozen=True)

@@ -13,8 +13,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from ..infer import Inference, InitAssign
-from ..values import ClassValue, TensorValue
+from ..interp import Inference, InitAssign
+from ..interp.values import ClassValue, TensorValue
 
 _DYNAMIC_RE = re.compile(
     r"\bself\.(?:parameters|named_parameters|state_dict|_parameters|modules|named_modules|children|apply"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ast
 
-from ..infer import Inference
+from ..interp import Inference
 from ..model import Edit, Fix, Span
 
 

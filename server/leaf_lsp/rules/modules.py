@@ -6,8 +6,8 @@ import ast
 import re
 from collections.abc import Iterator
 
-from ..infer import Inference, InitAssign
-from ..values import DictValue, ModuleValue, SeqValue, TensorValue
+from ..interp import Inference, InitAssign
+from ..interp.values import DictValue, ModuleValue, SeqValue, TensorValue
 from .base import Finding, rule
 from .classes import (
     ModuleClass,

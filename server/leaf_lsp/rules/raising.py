@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator
 
-from ..infer import Inference
+from ..interp import Inference
 from .base import Finding, rule
 from .edits import fix, torch_name, wrap_statements
 

@@ -1,4 +1,4 @@
-"""Abstract values of the autograd interpreter.
+"""Abstract values of the autograd interpreter, and how they join.
 
 A :class:`TensorValue` is what static analysis knows about one tensor: whether it is a
 leaf and whether it requires grad (each ``True``/``False``/``None`` for unknown), why
@@ -8,79 +8,14 @@ leaf and whether it requires grad (each ``True``/``False``/``None`` for unknown)
 
 from __future__ import annotations
 
-import itertools
-import threading
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from .model import ReasonStep
+from ..model import ReasonStep
+from .graph import Node, Obj
 
-_ids = itertools.count(1)
 MAX_REASON = 6
-
-
-class Obj:
-    """A tensor's identity: in-place ops bump ``version``; views share their base's Obj."""
-
-    __slots__ = ("id", "version", "retains_grad", "line", "users", "grad_read", "optimized")
-
-    def __init__(self, line: int = 0) -> None:
-        self.id = next(_ids)
-        self.version = 0
-        self.retains_grad = False
-        self.line = line
-        #: Graph nodes built from this tensor (to tell whether a graph using it is still live).
-        self.users: list[Node] = []
-        #: Its `.grad` is read somewhere / it is handed to an optimizer.
-        self.grad_read = False
-        self.optimized = False
-
-    def in_live_graph(self) -> bool:
-        """Whether a graph that saved this tensor's value still waits for its backward."""
-        run = current_run()
-        return any(
-            not node.freed and node.run == run and any(obj is self for obj, _ in node.saved)
-            for node in self.users[-8:]
-        )
-
-
-#: Which interpretation run builds graph nodes now: graphs of different runs (the module's
-#: code, each function analysed on its own, another module's definitions) never meet at run
-#: time. Per thread, because the language server analyses in worker threads.
-_runs = threading.local()
-_run_ids = itertools.count(1)
-
-
-def current_run() -> int:
-    """The id of the interpretation run under way in this thread (0 before the first)."""
-    run: int = getattr(_runs, "current", 0)
-    return run
-
-
-def start_run() -> int:
-    """Begin a new interpretation run in this thread; returns the previous run's id."""
-    previous = current_run()
-    _runs.current = next(_run_ids)
-    return previous
-
-
-def resume_run(run: int) -> None:
-    """Go back to run ``run`` (after a nested run, such as another module's definitions)."""
-    _runs.current = run
-
-
-class Node:
-    """An autograd graph node (the ``grad_fn`` of a non-leaf), with what it saved."""
-
-    __slots__ = ("id", "inputs", "saved", "freed", "line", "run")
-
-    def __init__(self, inputs: tuple[Node, ...], saved: tuple[tuple[Obj, int], ...], line: int) -> None:
-        self.id = next(_ids)
-        self.inputs = inputs
-        self.saved = saved
-        self.freed = False
-        self.line = line
-        self.run = current_run()
 
 
 class Value:
@@ -294,3 +229,131 @@ class ItemValue(Value):
     """A Python number derived from a tensor (``.item()``, ``float(t)``)."""
 
     line: int
+
+
+def join_bool(a: bool | None, b: bool | None) -> bool | None:
+    return a if a == b else None
+
+
+def join_values(a: Value, b: Value) -> Value:
+    if a is b:
+        return a
+    if isinstance(a, TensorValue) and isinstance(b, TensorValue):
+        if a.obj is b.obj and a.leaf == b.leaf and a.rg == b.rg:
+            return a
+        leaf = join_bool(a.leaf, b.leaf)
+        rg = join_bool(a.rg, b.rg)
+        reason = a.reason if (leaf, rg) == (a.leaf, a.rg) else b.reason
+        return TensorValue(
+            leaf,
+            rg,
+            reason,
+            a.obj if a.obj is b.obj else Obj(a.obj.line),
+            a.dtype if a.dtype == b.dtype else None,
+            a.kind if a.kind == b.kind else None,
+            a.device if a.device == b.device else None,
+            a.node if a.node is b.node else None,
+            a.origin if a.origin == b.origin else "unknown",
+        )
+    if isinstance(a, ConstValue) and isinstance(b, ConstValue) and a.value == b.value:
+        return a
+    if isinstance(a, SeqValue) and isinstance(b, SeqValue) and len(a.items) == len(b.items):
+        return SeqValue(tuple(join_values(x, y) for x, y in zip(a.items, b.items)), a.kind)
+    if isinstance(a, ConstValue) and a.value is None and not isinstance(b, ConstValue):
+        return b
+    if isinstance(b, ConstValue) and b.value is None and not isinstance(a, ConstValue):
+        return a
+    return UNKNOWN
+
+
+def join_envs(envs: list[dict[str, Value]]) -> dict[str, Value]:
+    if len(envs) == 1:
+        return dict(envs[0])
+    out = dict(envs[0])
+    for env in envs[1:]:
+        for name, value in env.items():
+            old = out.get(name)
+            out[name] = value if old is None else join_values(old, value)
+    return out
+
+
+def call_signature(value: Value) -> Any:
+    if isinstance(value, TensorValue):
+        return ("T", value.leaf, value.rg, value.kind, value.node is not None, id(value.obj))
+    if isinstance(value, ConstValue):
+        try:
+            hash(value.value)
+            return ("C", value.value)
+        except TypeError:
+            return ("C", id(value))
+    if isinstance(value, SeqValue):
+        return ("S",) + tuple(call_signature(v) for v in value.items)
+    return (type(value).__name__, id(value))
+
+
+def is_number(value: Value) -> bool:
+    return (
+        isinstance(value, ConstValue)
+        and isinstance(value.value, (int, float))
+        and not isinstance(value.value, bool)
+    )
+
+
+def fresh_result(value: Value, args: list[Value]) -> Value:
+    if isinstance(value, TensorValue) and value.node is not None:
+        inputs = tuple(t.node for t in flatten_tensors(args) if t.node)
+        return TensorValue(
+            value.leaf,
+            value.rg,
+            value.reason,
+            Obj(value.obj.line),
+            value.dtype,
+            value.kind,
+            value.device,
+            Node(inputs, (), value.node.line),
+            value.origin,
+        )
+    if isinstance(value, SeqValue):
+        return SeqValue(tuple(fresh_result(v, args) for v in value.items), value.kind)
+    return value
+
+
+def flatten_tensors(values: Iterable[Value]) -> list[TensorValue]:
+    out: list[TensorValue] = []
+    for v in values:
+        if isinstance(v, TensorValue):
+            out.append(v)
+        elif isinstance(v, SeqValue):
+            out.extend(flatten_tensors(v.items))
+    return out
+
+
+def same_shape(a: Value, b: Value) -> bool:
+    if isinstance(a, TensorValue) and isinstance(b, TensorValue):
+        return a.leaf == b.leaf and a.rg == b.rg
+    return type(a) is type(b) and not isinstance(a, TensorValue)
+
+
+def all_same(values: list[bool | None]) -> bool | None:
+    first = values[0] if values else None
+    return first if all(v == first for v in values) else None
+
+
+def const_bool_value(value: Value | None) -> bool | None:
+    if isinstance(value, ConstValue) and isinstance(value.value, (bool, int)) and value.value is not None:
+        return bool(value.value)
+    return None
+
+
+class SuperValue(Value):
+    def __init__(self, cls: ClassValue, self_value: Value):
+        self.cls = cls
+        self.self_value = self_value
+
+
+class BoundModuleAttr(Value):
+    """An attribute of a module that we do not model (a method, a config value...)."""
+
+    def __init__(self, module: ModuleValue, attr: str):
+        self.module = module
+        self.attr = attr

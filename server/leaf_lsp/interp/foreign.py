@@ -23,7 +23,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypeVar
 
-from .values import UNKNOWN, Node, Obj, Value
+from .graph import Node, Obj
+from .values import UNKNOWN, Value
 
 T = TypeVar("T")
 

@@ -1,0 +1,607 @@
+"""Calls: dispatch on the callee (a tensor method, a torch function, a module, a user
+function or class), argument binding, torch factories and user functions.
+"""
+
+# The methods here are typed with `self: Interpreter` (the class that mixes them in), which
+# mypy reports as [misc] "erased type of self"; the bodies are still checked against it.
+# mypy: disable-error-code="misc"
+
+from __future__ import annotations
+
+import ast
+from typing import TYPE_CHECKING
+
+from .dtypes import (
+    args_dtype,
+    default_dtype,
+    dtype_kind,
+    kind_of_values,
+    literal_dtype,
+    number_dtype,
+)
+from .facts import BUFFER_NAMES, MODULE_RETURNING, PARAMETER_NAMES, REQUIRES_GRAD_TYPOS, VARIABLE_NAMES
+from .modules import find_method
+from .state import (
+    MAX_CALL_DEPTH,
+    MAX_CALLS,
+    RAISES,
+    Ctx,
+    Scope,
+)
+from .syntax import (
+    is_static_method,
+    target_name,
+)
+from .values import (
+    UNKNOWN,
+    BoundModuleAttr,
+    ClassValue,
+    ConstValue,
+    FunctionValue,
+    ItemValue,
+    ModuleValue,
+    OptimizerValue,
+    ParamsValue,
+    RefValue,
+    SeqValue,
+    SuperValue,
+    TensorValue,
+    Value,
+    call_signature,
+    const_bool_value,
+    flatten_tensors,
+    fresh_result,
+    join_values,
+    new_tensor,
+)
+
+if TYPE_CHECKING:
+    from .core import Interpreter
+
+
+class CallsMixin:
+    """Calls: dispatch on the callee (a tensor method, a torch function, a module, a user (part of :class:`~.core.Interpreter`)."""
+
+    # ------------------------------------------------------------------ calls
+    def expr_Call(self: Interpreter, node: ast.Call, scope: Scope, ctx: Ctx) -> Value:
+        func = node.func
+        if isinstance(func, ast.Attribute):
+            receiver = self.eval(func.value, scope, ctx)
+            if ctx.stopped:
+                return UNKNOWN
+            args, kwargs = self._args(node, scope, ctx)
+            if ctx.stopped:
+                return UNKNOWN
+            if isinstance(receiver, TensorValue):
+                return self.tensor_method(receiver, func.attr, args, kwargs, node, scope, ctx)
+            if isinstance(receiver, RefValue):
+                return self.library_call(receiver.qualname + "." + func.attr, args, kwargs, node, scope, ctx)
+            if isinstance(receiver, ModuleValue):
+                return self.module_method(receiver, func.attr, args, kwargs, node, scope, ctx)
+            if isinstance(receiver, OptimizerValue):
+                return self.optimizer_method(receiver, func.attr, node)
+            if isinstance(receiver, ParamsValue):
+                return UNKNOWN
+            if isinstance(receiver, ClassValue):
+                if func.attr == "apply" and receiver.is_autograd_function:
+                    return self.op_result(args, node, f"`{receiver.name}.apply`", ctx)
+                method = find_method(receiver, func.attr)
+                if method is not None:
+                    return self.call_function(method, args, kwargs, ctx)[0]
+                return UNKNOWN
+            if isinstance(receiver, SuperValue):
+                callee = self.expr_Attribute(func, scope, ctx)
+                if isinstance(callee, FunctionValue):
+                    return self.call_function(callee, args, kwargs, ctx)[0]
+                return UNKNOWN
+            if isinstance(receiver, SeqValue) and func.attr == "append" and receiver.kind == "list":
+                if args and len(receiver.items) < 64:
+                    receiver.items = receiver.items + (args[0],)  # lists grow: self.layers.append(...)
+                name = target_name(func.value)
+                if (
+                    name
+                    and args
+                    and isinstance(args[0], TensorValue)
+                    and args[0].rg is True
+                    and ctx.loop_depth
+                ):
+                    self.issue(
+                        "LEAF210",
+                        self.current_stmt or node,
+                        f"`{name}` collects tensors that require grad across loop iterations: every iteration's "
+                        "autograd graph stays alive and memory grows",
+                        ctx,
+                        name=name,
+                        loops=tuple(ctx.loops),
+                        value_node=node.args[0] if node.args else None,
+                    )
+                return ConstValue(None)
+            if func.attr == "backward" and receiver is UNKNOWN:
+                self._note_backward(node, ctx)
+                name = target_name(func.value)
+                if name:
+                    self.result.backward_names.add(name)
+            return UNKNOWN
+        callee = self.eval(func, scope, ctx)
+        if ctx.stopped:
+            return UNKNOWN
+        args, kwargs = self._args(node, scope, ctx)
+        if ctx.stopped:
+            return UNKNOWN
+        if isinstance(callee, RefValue):
+            return self.library_call(callee.qualname, args, kwargs, node, scope, ctx)
+        if isinstance(callee, FunctionValue):
+            return self.call_and_propagate(callee, args, kwargs, ctx)
+        if isinstance(callee, ClassValue):
+            if callee.is_autograd_function:
+                return UNKNOWN
+            if ctx.func is not None and ctx.func.node.name == "__init__" and ctx.depth >= 1:
+                # A submodule built inside another module's __init__: its own __init__ was
+                # already analysed for the class prototype; re-running it per use is costly.
+                return self.prototype(callee)
+            return self.instantiate(callee, args, kwargs, ctx)
+        if isinstance(callee, ModuleValue):
+            return self.call_module(callee, args, kwargs, node, ctx)
+        if isinstance(callee, BoundModuleAttr):
+            return UNKNOWN
+        if isinstance(func, ast.Name):
+            return self.builtin_call(func.id, args, kwargs, node, scope, ctx)
+        return UNKNOWN
+
+    def _args(
+        self: Interpreter, node: ast.Call, scope: Scope, ctx: Ctx
+    ) -> tuple[list[Value], dict[str, Value]]:
+        args: list[Value] = []
+        for arg in node.args:
+            if isinstance(arg, ast.Starred):
+                inner = self.eval(arg.value, scope, ctx)
+                if isinstance(inner, SeqValue):
+                    args.extend(inner.items)
+                else:
+                    args.append(UNKNOWN)
+            else:
+                args.append(self.eval(arg, scope, ctx))
+        kwargs: dict[str, Value] = {}
+        for kw in node.keywords:
+            value = self.eval(kw.value, scope, ctx)
+            if kw.arg is not None:
+                kwargs[kw.arg] = value
+        return args, kwargs
+
+    def builtin_call(
+        self: Interpreter,
+        name: str,
+        args: list[Value],
+        kwargs: dict[str, Value],
+        node: ast.Call,
+        scope: Scope,
+        ctx: Ctx,
+    ) -> Value:
+        if name == "super":
+            func = ctx.func
+            self_value = scope.lookup("self")
+            if func is not None and func.cls is not None:
+                return SuperValue(func.cls, self_value)
+            return UNKNOWN
+        if name in ("list", "tuple") and args:
+            if isinstance(args[0], (SeqValue, ParamsValue)):
+                return args[0]
+            return UNKNOWN
+        if name in ("float", "int", "bool") and args and isinstance(args[0], TensorValue):
+            return ItemValue(node.lineno)
+        if name == "sum" and args and isinstance(args[0], SeqValue):
+            tensors = [v for v in args[0].items if isinstance(v, TensorValue)]
+            if tensors:
+                return self.op_result(list(tensors), node, "`sum`", ctx)
+            if args[0].items and all(isinstance(v, ItemValue) for v in args[0].items):
+                return ItemValue(node.lineno)
+        if name in ("filter", "iter") and args:
+            inner = args[-1]
+            return inner if isinstance(inner, ParamsValue) else UNKNOWN
+        return UNKNOWN
+
+    def _kw_typos(self: Interpreter, kwargs: dict[str, Value], node: ast.Call, qual: str, ctx: Ctx) -> bool:
+        for kw in node.keywords:
+            if kw.arg in REQUIRES_GRAD_TYPOS:
+                self.raises(
+                    "LEAF208",
+                    node,
+                    f"`{kw.arg}=` is a typo of `requires_grad=`: `{qual}()` raises TypeError",
+                    ctx,
+                    keyword=kw,
+                )
+                return True
+        return False
+
+    def library_call(
+        self: Interpreter,
+        qual: str,
+        args: list[Value],
+        kwargs: dict[str, Value],
+        node: ast.Call,
+        scope: Scope,
+        ctx: Ctx,
+    ) -> Value:
+        if ctx.record and self.cross_depth == 0:
+            self.result.call_qualnames[id(node)] = qual
+            self.result.calls_by_qualname.setdefault(qual, []).append(node)
+        if qual == "itertools.chain":
+            parts: list[Value] = []
+            for arg in args:
+                parts.extend(arg.items if isinstance(arg, SeqValue) else (arg,))
+            return SeqValue(tuple(parts), "list")
+        if not qual.startswith("torch."):
+            if qual.startswith("math."):
+                return ConstValue(0.0)  # a Python number: it never carries a graph
+            if qual.startswith("numpy."):
+                return UNKNOWN
+            tensors = [a for a in args if isinstance(a, TensorValue)]
+            return UNKNOWN if not tensors else self.op_result(args, node, f"`{qual}`", ctx)
+        api = self.api
+        name = qual[6:]
+        last = qual.rsplit(".", 1)[-1]
+        if self._kw_typos(kwargs, node, qual, ctx):
+            return UNKNOWN
+        if qual in PARAMETER_NAMES:
+            return self.make_parameter(args, kwargs, node, ctx)
+        if qual in BUFFER_NAMES:
+            src = args[0] if args else UNKNOWN
+            if isinstance(src, TensorValue):
+                return TensorValue(
+                    src.leaf,
+                    src.rg,
+                    src.with_reason(node.lineno, "`nn.Buffer(...)` marks it a buffer"),
+                    src.obj,
+                    src.dtype,
+                    src.kind,
+                    src.device,
+                    src.node,
+                    "buffer",
+                )
+            return new_tensor(None, None, node.lineno, "`nn.Buffer(...)`", origin="buffer")
+        if qual in VARIABLE_NAMES:
+            return self.make_variable(args, kwargs, node, ctx)
+        if (
+            name in api.aliasing_factories
+            and args
+            and isinstance(args[0], TensorValue)
+            and "dtype" not in kwargs
+            and "device" not in kwargs
+        ):
+            return args[0]  # as_tensor(t) is t itself
+        if name in api.factories or (name in api.mixed_factories and not flatten_tensors(args)):
+            kind = api.factories.get(name) or api.mixed_factories[name]
+            return self.factory(name, kind, args, kwargs, node, ctx)
+        if name in api.like_factories:
+            return self.like_factory(name, api.like_factories[name], args, kwargs, node, ctx)
+        if name in api.tensor_constructors:
+            kind = api.tensor_constructors[name]
+            return new_tensor(
+                True,
+                False,
+                node.lineno,
+                f"`torch.{name}(...)` creates a leaf that does not require grad",
+                dtype=default_dtype(kind),
+                origin="factory",
+                device="cpu",
+            )
+        if (
+            qual.startswith("torch.optim.")
+            and last in api.optimizers
+            and not qual.startswith("torch.optim.lr_scheduler")
+        ):
+            return self.make_optimizer(last, args, kwargs, node, ctx)
+        if (
+            qual.startswith("torch.nn.")
+            and last in api.nn_modules
+            and not qual.startswith("torch.nn.functional")
+        ):
+            return self.make_torch_module(last, args, kwargs, node)
+        if (
+            qual.startswith("torch.nn.")
+            and last[:1].isupper()
+            and not qual.startswith("torch.nn.functional")
+            and qual not in BUFFER_NAMES
+        ):
+            return ModuleValue(last, torch_class=last, has_params=None)
+        if qual.startswith(MODULE_RETURNING):
+            if args and isinstance(args[0], ModuleValue):
+                return args[0]
+            return UNKNOWN
+        if name in ("autograd.grad",):
+            self._note_backward(node, ctx)
+            return self.autograd_grad(args, kwargs, node, ctx)
+        if name in ("autograd.backward",):
+            self._note_backward(node, ctx)
+            if args:
+                self.backward(args[0], kwargs, node, ctx)
+            return ConstValue(None)
+        if name in (
+            "device",
+            "cuda.is_available",
+            "manual_seed",
+            "set_grad_enabled",
+            "is_grad_enabled",
+            "no_grad",
+            "enable_grad",
+            "inference_mode",
+            "get_default_dtype",
+            "is_tensor",
+        ):
+            if name == "device" and args and isinstance(args[0], ConstValue):
+                return ConstValue(("device", str(args[0].value)))
+            return UNKNOWN
+        if name.startswith(
+            ("distributions.", "utils.", "cuda.", "backends.", "jit.", "onnx.", "hub.", "save", "load")
+        ):
+            return UNKNOWN
+        flat = flatten_tensors(args) + flatten_tensors(list(kwargs.values()))
+        if not flat:
+            return UNKNOWN if not any(a is UNKNOWN for a in args) else UNKNOWN
+        if last in api.nondifferentiable:
+            return new_tensor(
+                True,
+                False,
+                node.lineno,
+                f"`{last}` gives a result that never requires grad",
+                origin="op",
+                kind="int",
+            )
+        out = kwargs.get("out")
+        if isinstance(out, TensorValue):
+            self.inplace(out, node, node, flat, f"`{last}(..., out=...)`", ctx)
+            return out
+        return self.op_result(
+            flat,
+            node,
+            f"`{last}`",
+            ctx,
+            saves_inputs=last in api.saves_inputs,
+            saves_result=last in api.saves_result,
+            kind=kind_of_values(flat),
+        )
+
+    def factory(
+        self: Interpreter,
+        name: str,
+        dkind: str,
+        args: list[Value],
+        kwargs: dict[str, Value],
+        node: ast.Call,
+        ctx: Ctx,
+    ) -> Value:
+        rg = const_bool_value(kwargs.get("requires_grad", ConstValue(False)))
+        dtype = self._dtype_of(kwargs.get("dtype"))
+        if name == "tensor" and args and isinstance(args[0], TensorValue):
+            self.issue(
+                "LEAF213",
+                node,
+                "`torch.tensor()` on a tensor copies it and drops its autograd graph; "
+                "use `t.detach().clone()` (or `t.clone()` to keep the graph)",
+                ctx,
+            )
+        if dtype is None and "dtype" not in kwargs:
+            if dkind == "data":
+                if args and isinstance(args[0], TensorValue):
+                    dtype = args[0].dtype
+                else:
+                    dtype = literal_dtype(node.args[0]) if node.args else None
+            elif dkind == "args" and name == "full":
+                fill = args[1] if len(args) > 1 else kwargs.get("fill_value", UNKNOWN)
+                dtype = number_dtype(fill)
+            elif dkind == "args":
+                dtype = args_dtype(node.args, args)
+            else:
+                dtype = default_dtype(dkind)
+        kind = dtype_kind(dtype)
+        device = self._device_of(kwargs.get("device"), default="cpu")
+        if rg is True and kind in ("int", "bool"):
+            self.raises(
+                "LEAF104",
+                node,
+                f"`torch.{name}(..., requires_grad=True)` creates a {dtype} tensor: only floating point and complex "
+                "tensors can require gradients (RuntimeError)",
+                ctx,
+            )
+            return UNKNOWN
+        text = f"`torch.{name}(...{', requires_grad=True' if rg else ''})` creates a leaf" + (
+            " that requires grad" if rg else (" that does not require grad" if rg is False else "")
+        )
+        # Built from numbers taken out of tensors (.item()): a computed result whose graph is gone.
+        computed = bool(args) and isinstance(args[0], ItemValue)
+        return new_tensor(
+            True,
+            rg,
+            node.lineno,
+            text,
+            dtype=dtype,
+            kind=kind,
+            device=device,
+            origin="op" if computed else "factory",
+        )
+
+    def like_factory(
+        self: Interpreter,
+        name: str,
+        dkind: str,
+        args: list[Value],
+        kwargs: dict[str, Value],
+        node: ast.Call,
+        ctx: Ctx,
+    ) -> Value:
+        rg = const_bool_value(kwargs.get("requires_grad", ConstValue(False)))
+        src = args[0] if args else UNKNOWN
+        dtype = self._dtype_of(kwargs.get("dtype"))
+        if dtype is None and "dtype" not in kwargs:
+            dtype = src.dtype if isinstance(src, TensorValue) and dkind == "input" else default_dtype(dkind)
+        device = self._device_of(
+            kwargs.get("device"), default=src.device if isinstance(src, TensorValue) else None
+        )
+        if rg is True and dtype_kind(dtype) in ("int", "bool"):
+            self.raises(
+                "LEAF104",
+                node,
+                f"`torch.{name}(..., requires_grad=True)` on a {dtype} tensor: only floating "
+                "point and complex tensors can require gradients (RuntimeError)",
+                ctx,
+            )
+            return UNKNOWN
+        return new_tensor(
+            True,
+            rg,
+            node.lineno,
+            f"`torch.{name}(...)` creates a new leaf"
+            + (" that requires grad" if rg else " (no grad)" if rg is False else ""),
+            dtype=dtype,
+            device=device,
+            origin="factory",
+        )
+
+    def make_parameter(
+        self: Interpreter, args: list[Value], kwargs: dict[str, Value], node: ast.Call, ctx: Ctx
+    ) -> Value:
+        src = args[0] if args else UNKNOWN
+        rg_arg = args[1] if len(args) > 1 else kwargs.get("requires_grad", ConstValue(True))
+        rg = const_bool_value(rg_arg)
+        kind = src.kind if isinstance(src, TensorValue) else "float"
+        if rg is True and kind in ("int", "bool"):
+            self.raises(
+                "LEAF104",
+                node,
+                "`nn.Parameter()` of an integer tensor: only floating point and complex "
+                "tensors can require gradients (RuntimeError)",
+                ctx,
+            )
+            return UNKNOWN
+        value = new_tensor(
+            True,
+            rg,
+            node.lineno,
+            "`nn.Parameter(...)` is always a fresh leaf" + (" that requires grad" if rg else ""),
+            dtype=src.dtype if isinstance(src, TensorValue) else None,
+            kind=kind,
+            device=src.device if isinstance(src, TensorValue) else None,
+            origin="param",
+        )
+        return value
+
+    def make_variable(
+        self: Interpreter, args: list[Value], kwargs: dict[str, Value], node: ast.Call, ctx: Ctx
+    ) -> Value:
+        src = args[0] if args else UNKNOWN
+        if not isinstance(src, TensorValue):
+            return UNKNOWN
+        rg = const_bool_value(kwargs.get("requires_grad", args[1] if len(args) > 1 else ConstValue(False)))
+        if rg is True:
+            if src.kind in ("int", "bool"):
+                self.raises(
+                    "LEAF104",
+                    node,
+                    "`Variable(..., requires_grad=True)` of an integer tensor (RuntimeError)",
+                    ctx,
+                )
+                return UNKNOWN
+            return TensorValue(
+                True,
+                True,
+                src.with_reason(
+                    node.lineno,
+                    "`Variable(..., requires_grad=True)` returns a leaf tensor that requires grad",
+                ),
+                src.obj,
+                src.dtype,
+                src.kind,
+                src.device,
+                None,
+                "factory",
+            )
+        return src
+
+    def call_and_propagate(
+        self: Interpreter, func: FunctionValue, args: list[Value], kwargs: dict[str, Value], ctx: Ctx
+    ) -> Value:
+        """Call a user function; if its body certainly raises, so does the caller's statement."""
+        value, raised = self.call_function(func, args, kwargs, ctx)
+        if raised:
+            ctx.stopped = RAISES
+        return value
+
+    def call_function(
+        self: Interpreter,
+        func: FunctionValue,
+        args: list[Value],
+        kwargs: dict[str, Value],
+        ctx: Ctx,
+        standalone: bool = False,
+    ) -> tuple[Value, bool]:
+        node = func.node
+        if isinstance(node, ast.Lambda):
+            return UNKNOWN, False
+        if not standalone:
+            if ctx.depth >= MAX_CALL_DEPTH or self.calls >= MAX_CALLS or id(node) in self._active:
+                return UNKNOWN, False
+        self.calls += 1
+        key = None
+        if not standalone:
+            key = (
+                (id(node), id(func.bound_self), ctx.grad)
+                + tuple(call_signature(a) for a in args)
+                + tuple(sorted((k, call_signature(v)) for k, v in kwargs.items()))
+            )
+            cached = self._call_cache.get(key)
+            if cached is not None:
+                # A second call builds a new graph: never hand back the first call's nodes.
+                return fresh_result(cached[0], args), cached[1]
+        scope = Scope(self, func.scope if isinstance(func.scope, Scope) else self.module_scope)
+        params = node.args.posonlyargs + node.args.args
+        all_args = list(args)
+        if func.bound_self is not None and not is_static_method(node):
+            all_args = [func.bound_self] + all_args
+        defaults = node.args.defaults
+        first_default = len(params) - len(defaults)
+        for i, param in enumerate(params):
+            if i < len(all_args):
+                value = all_args[i]
+            elif param.arg in kwargs:
+                value = kwargs[param.arg]
+            elif i >= first_default:
+                value = self.eval(defaults[i - first_default], scope, Ctx(record=False))
+            else:
+                value = UNKNOWN
+            scope.vars[param.arg] = value
+        for kwonly, default in zip(node.args.kwonlyargs, node.args.kw_defaults):
+            if kwonly.arg in kwargs:
+                scope.vars[kwonly.arg] = kwargs[kwonly.arg]
+            elif default is not None:
+                scope.vars[kwonly.arg] = self.eval(default, scope, Ctx(record=False))
+            else:
+                scope.vars[kwonly.arg] = UNKNOWN
+        if node.args.vararg:
+            scope.vars[node.args.vararg.arg] = SeqValue(tuple(all_args[len(params) :]))
+        if node.args.kwarg:
+            scope.vars[node.args.kwarg.arg] = UNKNOWN
+        grad = ctx.grad if func.grad_mode is None else func.grad_mode
+        # Code from another file runs for its facts only: its positions are not ours.
+        home = func.scope.interp if isinstance(func.scope, Scope) else self
+        inner = Ctx(func, ctx.depth + (0 if standalone else 1), grad, record=ctx.record and home is self)
+        inner.weak = ctx.weak or standalone
+        if standalone:
+            inner.depth = 0
+        self._active.append(id(node))
+        outer_stmt = self.current_stmt
+        try:
+            self.exec_block(node.body, scope, inner)
+        finally:
+            self._active.pop()
+            self.current_stmt = outer_stmt
+        raised = inner.stopped == RAISES
+        if not inner.returns:
+            result: Value = ConstValue(None)
+        else:
+            result = inner.returns[0]
+            for other in inner.returns[1:]:
+                result = join_values(result, other)
+        if key is not None:
+            # The key holds ids of the arguments; keeping them alive keeps those ids unique.
+            self._call_cache[key] = (result, raised, (func, args, kwargs))
+        return result, raised

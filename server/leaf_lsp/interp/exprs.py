@@ -1,0 +1,297 @@
+"""Expressions: names, literals, containers, operators, subscripts and attributes."""
+
+# The methods here are typed with `self: Interpreter` (the class that mixes them in), which
+# mypy reports as [misc] "erased type of self"; the bodies are still checked against it.
+# mypy: disable-error-code="misc"
+
+from __future__ import annotations
+
+import ast
+from typing import TYPE_CHECKING, Any
+
+from .dtypes import (
+    promote_kind,
+)
+from .modules import class_mro, find_method
+from .state import (
+    Ctx,
+    Scope,
+)
+from .syntax import (
+    OP_TEXT,
+)
+from .tensors import binop_saved
+from .values import (
+    UNKNOWN,
+    ClassValue,
+    ConstValue,
+    DictValue,
+    FunctionValue,
+    ItemValue,
+    ModuleValue,
+    ParamsValue,
+    RefValue,
+    SeqValue,
+    SuperValue,
+    TensorValue,
+    Value,
+    is_number,
+    join_values,
+    new_tensor,
+)
+
+if TYPE_CHECKING:
+    from .core import Interpreter
+
+
+class ExpressionsMixin:
+    """Expressions: names, literals, containers, operators, subscripts and attributes. (part of :class:`~.core.Interpreter`)."""
+
+    # ------------------------------------------------------------------ expressions
+    def eval(self: Interpreter, node: ast.expr | None, scope: Scope, ctx: Ctx) -> Value:
+        if node is None:
+            return UNKNOWN
+        handler = self.EXPR_HANDLERS.get(type(node))
+        if handler is None:
+            for child in ast.iter_child_nodes(node):
+                if isinstance(child, ast.expr):
+                    self.eval(child, scope, ctx)
+            return UNKNOWN
+        value: Value = handler(self, node, scope, ctx)
+        if value.__class__ is TensorValue and ctx.record and self.settings.hints:
+            self.record_expr(node, value)
+        return value
+
+    def eval_quiet(self: Interpreter, node: ast.expr, scope: Scope, ctx: Ctx) -> Value:
+        """Evaluate a simple expression without side effects (names and attributes only)."""
+        if isinstance(node, ast.Name):
+            return scope.lookup(node.id)
+        return (
+            self.eval(node, scope, ctx) if isinstance(node, (ast.Attribute, ast.Call, ast.BinOp)) else UNKNOWN
+        )
+
+    def expr_Constant(self: Interpreter, node: ast.Constant, scope: Scope, ctx: Ctx) -> Value:
+        return ConstValue(node.value)
+
+    def expr_Name(self: Interpreter, node: ast.Name, scope: Scope, ctx: Ctx) -> Value:
+        return scope.lookup(node.id)
+
+    def expr_NamedExpr(self: Interpreter, node: ast.NamedExpr, scope: Scope, ctx: Ctx) -> Value:
+        value = self.eval(node.value, scope, ctx)
+        scope.vars[node.target.id] = value
+        return value
+
+    def _elements(self: Interpreter, elts: list[ast.expr], scope: Scope, ctx: Ctx) -> tuple[Value, ...]:
+        items: list[Value] = []
+        for e in elts:
+            if isinstance(e, ast.Starred):
+                inner = self.eval(e.value, scope, ctx)
+                if isinstance(inner, SeqValue):
+                    items.extend(inner.items)
+                else:
+                    items.append(inner if isinstance(inner, ParamsValue) else UNKNOWN)
+            else:
+                items.append(self.eval(e, scope, ctx))
+        return tuple(items)
+
+    def expr_Tuple(self: Interpreter, node: ast.Tuple, scope: Scope, ctx: Ctx) -> Value:
+        return SeqValue(self._elements(node.elts, scope, ctx), "tuple")
+
+    def expr_List(self: Interpreter, node: ast.List, scope: Scope, ctx: Ctx) -> Value:
+        return SeqValue(self._elements(node.elts, scope, ctx), "list")
+
+    def expr_Dict(self: Interpreter, node: ast.Dict, scope: Scope, ctx: Ctx) -> Value:
+        items: dict[str, Value] = {}
+        for key, val in zip(node.keys, node.values):
+            value = self.eval(val, scope, ctx)
+            if isinstance(key, ast.Constant) and isinstance(key.value, str):
+                items[key.value] = value
+        return DictValue(items)
+
+    def expr_IfExp(self: Interpreter, node: ast.IfExp, scope: Scope, ctx: Ctx) -> Value:
+        test = self.eval(node.test, scope, ctx)
+        if isinstance(test, ConstValue) and (test.value is None or isinstance(test.value, bool)):
+            return self.eval(node.body if test.value else node.orelse, scope, ctx)
+        return join_values(self.eval(node.body, scope, ctx), self.eval(node.orelse, scope, ctx))
+
+    def expr_Lambda(self: Interpreter, node: ast.Lambda, scope: Scope, ctx: Ctx) -> Value:
+        return UNKNOWN
+
+    def expr_Await(self: Interpreter, node: ast.Await, scope: Scope, ctx: Ctx) -> Value:
+        return self.eval(node.value, scope, ctx)
+
+    def expr_Starred(self: Interpreter, node: ast.Starred, scope: Scope, ctx: Ctx) -> Value:
+        self.eval(node.value, scope, ctx)
+        return UNKNOWN
+
+    def _comprehension(self: Interpreter, node: Any, scope: Scope, ctx: Ctx) -> Value:
+        inner = Scope(self, scope, dict(scope.vars) if scope.parent is None else {})
+        if scope.parent is not None:
+            inner.vars.update(scope.vars)
+        iterable: Value = UNKNOWN
+        for gen in node.generators:
+            iterable = self.eval(gen.iter, inner, ctx)
+            self.assign_loop_target(gen.target, self._element_of(iterable), node, inner, ctx)
+        elt = getattr(node, "elt", None)
+        gen = node.generators[0] if len(node.generators) == 1 else None
+        if (
+            gen is not None
+            and not gen.ifs
+            and isinstance(elt, ast.Name)
+            and isinstance(gen.target, ast.Name)
+            and elt.id == gen.target.id
+            and isinstance(iterable, (SeqValue, ParamsValue))
+        ):
+            return iterable  # (p for p in xs) is xs, element for element
+        if elt is not None:
+            value = self.eval(elt, inner, ctx)
+            if isinstance(node, (ast.ListComp, ast.GeneratorExp)) and isinstance(
+                value, (ModuleValue, TensorValue, ItemValue)
+            ):
+                return SeqValue((value,), "list-comp")
+        return UNKNOWN
+
+    expr_ListComp = _comprehension
+
+    expr_GeneratorExp = _comprehension
+
+    expr_SetComp = _comprehension
+
+    expr_DictComp = _comprehension
+
+    def expr_BinOp(self: Interpreter, node: ast.BinOp, scope: Scope, ctx: Ctx) -> Value:
+        left = self.eval(node.left, scope, ctx)
+        right = self.eval(node.right, scope, ctx)
+        if (
+            isinstance(node.op, ast.Add)
+            and isinstance(left, (SeqValue, ParamsValue))
+            and isinstance(right, (SeqValue, ParamsValue))
+        ):
+            # list(a.parameters()) + list(b.parameters()) + [extra]: keep every part for the optimizer.
+            parts = [
+                v for side in (left, right) for v in (side.items if isinstance(side, SeqValue) else (side,))
+            ]
+            return SeqValue(tuple(parts), "list")
+        return self.binop(left, right, node.op, node, ctx)
+
+    def binop(
+        self: Interpreter, left: Value, right: Value, op: ast.operator, node: ast.AST, ctx: Ctx
+    ) -> Value:
+        if not isinstance(left, TensorValue) and not isinstance(right, TensorValue):
+            if isinstance(left, ItemValue) or isinstance(right, ItemValue):
+                return ItemValue(getattr(node, "lineno", 0))
+            if is_number(left) and is_number(right):
+                return ConstValue(0.0)  # arithmetic on Python numbers stays a number
+            return UNKNOWN
+        symbol = OP_TEXT.get(type(op), "an operator")
+        result = self.op_result([left, right], node, f"`{symbol}`", ctx, kind=promote_kind(left, right))
+        if isinstance(result, TensorValue) and result.node is not None:
+            result.node.saved = binop_saved(op, left, right)
+        return result
+
+    def expr_UnaryOp(self: Interpreter, node: ast.UnaryOp, scope: Scope, ctx: Ctx) -> Value:
+        operand = self.eval(node.operand, scope, ctx)
+        if isinstance(operand, TensorValue):
+            if isinstance(node.op, ast.Not):
+                return UNKNOWN
+            return self.op_result([operand], node, "unary `-`", ctx, kind=operand.kind)
+        return operand if isinstance(operand, ItemValue) or is_number(operand) else UNKNOWN
+
+    def expr_Compare(self: Interpreter, node: ast.Compare, scope: Scope, ctx: Ctx) -> Value:
+        values = [self.eval(node.left, scope, ctx)] + [self.eval(c, scope, ctx) for c in node.comparators]
+        if any(isinstance(v, TensorValue) for v in values) and not any(
+            isinstance(op, (ast.Is, ast.IsNot, ast.In, ast.NotIn)) for op in node.ops
+        ):
+            return new_tensor(
+                True,
+                False,
+                node.lineno,
+                "a comparison gives a bool tensor (never requires grad)",
+                dtype="bool",
+                origin="op",
+            )
+        return UNKNOWN
+
+    def expr_BoolOp(self: Interpreter, node: ast.BoolOp, scope: Scope, ctx: Ctx) -> Value:
+        values = [self.eval(v, scope, ctx) for v in node.values]
+        if (
+            isinstance(node.op, ast.Or)
+            and len(values) == 2
+            and isinstance(values[1], TensorValue)
+            and isinstance(values[0], ConstValue)
+            and values[0].value is None
+        ):
+            return values[1]
+        return UNKNOWN
+
+    def expr_JoinedStr(self: Interpreter, node: ast.JoinedStr, scope: Scope, ctx: Ctx) -> Value:
+        for v in node.values:
+            if isinstance(v, ast.FormattedValue):
+                self.eval(v.value, scope, ctx)
+        return ConstValue("")
+
+    def expr_Subscript(self: Interpreter, node: ast.Subscript, scope: Scope, ctx: Ctx) -> Value:
+        base = self.eval(node.value, scope, ctx)
+        index = self.eval(node.slice, scope, ctx)
+        if isinstance(base, TensorValue):
+            if isinstance(index, TensorValue) and index.kind in ("int", "bool"):
+                return self.op_result([base], node, "advanced indexing", ctx, kind=base.kind, copy_of=base)
+            return self._view_of(base, node.lineno, "indexing", ctx)
+        if isinstance(base, SeqValue):
+            if (
+                isinstance(index, ConstValue)
+                and isinstance(index.value, int)
+                and -len(base.items) <= index.value < len(base.items)
+            ):
+                return base.items[index.value]
+            if base.kind == "list-comp" and base.items:
+                return base.items[0]
+            return UNKNOWN
+        if isinstance(base, DictValue) and isinstance(index, ConstValue) and isinstance(index.value, str):
+            return base.items.get(index.value, UNKNOWN)
+        if isinstance(base, ModuleValue) and base.children:
+            if (
+                isinstance(index, ConstValue)
+                and isinstance(index.value, int)
+                and -len(base.children) <= index.value < len(base.children)
+            ):
+                return base.children[index.value]
+            return UNKNOWN
+        return UNKNOWN
+
+    def expr_Attribute(self: Interpreter, node: ast.Attribute, scope: Scope, ctx: Ctx) -> Value:
+        base = self.eval(node.value, scope, ctx)
+        attr = node.attr
+        if isinstance(base, RefValue):
+            return RefValue(base.qualname + "." + attr)
+        if isinstance(base, TensorValue):
+            return self.tensor_attribute(base, attr, node, ctx)
+        if isinstance(base, ModuleValue):
+            return self.module_attribute(base, attr)
+        if isinstance(base, ClassValue):
+            method = find_method(base, attr)
+            return method or UNKNOWN
+        if isinstance(base, SuperValue):
+            for cls in class_mro(base.cls)[1:]:
+                method = cls.methods.get(attr)
+                if method is not None:
+                    return FunctionValue(
+                        method.node,
+                        method.qualname,
+                        method.scope,
+                        method.cls,
+                        base.self_value,
+                        method.grad_mode,
+                    )
+            return UNKNOWN
+        return UNKNOWN
+
+    # ------------------------------------------------------------------ helpers
+    def _qual_of(self: Interpreter, node: ast.AST, scope: Scope) -> str | None:
+        if isinstance(node, ast.Name):
+            value = scope.lookup(node.id)
+            return value.qualname if isinstance(value, RefValue) else None
+        if isinstance(node, ast.Attribute):
+            base = self._qual_of(node.value, scope)
+            return f"{base}.{node.attr}" if base else None
+        return None

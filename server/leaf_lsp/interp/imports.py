@@ -1,0 +1,300 @@
+"""Import statements: library names become references, the user's own modules are followed
+(through ``settings.resolver``) and interpreted once into private copies (:mod:`.foreign`).
+"""
+
+# The methods here are typed with `self: Interpreter` (the class that mixes them in), which
+# mypy reports as [misc] "erased type of self"; the bodies are still checked against it.
+# mypy: disable-error-code="misc"
+
+from __future__ import annotations
+
+import ast
+import dataclasses
+from typing import TYPE_CHECKING
+
+from ..parse import SourceText
+from .foreign import Dependency, Entry, ForeignCache, clone, text_hash
+from .graph import resume_run, start_run
+from .state import (
+    Ctx,
+    Scope,
+)
+from .values import (
+    UNKNOWN,
+    RefValue,
+    Value,
+)
+
+if TYPE_CHECKING:
+    from .core import Interpreter
+
+
+class ImportsMixin:
+    """Import statements: library names become references, the user's own modules are followed (part of :class:`~.core.Interpreter`)."""
+
+    def stmt_Import(self: Interpreter, stmt: ast.Import, scope: Scope, ctx: Ctx) -> None:
+        for alias in stmt.names:
+            if alias.asname:
+                scope.vars[alias.asname] = self._import_value(alias.name, 0, None)
+                self._note_alias(alias.asname, alias.name)
+            else:
+                top = alias.name.split(".")[0]
+                scope.vars[top] = self._import_value(top, 0, None)
+                self._note_alias(top, top)
+            self.result.imported_modules.append(alias.name)
+
+    def stmt_ImportFrom(self: Interpreter, stmt: ast.ImportFrom, scope: Scope, ctx: Ctx) -> None:
+        module = stmt.module or ""
+        if stmt.level == 0:
+            self.result.imported_modules.append(module)
+        for alias in stmt.names:
+            if alias.name == "*":
+                continue
+            bound = alias.asname or alias.name
+            if stmt.level == 0 and is_library(module):
+                qual = f"{module}.{alias.name}"
+                scope.vars[bound] = RefValue(qual)
+                self._note_alias(bound, qual)
+            else:
+                scope.vars[bound] = self._foreign_name(module, stmt.level, alias.name)
+
+    def _note_alias(self: Interpreter, bound: str, qual: str) -> None:
+        if qual == "torch" and self.result.torch_alias is None:
+            self.result.torch_alias = bound
+        if qual == "torch.nn" and self.result.nn_alias is None:
+            self.result.nn_alias = bound
+
+    def _import_value(self: Interpreter, name: str, level: int, attr: str | None) -> Value:
+        if is_library(name):
+            return RefValue(name)
+        scope = self._foreign_scope(name, level)
+        if scope is None:
+            return UNKNOWN
+        return RefValue("<user>." + name)
+
+    def _foreign_name(self: Interpreter, module: str, level: int, name: str) -> Value:
+        scope = self._foreign_scope(module, level)
+        if scope is None:
+            return UNKNOWN
+        return scope.vars.get(name, UNKNOWN)
+
+    def _foreign_scope(self: Interpreter, module: str, level: int) -> Scope | None:
+        """The definitions of the user's module ``module``: this analysis' own copy."""
+        resolver = self.settings.resolver
+        if resolver is None or self.cross_depth >= 2:
+            return None
+        key = f"{level}:{module}"
+        if key in self._foreign_cache:
+            return self._foreign_cache[key]
+        self._foreign_cache[key] = None  # guards import cycles
+        try:
+            found = resolver.resolve(module, level, self.path)
+        except Exception:  # noqa: BLE001 - a resolver failure only loses cross-file facts
+            found = None
+        if found is None:
+            return None
+        other_path, other_source = found
+        digest = text_hash(other_source)
+        self.dependencies.append(((module, level, self.path), digest))
+        cache_key = (other_path, digest, self.cross_depth + 1, str(getattr(resolver, "root", "")))
+        entry = FOREIGN.get(cache_key, self._still_resolves)
+        if entry is None:
+            entry = self._interpret_foreign(other_path, other_source)
+            if entry is None:
+                return None
+            FOREIGN.put(cache_key, entry)
+        self.dependencies.extend(entry.dependencies)
+        # Values are mutable: what this file does to them must not reach the kept entry.
+        scope = clone(entry.scope, (Scope,))
+        assert isinstance(scope, Scope)
+        self._foreign_cache[key] = scope
+        return scope
+
+    def _still_resolves(self: Interpreter, dependency: Dependency) -> bool:
+        (module, level, importer), digest = dependency
+        resolver = self.settings.resolver
+        try:
+            found = resolver.resolve(module, level, importer) if resolver is not None else None
+        except Exception:  # noqa: BLE001 - treated as changed: the entry is rebuilt
+            return False
+        return found is not None and text_hash(found[1]) == digest
+
+    def _interpret_foreign(self: Interpreter, other_path: str, other_source: str) -> Entry | None:
+        # Imported here: the driver imports this module (its interpreter is made of these mixins).
+        from ..parse import parse
+        from .core import Interpreter
+
+        tree, _ = parse(other_source, other_path)
+        if tree is None:
+            return None
+        settings = dataclasses.replace(self.settings, parse_cache=None, hints=False)
+        other = Interpreter(tree, SourceText(other_source), other_path, settings, self.cross_depth + 1)
+        ctx = Ctx(record=False)
+        # Only definitions and imports: running another module's script code is not ours to do.
+        body: list[ast.stmt] = [
+            s
+            for s in tree.body
+            if isinstance(
+                s,
+                (ast.Import, ast.ImportFrom, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Assign),
+            )
+        ]
+        # Its graph nodes belong to a run of their own, whichever file imports it first.
+        previous = start_run()
+        try:
+            other.exec_block(body, other.module_scope, ctx)
+        finally:
+            resume_run(previous)
+        return Entry(other.module_scope, tuple(other.dependencies))
+
+
+def is_library(module: str) -> bool:
+    top = module.split(".")[0]
+    return top in LIBRARIES
+
+
+LIBRARIES = frozenset(
+    {
+        "torch",
+        "numpy",
+        "math",
+        "os",
+        "sys",
+        "typing",
+        "collections",
+        "functools",
+        "itertools",
+        "dataclasses",
+        "warnings",
+        "random",
+        "time",
+        "json",
+        "re",
+        "logging",
+        "abc",
+        "copy",
+        "enum",
+        "pathlib",
+        "inspect",
+        "contextlib",
+        "__future__",
+        "torchvision",
+        "torchaudio",
+        "transformers",
+        "timm",
+        "einops",
+        "scipy",
+        "pandas",
+        "sklearn",
+        "matplotlib",
+        "tqdm",
+        "PIL",
+        "jax",
+        "tensorflow",
+        "lightning",
+        "pytorch_lightning",
+        "accelerate",
+        "safetensors",
+        "huggingface_hub",
+        "packaging",
+        "argparse",
+        "types",
+        "operator",
+        "string",
+        "importlib",
+        "threading",
+        "multiprocessing",
+        "subprocess",
+        "shutil",
+        "glob",
+        "pickle",
+        "io",
+        "tempfile",
+        "unittest",
+        "pytest",
+        "traceback",
+        "weakref",
+        "numbers",
+        "datetime",
+        "hashlib",
+        "struct",
+        "heapq",
+        "bisect",
+        "queue",
+        "socket",
+        "ctypes",
+        "platform",
+        "signal",
+        "textwrap",
+        "pprint",
+        "uuid",
+        "csv",
+        "zipfile",
+        "tarfile",
+        "gzip",
+        "urllib",
+        "http",
+        "email",
+        "base64",
+        "decimal",
+        "fractions",
+        "statistics",
+        "array",
+        "gc",
+        "atexit",
+        "builtins",
+        "codecs",
+        "locale",
+        "secrets",
+        "select",
+        "selectors",
+        "ssl",
+        "timeit",
+        "cProfile",
+        "profile",
+        "pdb",
+        "ast",
+        "dis",
+        "tokenize",
+        "keyword",
+        "token",
+        "xml",
+        "html",
+        "sqlite3",
+        "zlib",
+        "lzma",
+        "bz2",
+        "mmap",
+        "opt_einsum",
+        "triton",
+        "apex",
+        "deepspeed",
+        "fairscale",
+        "torchmetrics",
+        "wandb",
+        "tensorboard",
+        "yaml",
+        "omegaconf",
+        "hydra",
+        "regex",
+        "sentencepiece",
+        "tokenizers",
+        "datasets",
+        "onnx",
+        "onnxruntime",
+        "cv2",
+        "skimage",
+        "h5py",
+        "requests",
+        "attr",
+        "attrs",
+        "pydantic",
+        "rich",
+        "click",
+        "typer",
+        "fire",
+    }
+)
+
+
+FOREIGN = ForeignCache()

@@ -1,0 +1,392 @@
+"""``nn.Module`` and optimizer model: torch modules, user module classes, their parameters,
+methods and forward calls; optimizers and their steps.
+"""
+
+# The methods here are typed with `self: Interpreter` (the class that mixes them in), which
+# mypy reports as [misc] "erased type of self"; the bodies are still checked against it.
+# mypy: disable-error-code="misc"
+
+from __future__ import annotations
+
+import ast
+from typing import TYPE_CHECKING
+
+from ..torch_api import TorchApi
+from .dtypes import (
+    first_dtype,
+)
+from .graph import Node
+from .result import InitAssign
+from .state import (
+    Ctx,
+    Scope,
+    in_condition,
+)
+from .values import (
+    UNKNOWN,
+    BoundModuleAttr,
+    ClassValue,
+    ConstValue,
+    DictValue,
+    FunctionValue,
+    ModuleValue,
+    OptimizerValue,
+    ParamsValue,
+    RefValue,
+    SeqValue,
+    TensorValue,
+    Value,
+    const_bool_value,
+    flatten_tensors,
+    new_tensor,
+)
+
+if TYPE_CHECKING:
+    from .core import Interpreter
+
+
+class ModulesMixin:
+    """``nn.Module`` and optimizer model: torch modules, user module classes, their parameters, (part of :class:`~.core.Interpreter`)."""
+
+    def module_attribute(self: Interpreter, module: ModuleValue, attr: str) -> Value:
+        if attr in module.attrs:
+            return module.attrs[attr]
+        if module.cls is not None:
+            method = find_method(module.cls, attr)
+            if method is not None:
+                return FunctionValue(
+                    method.node, method.qualname, method.scope, method.cls, module, method.grad_mode
+                )
+        if module.torch_class is not None and attr in (
+            "weight",
+            "bias",
+            "in_proj_weight",
+            "weight_ih_l0",
+            "weight_hh_l0",
+            "bias_ih_l0",
+            "bias_hh_l0",
+        ):
+            param = self._module_param(module, attr) if module.has_params else None
+            if param is not None:
+                module.attrs[attr] = param
+                return param
+        return BoundModuleAttr(module, attr)
+
+    def _module_param(self: Interpreter, module: ModuleValue, attr: str) -> TensorValue | None:
+        if module.has_params is False:
+            return None
+        param = new_tensor(
+            True,
+            module.params_rg,
+            0,
+            f"`{module.name}.{attr}` is a parameter (a leaf)"
+            if attr != "<parameter>"
+            else f"a parameter of `{module.name}` (a leaf)",
+            dtype="float32",
+            origin="param",
+            obj=module.param_obj,
+        )
+        param.owners = (module,)
+        return param
+
+    def make_optimizer(
+        self: Interpreter, name: str, args: list[Value], kwargs: dict[str, Value], node: ast.Call, ctx: Ctx
+    ) -> Value:
+        params = args[0] if args else kwargs.get("params", UNKNOWN)
+        tensors: list[TensorValue] = []
+        modules: list[ModuleValue] = []
+        self._collect_params(params, tensors, modules)
+        for tensor in tensors:
+            tensor.obj.optimized = True
+        for tensor in tensors:
+            if tensor.leaf is False:
+                origin = tensor.reason[-1].text if tensor.reason else "it was computed by an operation"
+                self.raises(
+                    "LEAF101",
+                    node,
+                    f"`{name}` receives a non-leaf tensor ({origin}): the optimizer raises "
+                    '"can\'t optimize a non-leaf Tensor"',
+                    ctx,
+                )
+                return UNKNOWN
+        return OptimizerValue(name, tuple(tensors), tuple(modules))
+
+    def _collect_params(
+        self: Interpreter, value: Value, tensors: list[TensorValue], modules: list[ModuleValue]
+    ) -> None:
+        if isinstance(value, TensorValue):
+            tensors.append(value)
+        elif isinstance(value, ParamsValue):
+            modules.extend(value.modules)
+        elif isinstance(value, SeqValue):
+            for item in value.items:
+                self._collect_params(item, tensors, modules)
+        elif isinstance(value, DictValue):
+            self._collect_params(value.items.get("params", UNKNOWN), tensors, modules)
+
+    def make_torch_module(
+        self: Interpreter, name: str, args: list[Value], kwargs: dict[str, Value], node: ast.Call
+    ) -> Value:
+        info = self.api.nn_modules.get(name, {})
+        kind = info.get("kind", "module")
+        module = ModuleValue(name, torch_class=name, has_params=bool(info.get("params")))
+        module.inplace = const_bool_value(kwargs.get("inplace")) is True
+        if kind == "container":
+            children: list[ModuleValue] = []
+            for arg in list(args) + list(kwargs.values()):
+                if isinstance(arg, ModuleValue):
+                    children.append(arg)
+                elif isinstance(arg, SeqValue):
+                    children.extend(a for a in arg.items if isinstance(a, ModuleValue))
+                elif isinstance(arg, DictValue):
+                    children.extend(a for a in arg.items.values() if isinstance(a, ModuleValue))
+            module.children = children
+            known = all(isinstance(a, (ModuleValue, SeqValue, DictValue)) for a in args) and bool(args)
+            if any(c.has_params for c in children):
+                module.has_params = True
+            elif known and all(c.has_params is False for c in children):
+                module.has_params = False
+            else:
+                module.has_params = None
+            if name in ("ParameterList", "ParameterDict"):
+                module.has_params = True
+        return module
+
+    def optimizer_method(self: Interpreter, opt: OptimizerValue, method: str, node: ast.Call) -> Value:
+        if method == "step":
+            for tensor in opt.tensors:
+                tensor.obj.version += 1
+            for module in opt.modules:
+                module.bump_params()
+        return ConstValue(None)
+
+    def instantiate(
+        self: Interpreter,
+        cls: ClassValue,
+        args: list[Value],
+        kwargs: dict[str, Value],
+        ctx: Ctx,
+        unknown_args: bool = False,
+    ) -> ModuleValue:
+        instance = ModuleValue(cls.name, cls=cls, has_params=None, is_module=bool(cls.is_module))
+        torch_base = torch_base_class(cls, self.api)
+        if torch_base is not None:
+            instance.torch_class = torch_base
+            instance.has_params = bool(self.api.nn_modules.get(torch_base, {}).get("params"))
+        init = find_method(cls, "__init__")
+        if init is not None:
+            bound = FunctionValue(init.node, init.qualname, init.scope, init.cls, instance, init.grad_mode)
+            if unknown_args:
+                self._analysed.add(id(init.node))
+                call_args = self._unknown_args(init, instance)[1:]
+                self.call_function(bound, call_args, {}, Ctx(), standalone=True)
+            else:
+                self.call_function(bound, args, kwargs, ctx)
+        if instance.has_params is None and instance.torch_class is None:
+            if any(
+                isinstance(v, TensorValue) and v.origin == "param" for v in instance.attrs.values()
+            ) or any(c.has_params for c in instance.children):
+                instance.has_params = True
+            elif (
+                cls.is_module
+                and all(
+                    not isinstance(v, ModuleValue) or v.has_params is False for v in instance.attrs.values()
+                )
+                and simple_init(cls)
+            ):
+                instance.has_params = False
+        return instance
+
+    def module_method(
+        self: Interpreter,
+        module: ModuleValue,
+        method: str,
+        args: list[Value],
+        kwargs: dict[str, Value],
+        node: ast.Call,
+        scope: Scope,
+        ctx: Ctx,
+    ) -> Value:
+        if module.cls is not None:
+            user = find_method(module.cls, method)
+            if user is not None:
+                bound = FunctionValue(user.node, user.qualname, user.scope, user.cls, module, user.grad_mode)
+                return self.call_and_propagate(bound, args, kwargs, ctx)
+        attr = module.attrs.get(method)
+        if isinstance(attr, ModuleValue):
+            return self.call_module(attr, args, kwargs, node, ctx)
+        if isinstance(attr, FunctionValue):
+            return self.call_and_propagate(attr, args, kwargs, ctx)
+        if method in ("parameters", "named_parameters"):
+            return ParamsValue((module,), named=method == "named_parameters")
+        if method in ("to", "double", "float", "half", "cuda", "cpu", "train", "eval", "bfloat16", "type"):
+            return module
+        if method == "requires_grad_":
+            flag = (
+                const_bool_value(args[0])
+                if args
+                else const_bool_value(kwargs.get("requires_grad", ConstValue(True)))
+            )
+            if flag is False:
+                module.set_params_rg(True if in_condition(ctx) else False)
+            else:
+                module.set_params_rg(flag)
+            return module
+        if method == "register_buffer" and len(args) >= 2 and isinstance(args[0], ConstValue):
+            value = args[1]
+            if isinstance(value, TensorValue):
+                module.attrs[str(args[0].value)] = TensorValue(
+                    value.leaf,
+                    value.rg,
+                    value.reason,
+                    value.obj,
+                    value.dtype,
+                    value.kind,
+                    value.device,
+                    value.node,
+                    "buffer",
+                )
+            return ConstValue(None)
+        if method == "register_parameter" and len(args) >= 2 and isinstance(args[0], ConstValue):
+            name = str(args[0].value)
+            module.attrs[name] = args[1]
+            module.has_params = True
+            func = ctx.func
+            if (
+                func is not None
+                and func.cls is not None
+                and func.node.name == "__init__"
+                and ctx.record
+                and self.cross_depth == 0
+                and self.current_stmt is not None
+            ):
+                self.result.init_assigns.append(InitAssign(func.cls, name, args[1], self.current_stmt, None))
+            return ConstValue(None)
+        if method in ("forward", "__call__"):
+            return self.call_module(module, args, kwargs, node, ctx)
+        if method in ("zero_grad", "apply", "add_module", "load_state_dict", "state_dict"):
+            return ConstValue(None)
+        return UNKNOWN
+
+    def call_module(
+        self: Interpreter,
+        module: ModuleValue,
+        args: list[Value],
+        kwargs: dict[str, Value],
+        node: ast.Call,
+        ctx: Ctx,
+    ) -> Value:
+        if module.cls is not None:
+            forward = find_method(module.cls, "forward")
+            if forward is not None:
+                bound = FunctionValue(
+                    forward.node, forward.qualname, forward.scope, forward.cls, module, forward.grad_mode
+                )
+                return self.call_and_propagate(bound, args, kwargs, ctx)
+            if module.torch_class is None:
+                return UNKNOWN
+        if module.torch_class == "Sequential" and module.children:
+            value: Value = args[0] if args else UNKNOWN
+            for child in module.children:
+                value = self.call_module(child, [value], {}, node, ctx)
+            return value
+        own = module.output_rg()
+        inputs = flatten_tensors(args) + flatten_tensors(list(kwargs.values()))
+        if module.inplace and inputs:
+            target = inputs[0]
+            self.inplace(target, node, node, [], f"`{module.torch_class}(inplace=True)`", ctx)
+            if ctx.stopped:
+                return UNKNOWN
+        unknown_input = any(not isinstance(a, TensorValue) for a in args[:1])
+        name = module.torch_class or module.name
+        if own is True or any(t.rg is True for t in inputs):
+            rg: bool | None = True
+        elif own is False and not unknown_input and all(t.rg is False for t in inputs):
+            rg = False
+        else:
+            rg = None
+        if ctx.grad is False:
+            rg = False
+        elif ctx.grad is None and rg is True:
+            rg = None
+        saved = tuple((t.obj, t.obj.version) for t in inputs) + (
+            (module.param_obj, module.param_obj.version),
+        )
+        node_obj = Node(tuple(t.node for t in inputs if t.node), saved, node.lineno) if rg else None
+        if node_obj is not None:
+            module.param_obj.users.append(node_obj)
+            for t in inputs:
+                t.obj.users.append(node_obj)
+        if rg is True:
+            text = (
+                f"`{name}(...)` output: its parameters require grad -> non-leaf"
+                if own
+                else f"`{name}(...)` on a tensor that requires grad -> non-leaf"
+            )
+        elif rg is False:
+            text = f"`{name}(...)` output: nothing requires grad -> leaf"
+        else:
+            text = f"`{name}(...)` output: unknown whether it requires grad"
+        base_reason = next((t.reason for t in inputs if t.rg), ())
+        leaf = None if rg is None else not rg
+        if module.torch_class in ("RNN", "LSTM", "GRU"):
+            out = new_tensor(leaf, rg, node.lineno, text, node=node_obj, reason=base_reason, dtype="float32")
+            hidden = new_tensor(
+                leaf, rg, node.lineno, text, node=node_obj, reason=base_reason, dtype="float32"
+            )
+            return SeqValue((out, hidden))
+        result = new_tensor(
+            leaf, rg, node.lineno, text, node=node_obj, reason=base_reason, dtype=first_dtype(inputs)
+        )
+        if node_obj is not None and name.lower() in self.api.saves_result:
+            # nn.Tanh / nn.Sigmoid / nn.ReLU... keep their output for backward, like torch.tanh.
+            node_obj.saved = node_obj.saved + ((result.obj, 0),)
+        return result
+
+
+def owned_by(value: TensorValue, instance: Value | None) -> bool:
+    """Whether ``value`` is a parameter of ``instance`` (or of one of its submodules)."""
+    if not isinstance(instance, ModuleValue):
+        return False
+    family = (
+        [instance] + [v for v in instance.attrs.values() if isinstance(v, ModuleValue)] + instance.children
+    )
+    return any(owner is member for owner in value.owners for member in family)
+
+
+def find_method(cls: ClassValue, name: str) -> FunctionValue | None:
+    for klass in class_mro(cls):
+        method = klass.methods.get(name)
+        if method is not None:
+            return method
+    return None
+
+
+def class_mro(cls: ClassValue) -> list[ClassValue]:
+    cached = cls.__dict__.get("_mro_cache")
+    if cached is not None:
+        return cached
+    out: list[ClassValue] = []
+    stack = [cls]
+    while stack and len(out) < 32:
+        current = stack.pop(0)
+        if current in out:
+            continue
+        out.append(current)
+        stack.extend(b for b in current.bases if isinstance(b, ClassValue))
+    cls.__dict__["_mro_cache"] = out
+    return out
+
+
+def torch_base_class(cls: ClassValue, api: TorchApi) -> str | None:
+    for klass in class_mro(cls):
+        for base in klass.bases:
+            if isinstance(base, RefValue) and base.qualname.startswith("torch.nn."):
+                last = base.qualname.rsplit(".", 1)[-1]
+                if last in api.nn_modules and last != "Module":
+                    return last
+    return None
+
+
+def simple_init(cls: ClassValue) -> bool:
+    return all(not isinstance(b, RefValue) or b.qualname.startswith("torch.") for b in cls.bases)

@@ -1,0 +1,75 @@
+"""What one interpretation produces for the rules and adapters."""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..model import ExprFact, Hint, InternalError, Span
+from ..parse import SourceText
+from .values import (
+    ClassValue,
+    Value,
+)
+
+
+@dataclass
+class Issue:
+    """A problem found while interpreting, turned into a diagnostic by its rule."""
+
+    code: str
+    node: ast.AST
+    message: str
+    data: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class InitAssign:
+    """``self.name = value`` inside ``__init__`` of a class."""
+
+    cls: ClassValue
+    attr: str
+    value: Value
+    stmt: ast.stmt
+    target: ast.Attribute | None
+
+
+@dataclass
+class Inference:
+    """Everything the rules and adapters need from one interpretation."""
+
+    tree: ast.Module
+    text: SourceText
+    path: str
+    hints: list[Hint] = field(default_factory=list)
+    expr_facts: list[ExprFact] = field(default_factory=list)
+    imported_modules: list[str] = field(default_factory=list)
+    issues: list[Issue] = field(default_factory=list)
+    init_assigns: list[InitAssign] = field(default_factory=list)
+    classes: list[ClassValue] = field(default_factory=list)
+    calls_by_qualname: dict[str, list[ast.Call]] = field(default_factory=dict)
+    backward_names: set[str] = field(default_factory=set)
+    #: Every ``backward()``-like call with the loops around it (innermost last).
+    backward_calls: list[tuple[ast.Call, tuple[ast.stmt, ...]]] = field(default_factory=list)
+    torch_alias: str | None = None
+    nn_alias: str | None = None
+    call_qualnames: dict[int, str] = field(default_factory=dict)
+    user_function_sources: dict[str, ast.AST] = field(default_factory=dict)
+    #: Facts the rules derive from this inference, computed once and shared between rules.
+    derived: dict[str, Any] = field(default_factory=dict)
+    #: Statements the interpreter failed on (each skipped; see ``LEAF_LSP_DEBUG``).
+    internal_errors: list[InternalError] = field(default_factory=list)
+
+    def issues_for(self, code: str) -> Iterator[Issue]:
+        """The issues with ``code`` found in this file."""
+        return (issue for issue in self.issues if issue.code == code)
+
+    def span(self, node: ast.AST) -> Span:
+        """The character span of ``node``."""
+        return self.text.span(node)
+
+    def qualname(self, call: ast.Call) -> str | None:
+        """The resolved qualified name of a call's target, when it was a library object."""
+        return self.call_qualnames.get(id(call))

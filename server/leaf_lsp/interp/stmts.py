@@ -1,0 +1,564 @@
+"""Statements: assignment, control flow (both branches of an ``if`` joined, loop bodies run
+twice), grad-mode contexts, function and class definitions.
+"""
+
+# The methods here are typed with `self: Interpreter` (the class that mixes them in), which
+# mypy reports as [misc] "erased type of self"; the bodies are still checked against it.
+# mypy: disable-error-code="misc"
+
+from __future__ import annotations
+
+import ast
+from typing import TYPE_CHECKING, Any
+
+from .facts import REQUIRES_GRAD_TYPOS
+from .modules import owned_by
+from .result import InitAssign
+from .state import (
+    BREAK,
+    NOT_GRAD_CONTEXT,
+    RAISES,
+    RETURN,
+    Ctx,
+    Scope,
+)
+from .syntax import (
+    AUG_TEXT,
+    const_bool,
+    isinstance_tensor_test,
+    short_text,
+    static_truth,
+)
+from .values import (
+    UNKNOWN,
+    ClassValue,
+    ConstValue,
+    FunctionValue,
+    ItemValue,
+    ModuleValue,
+    ParamsValue,
+    RefValue,
+    SeqValue,
+    TensorValue,
+    Value,
+    all_same,
+    const_bool_value,
+    join_envs,
+    new_tensor,
+    same_shape,
+)
+
+if TYPE_CHECKING:
+    from .core import Interpreter
+
+
+class StatementsMixin:
+    """Statements: assignment, control flow (both branches of an ``if`` joined, loop bodies run (part of :class:`~.core.Interpreter`)."""
+
+    def stmt_Expr(self: Interpreter, stmt: ast.Expr, scope: Scope, ctx: Ctx) -> None:
+        value = stmt.value
+        if isinstance(value, ast.Call):
+            qual = self._qual_of(value.func, scope)
+            if qual == "torch.set_grad_enabled" and (value.args or value.keywords):
+                flag = value.args[0] if value.args else value.keywords[0].value
+                ctx.grad = self._const_flag(flag, scope)
+                return
+        self.eval(value, scope, ctx)
+
+    def stmt_FunctionDef(self: Interpreter, stmt: ast.FunctionDef, scope: Scope, ctx: Ctx) -> None:
+        scope.vars[stmt.name] = self.make_function(stmt, scope, None, ctx)
+
+    stmt_AsyncFunctionDef = stmt_FunctionDef
+
+    def make_function(
+        self: Interpreter, node: Any, scope: Scope, cls: ClassValue | None, ctx: Ctx
+    ) -> FunctionValue:
+        func = FunctionValue(node, node.name, scope, cls)
+        for deco in node.decorator_list:
+            target = deco.func if isinstance(deco, ast.Call) else deco
+            qual = self._qual_of(target, scope)
+            if qual is None:
+                continue
+            short = qual[6:] if qual.startswith("torch.") else None
+            if short in ("no_grad", "inference_mode", "autograd.no_grad", "autograd.grad_mode.no_grad"):
+                func.grad_mode = False
+            elif short in ("enable_grad", "autograd.enable_grad"):
+                func.grad_mode = True
+        return func
+
+    def stmt_ClassDef(self: Interpreter, stmt: ast.ClassDef, scope: Scope, ctx: Ctx) -> None:
+        scope.vars[stmt.name] = self.make_class(stmt, scope, ctx)
+
+    def make_class(self: Interpreter, stmt: ast.ClassDef, scope: Scope, ctx: Ctx) -> ClassValue:
+        bases = tuple(self.eval(b, scope, ctx) for b in stmt.bases)
+        cls = ClassValue(stmt, stmt.name, bases, scope=scope)
+        is_module: bool | None = False
+        for base in bases:
+            if isinstance(base, RefValue):
+                q = base.qualname
+                if q.startswith("torch.autograd.") and q.endswith("Function"):
+                    cls.is_autograd_function = True
+                if (
+                    q.startswith("torch.nn.")
+                    and q.rsplit(".", 1)[-1] in self.api.nn_modules
+                    or q
+                    in (
+                        "torch.nn.Module",
+                        "torch.nn.modules.module.Module",
+                    )
+                ):
+                    is_module = True
+                elif not q.startswith("torch.") and is_module is False:
+                    is_module = None
+            elif isinstance(base, ClassValue):
+                if base.is_module:
+                    is_module = True
+                elif base.is_module is None and is_module is False:
+                    is_module = None
+                cls.is_autograd_function = cls.is_autograd_function or base.is_autograd_function
+            elif is_module is False:
+                is_module = None
+        cls.is_module = is_module
+        for item in stmt.body:
+            if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                cls.methods[item.name] = self.make_function(item, scope, cls, ctx)
+        if self.cross_depth == 0:
+            self.result.classes.append(cls)
+        return cls
+
+    def stmt_Return(self: Interpreter, stmt: ast.Return, scope: Scope, ctx: Ctx) -> None:
+        value = self.eval(stmt.value, scope, ctx) if stmt.value is not None else ConstValue(None)
+        if ctx.stopped:
+            return
+        ctx.returns.append(value)
+        ctx.stopped = RETURN
+
+    def stmt_Raise(self: Interpreter, stmt: ast.Raise, scope: Scope, ctx: Ctx) -> None:
+        ctx.stopped = RETURN  # leaves the block; not one of ours, so no issue
+
+    def stmt_Break(self: Interpreter, stmt: ast.stmt, scope: Scope, ctx: Ctx) -> None:
+        ctx.stopped = BREAK
+
+    stmt_Continue = stmt_Break
+
+    def stmt_Assign(self: Interpreter, stmt: ast.Assign, scope: Scope, ctx: Ctx) -> None:
+        value = self.eval(stmt.value, scope, ctx)
+        if ctx.stopped:
+            return
+        if (
+            len(stmt.targets) == 1
+            and isinstance(stmt.value, ast.BinOp)
+            and isinstance(stmt.value.op, ast.Add)
+        ):
+            target = stmt.targets[0]
+            if (
+                isinstance(target, ast.Name)
+                and isinstance(stmt.value.left, ast.Name)
+                and stmt.value.left.id == target.id
+            ):
+                self._check_accumulate(
+                    stmt, target.id, self.eval_quiet(stmt.value.right, scope, ctx), scope, ctx
+                )
+        for target in stmt.targets:
+            self.assign(target, value, stmt, scope, ctx)
+
+    def stmt_AnnAssign(self: Interpreter, stmt: ast.AnnAssign, scope: Scope, ctx: Ctx) -> None:
+        if stmt.value is None:
+            return
+        value = self.eval(stmt.value, scope, ctx)
+        if not ctx.stopped:
+            self.assign(stmt.target, value, stmt, scope, ctx)
+
+    def assign(
+        self: Interpreter, target: ast.AST, value: Value, stmt: ast.stmt, scope: Scope, ctx: Ctx
+    ) -> None:
+        line = stmt.lineno
+        if isinstance(target, ast.Name):
+            scope.vars[target.id] = value
+            if isinstance(value, TensorValue) and value.obj.line == 0:
+                value.obj.line = line
+            self.record_hint(line, target.id, target, value, ctx)
+        elif isinstance(target, (ast.Tuple, ast.List)):
+            items = self._unpack(value, len(target.elts))
+            for elt, item in zip(target.elts, items):
+                self.assign(elt, item, stmt, scope, ctx)
+        elif isinstance(target, ast.Starred):
+            self.assign(target.value, UNKNOWN, stmt, scope, ctx)
+        elif isinstance(target, ast.Attribute):
+            self.assign_attribute(target, value, stmt, scope, ctx)
+        elif isinstance(target, ast.Subscript):
+            base = self.eval(target.value, scope, ctx)
+            self.eval(target.slice, scope, ctx)
+            if isinstance(base, TensorValue):
+                self.inplace(base, target, stmt, [value], "item assignment", ctx, via_view=True)
+
+    def _unpack(self: Interpreter, value: Value, n: int) -> list[Value]:
+        if isinstance(value, SeqValue) and len(value.items) == n:
+            return list(value.items)
+        if isinstance(value, TensorValue):
+            # Unpacking a tensor iterates its first dimension: views.
+            return [self._view_of(value, value.obj.line, "an element of") for _ in range(n)]
+        return [UNKNOWN] * n
+
+    def assign_attribute(
+        self: Interpreter, target: ast.Attribute, value: Value, stmt: ast.stmt, scope: Scope, ctx: Ctx
+    ) -> None:
+        attr = target.attr
+        owner = self.eval(target.value, scope, ctx)
+        if attr == "data":
+            self._data_mutation(target, stmt, ctx, owner if isinstance(owner, TensorValue) else None)
+        if isinstance(owner, TensorValue):
+            if attr == "requires_grad":
+                self.set_requires_grad(owner, stmt, value, ctx, method=False)
+            elif attr in REQUIRES_GRAD_TYPOS:
+                self.issue(
+                    "LEAF208",
+                    stmt,
+                    f"`{short_text(self.text, self.text.span(target))}` is a typo of `requires_grad`: "
+                    "it sets a plain Python attribute and autograd ignores it",
+                    ctx,
+                    attr_node=target,
+                    wrong=attr,
+                )
+            elif attr == "grad":
+                pass
+            return
+        if isinstance(owner, ModuleValue):
+            if isinstance(value, TensorValue) and value.origin == "param" and attr in owner.attrs:
+                pass
+            owner.attrs[attr] = value
+            if isinstance(value, ModuleValue) and value is not owner:
+                owner.children.append(value)
+                if value.has_params:
+                    owner.has_params = True
+            if isinstance(value, TensorValue) and value.origin == "param":
+                owner.has_params = True
+                if not value.owners:
+                    value.owners = (owner,)
+            if isinstance(target.value, ast.Name) and target.value.id == "self":
+                self.record_hint(stmt.lineno, "self." + attr, target, value, ctx)
+                func = ctx.func
+                if func is not None and func.cls is not None and func.node.name == "__init__":
+                    if self.cross_depth == 0 and ctx.record:
+                        self.result.init_assigns.append(InitAssign(func.cls, attr, value, stmt, target))
+            return
+        if isinstance(owner, ParamsValue):
+            return
+        if isinstance(target.value, ast.Name) and target.value.id == "self":
+            self.record_hint(stmt.lineno, "self." + attr, target, value, ctx)
+
+    def stmt_AugAssign(self: Interpreter, stmt: ast.AugAssign, scope: Scope, ctx: Ctx) -> None:
+        target = stmt.target
+        right = self.eval(stmt.value, scope, ctx)
+        if ctx.stopped:
+            return
+        if isinstance(target, ast.Subscript):
+            base = self.eval(target.value, scope, ctx)
+            if isinstance(base, TensorValue):
+                self.inplace(base, target, stmt, [right], "in-place item update", ctx, via_view=True)
+            return
+        current = self.eval(target, scope, ctx)
+        if isinstance(current, TensorValue):
+            self.inplace(current, target, stmt, [right], AUG_TEXT.get(type(stmt.op), "in-place op"), ctx)
+            if not ctx.stopped and isinstance(target, ast.Name):
+                self.record_hint(stmt.lineno, target.id, target, current, ctx)
+            elif (
+                not ctx.stopped
+                and isinstance(target, ast.Attribute)
+                and isinstance(target.value, ast.Name)
+                and target.value.id == "self"
+            ):
+                self.record_hint(stmt.lineno, "self." + target.attr, target, current, ctx)
+            return
+        if isinstance(target, ast.Name) and isinstance(stmt.op, ast.Add):
+            self._check_accumulate(stmt, target.id, right, scope, ctx)
+        new = self.binop(current, right, stmt.op, stmt, ctx)
+        self.assign(target, new, stmt, scope, ctx)
+
+    def _check_accumulate(
+        self: Interpreter, stmt: ast.stmt, name: str, right: Value, scope: Scope, ctx: Ctx
+    ) -> None:
+        if ctx.loop_depth == 0 or not isinstance(right, TensorValue) or right.rg is not True:
+            return
+        current = scope.vars.get(name)
+        start = ctx.loops[-1].lineno if ctx.loops else 0
+        before_loop = isinstance(current, (ConstValue, ItemValue)) or (
+            isinstance(current, TensorValue) and 0 < current.obj.line < start
+        )
+        if before_loop or current is None:
+            value_node = (
+                stmt.value.right
+                if isinstance(stmt, ast.Assign) and isinstance(stmt.value, ast.BinOp)
+                else getattr(stmt, "value", None)
+            )
+            self.issue(
+                "LEAF210",
+                stmt,
+                f"`{name}` accumulates a tensor that requires grad across loop iterations: every "
+                "iteration's autograd graph stays alive and memory grows",
+                ctx,
+                name=name,
+                loops=tuple(ctx.loops),
+                value_node=value_node,
+                func=id(ctx.func.node) if ctx.func else 0,
+            )
+
+    def _data_mutation(
+        self: Interpreter, target: ast.AST, stmt: ast.AST, ctx: Ctx, value: TensorValue | None
+    ) -> None:
+        """An in-place change through ``.data`` (or an alias of it): invisible to autograd."""
+        if not isinstance(stmt, ast.stmt) and self.current_stmt is not None:
+            stmt = self.current_stmt
+        func = ctx.func
+        in_forward = func is not None and func.cls is not None and func.node.name == "forward"
+        root: ast.AST = target
+        while isinstance(root, (ast.Attribute, ast.Subscript, ast.Call)):
+            root = root.func if isinstance(root, ast.Call) else root.value
+        text = short_text(self.text, self.text.span(target))
+        # In forward, state the module owns is part of the graph of every call.
+        owned = value is not None and func is not None and owned_by(value, func.bound_self)
+        if in_forward and isinstance(root, ast.Name) and (root.id == "self" or owned):
+            self.issue(
+                "LEAF206",
+                stmt,
+                f"`{text}` is mutated inside `forward`: the change bypasses autograd, so "
+                "gradients are computed for values that no longer match",
+                ctx,
+            )
+        elif in_forward and value is not None and value.data_of_param and owned:
+            self.issue(
+                "LEAF206",
+                stmt,
+                f"`{text}` (an alias of a parameter's `.data`) is mutated inside `forward`: "
+                "the change bypasses autograd",
+                ctx,
+            )
+        elif value is not None and value.obj.in_live_graph():
+            self.issue(
+                "LEAF206",
+                stmt,
+                f"`{text}` is mutated through `.data` while a graph that used it waits for "
+                "backward(): the gradients will be computed from the changed values, silently",
+                ctx,
+            )
+
+    def stmt_If(self: Interpreter, stmt: ast.If, scope: Scope, ctx: Ctx) -> None:
+        test = self.eval(stmt.test, scope, ctx)
+        decided = static_truth(stmt.test)
+        if (
+            decided is None
+            and isinstance(test, ConstValue)
+            and (test.value is None or isinstance(test.value, bool))
+        ):
+            decided = bool(test.value)  # a flag set to a constant earlier in the program
+        if decided is True:
+            self.exec_block(stmt.body, scope, ctx)
+            return
+        if decided is False:
+            self.exec_block(stmt.orelse, scope, ctx)
+            return
+        narrowed = isinstance_tensor_test(stmt.test)
+        overrides: list[dict[str, Value]] = [{}, {}]
+        if narrowed is not None:
+            name, positive = narrowed
+            # The branch where the value is not a tensor must not see it as one.
+            overrides[1 if positive else 0][name] = UNKNOWN
+        self._branches([stmt.body, stmt.orelse], scope, ctx, overrides)
+
+    def _branches(
+        self: Interpreter,
+        blocks: list[list[ast.stmt]],
+        scope: Scope,
+        ctx: Ctx,
+        overrides: list[dict[str, Value]] | None = None,
+    ) -> None:
+        outcomes: list[tuple[dict[str, Value], str | None]] = []
+        saved_grad = ctx.grad
+        ctx.cond_depth += 1
+        for index, block in enumerate(blocks):
+            branch_vars = dict(scope.vars)
+            if overrides is not None:
+                branch_vars.update(overrides[index])
+            branch = Scope(self, scope.parent, branch_vars)
+            ctx.stopped = None
+            ctx.grad = saved_grad
+            self.exec_block(block, branch, ctx)
+            outcomes.append((branch_vars, ctx.stopped))
+        ctx.cond_depth -= 1
+        ctx.grad = saved_grad
+        live = [vars_ for vars_, stopped in outcomes if stopped is None]
+        if not live:
+            kinds = {stopped for _, stopped in outcomes}
+            ctx.stopped = RAISES if kinds == {RAISES} else RETURN
+            return
+        ctx.stopped = None
+        scope.vars.clear()
+        scope.vars.update(join_envs(live))
+
+    def stmt_For(self: Interpreter, stmt: ast.For, scope: Scope, ctx: Ctx) -> None:
+        iterable = self.eval(stmt.iter, scope, ctx)
+        if ctx.stopped:
+            return
+        element = self._element_of(iterable)
+        self._loop(stmt, scope, ctx, lambda: self.assign_loop_target(stmt.target, element, stmt, scope, ctx))
+
+    stmt_AsyncFor = stmt_For
+
+    def assign_loop_target(
+        self: Interpreter, target: ast.AST, value: Value, stmt: ast.stmt, scope: Scope, ctx: Ctx
+    ) -> None:
+        if isinstance(target, ast.Name):
+            scope.vars[target.id] = value
+        elif isinstance(target, (ast.Tuple, ast.List)):
+            for elt, item in zip(target.elts, self._unpack(value, len(target.elts))):
+                self.assign_loop_target(elt, item, stmt, scope, ctx)
+
+    def _element_of(self: Interpreter, iterable: Value) -> Value:
+        if isinstance(iterable, ParamsValue):
+            param = (
+                self._module_param(iterable.modules[0], "<parameter>") if len(iterable.modules) == 1 else None
+            )
+            if param is None:
+                rg = all_same([m.params_rg for m in iterable.modules])
+                param = new_tensor(True, rg, 0, "a parameter of the model", origin="param", kind="float")
+            param.owners = iterable.modules
+            if iterable.named:
+                return SeqValue((ConstValue("name"), param))
+            return param
+        if isinstance(iterable, SeqValue) and iterable.items:
+            first = iterable.items[0]
+            if all(same_shape(first, x) for x in iterable.items[1:]):
+                return first
+            return UNKNOWN
+        if isinstance(iterable, TensorValue):
+            return self._view_of(iterable, 0, "an element of")
+        if isinstance(iterable, ModuleValue) and iterable.children:
+            first = iterable.children[0]
+            if all(
+                c.has_params == first.has_params and c.params_rg == first.params_rg for c in iterable.children
+            ):
+                return first  # for block in self.blocks: the blocks behave alike
+        return UNKNOWN
+
+    def _loop(self: Interpreter, stmt: Any, scope: Scope, ctx: Ctx, bind: Any) -> None:
+        before = dict(scope.vars)
+        ctx.loop_depth += 1
+        ctx.loops.append(stmt)
+        ctx.cond_depth += 1
+        states: list[dict[str, Value]] = []
+        raised = False
+        for _ in range(2):
+            ctx.stopped = None
+            bind()
+            self.exec_block(stmt.body, scope, ctx)
+            if ctx.stopped == RAISES:
+                raised = True
+                break
+            if ctx.stopped == RETURN:
+                break
+            states.append(dict(scope.vars))
+        ctx.cond_depth -= 1
+        ctx.loops.pop()
+        ctx.loop_depth -= 1
+        if raised:
+            ctx.stopped = RAISES
+            return
+        stopped = ctx.stopped
+        ctx.stopped = None
+        if stopped == RETURN and not states:
+            scope.vars.clear()
+            scope.vars.update(before)
+        else:
+            joined = join_envs(states) if states else dict(scope.vars)
+            merged = dict(before)
+            merged.update(joined)
+            scope.vars.clear()
+            scope.vars.update(merged)
+        if getattr(stmt, "orelse", None):
+            self.exec_block(stmt.orelse, scope, ctx)
+
+    def stmt_While(self: Interpreter, stmt: ast.While, scope: Scope, ctx: Ctx) -> None:
+        self.eval(stmt.test, scope, ctx)
+        if static_truth(stmt.test) is False:
+            self.exec_block(stmt.orelse, scope, ctx)
+            return
+        self._loop(stmt, scope, ctx, lambda: None)
+
+    def stmt_With(self: Interpreter, stmt: ast.With, scope: Scope, ctx: Ctx) -> None:
+        saved = ctx.grad
+        for item in stmt.items:
+            mode = self._grad_context(item.context_expr, scope, ctx)
+            if mode is not NOT_GRAD_CONTEXT:
+                ctx.grad = mode  # type: ignore[assignment]
+            else:
+                value = self.eval(item.context_expr, scope, ctx)
+                if item.optional_vars is not None:
+                    self.assign(
+                        item.optional_vars,
+                        value if isinstance(value, TensorValue) else UNKNOWN,
+                        stmt,
+                        scope,
+                        ctx,
+                    )
+        self.exec_block(stmt.body, scope, ctx)
+        ctx.grad = saved
+
+    stmt_AsyncWith = stmt_With
+
+    def _grad_context(self: Interpreter, expr: ast.expr, scope: Scope, ctx: Ctx) -> object:
+        call = expr if isinstance(expr, ast.Call) else None
+        qual = self._qual_of(call.func if call else expr, scope)
+        if qual is None or not qual.startswith("torch."):
+            return NOT_GRAD_CONTEXT
+        name = qual.rsplit(".", 1)[-1]
+        if name in ("no_grad",):
+            return False
+        if name == "enable_grad":
+            return True
+        mode_arg: ast.expr | None = None
+        if call is not None:
+            mode_arg = (
+                call.args[0] if call.args else next((k.value for k in call.keywords if k.arg == "mode"), None)
+            )
+        if name == "inference_mode":
+            if mode_arg is not None:
+                mode = self._const_flag(mode_arg, scope)
+                return None if mode is None else (False if mode else ctx.grad)
+            return False
+        if name == "set_grad_enabled":
+            return self._const_flag(mode_arg, scope) if mode_arg is not None else None
+        return NOT_GRAD_CONTEXT
+
+    def _const_flag(self: Interpreter, node: ast.expr, scope: Scope) -> bool | None:
+        """A literal or a name bound to a constant, as a bool (None when unknown)."""
+        value = const_bool(node)
+        if value is None and isinstance(node, ast.Name):
+            return const_bool_value(scope.lookup(node.id))
+        return value
+
+    def stmt_Try(self: Interpreter, stmt: ast.Try, scope: Scope, ctx: Ctx) -> None:
+        self.exec_block(stmt.body, scope, ctx)
+        if ctx.stopped == RAISES and stmt.handlers:
+            ctx.stopped = None
+        if stmt.handlers:
+            self._branches([[]] + [h.body for h in stmt.handlers], scope, ctx)
+        if not ctx.stopped:
+            self.exec_block(stmt.orelse, scope, ctx)
+        stopped = ctx.stopped
+        ctx.stopped = None
+        self.exec_block(stmt.finalbody, scope, ctx)
+        ctx.stopped = ctx.stopped or stopped
+
+    stmt_TryStar = stmt_Try
+
+    def stmt_Match(self: Interpreter, stmt: Any, scope: Scope, ctx: Ctx) -> None:
+        self.eval(stmt.subject, scope, ctx)
+        self._branches([[]] + [case.body for case in stmt.cases], scope, ctx)
+
+    def stmt_Delete(self: Interpreter, stmt: ast.Delete, scope: Scope, ctx: Ctx) -> None:
+        for target in stmt.targets:
+            if isinstance(target, ast.Name):
+                scope.vars.pop(target.id, None)
+
+    def stmt_Global(self: Interpreter, stmt: ast.stmt, scope: Scope, ctx: Ctx) -> None:
+        return

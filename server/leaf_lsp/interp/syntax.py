@@ -1,0 +1,110 @@
+"""Facts read off the syntax tree alone (no values): names of targets, constant tests,
+operator spellings, short source excerpts for messages.
+"""
+
+from __future__ import annotations
+
+import ast
+from typing import Any
+
+from ..model import Span
+from ..parse import SourceText
+
+
+def short_text(text: SourceText, span: Span, limit: int = 60) -> str:
+    s = text.text(span).replace("\n", " ")
+    s = " ".join(s.split())
+    return s if len(s) <= limit else s[: limit - 3] + "..."
+
+
+def const_bool(node: ast.AST) -> bool | None:
+    if isinstance(node, ast.Constant) and isinstance(node.value, (bool, int)):
+        return bool(node.value)
+    return None
+
+
+def isinstance_tensor_test(test: ast.expr) -> tuple[str, bool] | None:
+    """``isinstance(x, torch.Tensor)`` -> ("x", True); ``not isinstance(...)`` -> ("x", False)."""
+    positive = True
+    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        test, positive = test.operand, False
+    if (
+        isinstance(test, ast.Call)
+        and isinstance(test.func, ast.Name)
+        and test.func.id == "isinstance"
+        and len(test.args) == 2
+        and isinstance(test.args[0], ast.Name)
+    ):
+        kinds = test.args[1]
+        names = kinds.elts if isinstance(kinds, ast.Tuple) else [kinds]
+        if any(
+            isinstance(n, (ast.Attribute, ast.Name))
+            and (getattr(n, "attr", None) or getattr(n, "id", None)) in ("Tensor", "Parameter")
+            for n in names
+        ):
+            return test.args[0].id, positive
+    return None
+
+
+def static_truth(test: ast.expr) -> bool | None:
+    if isinstance(test, ast.Constant):
+        return bool(test.value)
+    if isinstance(test, ast.Compare) and isinstance(test.left, ast.Name) and test.left.id == "__name__":
+        if len(test.comparators) == 1 and isinstance(test.comparators[0], ast.Constant):
+            return test.comparators[0].value == "__main__" and isinstance(test.ops[0], ast.Eq)
+    if isinstance(test, ast.Name) and test.id == "TYPE_CHECKING":
+        return False
+    return None
+
+
+def is_static_method(node: Any) -> bool:
+    for deco in getattr(node, "decorator_list", []):
+        if isinstance(deco, ast.Name) and deco.id == "staticmethod":
+            return True
+    return False
+
+
+def target_name(node: ast.AST) -> str | None:
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "self":
+        return "self." + node.attr
+    return None
+
+
+def receiver_name(node: ast.AST) -> str | None:
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+        return target_name(node.func.value)
+    if isinstance(node, ast.Assign) and node.targets and isinstance(node.targets[0], ast.Attribute):
+        return target_name(node.targets[0].value)
+    return None
+
+
+def child_blocks(stmt: ast.stmt) -> list[list[ast.stmt]]:
+    if isinstance(stmt, ast.If):
+        return [stmt.body, stmt.orelse]
+    if isinstance(stmt, ast.Try):
+        return [stmt.body, stmt.orelse, stmt.finalbody] + [h.body for h in stmt.handlers]
+    if isinstance(stmt, ast.With):
+        return [stmt.body]
+    return []
+
+
+OP_TEXT = {
+    ast.Add: "+",
+    ast.Sub: "-",
+    ast.Mult: "*",
+    ast.Div: "/",
+    ast.FloorDiv: "//",
+    ast.Mod: "%",
+    ast.Pow: "**",
+    ast.MatMult: "@",
+    ast.BitAnd: "&",
+    ast.BitOr: "|",
+    ast.BitXor: "^",
+    ast.LShift: "<<",
+    ast.RShift: ">>",
+}
+
+
+AUG_TEXT = {op: f"`{sym}=`" for op, sym in OP_TEXT.items()}

@@ -1,0 +1,687 @@
+"""Tensor semantics: what an op, a view, a conversion, an in-place update or a backward does
+to leaf / requires_grad, storage versions and the graph.
+"""
+
+# The methods here are typed with `self: Interpreter` (the class that mixes them in), which
+# mypy reports as [misc] "erased type of self"; the bodies are still checked against it.
+# mypy: disable-error-code="misc"
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from .dtypes import (
+    canonical_dtype,
+    dtype_kind,
+    first_dtype,
+)
+from .graph import Node, Obj
+from .state import (
+    Ctx,
+    Scope,
+    in_condition,
+)
+from .syntax import (
+    receiver_name,
+    short_text,
+    target_name,
+)
+from .values import (
+    UNKNOWN,
+    BoundModuleAttr,
+    ConstValue,
+    ItemValue,
+    RefValue,
+    SeqValue,
+    TensorValue,
+    Value,
+    const_bool_value,
+    flatten_tensors,
+    new_tensor,
+)
+
+if TYPE_CHECKING:
+    from .core import Interpreter
+
+
+class TensorsMixin:
+    """Tensor semantics: what an op, a view, a conversion, an in-place update or a backward does (part of :class:`~.core.Interpreter`)."""
+
+    def tensor_attribute(
+        self: Interpreter, base: TensorValue, attr: str, node: ast.Attribute, ctx: Ctx
+    ) -> Value:
+        line = node.lineno
+        if attr == "grad":
+            if isinstance(node.ctx, ast.Store):
+                return UNKNOWN
+            base.obj.grad_read = True
+            if base.leaf is False and not base.obj.retains_grad:
+                self.issue(
+                    "LEAF201",
+                    node,
+                    f"`{short_text(self.text, self.text.span(node))}` reads the gradient of a non-leaf tensor: it is "
+                    "None after backward() unless retain_grad() was called before",
+                    ctx,
+                    obj=base.obj,
+                )
+            return new_tensor(
+                True,
+                False,
+                line,
+                "a `.grad` tensor (a leaf that does not require grad)",
+                dtype=base.dtype,
+                device=base.device,
+                origin="grad",
+            )
+        if attr == "data":
+            alias = TensorValue(
+                True,
+                False,
+                base.with_reason(line, "`.data` is a detached alias (leaf, no grad)"),
+                base.obj,
+                base.dtype,
+                base.kind,
+                base.device,
+                None,
+                "data",
+            )
+            alias.data_of_param = base.origin == "param"
+            alias.owners = base.owners
+            return alias
+        if attr in ("T", "mT", "H", "mH", "real", "imag"):
+            return self._view_of(base, line, f"`.{attr}`", ctx)
+        if attr in ("requires_grad", "is_leaf"):
+            return ConstValue(base.rg if attr == "requires_grad" else base.leaf)
+        return UNKNOWN
+
+    def _view_of(
+        self: Interpreter, base: TensorValue, line: int, what: str, ctx: Ctx | None = None
+    ) -> TensorValue:
+        grad = ctx.grad if ctx is not None else True
+        if base.rg is True and grad is not False:
+            node = Node((base.node,) if base.node else (), (), line)
+            leaf: bool | None = False if grad is True else None
+            rg: bool | None = True if grad is True else None
+            return TensorValue(
+                leaf,
+                rg,
+                base.with_reason(line, f"{what} a tensor that requires grad is a view: non-leaf"),
+                base.obj,
+                base.dtype,
+                base.kind,
+                base.device,
+                node,
+                "view",
+            )
+        if base.rg is False or grad is False:
+            return TensorValue(
+                True,
+                False,
+                base.with_reason(line, f"{what} a tensor that does not require grad: leaf"),
+                base.obj,
+                base.dtype,
+                base.kind,
+                base.device,
+                None,
+                "view",
+            )
+        return TensorValue(
+            None, None, base.reason, base.obj, base.dtype, base.kind, base.device, None, "view"
+        )
+
+    # ------------------------------------------------------------------ tensor semantics
+    def op_result(
+        self: Interpreter,
+        inputs: Sequence[Value],
+        node: ast.AST,
+        what: str,
+        ctx: Ctx,
+        *,
+        saves_inputs: bool = False,
+        saves_result: bool = False,
+        kind: str | None = None,
+        copy_of: TensorValue | None = None,
+    ) -> Value:
+        tensors = [v for v in inputs if isinstance(v, TensorValue)]
+        unknown = any(v is UNKNOWN or isinstance(v, BoundModuleAttr) for v in inputs)
+        line = getattr(node, "lineno", 0)
+        if ctx.grad is False:
+            rg: bool | None = False
+        elif any(t.rg is True for t in tensors):
+            rg = True if ctx.grad is True else None
+        elif not unknown and all(t.rg is False for t in tensors):
+            rg = False
+        else:
+            rg = None
+        leaf = None if rg is None else not rg
+        if rg is True:
+            src = next(t for t in tensors if t.rg is True)
+            saved: tuple[tuple[Obj, int], ...] = ()
+            if saves_inputs:
+                saved = tuple((t.obj, t.obj.version) for t in tensors)
+            result = new_tensor(
+                False,
+                True,
+                line,
+                f"{what} on a tensor that requires grad -> non-leaf",
+                reason=src.reason,
+                kind=kind or src.kind,
+                dtype=first_dtype(tensors),
+                device=src.device,
+            )
+            result.node = Node(tuple(t.node for t in tensors if t.node), saved, line)
+            for t in tensors:
+                t.obj.users.append(result.node)
+            if saves_result:
+                result.node.saved = result.node.saved + ((result.obj, 0),)
+            return result
+        if rg is False:
+            reason = tensors[0].reason if tensors else ()
+            why = "under no_grad" if ctx.grad is False else "of tensors that do not require grad"
+            return new_tensor(
+                True,
+                False,
+                line,
+                f"{what} {why} -> leaf, no grad",
+                reason=reason,
+                kind=kind or (tensors[0].kind if tensors else None),
+                dtype=first_dtype(tensors),
+                device=tensors[0].device if tensors else None,
+            )
+        return new_tensor(
+            leaf, rg, line, f"{what}: inputs of unknown grad state", kind=kind, dtype=first_dtype(tensors)
+        )
+
+    def tensor_method(
+        self: Interpreter,
+        t: TensorValue,
+        method: str,
+        args: list[Value],
+        kwargs: dict[str, Value],
+        node: ast.Call,
+        scope: Scope,
+        ctx: Ctx,
+    ) -> Value:
+        api = self.api
+        line = node.lineno
+        if method in ("detach",):
+            return TensorValue(
+                True,
+                False,
+                t.with_reason(line, "`.detach()` returns a leaf that does not require grad"),
+                t.obj,
+                t.dtype,
+                t.kind,
+                t.device,
+                None,
+                "detach",
+            )
+        if method == "detach_":
+            t.leaf, t.rg, t.node = True, False, None
+            return t
+        if method == "requires_grad_":
+            flag = (
+                const_bool_value(args[0])
+                if args
+                else const_bool_value(kwargs.get("requires_grad", ConstValue(True)))
+            )
+            return self.set_requires_grad(
+                t, node, ConstValue(flag) if flag is not None else UNKNOWN, ctx, method=True
+            )
+        if method == "retain_grad":
+            t.obj.retains_grad = True
+            return ConstValue(None)
+        if method == "backward":
+            self._note_backward(node, ctx)
+            self.backward(t, kwargs, node, ctx)
+            name = target_name(node.func.value) if isinstance(node.func, ast.Attribute) else None
+            if name:
+                self.result.backward_names.add(name)
+            return ConstValue(None)
+        if method == "numpy":
+            if t.rg is True and not const_bool_value(kwargs.get("force", ConstValue(False))):
+                self.raises(
+                    "LEAF105",
+                    node,
+                    f"`{short_text(self.text, self.text.span(node.func))}()` on a tensor that requires grad raises "
+                    "RuntimeError; call `.detach()` first",
+                    ctx,
+                    attr=node.func,
+                )
+            return UNKNOWN
+        if method in ("item", "tolist"):
+            return ItemValue(line)
+        if method in (
+            "size",
+            "dim",
+            "numel",
+            "stride",
+            "data_ptr",
+            "element_size",
+            "is_contiguous",
+            "nelement",
+            "get_device",
+            "register_hook",
+            "storage",
+            "untyped_storage",
+            "__len__",
+            "type_as_str",
+        ):
+            return UNKNOWN
+        if method in api.dtype_methods:
+            return self.convert(t, api.dtype_methods[method], None, node, ctx, f".{method}()")
+        if method == "to":
+            dtype, device, known = self._to_target(args, kwargs)
+            return self.convert(t, dtype, device, node, ctx, ".to(...)", known=known)
+        if method in ("cuda", "cpu"):
+            return self.convert(t, None, method, node, ctx, f".{method}()")
+        if method == "type" and args:
+            dtype = self._dtype_of(args[0])
+            return self.convert(t, dtype, None, node, ctx, ".type(...)", known=dtype is not None)
+        if method == "clone":
+            return self.op_result([t], node, "`.clone()`", ctx, kind=t.kind)
+        if method in ("contiguous",) or method in api.identity_methods and t.kind in ("float", "int", "bool"):
+            return t
+        if method in api.new_factories:
+            rg = const_bool_value(kwargs.get("requires_grad", ConstValue(False)))
+            return new_tensor(
+                True,
+                rg,
+                line,
+                f"`.{method}(...)` creates a new leaf",
+                dtype=t.dtype,
+                device=t.device,
+                origin="factory",
+            )
+        if (
+            method.endswith("_")
+            and t.origin == "data"
+            and isinstance(node.func, ast.Attribute)
+            and not method.startswith("_")
+            and method not in ("requires_grad_", "retain_grad")
+        ):
+            self._data_mutation(node.func.value, node, ctx, t)
+            return t
+        if method in api.inplace_methods or (
+            method.endswith("_") and not method.startswith("_") and method[:-1] in api.saves_inputs
+        ):
+            self.inplace(t, node, node, args + list(kwargs.values()), f"`.{method}()`", ctx)
+            return t
+        if method in api.nondifferentiable or method in api.nondifferentiable_float:
+            return new_tensor(
+                True,
+                False,
+                line,
+                f"`.{method}()` gives a result that never requires grad",
+                origin="op",
+                kind="int" if method in api.nondifferentiable else t.kind,
+            )
+        if method in api.view_methods:
+            return self._view_of(t, line, f"`.{method}()` of", ctx)
+        others = [a for a in args if isinstance(a, TensorValue)]
+        return self.op_result(
+            [t] + others + flatten_tensors([a for a in args if isinstance(a, SeqValue)]),
+            node,
+            f"`.{method}()`",
+            ctx,
+            saves_inputs=method in api.saves_inputs,
+            saves_result=method in api.saves_result,
+            kind=t.kind if method not in ("argmax",) else "int",
+        )
+
+    def _to_target(
+        self: Interpreter, args: list[Value], kwargs: dict[str, Value]
+    ) -> tuple[str | None, str | None, bool]:
+        """The dtype and device a ``.to(...)`` call targets, and whether both are known statically."""
+        dtype: str | None = None
+        device: str | None = None
+        known = True
+        for value in args:
+            found_dtype = self._dtype_of(value)
+            found_device = self._device_of(value, default=None)
+            if found_dtype is not None:
+                dtype = found_dtype
+            elif found_device is not None:
+                device = found_device
+            elif isinstance(value, ConstValue) and (value.value is None or isinstance(value.value, bool)):
+                continue  # non_blocking / copy flags
+            else:
+                known = False  # .to(device_variable), .to(other_tensor)
+        if "dtype" in kwargs:
+            dtype = self._dtype_of(kwargs["dtype"])
+            known = known and dtype is not None
+        if "device" in kwargs:
+            device = self._device_of(kwargs["device"], default=None)
+            known = known and device is not None
+        if const_bool_value(kwargs.get("copy", ConstValue(False))) is not False:
+            known = False
+        return dtype, device, known
+
+    def _dtype_of(self: Interpreter, value: Value | None) -> str | None:
+        if isinstance(value, RefValue) and value.qualname.startswith("torch."):
+            name = value.qualname[6:]
+            if name in self.api.dtypes:
+                return canonical_dtype(name, self.api)
+        return None
+
+    def _device_of(self: Interpreter, value: Value | None, default: str | None) -> str | None:
+        if value is None:
+            return default
+        if isinstance(value, ConstValue):
+            raw = value.value
+            if isinstance(raw, tuple) and len(raw) == 2 and raw[0] == "device":
+                raw = raw[1]
+            if isinstance(raw, str):
+                return raw.split(":")[0]
+            if isinstance(raw, int) and not isinstance(raw, bool):
+                return "cuda"
+        return None
+
+    def convert(
+        self: Interpreter,
+        t: TensorValue,
+        dtype: str | None,
+        device: str | None,
+        node: ast.Call,
+        ctx: Ctx,
+        what: str,
+        known: bool = True,
+    ) -> Value:
+        line = node.lineno
+        same_dtype = dtype is None or (t.dtype is not None and t.dtype == dtype)
+        same_device = device is None or (t.device is not None and t.device == device)
+        dtype_unknown = dtype is not None and t.dtype is None
+        device_unknown = device is not None and t.device is None
+        if known and same_dtype and same_device and not dtype_unknown and not device_unknown:
+            return t  # same object
+        if not known or dtype_unknown or device_unknown:
+            if t.rg is False:
+                return TensorValue(
+                    True,
+                    False,
+                    t.with_reason(line, f"`{what}` of a tensor that does not require grad"),
+                    Obj(line),
+                    dtype or t.dtype,
+                    None,
+                    device or t.device,
+                    None,
+                    "op",
+                )
+            if t.leaf is False:
+                return TensorValue(
+                    False,
+                    t.rg,
+                    t.with_reason(line, f"`{what}` of a non-leaf"),
+                    Obj(line),
+                    dtype or t.dtype,
+                    None,
+                    device or t.device,
+                    Node((t.node,) if t.node else (), (), line),
+                    "op",
+                )
+            return TensorValue(
+                None,
+                t.rg,
+                t.with_reason(
+                    line,
+                    f"`{what}`: the target is only known at run time; a copy (non-leaf) or the same leaf",
+                ),
+                Obj(line),
+                dtype or t.dtype,
+                None,
+                device or t.device,
+                None,
+                "op",
+            )
+        # A real copy.
+        if t.rg is True and ctx.grad is not False:
+            result = TensorValue(
+                False,
+                True if ctx.grad else None,
+                t.with_reason(line, f"`{what}` copies a tensor that requires grad -> non-leaf"),
+                Obj(line),
+                dtype or t.dtype,
+                None,
+                device or t.device,
+                Node((t.node,) if t.node else (), (), line),
+                "copy",
+            )
+            result.kind = dtype_kind(result.dtype)
+            if t.leaf is True:
+                self.issue(
+                    "LEAF202",
+                    node,
+                    f"`{short_text(self.text, self.text.span(node))}` copies a leaf that requires grad: the result is a "
+                    "non-leaf whose `.grad` stays None, and the optimizer cannot take it",
+                    ctx,
+                    result_obj=result.obj,
+                    dtype=dtype,
+                    device=device,
+                    leaf_lost=self._leaf_lost(node),
+                )
+            return result
+        result = TensorValue(
+            True,
+            False if t.rg is False or ctx.grad is False else None,
+            t.with_reason(line, f"`{what}` copies a tensor (leaf, no grad)"),
+            Obj(line),
+            dtype or t.dtype,
+            None,
+            device or t.device,
+            None,
+            "copy",
+        )
+        result.kind = dtype_kind(result.dtype)
+        return result
+
+    def _leaf_lost(self: Interpreter, call: ast.Call) -> bool:
+        """Whether the converted leaf is left without a name (the copy takes its place)."""
+        receiver = call.func.value if isinstance(call.func, ast.Attribute) else None
+        name = target_name(receiver) if receiver is not None else None
+        if name is None:
+            return True  # factory(...).double(): the leaf was never bound
+        stmt = self.current_stmt
+        if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1:
+            return target_name(stmt.targets[0]) == name  # w = w.double()
+        return False
+
+    def set_requires_grad(
+        self: Interpreter, t: TensorValue, node: ast.AST, value: Value, ctx: Ctx, method: bool
+    ) -> Value:
+        flag = const_bool_value(value)
+        what = "`.requires_grad_()`" if method else "`.requires_grad = ...`"
+        if t.leaf is False and (not method or flag is False):
+            self.raises(
+                "LEAF106",
+                node,
+                f"{what} on a non-leaf tensor raises RuntimeError (only leaf tensors' flags can change); "
+                "use `.detach()` to get a tensor outside the graph",
+                ctx,
+            )
+            return UNKNOWN
+        if flag is True:
+            if t.kind in ("int", "bool"):
+                self.raises(
+                    "LEAF104",
+                    node,
+                    f"{what} on a {t.dtype or t.kind} tensor: only floating point "
+                    "tensors can require gradients (RuntimeError)",
+                    ctx,
+                )
+                return UNKNOWN
+            if t.leaf is False:
+                return t
+            if t.origin == "op" and t.rg is False and t.leaf is True:
+                self.issue("LEAF212", node, "", ctx, name=receiver_name(node))
+            for owner in t.owners:
+                if ctx.cond_depth == 0:
+                    owner.set_params_rg(True)
+            t.rg = True
+            t.leaf = True if t.leaf is not None else None
+            t.reason = t.with_reason(getattr(node, "lineno", 0), f"{what} makes it a leaf that requires grad")
+            return t
+        if flag is False:
+            for owner in t.owners:
+                # A freeze under a condition leaves some parameters trainable.
+                owner.set_params_rg(True if in_condition(ctx) else False)
+            t.rg = False
+            t.leaf = True
+            t.reason = t.with_reason(
+                getattr(node, "lineno", 0), f"{what} False: a leaf that does not require grad"
+            )
+            return t
+        t.rg = None
+        return t
+
+    def inplace(
+        self: Interpreter,
+        t: TensorValue,
+        target: ast.AST,
+        stmt: ast.AST,
+        inputs: Sequence[Value],
+        what: str,
+        ctx: Ctx,
+        via_view: bool = False,
+    ) -> None:
+        if t.origin == "data":
+            self._data_mutation(target, stmt, ctx, t)
+            return  # `.data` changes do not bump the version counter: autograd never notices
+        if ctx.grad is not False and t.leaf is True and t.rg is True and t.origin != "data":
+            view = " a view of" if via_view or t.origin == "view" else ""
+            if not isinstance(stmt, ast.stmt) and self.current_stmt is not None:
+                stmt = self.current_stmt
+            self.raises(
+                "LEAF102",
+                stmt,
+                f"{what} on{view} a leaf tensor that requires grad raises RuntimeError; "
+                "wrap the update in `with torch.no_grad():`",
+                ctx,
+            )
+            return
+        t.obj.version += 1
+        others = [v for v in inputs if isinstance(v, TensorValue)]
+        if ctx.grad is not False and any(v.rg is True for v in others) and t.rg is not True:
+            line = getattr(stmt, "lineno", 0)
+            t.rg = True
+            t.leaf = False
+            t.node = Node(tuple(v.node for v in others if v.node), (), line)
+            t.reason = t.with_reason(line, f"{what} with a tensor that requires grad -> non-leaf")
+
+    def _note_backward(self: Interpreter, node: ast.Call, ctx: Ctx) -> None:
+        if self.cross_depth == 0 and ctx.record:
+            self.result.backward_calls.append((node, tuple(ctx.loops)))
+
+    def backward(self: Interpreter, t: Value, kwargs: dict[str, Value], node: ast.Call, ctx: Ctx) -> None:
+        if not isinstance(t, TensorValue):
+            return
+        if t.rg is False:
+            self.raises(
+                "LEAF103",
+                node,
+                '`backward()` on a tensor that does not require grad raises "element 0 of tensors does not require '
+                f'grad" ({t.reason[-1].text if t.reason else "no input requires grad"})',
+                ctx,
+            )
+            return
+        if t.node is None:
+            return
+        retain = const_bool_value(kwargs.get("retain_graph", UNKNOWN))
+        create = const_bool_value(kwargs.get("create_graph", ConstValue(False)))
+        keep = retain is True or create is True or (retain is None and "retain_graph" in kwargs)
+        seen: set[int] = set()
+        stack = [t.node]
+        visited: list[Node] = []
+        while stack:
+            current = stack.pop()
+            if current.id in seen:
+                continue
+            seen.add(current.id)
+            if current.freed:
+                self.raises(
+                    "LEAF107",
+                    node,
+                    f"`backward()` goes through a graph already freed by an earlier backward (built at line "
+                    f"{current.line}): pass `retain_graph=True` or `.detach()` the value carried over",
+                    ctx,
+                )
+                return
+            for obj, version in current.saved:
+                if obj.version != version:
+                    self.raises(
+                        "LEAF108",
+                        node,
+                        "a tensor saved for this backward was modified in place after it was used "
+                        f"(used at line {current.line}): backward raises RuntimeError",
+                        ctx,
+                    )
+                    return
+            visited.append(current)
+            stack.extend(current.inputs)
+        if not keep:
+            for n in visited:
+                n.freed = True
+
+    def autograd_grad(
+        self: Interpreter, args: list[Value], kwargs: dict[str, Value], node: ast.Call, ctx: Ctx
+    ) -> Value:
+        outputs = args[0] if args else kwargs.get("outputs", UNKNOWN)
+        inputs = args[1] if len(args) > 1 else kwargs.get("inputs", UNKNOWN)
+        first = outputs.items[0] if isinstance(outputs, SeqValue) and outputs.items else outputs
+        self.backward(first, kwargs, node, ctx)
+        create = const_bool_value(kwargs.get("create_graph", ConstValue(False)))
+        count = (
+            len(inputs.items)
+            if isinstance(inputs, SeqValue)
+            else (1 if isinstance(inputs, TensorValue) else 0)
+        )
+        if count == 0:
+            return UNKNOWN
+        if create is True and isinstance(first, TensorValue) and first.rg is True and ctx.grad is not False:
+            # create_graph=True: the gradients are themselves differentiable results.
+            grads = tuple(
+                new_tensor(
+                    False,
+                    True,
+                    node.lineno,
+                    "`torch.autograd.grad(..., create_graph=True)` returns gradients with a graph (non-leaf)",
+                    origin="op",
+                    node=Node((first.node,) if first.node else (), (), node.lineno),
+                )
+                for _ in range(count)
+            )
+        else:
+            grads = tuple(
+                new_tensor(
+                    True if create is False else None,
+                    False if create is False else None,
+                    node.lineno,
+                    "`torch.autograd.grad` returns gradients that do not require grad",
+                    origin="grad",
+                )
+                for _ in range(count)
+            )
+        return SeqValue(grads)
+
+
+def binop_saved(op: ast.operator, left: Value, right: Value) -> tuple[tuple[Obj, int], ...]:
+    """What the backward of ``left <op> right`` keeps: a * b keeps b for a's gradient and vice versa."""
+
+    def grad(v: Value) -> bool:
+        return isinstance(v, TensorValue) and v.rg is not False
+
+    saved: list[TensorValue] = []
+    if isinstance(op, (ast.Mult, ast.MatMult)):
+        if isinstance(left, TensorValue) and grad(right):
+            saved.append(left)
+        if isinstance(right, TensorValue) and grad(left):
+            saved.append(right)
+    elif isinstance(op, ast.Div):
+        if isinstance(right, TensorValue):
+            saved.append(right)
+        if isinstance(left, TensorValue) and grad(right):
+            saved.append(left)
+    elif isinstance(op, ast.Pow):
+        saved.extend(v for v in (left, right) if isinstance(v, TensorValue))
+    return tuple((t.obj, t.obj.version) for t in saved)
