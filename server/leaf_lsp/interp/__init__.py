@@ -4,7 +4,7 @@
 """
 
 from .core import infer
-from .result import Inference, InitAssign, Issue
+from .result import Inference, InitAssign
 from .state import AnalysisCancelled
 
-__all__ = ["AnalysisCancelled", "InitAssign", "Inference", "Issue", "infer"]
+__all__ = ["AnalysisCancelled", "InitAssign", "Inference", "infer"]

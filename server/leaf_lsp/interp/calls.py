@@ -19,6 +19,12 @@ from .dtypes import (
     literal_dtype,
     number_dtype,
 )
+from .events import (
+    GraphKeptAcrossIterations,
+    NonFloatRequiresGrad,
+    RequiresGradKeywordTypo,
+    TensorFromTensor,
+)
 from .facts import BUFFER_NAMES, MODULE_RETURNING, PARAMETER_NAMES, REQUIRES_GRAD_TYPOS, VARIABLE_NAMES
 from .modules import find_method
 from .state import (
@@ -105,15 +111,15 @@ class CallsMixin:
                     and args[0].rg is True
                     and ctx.loop_depth
                 ):
-                    self.issue(
-                        "LEAF210",
-                        self.current_stmt or node,
-                        f"`{name}` collects tensors that require grad across loop iterations: every iteration's "
-                        "autograd graph stays alive and memory grows",
+                    self.emit(
+                        GraphKeptAcrossIterations(
+                            self.current_stmt or node,
+                            name=name,
+                            loops=tuple(ctx.loops),
+                            value=node.args[0] if node.args else None,
+                            collects=True,
+                        ),
                         ctx,
-                        name=name,
-                        loops=tuple(ctx.loops),
-                        value_node=node.args[0] if node.args else None,
                     )
                 return ConstValue(None)
             if func.attr == "backward" and receiver is UNKNOWN:
@@ -203,13 +209,7 @@ class CallsMixin:
     def _kw_typos(self: Interpreter, kwargs: dict[str, Value], node: ast.Call, qual: str, ctx: Ctx) -> bool:
         for kw in node.keywords:
             if kw.arg in REQUIRES_GRAD_TYPOS:
-                self.raises(
-                    "LEAF208",
-                    node,
-                    f"`{kw.arg}=` is a typo of `requires_grad=`: `{qual}()` raises TypeError",
-                    ctx,
-                    keyword=kw,
-                )
+                self.emit(RequiresGradKeywordTypo(node, keyword=kw, callee=qual), ctx)
                 return True
         return False
 
@@ -373,13 +373,7 @@ class CallsMixin:
         rg = const_bool_value(kwargs.get("requires_grad", ConstValue(False)))
         dtype = self._dtype_of(kwargs.get("dtype"))
         if name == "tensor" and args and isinstance(args[0], TensorValue):
-            self.issue(
-                "LEAF213",
-                node,
-                "`torch.tensor()` on a tensor copies it and drops its autograd graph; "
-                "use `t.detach().clone()` (or `t.clone()` to keep the graph)",
-                ctx,
-            )
+            self.emit(TensorFromTensor(node), ctx)
         if dtype is None and "dtype" not in kwargs:
             if dkind == "data":
                 if args and isinstance(args[0], TensorValue):
@@ -396,13 +390,7 @@ class CallsMixin:
         kind = dtype_kind(dtype)
         device = self._device_of(kwargs.get("device"), default="cpu")
         if rg is True and kind in ("int", "bool"):
-            self.raises(
-                "LEAF104",
-                node,
-                f"`torch.{name}(..., requires_grad=True)` creates a {dtype} tensor: only floating point and complex "
-                "tensors can require gradients (RuntimeError)",
-                ctx,
-            )
+            self.emit(NonFloatRequiresGrad(node, via="factory", name=name, dtype=dtype), ctx)
             return UNKNOWN
         text = f"`torch.{name}(...{', requires_grad=True' if rg else ''})` creates a leaf" + (
             " that requires grad" if rg else (" that does not require grad" if rg is False else "")
@@ -438,13 +426,7 @@ class CallsMixin:
             kwargs.get("device"), default=src.device if isinstance(src, TensorValue) else None
         )
         if rg is True and dtype_kind(dtype) in ("int", "bool"):
-            self.raises(
-                "LEAF104",
-                node,
-                f"`torch.{name}(..., requires_grad=True)` on a {dtype} tensor: only floating "
-                "point and complex tensors can require gradients (RuntimeError)",
-                ctx,
-            )
+            self.emit(NonFloatRequiresGrad(node, via="like_factory", name=name, dtype=dtype), ctx)
             return UNKNOWN
         return new_tensor(
             True,
@@ -465,11 +447,10 @@ class CallsMixin:
         rg = const_bool_value(rg_arg)
         kind = src.kind if isinstance(src, TensorValue) else "float"
         if rg is True and kind in ("int", "bool"):
-            self.raises(
-                "LEAF104",
-                node,
-                "`nn.Parameter()` of an integer tensor: only floating point and complex "
-                "tensors can require gradients (RuntimeError)",
+            self.emit(
+                NonFloatRequiresGrad(
+                    node, via="parameter", dtype=src.dtype if isinstance(src, TensorValue) else None
+                ),
                 ctx,
             )
             return UNKNOWN
@@ -494,12 +475,7 @@ class CallsMixin:
         rg = const_bool_value(kwargs.get("requires_grad", args[1] if len(args) > 1 else ConstValue(False)))
         if rg is True:
             if src.kind in ("int", "bool"):
-                self.raises(
-                    "LEAF104",
-                    node,
-                    "`Variable(..., requires_grad=True)` of an integer tensor (RuntimeError)",
-                    ctx,
-                )
+                self.emit(NonFloatRequiresGrad(node, via="variable", dtype=src.dtype), ctx)
                 return UNKNOWN
             return TensorValue(
                 True,

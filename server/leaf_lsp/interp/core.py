@@ -16,12 +16,13 @@ from ..parse import SourceText
 from ..settings import Settings
 from ..torch_api import TorchApi, load
 from .calls import CallsMixin
+from .events import Event
 from .exprs import ExpressionsMixin
 from .foreign import Dependency
 from .graph import start_run
 from .imports import ImportsMixin
 from .modules import ModulesMixin
-from .result import Inference, Issue
+from .result import Inference
 from .state import (
     MAX_INTERNAL_ERRORS,
     RAISES,
@@ -169,21 +170,21 @@ class Interpreter(ImportsMixin, StatementsMixin, ExpressionsMixin, CallsMixin, T
             result.expr_facts.append(ExprFact(span, short_text(self.text, span), leaf, rg, reason))
 
     # ------------------------------------------------------------------ recording
-    def issue(self, code: str, node: ast.AST, message: str, ctx: Ctx, **data: Any) -> bool:
-        """Record an issue once per (code, node). Returns True if new."""
+    def emit(self, event: Event, ctx: Ctx) -> bool:
+        """Record ``event`` once per (code, node); returns True if new.
+
+        An event that certainly raises ends the block either way, as the exception would.
+        """
+        if event.raises:
+            ctx.stopped = RAISES
         if not ctx.record:
             return False
-        key = (code, id(node))
+        key = (event.code, id(event.node))
         if key in self._issue_keys:
             return False
         self._issue_keys.add(key)
-        self.result.issues.append(Issue(code, node, message, data))
+        self.result.events.append(event)
         return True
-
-    def raises(self, code: str, node: ast.AST, message: str, ctx: Ctx, **data: Any) -> None:
-        """Record an issue that certainly raises: the rest of the block is unreachable."""
-        self.issue(code, node, message, ctx, **data)
-        ctx.stopped = RAISES
 
     def record_hint(self, line: int, name: str, target: ast.AST, value: Value, ctx: Ctx) -> None:
         if not isinstance(value, TensorValue) or not ctx.record or not self.settings.hints:

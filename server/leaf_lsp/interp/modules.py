@@ -15,6 +15,9 @@ from ..torch_api import TorchApi
 from .dtypes import (
     first_dtype,
 )
+from .events import (
+    OptimizerGetsNonLeaf,
+)
 from .graph import Node
 from .result import InitAssign
 from .state import (
@@ -101,13 +104,7 @@ class ModulesMixin:
         for tensor in tensors:
             if tensor.leaf is False:
                 origin = tensor.reason[-1].text if tensor.reason else "it was computed by an operation"
-                self.raises(
-                    "LEAF101",
-                    node,
-                    f"`{name}` receives a non-leaf tensor ({origin}): the optimizer raises "
-                    '"can\'t optimize a non-leaf Tensor"',
-                    ctx,
-                )
+                self.emit(OptimizerGetsNonLeaf(node, optimizer=name, origin=origin), ctx)
                 return UNKNOWN
         return OptimizerValue(name, tuple(tensors), tuple(modules))
 

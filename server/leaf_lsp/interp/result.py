@@ -5,24 +5,14 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from ..model import ExprFact, Hint, InternalError, Span
 from ..parse import SourceText
-from .values import (
-    ClassValue,
-    Value,
-)
+from .events import Event
+from .values import ClassValue, Value
 
-
-@dataclass
-class Issue:
-    """A problem found while interpreting, turned into a diagnostic by its rule."""
-
-    code: str
-    node: ast.AST
-    message: str
-    data: dict[str, Any] = field(default_factory=dict)
+E = TypeVar("E", bound=Event)
 
 
 @dataclass
@@ -46,7 +36,8 @@ class Inference:
     hints: list[Hint] = field(default_factory=list)
     expr_facts: list[ExprFact] = field(default_factory=list)
     imported_modules: list[str] = field(default_factory=list)
-    issues: list[Issue] = field(default_factory=list)
+    #: What the interpreter found, in the order it found it (see :mod:`.events`).
+    events: list[Event] = field(default_factory=list)
     init_assigns: list[InitAssign] = field(default_factory=list)
     classes: list[ClassValue] = field(default_factory=list)
     calls_by_qualname: dict[str, list[ast.Call]] = field(default_factory=dict)
@@ -62,9 +53,9 @@ class Inference:
     #: Statements the interpreter failed on (each skipped; see ``LEAF_LSP_DEBUG``).
     internal_errors: list[InternalError] = field(default_factory=list)
 
-    def issues_for(self, code: str) -> Iterator[Issue]:
-        """The issues with ``code`` found in this file."""
-        return (issue for issue in self.issues if issue.code == code)
+    def events_of(self, kind: type[E]) -> Iterator[E]:
+        """The events of ``kind`` found in this file, in order."""
+        return (event for event in self.events if isinstance(event, kind))
 
     def span(self, node: ast.AST) -> Span:
         """The character span of ``node``."""

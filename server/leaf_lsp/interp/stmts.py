@@ -11,6 +11,11 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING, Any
 
+from .events import (
+    DataMutated,
+    GraphKeptAcrossIterations,
+    RequiresGradAttributeTypo,
+)
 from .facts import REQUIRES_GRAD_TYPOS
 from .modules import owned_by
 from .result import InitAssign
@@ -26,7 +31,6 @@ from .syntax import (
     AUG_TEXT,
     const_bool,
     isinstance_tensor_test,
-    short_text,
     static_truth,
 )
 from .values import (
@@ -211,15 +215,7 @@ class StatementsMixin:
             if attr == "requires_grad":
                 self.set_requires_grad(owner, stmt, value, ctx, method=False)
             elif attr in REQUIRES_GRAD_TYPOS:
-                self.issue(
-                    "LEAF208",
-                    stmt,
-                    f"`{short_text(self.text, self.text.span(target))}` is a typo of `requires_grad`: "
-                    "it sets a plain Python attribute and autograd ignores it",
-                    ctx,
-                    attr_node=target,
-                    wrong=attr,
-                )
+                self.emit(RequiresGradAttributeTypo(stmt, attribute=target, wrong=attr), ctx)
             elif attr == "grad":
                 pass
             return
@@ -291,16 +287,8 @@ class StatementsMixin:
                 if isinstance(stmt, ast.Assign) and isinstance(stmt.value, ast.BinOp)
                 else getattr(stmt, "value", None)
             )
-            self.issue(
-                "LEAF210",
-                stmt,
-                f"`{name}` accumulates a tensor that requires grad across loop iterations: every "
-                "iteration's autograd graph stays alive and memory grows",
-                ctx,
-                name=name,
-                loops=tuple(ctx.loops),
-                value_node=value_node,
-                func=id(ctx.func.node) if ctx.func else 0,
+            self.emit(
+                GraphKeptAcrossIterations(stmt, name=name, loops=tuple(ctx.loops), value=value_node), ctx
             )
 
     def _data_mutation(
@@ -314,33 +302,14 @@ class StatementsMixin:
         root: ast.AST = target
         while isinstance(root, (ast.Attribute, ast.Subscript, ast.Call)):
             root = root.func if isinstance(root, ast.Call) else root.value
-        text = short_text(self.text, self.text.span(target))
         # In forward, state the module owns is part of the graph of every call.
         owned = value is not None and func is not None and owned_by(value, func.bound_self)
         if in_forward and isinstance(root, ast.Name) and (root.id == "self" or owned):
-            self.issue(
-                "LEAF206",
-                stmt,
-                f"`{text}` is mutated inside `forward`: the change bypasses autograd, so "
-                "gradients are computed for values that no longer match",
-                ctx,
-            )
+            self.emit(DataMutated(stmt, target=target, where="forward"), ctx)
         elif in_forward and value is not None and value.data_of_param and owned:
-            self.issue(
-                "LEAF206",
-                stmt,
-                f"`{text}` (an alias of a parameter's `.data`) is mutated inside `forward`: "
-                "the change bypasses autograd",
-                ctx,
-            )
+            self.emit(DataMutated(stmt, target=target, where="forward_alias"), ctx)
         elif value is not None and value.obj.in_live_graph():
-            self.issue(
-                "LEAF206",
-                stmt,
-                f"`{text}` is mutated through `.data` while a graph that used it waits for "
-                "backward(): the gradients will be computed from the changed values, silently",
-                ctx,
-            )
+            self.emit(DataMutated(stmt, target=target, where="live_graph"), ctx)
 
     def stmt_If(self: Interpreter, stmt: ast.If, scope: Scope, ctx: Ctx) -> None:
         test = self.eval(stmt.test, scope, ctx)

@@ -17,6 +17,18 @@ from .dtypes import (
     dtype_kind,
     first_dtype,
 )
+from .events import (
+    BackwardTwice,
+    BackwardWithoutGrad,
+    FlagOnNonLeaf,
+    InplaceOnLeaf,
+    LeafCopied,
+    NonFloatRequiresGrad,
+    NonLeafGradRead,
+    NumpyOnGradTensor,
+    RequiresGradOnComputed,
+    SavedTensorModified,
+)
 from .graph import Node, Obj
 from .state import (
     Ctx,
@@ -25,7 +37,6 @@ from .state import (
 )
 from .syntax import (
     receiver_name,
-    short_text,
     target_name,
 )
 from .values import (
@@ -58,14 +69,7 @@ class TensorsMixin:
                 return UNKNOWN
             base.obj.grad_read = True
             if base.leaf is False and not base.obj.retains_grad:
-                self.issue(
-                    "LEAF201",
-                    node,
-                    f"`{short_text(self.text, self.text.span(node))}` reads the gradient of a non-leaf tensor: it is "
-                    "None after backward() unless retain_grad() was called before",
-                    ctx,
-                    obj=base.obj,
-                )
+                self.emit(NonLeafGradRead(node, obj=base.obj), ctx)
             return new_tensor(
                 True,
                 False,
@@ -242,14 +246,7 @@ class TensorsMixin:
             return ConstValue(None)
         if method == "numpy":
             if t.rg is True and not const_bool_value(kwargs.get("force", ConstValue(False))):
-                self.raises(
-                    "LEAF105",
-                    node,
-                    f"`{short_text(self.text, self.text.span(node.func))}()` on a tensor that requires grad raises "
-                    "RuntimeError; call `.detach()` first",
-                    ctx,
-                    attr=node.func,
-                )
+                self.emit(NumpyOnGradTensor(node, method=node.func), ctx)
             return UNKNOWN
         if method in ("item", "tolist"):
             return ItemValue(line)
@@ -450,16 +447,15 @@ class TensorsMixin:
             )
             result.kind = dtype_kind(result.dtype)
             if t.leaf is True:
-                self.issue(
-                    "LEAF202",
-                    node,
-                    f"`{short_text(self.text, self.text.span(node))}` copies a leaf that requires grad: the result is a "
-                    "non-leaf whose `.grad` stays None, and the optimizer cannot take it",
+                self.emit(
+                    LeafCopied(
+                        node,
+                        result_obj=result.obj,
+                        dtype=dtype,
+                        device=device,
+                        leaf_lost=self._leaf_lost(node),
+                    ),
                     ctx,
-                    result_obj=result.obj,
-                    dtype=dtype,
-                    device=device,
-                    leaf_lost=self._leaf_lost(node),
                 )
             return result
         result = TensorValue(
@@ -493,28 +489,16 @@ class TensorsMixin:
         flag = const_bool_value(value)
         what = "`.requires_grad_()`" if method else "`.requires_grad = ...`"
         if t.leaf is False and (not method or flag is False):
-            self.raises(
-                "LEAF106",
-                node,
-                f"{what} on a non-leaf tensor raises RuntimeError (only leaf tensors' flags can change); "
-                "use `.detach()` to get a tensor outside the graph",
-                ctx,
-            )
+            self.emit(FlagOnNonLeaf(node, what=what), ctx)
             return UNKNOWN
         if flag is True:
             if t.kind in ("int", "bool"):
-                self.raises(
-                    "LEAF104",
-                    node,
-                    f"{what} on a {t.dtype or t.kind} tensor: only floating point "
-                    "tensors can require gradients (RuntimeError)",
-                    ctx,
-                )
+                self.emit(NonFloatRequiresGrad(node, via="flag", name=what, dtype=t.dtype or t.kind), ctx)
                 return UNKNOWN
             if t.leaf is False:
                 return t
             if t.origin == "op" and t.rg is False and t.leaf is True:
-                self.issue("LEAF212", node, "", ctx, name=receiver_name(node))
+                self.emit(RequiresGradOnComputed(node, name=receiver_name(node) or ""), ctx)
             for owner in t.owners:
                 if ctx.cond_depth == 0:
                     owner.set_params_rg(True)
@@ -549,16 +533,9 @@ class TensorsMixin:
             self._data_mutation(target, stmt, ctx, t)
             return  # `.data` changes do not bump the version counter: autograd never notices
         if ctx.grad is not False and t.leaf is True and t.rg is True and t.origin != "data":
-            view = " a view of" if via_view or t.origin == "view" else ""
             if not isinstance(stmt, ast.stmt) and self.current_stmt is not None:
                 stmt = self.current_stmt
-            self.raises(
-                "LEAF102",
-                stmt,
-                f"{what} on{view} a leaf tensor that requires grad raises RuntimeError; "
-                "wrap the update in `with torch.no_grad():`",
-                ctx,
-            )
+            self.emit(InplaceOnLeaf(stmt, what=what, via_view=via_view or t.origin == "view"), ctx)
             return
         t.obj.version += 1
         others = [v for v in inputs if isinstance(v, TensorValue)]
@@ -577,11 +554,8 @@ class TensorsMixin:
         if not isinstance(t, TensorValue):
             return
         if t.rg is False:
-            self.raises(
-                "LEAF103",
-                node,
-                '`backward()` on a tensor that does not require grad raises "element 0 of tensors does not require '
-                f'grad" ({t.reason[-1].text if t.reason else "no input requires grad"})',
+            self.emit(
+                BackwardWithoutGrad(node, why=t.reason[-1].text if t.reason else "no input requires grad"),
                 ctx,
             )
             return
@@ -599,23 +573,11 @@ class TensorsMixin:
                 continue
             seen.add(current.id)
             if current.freed:
-                self.raises(
-                    "LEAF107",
-                    node,
-                    f"`backward()` goes through a graph already freed by an earlier backward (built at line "
-                    f"{current.line}): pass `retain_graph=True` or `.detach()` the value carried over",
-                    ctx,
-                )
+                self.emit(BackwardTwice(node, built_line=current.line), ctx)
                 return
             for obj, version in current.saved:
                 if obj.version != version:
-                    self.raises(
-                        "LEAF108",
-                        node,
-                        "a tensor saved for this backward was modified in place after it was used "
-                        f"(used at line {current.line}): backward raises RuntimeError",
-                        ctx,
-                    )
+                    self.emit(SavedTensorModified(node, used_line=current.line), ctx)
                     return
             visited.append(current)
             stack.extend(current.inputs)

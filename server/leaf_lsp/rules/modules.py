@@ -7,6 +7,8 @@ import re
 from collections.abc import Iterator
 
 from ..interp import Inference, InitAssign
+from ..interp.events import DataMutated
+from ..interp.syntax import short_text
 from ..interp.values import DictValue, ModuleValue, SeqValue, TensorValue
 from .base import Finding, rule
 from .classes import (
@@ -261,8 +263,23 @@ No automatic fix.
 )
 def data_mutation(inf: Inference) -> Iterator[Finding]:
     """Report .data mutations in forward."""
-    for issue in inf.issues_for("LEAF206"):
-        yield Finding(inf.span(issue.node), issue.message)
+    for event in inf.events_of(DataMutated):
+        yield Finding(inf.span(event.node), _data_mutation_message(inf, event))
+
+
+def _data_mutation_message(inf: Inference, event: DataMutated) -> str:
+    text = short_text(inf.text, inf.span(event.target)) if event.target is not None else "`.data`"
+    if event.where == "forward":
+        return (
+            f"`{text}` is mutated inside `forward`: the change bypasses autograd, so "
+            "gradients are computed for values that no longer match"
+        )
+    if event.where == "forward_alias":
+        return f"`{text}` (an alias of a parameter's `.data`) is mutated inside `forward`: the change bypasses autograd"
+    return (
+        f"`{text}` is mutated through `.data` while a graph that used it waits for "
+        "backward(): the gradients will be computed from the changed values, silently"
+    )
 
 
 @rule(

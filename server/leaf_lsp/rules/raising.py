@@ -6,13 +6,24 @@ import ast
 from collections.abc import Iterator
 
 from ..interp import Inference
+from ..interp.events import (
+    BackwardTwice,
+    BackwardWithoutGrad,
+    Event,
+    FlagOnNonLeaf,
+    InplaceOnLeaf,
+    NonFloatRequiresGrad,
+    NumpyOnGradTensor,
+    OptimizerGetsNonLeaf,
+    SavedTensorModified,
+)
+from ..interp.syntax import short_text
 from .base import Finding, rule
 from .edits import fix, torch_name, wrap_statements
 
 
-def _simple(inf: Inference, code: str) -> Iterator[Finding]:
-    for issue in inf.issues_for(code):
-        yield Finding(inf.span(issue.node), issue.message)
+def _at(inf: Inference, event: Event, message: str) -> Finding:
+    return Finding(inf.span(event.node), message)
 
 
 @rule(
@@ -49,7 +60,13 @@ No automatic fix: where the operation belongs depends on the model.
 )
 def optimizer_non_leaf(inf: Inference) -> Iterator[Finding]:
     """Report optimizers given non-leaf tensors."""
-    return _simple(inf, "LEAF101")
+    for event in inf.events_of(OptimizerGetsNonLeaf):
+        yield _at(
+            inf,
+            event,
+            f"`{event.optimizer}` receives a non-leaf tensor ({event.origin}): the optimizer raises "
+            '"can\'t optimize a non-leaf Tensor"',
+        )
 
 
 @rule(
@@ -85,16 +102,19 @@ is safe: a parameter update is never meant to be recorded by autograd.
 def inplace_on_leaf(inf: Inference) -> Iterator[Finding]:
     """Report in-place updates of leaves that require grad, with a no_grad fix."""
     torch = torch_name(inf)
-    for issue in inf.issues_for("LEAF102"):
-        node = issue.node
+    for event in inf.events_of(InplaceOnLeaf):
+        node = event.node
+        view = " a view of" if event.via_view else ""
+        message = (
+            f"{event.what} on{view} a leaf tensor that requires grad raises RuntimeError; "
+            "wrap the update in `with torch.no_grad():`"
+        )
         edit = None
         if torch is not None and isinstance(node, ast.stmt):
             run = _update_run(inf, node)
             if run:
                 edit = wrap_statements(inf, run, f"with {torch}.no_grad():")
-        yield Finding(
-            inf.span(node), issue.message, fix("Wrap the update in `torch.no_grad()`", edit, safe=True)
-        )
+        yield Finding(inf.span(node), message, fix("Wrap the update in `torch.no_grad()`", edit, safe=True))
 
 
 def _update_run(inf: Inference, stmt: ast.stmt) -> list[ast.stmt]:
@@ -169,7 +189,13 @@ No automatic fix: find where the graph was cut.
 )
 def backward_without_grad(inf: Inference) -> Iterator[Finding]:
     """Report backward() on tensors that do not require grad."""
-    return _simple(inf, "LEAF103")
+    for event in inf.events_of(BackwardWithoutGrad):
+        yield _at(
+            inf,
+            event,
+            '`backward()` on a tensor that does not require grad raises "element 0 of tensors does not require '
+            f'grad" ({event.why})',
+        )
 
 
 @rule(
@@ -202,7 +228,21 @@ No automatic fix: the right dtype depends on the data.
 )
 def non_float_requires_grad(inf: Inference) -> Iterator[Finding]:
     """Report requests for grad on integer tensors."""
-    return _simple(inf, "LEAF104")
+    for event in inf.events_of(NonFloatRequiresGrad):
+        yield _at(inf, event, _non_float_message(event))
+
+
+def _non_float_message(event: NonFloatRequiresGrad) -> str:
+    only = "only floating point and complex tensors can require gradients (RuntimeError)"
+    if event.via == "factory":
+        return f"`torch.{event.name}(..., requires_grad=True)` creates a {event.dtype} tensor: {only}"
+    if event.via == "like_factory":
+        return f"`torch.{event.name}(..., requires_grad=True)` on a {event.dtype} tensor: {only}"
+    if event.via == "parameter":
+        return f"`nn.Parameter()` of an integer tensor: {only}"
+    if event.via == "variable":
+        return "`Variable(..., requires_grad=True)` of an integer tensor (RuntimeError)"
+    return f"{event.name} on a {event.dtype} tensor: only floating point tensors can require gradients (RuntimeError)"
 
 
 @rule(
@@ -233,8 +273,10 @@ Safe: `.detach()` shares the data and only drops the graph, which NumPy cannot u
 )
 def numpy_on_grad_tensor(inf: Inference) -> Iterator[Finding]:
     """Report .numpy() on grad tensors with a .detach() fix."""
-    for issue in inf.issues_for("LEAF105"):
-        attr = issue.data.get("attr")
+    for event in inf.events_of(NumpyOnGradTensor):
+        attr = event.method
+        called = f"`{short_text(inf.text, inf.span(attr))}()`" if attr is not None else "`.numpy()`"
+        message = f"{called} on a tensor that requires grad raises RuntimeError; call `.detach()` first"
         edit = None
         if isinstance(attr, ast.Attribute):
             span = inf.span(attr)
@@ -245,7 +287,7 @@ def numpy_on_grad_tensor(inf: Inference) -> Iterator[Finding]:
                 Span(value_end.end_line, value_end.end_col, span.end_line, span.end_col), ".detach().numpy"
             )
         yield Finding(
-            inf.span(issue.node), issue.message, fix("Insert `.detach()` before `.numpy()`", edit, safe=True)
+            inf.span(event.node), message, fix("Insert `.detach()` before `.numpy()`", edit, safe=True)
         )
 
 
@@ -279,7 +321,13 @@ No automatic fix.
 )
 def requires_grad_flag_on_non_leaf(inf: Inference) -> Iterator[Finding]:
     """Report requires_grad changes on non-leaves."""
-    return _simple(inf, "LEAF106")
+    for event in inf.events_of(FlagOnNonLeaf):
+        yield _at(
+            inf,
+            event,
+            f"{event.what} on a non-leaf tensor raises RuntimeError (only leaf tensors' flags can change); "
+            "use `.detach()` to get a tensor outside the graph",
+        )
 
 
 @rule(
@@ -318,7 +366,13 @@ No automatic fix: `retain_graph=True` is rarely what is wanted.
 )
 def backward_twice(inf: Inference) -> Iterator[Finding]:
     """Report backward through freed graphs."""
-    return _simple(inf, "LEAF107")
+    for event in inf.events_of(BackwardTwice):
+        yield _at(
+            inf,
+            event,
+            f"`backward()` goes through a graph already freed by an earlier backward (built at line "
+            f"{event.built_line}): pass `retain_graph=True` or `.detach()` the value carried over",
+        )
 
 
 @rule(
@@ -355,4 +409,10 @@ No automatic fix.
 )
 def inplace_on_saved_tensor(inf: Inference) -> Iterator[Finding]:
     """Report backward after saved tensors were modified."""
-    return _simple(inf, "LEAF108")
+    for event in inf.events_of(SavedTensorModified):
+        yield _at(
+            inf,
+            event,
+            "a tensor saved for this backward was modified in place after it was used "
+            f"(used at line {event.used_line}): backward raises RuntimeError",
+        )

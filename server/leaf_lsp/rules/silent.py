@@ -6,6 +6,16 @@ import ast
 from collections.abc import Iterator
 
 from ..interp import Inference
+from ..interp.events import (
+    GraphKeptAcrossIterations,
+    LeafCopied,
+    NonLeafGradRead,
+    RequiresGradAttributeTypo,
+    RequiresGradKeywordTypo,
+    RequiresGradOnComputed,
+    TensorFromTensor,
+)
+from ..interp.syntax import short_text
 from ..model import Edit, Fix, Span
 from .base import Finding, rule
 from .edits import atom, fix, insert_after_statement, node_text, replace_node
@@ -47,18 +57,21 @@ that would otherwise be discarded.
 )
 def grad_of_non_leaf(inf: Inference) -> Iterator[Finding]:
     """Report .grad reads of non-leaves, offering retain_grad()."""
-    for issue in inf.issues_for("LEAF201"):
-        node = issue.node
-        obj = issue.data.get("obj")
-        if obj is not None and getattr(obj, "retains_grad", False):
+    for event in inf.events_of(NonLeafGradRead):
+        node = event.node
+        if event.obj is not None and event.obj.retains_grad:
             continue
+        message = (
+            f"`{short_text(inf.text, inf.span(node))}` reads the gradient of a non-leaf tensor: it is "
+            "None after backward() unless retain_grad() was called before"
+        )
         edit = None
         if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
             assign = _assignment_of(inf, node.value.id, node.lineno)
             if assign is not None:
                 edit = insert_after_statement(inf, assign, f"{node.value.id}.retain_grad()")
         yield Finding(
-            inf.span(node), issue.message, fix("Call `.retain_grad()` after it is assigned", edit, safe=True)
+            inf.span(node), message, fix("Call `.retain_grad()` after it is assigned", edit, safe=True)
         )
 
 
@@ -107,28 +120,31 @@ the factory's `dtype=` / `device=` argument, which creates the leaf where it is 
 )
 def device_move_makes_non_leaf(inf: Inference) -> Iterator[Finding]:
     """Report conversions that copy a grad leaf, offering dtype=/device= in the factory."""
-    for issue in inf.issues_for("LEAF202"):
-        obj = issue.data.get("result_obj")
+    for event in inf.events_of(LeafCopied):
+        obj = event.result_obj
         if obj is not None and obj.retains_grad:
             continue
-        node = issue.node
+        node = event.node
         # Converting a leaf that stays in a variable is fine: only a copy that takes the leaf's
         # place (made straight from the factory, rebinding the same name, handed to an optimizer,
         # or whose .grad is read) loses the gradient.
-        lost = issue.data.get("leaf_lost", True)
-        if not lost and not (obj is not None and (obj.grad_read or obj.optimized)):
+        if not event.leaf_lost and not (obj is not None and (obj.grad_read or obj.optimized)):
             continue
-        yield Finding(inf.span(node), issue.message, _factory_fix(inf, node, issue.data))
+        message = (
+            f"`{short_text(inf.text, inf.span(node))}` copies a leaf that requires grad: the result is a "
+            "non-leaf whose `.grad` stays None, and the optimizer cannot take it"
+        )
+        yield Finding(inf.span(node), message, _factory_fix(inf, node, event))
 
 
-def _factory_fix(inf: Inference, call: ast.AST, data: dict[str, object]) -> Fix | None:
+def _factory_fix(inf: Inference, call: ast.AST, event: LeafCopied) -> Fix | None:
     if not isinstance(call, ast.Call) or not isinstance(call.func, ast.Attribute):
         return None
     factory = call.func.value
     if not isinstance(factory, ast.Call) or not any(k.arg == "requires_grad" for k in factory.keywords):
         return None
     torch = inf.torch_alias
-    dtype, device = data.get("dtype"), data.get("device")
+    dtype, device = event.dtype, event.device
     if dtype and (torch is None or any(k.arg == "dtype" for k in factory.keywords)):
         return None
     if device and any(k.arg == "device" for k in factory.keywords):
@@ -177,10 +193,21 @@ Safe: it fixes the spelling to what the code meant.
 )
 def requires_grad_typo(inf: Inference) -> Iterator[Finding]:
     """Report requires_grad misspellings with a spelling fix."""
-    for issue in inf.issues_for("LEAF208"):
+    typos: list[RequiresGradAttributeTypo | RequiresGradKeywordTypo] = [
+        event
+        for event in inf.events
+        if isinstance(event, (RequiresGradAttributeTypo, RequiresGradKeywordTypo))
+    ]
+    for event in typos:
         edit = None
-        keyword = issue.data.get("keyword")
-        attr_node = issue.data.get("attr_node")
+        keyword = event.keyword if isinstance(event, RequiresGradKeywordTypo) else None
+        attr_node = event.attribute if isinstance(event, RequiresGradAttributeTypo) else None
+        if isinstance(event, RequiresGradKeywordTypo):
+            wrong = keyword.arg if keyword is not None else "require_grad"
+            message = f"`{wrong}=` is a typo of `requires_grad=`: `{event.callee}()` raises TypeError"
+        else:
+            spelled = short_text(inf.text, inf.span(attr_node)) if attr_node is not None else event.wrong
+            message = f"`{spelled}` is a typo of `requires_grad`: it sets a plain Python attribute and autograd ignores it"
         if isinstance(keyword, ast.keyword) and keyword.arg:
             span = inf.span(keyword)
             edit = Edit(Span(span.line, span.col, span.line, span.col + len(keyword.arg)), "requires_grad")
@@ -190,7 +217,7 @@ def requires_grad_typo(inf: Inference) -> Iterator[Finding]:
                 Span(span.end_line, span.end_col - len(attr_node.attr), span.end_line, span.end_col),
                 "requires_grad",
             )
-        yield Finding(inf.span(issue.node), issue.message, fix("Spell it `requires_grad`", edit, safe=True))
+        yield Finding(inf.span(event.node), message, fix("Spell it `requires_grad`", edit, safe=True))
 
 
 @rule(
@@ -335,19 +362,29 @@ Unsafe: `.detach()` keeps `total` a tensor but cuts its graph, which changes beh
 def loss_kept_with_graph(inf: Inference) -> Iterator[Finding]:
     """Report accumulated losses that keep graphs alive."""
     training_loops = {id(loop) for _, loops in inf.backward_calls for loop in loops}
-    for issue in inf.issues_for("LEAF210"):
-        if issue.data.get("name") in inf.backward_names:
+    for event in inf.events_of(GraphKeptAcrossIterations):
+        if event.name in inf.backward_names:
             continue
         # Only a loop that also runs backward() frees each iteration's graph: elsewhere
         # (a forward pass summing layers) building one graph is the point.
-        if not any(id(loop) in training_loops for loop in issue.data.get("loops", ())):
+        if not any(id(loop) in training_loops for loop in event.loops):
             continue
-        value = issue.data.get("value_node")
+        value = event.value
+        if event.collects:
+            message = (
+                f"`{event.name}` collects tensors that require grad across loop iterations: every iteration's "
+                "autograd graph stays alive and memory grows"
+            )
+        else:
+            message = (
+                f"`{event.name}` accumulates a tensor that requires grad across loop iterations: every "
+                "iteration's autograd graph stays alive and memory grows"
+            )
         edit = (
             replace_node(inf, value, atom(inf, value) + ".detach()") if isinstance(value, ast.AST) else None
         )
         yield Finding(
-            inf.span(issue.node), issue.message, fix("Accumulate `.detach()` of the loss", edit, safe=False)
+            inf.span(event.node), message, fix("Accumulate `.detach()` of the loss", edit, safe=False)
         )
 
 
@@ -381,11 +418,11 @@ No automatic fix.
 )
 def requires_grad_forced(inf: Inference) -> Iterator[Finding]:
     """Report requires_grad forced on graph-less results that are then differentiated."""
-    for issue in inf.issues_for("LEAF212"):
-        name = issue.data.get("name") or ""
+    for event in inf.events_of(RequiresGradOnComputed):
+        name = event.name
         if name in inf.backward_names or "loss" in name.lower():
             yield Finding(
-                inf.span(issue.node),
+                inf.span(event.node),
                 f"`{name}` was computed without a graph; forcing `requires_grad` hides the cut (backward will "
                 "run but no parameter gets a gradient)",
             )
@@ -421,12 +458,16 @@ Safe: `t.detach().clone()` is exactly what `torch.tensor(t)` computes, without t
 )
 def tensor_from_tensor(inf: Inference) -> Iterator[Finding]:
     """Report torch.tensor(t) on tensors, offering t.detach().clone()."""
-    for issue in inf.issues_for("LEAF213"):
-        call = issue.node
+    for event in inf.events_of(TensorFromTensor):
+        call = event.node
         edit = None
         if isinstance(call, ast.Call) and len(call.args) == 1 and not call.keywords:
             edit = replace_node(inf, call, atom(inf, call.args[0]) + ".detach().clone()")
-        yield Finding(inf.span(call), issue.message, fix("Use `.detach().clone()`", edit, safe=True))
+        message = (
+            "`torch.tensor()` on a tensor copies it and drops its autograd graph; "
+            "use `t.detach().clone()` (or `t.clone()` to keep the graph)"
+        )
+        yield Finding(inf.span(call), message, fix("Use `.detach().clone()`", edit, safe=True))
 
 
 __all__ = ["node_text"]
