@@ -31,14 +31,28 @@ def frame(message: dict[str, Any] | bytes) -> bytes:
     return b"Content-Length: %d\r\n\r\n" % len(body) + body
 
 
+def _limited_memory() -> None:
+    # Reading /dev/zero without a limit would take all memory: on the old code this made
+    # the read fail fast (MemoryError) instead of taking the machine down.
+    import resource
+
+    limit = 4 << 30
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+
 class RawServer:
     """The fake-engine server as a subprocess, spoken to in raw JSON-RPC."""
 
-    def __init__(self, command: list[str] | None = None) -> None:
+    def __init__(self, command: list[str] | None = None, limit_memory: bool = False) -> None:
         self.proc = subprocess.Popen(
-            command or FAKE, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+            command or FAKE,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            preexec_fn=_limited_memory if limit_memory else None,
         )
         self.received: list[dict[str, Any]] = []
+        self._lock = threading.Lock()
         self._queue: queue.Queue[dict[str, Any] | None] = queue.Queue()
         self._stderr: list[bytes] = []
         threading.Thread(target=self._read, daemon=True).start()
@@ -73,11 +87,13 @@ class RawServer:
         return b"".join(self._stderr).decode(errors="replace")
 
     def send(self, *messages: dict[str, Any] | bytes) -> None:
-        """Write messages (dicts, or raw bodies) in one go."""
+        """Write messages (dicts, or raw bodies) in one go (from any thread)."""
         stdin = self.proc.stdin
         assert stdin is not None
-        stdin.write(b"".join(frame(m) for m in messages))
-        stdin.flush()
+        data = b"".join(frame(m) for m in messages)
+        with self._lock:
+            stdin.write(data)
+            stdin.flush()
 
     def wait_for(self, msg_id: Any) -> dict[str, Any]:
         """The response to request ``msg_id`` (everything received meanwhile is kept)."""
@@ -349,3 +365,226 @@ def test_notifications_leave_nothing_in_the_pending_request_table(tmp_path: Path
     baseline, after, edits = asyncio.run(scenario())
     # Before: one finished future per notification stayed there for good (edits * 2 + 3).
     assert after <= baseline + 2, (baseline, after, edits)
+
+
+# -- files the server must not read, documents it must not analyse ---------------------
+
+
+def test_special_files_are_never_read(tmp_path: Path) -> None:
+    import os
+
+    fifo = tmp_path / "pipe.py"
+    os.mkfifo(fifo)
+    zero_link = tmp_path / "zero.py"
+    zero_link.symlink_to("/dev/zero")
+    server = RawServer(limit_memory=True)
+    try:
+        server.initialize()
+        uri = (tmp_path / "a.py").as_uri()
+        server.send(
+            did_open("file:///dev/zero", "x = 1\n"),
+            did_open(fifo.as_uri(), "y = 2\n"),
+            did_open(zero_link.as_uri(), "z = 3\n"),
+            did_open(uri, BUGGY),
+            hover(30, uri, 1, 0),
+        )
+        assert server.wait_for(30).get("result") is not None
+        for special in ("file:///dev/zero", fifo.as_uri(), zero_link.as_uri()):
+            server.send(
+                {
+                    "jsonrpc": "2.0",
+                    "method": "textDocument/didClose",
+                    "params": {"textDocument": {"uri": special}},
+                }
+            )
+        server.send(hover(31, uri, 1, 0))
+        assert server.wait_for(31).get("result") is not None
+        errors = [
+            m for m in server.received if m.get("method") == "window/showMessage" and m["params"]["type"] == 1
+        ]
+        assert not errors, errors
+        assert "MemoryError" not in server.stderr and "Traceback" not in server.stderr, server.stderr[-3000:]
+        assert server.finish() == 0
+    finally:
+        server.kill()
+
+
+def test_reading_files_stops_at_special_files_and_the_size_limit(tmp_path: Path) -> None:
+    import os
+
+    from leaf_lsp.safefile import read_bytes, read_text
+
+    fifo = tmp_path / "fifo.py"
+    os.mkfifo(fifo)
+    big = tmp_path / "big.py"
+    big.write_bytes(b"#" * 2000)
+    assert read_bytes(fifo) is None  # would block forever if it were opened for reading
+    assert read_bytes("/dev/zero") is None
+    assert read_bytes(tmp_path) is None
+    assert read_bytes(tmp_path / "missing.py") is None
+    assert read_bytes(big, max_bytes=1999) is None
+    assert read_bytes(big, max_bytes=2000) == b"#" * 2000
+    (tmp_path / "crlf.py").write_bytes(b"a = 1\r\n\xc3\xa9\r\n")
+    assert read_text(tmp_path / "crlf.py") == "a = 1\r\n\u00e9\r\n"
+    (tmp_path / "latin1.py").write_bytes(b"\xe9\n")
+    assert read_text(tmp_path / "latin1.py") is None
+
+
+async def test_documents_over_the_size_limit_get_one_information_diagnostic(tmp_path: Path) -> None:
+    from lsp_helpers import diagnostics_for, open_doc, start
+    from lsprotocol import types as lsp
+
+    # Just over the default limit of 5 MiB, with a bug at the end the analysis would find.
+    filler = ("#" + "x" * 98 + "\n") * 53_000
+    text = filler + BUGGY
+    assert 5 * 1024 * 1024 < len(text) < 6 * 1024 * 1024
+    async with start(tmp_path) as client:
+        uri = open_doc(client, tmp_path / "big.py", text)
+        diagnostics = await diagnostics_for(client, uri, version=1, timeout=HANG_S)
+        assert len(diagnostics) == 1, diagnostics
+        (skipped,) = diagnostics
+        assert skipped.severity == lsp.DiagnosticSeverity.Information
+        assert skipped.range.start.line == 0 and skipped.range.end.line == 0
+        assert "maxFileSizeKb" in skipped.message and "5120 KiB" in skipped.message
+        hover_at_bug = lsp.HoverParams(
+            text_document=lsp.TextDocumentIdentifier(uri=uri), position=lsp.Position(53_001, 0)
+        )
+        assert await client.text_document_hover_async(hover_at_bug) is None
+        small = open_doc(client, tmp_path / "small.py", BUGGY)
+        assert [d.code for d in await diagnostics_for(client, small, version=1)] == ["LEAF102"]
+    async with start(tmp_path, options={"maxFileSizeKb": 8000}) as client:
+        uri = open_doc(client, tmp_path / "big.py", text)
+        diagnostics = await diagnostics_for(client, uri, version=1, timeout=HANG_S)
+        assert [(d.code, d.range.start.line) for d in diagnostics] == [("LEAF102", 53_002)]
+
+
+# -- requests while the user types -----------------------------------------------------
+
+
+def test_positions_follow_the_edits_made_since_an_analysis() -> None:
+    from leaf_lsp.lsp.history import EditHistory
+
+    history = EditHistory()
+    # Revision 1: "abcdef" -> "abXYcdef" (insert at 2); revision 2: delete "d" (offset 5).
+    history.record(1, 2, 2, 2)
+    history.record(2, 5, 6, 0)
+    assert history.forward(0, 0, 2) == 0
+    assert history.forward(2, 0, 2) == 4  # "c" moved right by the insertion
+    assert history.forward(2, 0, 2, end=True) == 2  # an end touching the insertion stays
+    assert history.forward(3, 0, 2) is None  # "d" was deleted
+    assert history.forward(4, 0, 2) == 5  # "e"
+    assert history.backward(2, 2, 0) is None  # "X" is new
+    assert history.backward(4, 2, 0) == 2
+    assert history.backward(5, 2, 0) == 4
+    assert history.forward(2, 1, 2) == 2 and history.backward(5, 2, 1) == 6
+    history.forget_until(1)
+    assert history.forward(0, 0, 2) is None  # those edits are gone
+    assert history.forward(6, 1, 2) == 5
+    small = EditHistory(limit=2)
+    for revision in range(1, 5):
+        small.record(revision, 0, 0, 1)
+    assert small.forward(0, 0, 4) is None and small.forward(0, 2, 4) == 2
+
+
+def test_requests_are_answered_from_the_last_analysis_while_edits_arrive(tmp_path: Path) -> None:
+    # Each analysis takes 1.5 s (fake engine), so while edits keep coming no new one can
+    # finish: every answer below comes from the analysis of version 1. Raw JSON-RPC, so
+    # that each request is on the wire right after its edit.
+    server = RawServer()
+    typing: threading.Thread | None = None
+    stop = threading.Event()
+    try:
+        server.initialize({"workspace": {"workspaceEdit": {"documentChanges": True}}})
+        uri = (tmp_path / "typing.py").as_uri()
+        server.send(did_open(uri, "# SLOW_ANALYSIS\n" + BUGGY), hover("first", uri, 2, 0))
+        first = server.wait_for("first")["result"]
+        assert first is not None and "earlier version" not in first["contents"]["value"]
+
+        version = 1
+
+        def edit() -> dict[str, Any]:
+            nonlocal version
+            version += 1
+            # A comment line at the top: everything the analysis knows moves down a line.
+            return {
+                "jsonrpc": "2.0",
+                "method": "textDocument/didChange",
+                "params": {
+                    "textDocument": {"uri": uri, "version": version},
+                    "contentChanges": [
+                        {
+                            "range": {
+                                "start": {"line": 0, "character": 0},
+                                "end": {"line": 0, "character": 0},
+                            },
+                            "text": "#\n",
+                        }
+                    ],
+                },
+            }
+
+        shifts = []
+        for number in range(5):
+            change = edit()
+            shift = version - 1
+            shifts.append((shift, version))
+            line = 2 + shift
+            server.send(
+                change,
+                hover(f"hover-{number}", uri, line, 0),
+                {
+                    "jsonrpc": "2.0",
+                    "id": f"hints-{number}",
+                    "method": "textDocument/inlayHint",
+                    "params": {
+                        "textDocument": {"uri": uri},
+                        "range": {"start": {"line": 0, "character": 0}, "end": {"line": 100, "character": 0}},
+                    },
+                },
+                {
+                    "jsonrpc": "2.0",
+                    "id": f"actions-{number}",
+                    "method": "textDocument/codeAction",
+                    "params": {
+                        "textDocument": {"uri": uri},
+                        "range": {
+                            "start": {"line": line + 1, "character": 0},
+                            "end": {"line": line + 1, "character": 0},
+                        },
+                        "context": {"diagnostics": [], "only": ["quickfix"]},
+                    },
+                },
+            )
+
+        def keep_typing() -> None:
+            # Until every answer is in (bounded, for the old code that waited for a pause).
+            for _ in range(200):
+                if stop.wait(0.05):
+                    return
+                server.send(edit())
+
+        typing = threading.Thread(target=keep_typing, daemon=True)
+        typing.start()
+        for number, (shift, requested) in enumerate(shifts):
+            line = 2 + shift
+            result = server.wait_for(f"hover-{number}")["result"]
+            assert result is not None
+            assert "earlier version" in result["contents"]["value"]
+            assert result["range"]["start"]["line"] == line
+            hints = server.wait_for(f"hints-{number}")["result"]
+            assert [(h["position"]["line"], h["label"]) for h in hints] == [(line, "leaf · grad")]
+            actions = server.wait_for(f"actions-{number}")["result"]
+            fixes = [a for a in actions if a["title"].startswith("Use an out-of-place update")]
+            assert len(fixes) == 1, actions
+            (document_edit,) = fixes[0]["edit"]["documentChanges"]
+            # For the text the request was made for, so the editor can apply it.
+            assert document_edit["textDocument"] == {"uri": uri, "version": requested}
+            edits = document_edit["edits"]
+            assert edits and all(e["range"]["start"]["line"] == line + 1 for e in edits)
+        # Everything was answered while the edits were still coming.
+        assert typing.is_alive()
+    finally:
+        stop.set()
+        if typing is not None:
+            typing.join()
+        server.kill()

@@ -41,6 +41,7 @@ from .inlay import inlay_hints
 from .probe_command import graph_response, run_probe, summary
 from .rpc import INVALID_PARAMS, INVALID_REQUEST, Rejected, describe_error, message_id, reply_error
 from .session import SECTION, Session, uri_to_path
+from .stale import View, view_of
 from .stdio import SWITCH_INTERVAL_S, serve_stdio
 
 log = logging.getLogger(__name__)
@@ -375,26 +376,30 @@ def create_server() -> LeafServer:
 
     @server.feature(lsp.TEXT_DOCUMENT_INLAY_HINT, lsp.InlayHintOptions(resolve_provider=False))
     async def inlay_hint(ls: LeafServer, params: lsp.InlayHintParams) -> list[lsp.InlayHint]:
-        found = await _snapshot(ls, params.text_document.uri)
-        if found is None:
+        view = await view_of(session.analyzer, params.text_document.uri, session.encoding)
+        if view is None:
             return []
-        _, snap = found
-        return inlay_hints(
-            snap.analysis.hints,
-            snap.index,
-            session.encoding,
-            session.client.inlay_hints,
-            params.range.start,
-            params.range.end,
+        snap = view.snap
+        if view.positions is None:
+            start, end = params.range.start, params.range.end
+        else:
+            # Positions move with the edits: take every hint, keep those now in the range.
+            start, end = lsp.Position(0, 0), lsp.Position(*snap.index.end_position(session.encoding))
+        hints = inlay_hints(
+            snap.analysis.hints, snap.index, session.encoding, session.client.inlay_hints, start, end
         )
+        return view.hints_to_new(hints, params.range.start, params.range.end)
 
     @server.feature(lsp.TEXT_DOCUMENT_HOVER)
     async def hover(ls: LeafServer, params: lsp.HoverParams) -> lsp.Hover | None:
-        found = await _snapshot(ls, params.text_document.uri)
-        if found is None:
+        view = await view_of(session.analyzer, params.text_document.uri, session.encoding)
+        if view is None:
             return None
-        _, snap = found
-        line, col = from_position(snap.index, params.position, session.encoding)
+        snap = view.snap
+        position = view.to_old(params.position)
+        if position is None:  # typed since the analysis: nothing known there yet
+            return None
+        line, col = from_position(snap.index, position, session.encoding)
         code = noqa_code_at(snap.index.line(line - 1), col)
         if code is not None:
             docs = rule_hover(code)
@@ -405,7 +410,13 @@ def create_server() -> LeafServer:
         if text is None:
             return None
         rng = to_range(snap.index, fact.span, session.encoding) if fact is not None else None
-        return lsp.Hover(contents=lsp.MarkupContent(kind=lsp.MarkupKind.Markdown, value=text), range=rng)
+        if rng is not None:
+            rng = view.range_to_new(rng)
+            if rng is None:  # the expression was edited since: its facts may not hold
+                return None
+        return lsp.Hover(
+            contents=lsp.MarkupContent(kind=lsp.MarkupKind.Markdown, value=view.note(text)), range=rng
+        )
 
     @server.feature(
         lsp.TEXT_DOCUMENT_CODE_ACTION,
@@ -415,20 +426,36 @@ def create_server() -> LeafServer:
     )
     async def code_action(ls: LeafServer, params: lsp.CodeActionParams) -> list[lsp.CodeAction]:
         uri = params.text_document.uri
-        found = await _snapshot(ls, uri)
-        if found is None:
-            return []
-        doc, snap = found
         only = list(params.context.only) if params.context.only else None
-        actions = code_actions(
+        view: View | None
+        if only and _wanted(FIX_ALL_KIND, only):
+            # Fix-all rewrites the whole text: only from an analysis of the current one.
+            found = await _snapshot(ls, uri)
+            view = (
+                None
+                if found is None
+                else View(doc=found[0], snap=found[1], stale=False, positions=None, version=found[1].version)
+            )
+        else:
+            view = await view_of(session.analyzer, uri, session.encoding)
+        if view is None:
+            return []
+        doc, snap = view.doc, view.snap
+        rng = view.range_to_old(params.range)
+        if rng is None:
+            return []
+        actions = view.actions_to_new(
+            code_actions(
+                uri,
+                snap.version,
+                snap.analysis,
+                snap.index,
+                session.encoding,
+                rng,
+                only,
+                session.document_changes,
+            ),
             uri,
-            snap.version,
-            snap.analysis,
-            snap.index,
-            session.encoding,
-            params.range,
-            only,
-            session.document_changes,
         )
         has_safe_fix = any(d.fix is not None and d.fix.safe for d in snap.analysis.diagnostics)
         # Fix-all re-analyses until stable, so only when asked for by kind (Source Action

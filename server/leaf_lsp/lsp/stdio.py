@@ -138,6 +138,10 @@ async def message_loop(
         except Exception as exc:  # a handler bug must not end the session
             log.exception("leaf-lsp: unable to handle a message")
             server.report_server_error(exc, JsonRpcException)
+        # Let a request handler just started take its first step (read the document's
+        # state) before the next message, which may be an edit, is handled: positions in a
+        # request are in the text as it was when the request was sent.
+        await asyncio.sleep(0)
 
 
 def serve_stdio(server: JsonRPCServer, stdin: BinaryIO | None = None, stdout: BinaryIO | None = None) -> None:
