@@ -412,8 +412,9 @@ class Analyzer:
         """Keep a probe-merged snapshot for ``doc`` (only if it is still current)."""
         if doc.closed or snapshot.version != doc.version or snapshot.epoch != doc.epoch:
             return
-        # Same version and epoch: the same text as now.
-        snapshot = dataclasses.replace(snapshot, revision=doc.revision)
+        # Same version and epoch: the same text as now. Set in place: the caller checks
+        # ``doc.probe is snapshot`` to know it was kept.
+        snapshot.revision = doc.revision
         doc.probe = snapshot
         doc.keep_full(snapshot)
         doc.wake()
