@@ -6,6 +6,7 @@ file layout (the only answer for a relative import), then for absolute names wit
 import resolution (it never infers into torch: only ``import`` statements of non-library
 modules are resolved), restricted to files inside the project root, and caches answers per
 file version (path, mtime, size). Open editor buffers override the disk through ``overlay``.
+Only regular files up to :data:`MAX_BYTES` are read (see :mod:`leaf_lsp.safefile`).
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ import os
 import threading
 from pathlib import Path
 from typing import Protocol
+
+from .safefile import is_regular_file, read_text
 
 MAX_BYTES = 2_000_000
 
@@ -78,6 +81,8 @@ class JediResolver:
             return None
         if not (_inside(resolved, self.root) or _inside(resolved, import_root(from_path))):
             return None
+        if not is_regular_file(resolved):  # a FIFO or device named like a module
+            return None
         return str(resolved)
 
     def _by_filesystem(self, module: str, level: int, from_path: str) -> str | None:
@@ -117,7 +122,9 @@ class JediResolver:
 
     def _read(self, path: str) -> str | None:
         if path in self.overlay:
-            return self.overlay[path]
+            buffer = self.overlay[path]
+            # An open buffer can be any size: the same limit as for the disk.
+            return buffer if len(buffer) <= MAX_BYTES else None
         try:
             stat = os.stat(path)
         except OSError:
@@ -127,11 +134,8 @@ class JediResolver:
             cached = self._texts.get(path)
         if cached is not None and cached[0] == version:
             return cached[1]
-        if stat.st_size > MAX_BYTES:
-            return None
-        try:
-            text = Path(path).read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
+        text = read_text(path, MAX_BYTES)
+        if text is None:
             return None
         with self._lock:
             self._texts[path] = (version, text)

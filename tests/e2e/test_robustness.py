@@ -104,7 +104,8 @@ async def test_non_utf8_content_and_lone_surrogates(tmp_path: Path) -> None:
 
 
 async def test_huge_file_and_deep_nesting(tmp_path: Path) -> None:
-    async with start(tmp_path) as client:
+    # Over the default size limit (5 MiB): raise it, this measures the adapter on a big file.
+    async with start(tmp_path, options={"maxFileSizeKb": 20_000}) as client:
         # About 10 MB: mostly long comment lines, so the (slow, pure-Python) fake engine
         # stays quick and the test measures the adapter, not the analysis.
         big = "import torch\n" + ("#" + "x" * 98 + "\n") * 100_000 + "w = torch.zeros(3)\n" * 1000

@@ -42,6 +42,7 @@ describe("resolveSettings", () => {
         "probe.timeout": 5,
         "probe.device": "auto",
         "probe.memoryMb": 512,
+        maxFileSizeKb: 20000,
         interpreter: ["${env:VENV}/bin/python"],
         importStrategy: "fromEnvironment",
         "trace.server": "verbose",
@@ -57,6 +58,7 @@ describe("resolveSettings", () => {
       inlayHints: { enabled: false, verbosity: "verbose", showUnknown: true },
       probe: { interpreter: "/ws/proj/.venv/bin/python", timeout: 5, device: "auto", memoryMb: 512 },
       trusted: false,
+      maxFileSizeKb: 20000,
     });
     assert.deepEqual(settings.interpreter, ["/opt/venv/bin/python"]);
     assert.equal(settings.importStrategy, "fromEnvironment");
@@ -78,6 +80,7 @@ describe("resolveSettings", () => {
         "inlayHints.verbosity": "loud",
         "probe.timeout": -3,
         "probe.memoryMb": Number.NaN,
+        maxFileSizeKb: 0,
         "probe.device": "tpu",
         interpreter: 42,
         importStrategy: "bundled",
@@ -91,10 +94,11 @@ describe("resolveSettings", () => {
     assert.equal(settings.server.inlayHints.verbosity, "normal");
     assert.equal(settings.server.probe.timeout, 30);
     assert.equal(settings.server.probe.memoryMb, 2048);
+    assert.equal(settings.server.maxFileSizeKb, 5120);
     assert.equal(settings.server.probe.device, "cpu");
     assert.deepEqual(settings.interpreter, []);
     assert.equal(settings.importStrategy, "useBundled");
-    for (const key of ["select", "severity", "inlayHints.enabled", "inlayHints.verbosity", "probe.timeout", "probe.memoryMb", "probe.device", "interpreter", "importStrategy"]) {
+    for (const key of ["select", "severity", "inlayHints.enabled", "inlayHints.verbosity", "probe.timeout", "probe.memoryMb", "maxFileSizeKb", "probe.device", "interpreter", "importStrategy"]) {
       assert.ok(
         problems.some((p) => p.includes(`leaf-lsp.${key}`)),
         `no problem reported for ${key}: ${JSON.stringify(problems)}`,

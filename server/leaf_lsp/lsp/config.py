@@ -5,7 +5,7 @@ Client shape::
     {"select": [...], "ignore": [...], "severity": {"LEAF201": "information"},
      "inlayHints": {"enabled": true, "verbosity": "normal", "showUnknown": false},
      "probe": {"interpreter": "", "timeout": 30, "device": "cpu", "memoryMb": 4096},
-     "trusted": true}
+     "trusted": true, "maxFileSizeKb": 5120}
 
 Parsing never raises: each bad value becomes a human-readable problem and its default.
 Rule selection from the workspace's ``[tool.leaf-lsp]`` wins over the editor's, so the
@@ -21,6 +21,8 @@ from typing import Any
 from ..settings import Settings
 
 VERBOSITIES = ("minimal", "normal", "verbose")
+#: Documents larger than this are not analysed (one information diagnostic says so).
+DEFAULT_MAX_FILE_SIZE_KB = 5 * 1024
 _ENGINE_KEYS = ("select", "ignore", "extend-select", "per-file-ignores", "exclude", "severity")
 
 
@@ -51,6 +53,7 @@ class ClientSettings:
     inlay_hints: InlayHintSettings = InlayHintSettings()
     probe: ProbeSettings = ProbeSettings()
     trusted: bool = True
+    max_file_size_kb: int = DEFAULT_MAX_FILE_SIZE_KB
 
 
 def _get_bool(data: Mapping[str, Any], key: str, default: bool, where: str, problems: list[str]) -> bool:
@@ -117,7 +120,15 @@ def parse_client_settings(data: Any) -> tuple[ClientSettings, list[str]]:
         problems.append("`probe` must be an object; using the defaults")
 
     trusted = _get_bool(data, "trusted", True, "", problems)
-    return ClientSettings(engine=engine, inlay_hints=hints, probe=probe, trusted=trusted), problems
+    max_kb = data.get("maxFileSizeKb", DEFAULT_MAX_FILE_SIZE_KB)
+    # Editors send JSON numbers: 5120.0 is as good as 5120.
+    if isinstance(max_kb, bool) or not isinstance(max_kb, (int, float)) or not 1 <= max_kb < 2**40:
+        problems.append(f"`maxFileSizeKb` must be a positive number of KiB; using {DEFAULT_MAX_FILE_SIZE_KB}")
+        max_kb = DEFAULT_MAX_FILE_SIZE_KB
+    settings = ClientSettings(
+        engine=engine, inlay_hints=hints, probe=probe, trusted=trusted, max_file_size_kb=int(max_kb)
+    )
+    return settings, problems
 
 
 def merge_engine_settings(

@@ -5,6 +5,11 @@ in a thread pool, debounced per URI. Only the newest version is ever analysed: a
 change cancels the pending (not yet started) run, at most one run per document is in
 flight, and a result for a version that is no longer current, or for a closed document,
 is dropped instead of published.
+
+While edits keep arriving, the last complete analysis stays available with the edits
+made since (:class:`~leaf_lsp.lsp.history.EditHistory`), so requests are answered from
+it instead of waiting for the typing to stop. Documents larger than
+:attr:`Analyzer.max_bytes` are not analysed: one information diagnostic says so.
 """
 
 from __future__ import annotations
@@ -19,9 +24,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..engine import analyze
-from ..model import Analysis
+from ..model import Analysis, Diagnostic, Span
 from ..parse import ParseCache
+from ..safefile import DEFAULT_MAX_BYTES
 from ..settings import Settings
+from .history import EditHistory
 from .text import LineIndex
 
 log = logging.getLogger(__name__)
@@ -53,6 +60,10 @@ class Snapshot:
     epoch: int = 0
     #: Diagnostics only (the fast first phase); hints and hover facts come with the full run.
     partial: bool = False
+    #: The document's revision (count of edits) of ``index.text``, to map positions.
+    revision: int = 0
+    #: Not analysed: the document is over the size limit.
+    skipped: bool = False
 
 
 @dataclass
@@ -73,6 +84,13 @@ class Document:
     snapshot: Snapshot | None = None
     #: The probe-merged analysis, kept until the document changes.
     probe: Snapshot | None = None
+    #: Bumped by every edit; the edit history is keyed by it.
+    revision: int = 0
+    history: EditHistory = field(default_factory=EditHistory)
+    #: The newest complete analysis of any version (what stale requests are answered from).
+    last_full: Snapshot | None = None
+    #: An edit arrived less than the debounce delay ago; the next analysis has not started.
+    debouncing: bool = False
     _index: LineIndex | None = None
     task: asyncio.Task[None] | None = None
     running: asyncio.Future[tuple[Analysis, LineIndex]] | None = None
@@ -92,8 +110,10 @@ class Document:
 
     def apply(self, changes: list[Change], version: int, encoding: str) -> None:
         """Apply content changes in order (ranges in ``encoding`` units, clamped)."""
+        self.revision += 1
         for change in changes:
             if change.rng is None:
+                self.history.record(self.revision, 0, len(self.text), len(change.text))
                 self.text = change.text
             else:
                 index = self.index
@@ -101,6 +121,7 @@ class Document:
                 end = index.offset(change.rng[2], change.rng[3], encoding)
                 if end < start:
                     start, end = end, start
+                self.history.record(self.revision, start, end, len(change.text))
                 self.text = self.text[:start] + change.text + self.text[end:]
             self._index = None
         self.version = version
@@ -131,6 +152,16 @@ class Document:
         """The latest snapshot, current or not (probe-merged when there is one)."""
         return self.probe or self.snapshot
 
+    def keep_full(self, snapshot: Snapshot) -> None:
+        """``snapshot`` is complete: answer stale requests from it, forget older edits."""
+        self.last_full = snapshot
+        self.history.forget_until(snapshot.revision)
+
+    def wake(self) -> None:
+        """Wake every request waiting for this document to change state."""
+        self.updated.set()
+        self.updated = asyncio.Event()
+
 
 SettingsFor = Callable[[Document], Settings]
 OnResult = Callable[[Document, Snapshot], Awaitable[None] | None]
@@ -143,6 +174,30 @@ def analyze_safe(text: str, path: str, settings: Settings) -> Analysis:
     except Exception:  # the engine promises not to raise; keep serving if it does
         log.exception("leaf-lsp: analysis of %s failed", path)
         return Analysis(path=path)
+
+
+def utf8_size(text: str, limit: int) -> int:
+    """The UTF-8 size of ``text``, exact when it matters for a comparison with ``limit``."""
+    # A character takes 1 to 4 bytes: only encode when the count of characters cannot decide.
+    if len(text) > limit or len(text) * 4 <= limit:
+        return len(text)
+    return len(text.encode("utf-8", "surrogatepass"))
+
+
+def skipped_analysis(path: str, size: int, limit: int) -> Analysis:
+    """What a document over the size limit gets instead of an analysis."""
+    message = (
+        f"leaf-lsp did not analyse this file: it is {size // 1024} KiB, over the limit of "
+        f"{limit // 1024} KiB (setting `maxFileSizeKb`)."
+    )
+    diagnostic = Diagnostic("LEAF000", "file-too-large", "information", message, Span(1, 0, 1, 0))
+    return Analysis(path=path, diagnostics=[diagnostic])
+
+
+def _first_line(text: str) -> str:
+    # A skipped document only needs its first line indexed (the diagnostic is there).
+    ends = [i for i in (text.find("\n", 0, 1 << 16), text.find("\r", 0, 1 << 16)) if i >= 0]
+    return text[: min(ends)] if ends else text[: 1 << 16]
 
 
 def _analyze_indexed(
@@ -168,6 +223,8 @@ class Analyzer:
         #: Called when a full analysis only added hints to already-published diagnostics.
         self.on_hints = on_hints or (lambda doc: None)
         self.debounce = debounce
+        #: Documents larger than this (UTF-8 bytes) are not analysed.
+        self.max_bytes = DEFAULT_MAX_BYTES
         self.executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="leaf-analyze")
         self.docs: dict[str, Document] = {}
         #: Counts engine runs (the benchmark and tests read it).
@@ -226,18 +283,41 @@ class Analyzer:
             return
         if doc.task is not None and not doc.task.done():
             doc.task.cancel()
-        doc.task = asyncio.ensure_future(self._run(doc, self.debounce if delay is None else delay))
+        wait = self.debounce if delay is None else delay
+        doc.debouncing = wait > 0
+        doc.task = asyncio.ensure_future(self._run(doc, wait))
+        # Requests waiting for this document re-check: they may answer from the last analysis.
+        doc.wake()
 
     async def _run(self, doc: Document, delay: float) -> None:
         if delay > 0:
             await asyncio.sleep(delay)
+        doc.debouncing = False
         # One run per document at a time: wait for the one in flight (it will be dropped
         # if stale) rather than piling threads up behind a burst of edits.
         while doc.running is not None and not doc.running.done():
             await asyncio.wait([doc.running])
         if doc.closed:
             return
-        version, epoch, text = doc.version, doc.epoch, doc.text
+        version, epoch, text, revision = doc.version, doc.epoch, doc.text, doc.revision
+        limit = self.max_bytes
+        size = utf8_size(text, limit)
+        if size > limit:
+            snapshot = Snapshot(
+                version=version,
+                index=LineIndex(_first_line(text)),
+                analysis=skipped_analysis(doc.path, size, limit),
+                epoch=epoch,
+                revision=revision,
+                skipped=True,
+            )
+            doc.snapshot = snapshot
+            doc.keep_full(snapshot)
+            doc.wake()
+            result = self.on_result(doc, snapshot)
+            if result is not None:
+                await result
+            return
         try:
             settings = self.settings_for(doc)
         except Exception:  # bad configuration must not stop analysis
@@ -271,10 +351,18 @@ class Analyzer:
             if analysis.cancelled or doc.closed or doc.epoch != epoch or self.docs.get(doc.uri) is not doc:
                 return
             partial = number < len(phases) - 1
-            snapshot = Snapshot(version=version, index=built, analysis=analysis, epoch=epoch, partial=partial)
+            snapshot = Snapshot(
+                version=version,
+                index=built,
+                analysis=analysis,
+                epoch=epoch,
+                partial=partial,
+                revision=revision,
+            )
             doc.snapshot = snapshot
-            doc.updated.set()
-            doc.updated = asyncio.Event()
+            if not partial:
+                doc.keep_full(snapshot)
+            doc.wake()
             if published is not None and published == analysis.diagnostics and not partial:
                 # Same diagnostics as the first phase: only the hints are new.
                 self.on_hints(doc)
@@ -300,13 +388,36 @@ class Analyzer:
                 self.schedule(doc, delay=0.0)
             await doc.updated.wait()
 
+    async def wait_usable(self, doc: Document) -> Snapshot:
+        """A complete snapshot to answer a request about ``doc`` from, waiting only when it must.
+
+        That is the current version's, or while edits are still arriving (the next analysis
+        has not even started) the last complete one, for an older text: the caller maps
+        positions with ``doc.history`` and says the answer is for an earlier version.
+        Without any complete analysis yet, this waits like :meth:`wait_current`.
+        """
+        while True:
+            if doc.closed:
+                raise DocumentClosed(doc.uri)
+            snap = doc.current_snapshot(True)
+            if snap is not None:
+                return snap
+            if doc.debouncing and doc.last_full is not None:
+                return doc.last_full
+            if doc.task is None or doc.task.done():
+                self.schedule(doc, delay=0.0)
+            await doc.updated.wait()
+
     def publish_probe(self, doc: Document, snapshot: Snapshot) -> None:
         """Keep a probe-merged snapshot for ``doc`` (only if it is still current)."""
         if doc.closed or snapshot.version != doc.version or snapshot.epoch != doc.epoch:
             return
+        # Same version and epoch: the same text as now. Set in place: the caller checks
+        # ``doc.probe is snapshot`` to know it was kept.
+        snapshot.revision = doc.revision
         doc.probe = snapshot
-        doc.updated.set()
-        doc.updated = asyncio.Event()
+        doc.keep_full(snapshot)
+        doc.wake()
 
     def shutdown(self) -> None:
         """Stop the worker threads (pending runs are abandoned)."""

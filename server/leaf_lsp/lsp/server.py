@@ -6,14 +6,17 @@ Start with :func:`serve` (stdio, or TCP when given ``(host, port)``).
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import os
 import sys
 import threading
 from collections.abc import Generator
+from concurrent.futures import Future
 from typing import Any
 
 from lsprotocol import types as lsp
+from pygls.exceptions import JsonRpcException, JsonRpcInvalidParams
 from pygls.lsp.server import LanguageServer
 from pygls.protocol import LanguageServerProtocol
 from pygls.protocol.language_server import lsp_method
@@ -36,7 +39,9 @@ from .documents import Change, Document, DocumentClosed, Snapshot
 from .hover import diagnostics_at, fact_hover, noqa_code_at, rule_hover
 from .inlay import inlay_hints
 from .probe_command import graph_response, run_probe, summary
+from .rpc import INVALID_PARAMS, INVALID_REQUEST, Rejected, describe_error, message_id, reply_error
 from .session import SECTION, Session, uri_to_path
+from .stale import View, view_of
 from .stdio import SWITCH_INTERVAL_S, serve_stdio
 
 log = logging.getLogger(__name__)
@@ -49,6 +54,10 @@ class LeafProtocol(LanguageServerProtocol):
     line breaks there, not in LSP) and would apply every edit a second time; our
     :class:`~leaf_lsp.lsp.documents.Document` follows the LSP rules. Cancellation of a
     running command also reaches the session so the probe can be stopped.
+
+    Every request is answered, also one whose params fail validation (InvalidParams) or
+    one sent after ``shutdown`` (InvalidRequest), and no notification leaves anything
+    behind in pygls' table of pending requests.
     """
 
     _server: LeafServer
@@ -77,11 +86,119 @@ class LeafProtocol(LanguageServerProtocol):
         """didClose without pygls' workspace copy."""
         yield from self._user(lsp.TEXT_DOCUMENT_DID_CLOSE, params)
 
+    @lsp_method(lsp.EXIT)
+    def lsp_exit(self, *args: Any) -> Generator[Any, Any, None]:
+        """Stop serving: exit code 0 after ``shutdown``, 1 without (as LSP says)."""
+        self._server.exit_code = 0 if self._shutdown else 1
+        handler = self.fm.features.get(lsp.EXIT)
+        if handler is not None:
+            yield handler, args, None
+        # The message loop ends at this event; pygls' own exit raised SystemExit from
+        # inside a callback instead, which left pending tasks to die noisily.
+        stop = self._server._stop_event
+        if stop is not None:
+            stop.set()
+
+    @lsp_method(lsp.SHUTDOWN)
+    def lsp_shutdown(self, *args: Any) -> Generator[Any, Any, None]:
+        """pygls' shutdown: cancel what is pending (over a copy: cancelling removes entries)."""
+        handler = self.fm.features.get(lsp.SHUTDOWN)
+        if handler is not None:
+            yield handler, args, None
+        current = self.msg_id
+        for msg_id, future in list(self._request_futures.items()):
+            if msg_id != current and not future.done():
+                future.cancel()
+        self._shutdown = True
+
     def _handle_cancel_notification(self, msg_id: Any) -> None:
         super()._handle_cancel_notification(msg_id)
         event = self._server.session.cancel_events.get(msg_id)
         if event is not None:
             event.set()
+
+    def _execute_handler(
+        self,
+        msg_id: Any,
+        handler: Any,
+        callback: Any,
+        args: tuple[Any, ...] | None = None,
+        kwargs: dict[str, Any] | None = None,
+    ) -> None:
+        super()._execute_handler(msg_id, handler, callback, args, kwargs)
+        # pygls files the future of every notification (and of every step of a built-in
+        # handler) under a fresh id and only ever removes those of requests: one finished
+        # future per didChange, forever. Drop each entry once its future is done.
+        future = self._request_futures.get(msg_id)
+        if future is not None:
+            future.add_done_callback(functools.partial(self._forget, msg_id))
+
+    def _forget(self, msg_id: Any, future: Future[Any]) -> None:
+        if self._request_futures.get(msg_id) is future:
+            del self._request_futures[msg_id]
+
+    def _run_generator(
+        self,
+        future: Future[Any] | None,
+        *,
+        gen: Generator[Any, Any, Any],
+        result_future: Future[Any],
+    ) -> None:
+        if future is not None and future.cancelled():
+            # The handler a built-in one waited for was cancelled (by shutdown, or by the
+            # event loop closing on exit): end quietly instead of raising CancelledError
+            # out of a callback.
+            gen.close()
+            if not result_future.done():
+                result_future.cancel()
+            return
+        super()._run_generator(future, gen=gen, result_future=result_future)
+
+    def structure_message(self, data: dict[str, Any]) -> Any:
+        """pygls' structuring, with a message that fails validation marked :class:`Rejected`."""
+        if not isinstance(data, dict) or "jsonrpc" not in data:
+            return data
+        try:
+            return super().structure_message(data)
+        except JsonRpcException as exc:
+            method = data.get("method")
+            # Only a request can be answered; a response with a bad result is just dropped.
+            msg_id = message_id(data.get("id")) if isinstance(method, str) else None
+            why = describe_error(exc.__cause__ or exc)
+            if isinstance(exc, JsonRpcInvalidParams):
+                code, text = INVALID_PARAMS, f"invalid params for {method}: {why}"
+            else:
+                code, text = INVALID_REQUEST, f"invalid request {method}: {why}"
+            return Rejected(
+                id=msg_id, method=method if isinstance(method, str) else None, code=code, message=text
+            )
+
+    def handle_message(self, message: Any) -> None:
+        """Route one decoded message; answer every request that cannot be served with an error."""
+        if isinstance(message, Rejected):
+            if message.id is not None:
+                reply_error(self, message.id, message.code, message.message)
+            else:
+                log.warning("leaf-lsp: dropped a message: %s", message.message)
+            return
+        method = getattr(message, "method", None)
+        msg_id = getattr(message, "id", None)
+        if getattr(message, "jsonrpc", None) != self.VERSION:
+            # A dict (no "jsonrpc" member), a list (a batch), a scalar, or another version.
+            if isinstance(message, dict):
+                method, msg_id = message.get("method"), message_id(message.get("id"))
+            if isinstance(method, str) and msg_id is not None:
+                reply_error(self, msg_id, INVALID_REQUEST, "not a JSON-RPC 2.0 request")
+            else:
+                log.warning("leaf-lsp: dropped a message that is not JSON-RPC 2.0")
+            return
+        if self._shutdown and method is not None and method != lsp.EXIT:
+            if msg_id is not None:
+                reply_error(self, msg_id, INVALID_REQUEST, "the server is shutting down")
+            else:
+                log.info("leaf-lsp: ignored %s after shutdown", method)
+            return
+        super().handle_message(message)
 
 
 class LeafServer(LanguageServer):
@@ -90,6 +207,8 @@ class LeafServer(LanguageServer):
     def __init__(self) -> None:
         super().__init__("leaf-lsp", __version__, protocol_cls=LeafProtocol)
         self.session = Session(self)
+        #: Set by ``exit``: 0 after ``shutdown``, 1 without.
+        self.exit_code: int | None = None
 
 
 def _changes(params: lsp.DidChangeTextDocumentParams) -> list[Change]:
@@ -165,8 +284,8 @@ def create_server() -> LeafServer:
     def exit_(ls: LeafServer, params: Any) -> None:
         session.analyzer.shutdown()
         # An analysis thread still busy with a huge file would keep the process alive
-        # after exit; give pygls a moment to exit cleanly, then leave regardless.
-        timer = threading.Timer(3.0, os._exit, args=(0,))
+        # after exit; give the loop a moment to end cleanly, then leave regardless.
+        timer = threading.Timer(3.0, os._exit, args=(ls.exit_code or 0,))
         timer.daemon = True
         timer.start()
 
@@ -257,26 +376,30 @@ def create_server() -> LeafServer:
 
     @server.feature(lsp.TEXT_DOCUMENT_INLAY_HINT, lsp.InlayHintOptions(resolve_provider=False))
     async def inlay_hint(ls: LeafServer, params: lsp.InlayHintParams) -> list[lsp.InlayHint]:
-        found = await _snapshot(ls, params.text_document.uri)
-        if found is None:
+        view = await view_of(session.analyzer, params.text_document.uri, session.encoding)
+        if view is None:
             return []
-        _, snap = found
-        return inlay_hints(
-            snap.analysis.hints,
-            snap.index,
-            session.encoding,
-            session.client.inlay_hints,
-            params.range.start,
-            params.range.end,
+        snap = view.snap
+        if view.positions is None:
+            start, end = params.range.start, params.range.end
+        else:
+            # Positions move with the edits: take every hint, keep those now in the range.
+            start, end = lsp.Position(0, 0), lsp.Position(*snap.index.end_position(session.encoding))
+        hints = inlay_hints(
+            snap.analysis.hints, snap.index, session.encoding, session.client.inlay_hints, start, end
         )
+        return view.hints_to_new(hints, params.range.start, params.range.end)
 
     @server.feature(lsp.TEXT_DOCUMENT_HOVER)
     async def hover(ls: LeafServer, params: lsp.HoverParams) -> lsp.Hover | None:
-        found = await _snapshot(ls, params.text_document.uri)
-        if found is None:
+        view = await view_of(session.analyzer, params.text_document.uri, session.encoding)
+        if view is None:
             return None
-        _, snap = found
-        line, col = from_position(snap.index, params.position, session.encoding)
+        snap = view.snap
+        position = view.to_old(params.position)
+        if position is None:  # typed since the analysis: nothing known there yet
+            return None
+        line, col = from_position(snap.index, position, session.encoding)
         code = noqa_code_at(snap.index.line(line - 1), col)
         if code is not None:
             docs = rule_hover(code)
@@ -287,7 +410,13 @@ def create_server() -> LeafServer:
         if text is None:
             return None
         rng = to_range(snap.index, fact.span, session.encoding) if fact is not None else None
-        return lsp.Hover(contents=lsp.MarkupContent(kind=lsp.MarkupKind.Markdown, value=text), range=rng)
+        if rng is not None:
+            rng = view.range_to_new(rng)
+            if rng is None:  # the expression was edited since: its facts may not hold
+                return None
+        return lsp.Hover(
+            contents=lsp.MarkupContent(kind=lsp.MarkupKind.Markdown, value=view.note(text)), range=rng
+        )
 
     @server.feature(
         lsp.TEXT_DOCUMENT_CODE_ACTION,
@@ -297,20 +426,36 @@ def create_server() -> LeafServer:
     )
     async def code_action(ls: LeafServer, params: lsp.CodeActionParams) -> list[lsp.CodeAction]:
         uri = params.text_document.uri
-        found = await _snapshot(ls, uri)
-        if found is None:
-            return []
-        doc, snap = found
         only = list(params.context.only) if params.context.only else None
-        actions = code_actions(
+        view: View | None
+        if only and _wanted(FIX_ALL_KIND, only):
+            # Fix-all rewrites the whole text: only from an analysis of the current one.
+            found = await _snapshot(ls, uri)
+            view = (
+                None
+                if found is None
+                else View(doc=found[0], snap=found[1], stale=False, positions=None, version=found[1].version)
+            )
+        else:
+            view = await view_of(session.analyzer, uri, session.encoding)
+        if view is None:
+            return []
+        doc, snap = view.doc, view.snap
+        rng = view.range_to_old(params.range)
+        if rng is None:
+            return []
+        actions = view.actions_to_new(
+            code_actions(
+                uri,
+                snap.version,
+                snap.analysis,
+                snap.index,
+                session.encoding,
+                rng,
+                only,
+                session.document_changes,
+            ),
             uri,
-            snap.version,
-            snap.analysis,
-            snap.index,
-            session.encoding,
-            params.range,
-            only,
-            session.document_changes,
         )
         has_safe_fix = any(d.fix is not None and d.fix.safe for d in snap.analysis.diagnostics)
         # Fix-all re-analyses until stable, so only when asked for by kind (Source Action
@@ -363,6 +508,9 @@ def serve(tcp: tuple[str, int] | None = None) -> None:
     else:
         sys.setswitchinterval(SWITCH_INTERVAL_S)
         server.start_tcp(*tcp)
+    if server.exit_code:
+        # ``exit`` without ``shutdown``: LSP asks for exit code 1.
+        raise SystemExit(server.exit_code)
 
 
 __all__ = ["LeafServer", "create_server", "parse_client_settings", "serve"]

@@ -18,6 +18,7 @@ from lsprotocol import types as lsp
 from pygls.uris import to_fs_path
 
 from ..config import ConfigResolver, read_table
+from ..safefile import read_bytes
 from ..settings import Settings
 from .config import ClientSettings, merge_engine_settings, parse_client_settings
 from .convert import to_diagnostic
@@ -68,10 +69,17 @@ def module_names(path: str, roots: list[Path]) -> set[str]:
     return names
 
 
-def _same_as_disk(doc: Document) -> bool:
+def _same_as_disk(doc: Document, max_bytes: int) -> bool:
+    # The path comes from the client: it may be /dev/zero, a FIFO, or a huge file. Only a
+    # regular file within the size limit is read (a buffer over the limit is never "the same").
+    if len(doc.text) > max_bytes:
+        return False
+    data = read_bytes(doc.path, max_bytes)
+    if data is None:
+        return False
     try:
-        return Path(doc.path).read_text(encoding="utf-8") == doc.text
-    except (OSError, UnicodeDecodeError, ValueError):
+        return data.decode("utf-8") == doc.text
+    except UnicodeDecodeError:
         return False
 
 
@@ -111,6 +119,16 @@ class Session:
         self._warned: set[str] = set()
         #: Raw ``[tool.leaf-lsp]`` tables by pyproject path (re-read when a pyproject changes).
         self._tables: dict[Path, Any] = {}
+
+    @property
+    def client(self) -> ClientSettings:
+        """The editor's settings (setting them also sets the analyzer's size limit)."""
+        return self._client
+
+    @client.setter
+    def client(self, value: ClientSettings) -> None:
+        self._client = value
+        self.analyzer.max_bytes = value.max_file_size_kb * 1024
 
     # -- initialisation ---------------------------------------------------------------
 
@@ -230,7 +248,7 @@ class Session:
             self.overlay.pop(key, None)
         else:
             self.overlay[key] = doc.text
-        if (opened or closed) and _same_as_disk(doc):
+        if (opened or closed) and _same_as_disk(doc, self.analyzer.max_bytes):
             # Opening or closing an unmodified file changes nothing importers can see.
             return
         for resolver in self._resolvers.values():

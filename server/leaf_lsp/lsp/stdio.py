@@ -6,6 +6,9 @@ thread is running, each hop waits a full switch interval. On a busy server that 
 20-60 ms before a ``didChange`` was even seen. Here a dedicated thread frames complete
 messages, so each message costs one hand-over, and the switch interval is shortened so
 that hand-over is quick too.
+
+The message loop is our own as well: it answers bodies that are not JSON, or nest too
+deeply to decode, with an error for their id (pygls only logs them), see :mod:`.rpc`.
 """
 
 from __future__ import annotations
@@ -20,8 +23,12 @@ import threading
 from collections.abc import Iterator
 from typing import BinaryIO
 
-from pygls.io_ import StdoutWriter, run_async
+from pygls.exceptions import JsonRpcException
+from pygls.io_ import StdoutWriter
+from pygls.protocol import JsonRPCProtocol
 from pygls.server import JsonRPCServer
+
+from .rpc import handle_body
 
 log = logging.getLogger(__name__)
 
@@ -108,6 +115,35 @@ class ThreadedReader:
             return exc.partial
 
 
+async def message_loop(
+    stop: threading.Event, reader: ThreadedReader, protocol: JsonRPCProtocol, server: JsonRPCServer
+) -> None:
+    """Hand each message body from ``reader`` to ``protocol`` until ``stop`` is set or the input ends."""
+    while not stop.is_set():
+        header = await reader.readline()
+        if not header:
+            return
+        # take_message normalised the headers to exactly one Content-Length line.
+        match = _CONTENT_LENGTH.match(header.rstrip(b"\r\n"))
+        if match is None:
+            continue
+        if await reader.readline() != b"\r\n":
+            continue
+        length = int(match.group(1))
+        body = await reader.readexactly(length)
+        if len(body) < length:
+            return
+        try:
+            handle_body(protocol, body)
+        except Exception as exc:  # a handler bug must not end the session
+            log.exception("leaf-lsp: unable to handle a message")
+            server.report_server_error(exc, JsonRpcException)
+        # Let a request handler just started take its first step (read the document's
+        # state) before the next message, which may be an edit, is handled: positions in a
+        # request are in the text as it was when the request was sent.
+        await asyncio.sleep(0)
+
+
 def serve_stdio(server: JsonRPCServer, stdin: BinaryIO | None = None, stdout: BinaryIO | None = None) -> None:
     """Serve ``server`` over stdio until the client exits or the input ends."""
     sys.setswitchinterval(SWITCH_INTERVAL_S)
@@ -118,13 +154,7 @@ def serve_stdio(server: JsonRPCServer, stdin: BinaryIO | None = None, stdout: Bi
 
     async def main() -> None:
         reader = ThreadedReader(stdin or sys.stdin.buffer, asyncio.get_running_loop())
-        await run_async(
-            stop_event=stop,
-            reader=reader,
-            protocol=server.protocol,
-            logger=log,
-            error_handler=server.report_server_error,
-        )
+        await message_loop(stop, reader, server.protocol, server)
 
     try:
         asyncio.run(main())

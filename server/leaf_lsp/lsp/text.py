@@ -10,12 +10,15 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from itertools import accumulate
 
 UTF8 = "utf-8"
 UTF16 = "utf-16"
 UTF32 = "utf-32"
 
 _NEWLINE = re.compile(r"\r\n|\r|\n")
+_PLUS_ONE = (1).__add__
+_MINUS_ONE = (-1).__add__
 
 
 def char_units(ch: str, encoding: str) -> int:
@@ -70,9 +73,19 @@ class LineIndex:
 
     def __init__(self, text: str) -> None:
         self.text = text
+        #: Start offset of each line, and its end (exclusive, before the line break).
+        self.starts: list[int]
+        self.ends: list[int]
+        if "\r" not in text:
+            # Only "\n" breaks (the common case): the same lists, built in C, about three
+            # times faster on a big file (each edit of a ranged change needs one).
+            starts = list(accumulate(map(_PLUS_ONE, map(len, text.split("\n"))), initial=0))
+            self.starts = starts[:-1]
+            self.ends = list(map(_MINUS_ONE, starts[1:-1]))
+            self.ends.append(len(text))
+            return
         self.starts = [0]
-        # End offset (exclusive, before the line break) of each line.
-        self.ends: list[int] = []
+        self.ends = []
         for match in _NEWLINE.finditer(text):
             self.ends.append(match.start())
             self.starts.append(match.end())

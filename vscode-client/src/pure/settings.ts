@@ -21,6 +21,8 @@ export interface ServerSettings {
   inlayHints: { enabled: boolean; verbosity: Verbosity; showUnknown: boolean };
   probe: { interpreter: string; timeout: number; device: Device; memoryMb: number };
   trusted: boolean;
+  /** Documents larger than this (KiB) are not analysed. */
+  maxFileSizeKb: number;
 }
 
 /** Everything the client needs: how to launch the server and what to send it. */
@@ -51,6 +53,7 @@ export const SETTING_KEYS = [
   "probe.timeout",
   "probe.device",
   "probe.memoryMb",
+  "maxFileSizeKb",
   "interpreter",
   "importStrategy",
   "trace.server",
@@ -70,6 +73,7 @@ export const DEFAULTS: ClientSettings = {
     inlayHints: { enabled: true, verbosity: "normal", showUnknown: false },
     probe: { interpreter: "", timeout: 30, device: "cpu", memoryMb: 2048 },
     trusted: true,
+    maxFileSizeKb: 5120,
   },
 };
 
@@ -207,6 +211,7 @@ export function resolveSettings(
         memoryMb: positive("probe.memoryMb", d.server.probe.memoryMb, 64),
       },
       trusted,
+      maxFileSizeKb: positive("maxFileSizeKb", d.server.maxFileSizeKb, 1),
     },
   };
   return { settings, problems };
