@@ -70,9 +70,9 @@ async def test_burst_of_changes_analyses_only_the_latest_version(monkeypatch) ->
     await asyncio.sleep(0.1)
     gate.set()
     snap = await asyncio.wait_for(analyzer.wait_current(doc), 5)
-    # The running one finished (and was dropped), then only the final text was analysed:
-    # once for its diagnostics, once more for hints and hover facts.
-    assert analysed == ["", "199", "199"]
+    # The running one finished (and was dropped), then only the final text was analysed,
+    # once: one pass gives its diagnostics, hints and hover facts.
+    assert analysed == ["", "199"]
     assert [s.version for s in results] == [199] and snap.version == 199
     # A closed document's late result is dropped too.
     gate.clear()
@@ -108,8 +108,8 @@ async def test_edited_documents_reuse_their_parse_tree_and_opened_ones_keep_none
         edited.apply([Change(f"x = {version}\n")], version, UTF16)
         analyzer.schedule(edited, delay=0)
         await asyncio.wait_for(analyzer.wait_current(edited), 5)
-    # Both phases of both edits share one cache for the document.
-    assert len(caches) == 4 and caches[0] is not None and all(cache is caches[0] for cache in caches)
+    # Both edits share one cache for the document.
+    assert len(caches) == 2 and caches[0] is not None and all(cache is caches[0] for cache in caches)
     analyzer.close(edited.uri)
     reopened = Document(uri=edited.uri, path=edited.path, text="x = 3\n", version=1)
     analyzer.open(reopened)

@@ -325,15 +325,15 @@ class Analyzer:
             settings = Settings()
         loop = asyncio.get_running_loop()
 
-        # Two phases: diagnostics first (the engine skips functions that cannot produce one),
-        # then the full analysis with every hint and hover fact. Both see the same text, and
-        # the engine guarantees the same diagnostics in both.
-        # A newer edit stops a run in flight instead of waiting for it to finish.
+        # One pass gives diagnostics, hints and hover facts together: a diagnostics-only pass
+        # interprets every function too (that is what makes its answer the full pass's), so
+        # a second pass would only repeat the work. A newer edit stops a run in flight
+        # instead of waiting for it to finish.
         def stale() -> bool:
             return doc.closed or doc.epoch != epoch or doc.version != version
 
         settings = dataclasses.replace(settings, cancelled=stale, parse_cache=self._parse_cache(doc))
-        phases = [dataclasses.replace(settings, hints=False), settings] if settings.hints else [settings]
+        phases = [settings]
         published: list[Any] | None = None
         index: LineIndex | None = None
         for number, phase_settings in enumerate(phases):
