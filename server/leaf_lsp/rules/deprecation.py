@@ -6,7 +6,7 @@ import ast
 from collections.abc import Iterator
 
 from ..infer import Inference
-from .base import Finding, rule
+from .base import Finding, rule, warns
 from .edits import atom, fix, node_text, replace_node
 
 _WEIGHT_NORM = {
@@ -46,6 +46,14 @@ Unsafe: the parameter names change (`weight_g`/`weight_v` become
 `parametrizations.weight.original0/1`), so old checkpoints no longer load as they are.
 """,
     tags=("deprecated",),
+    runtime=(
+        # FutureWarning from torch/nn/utils/weight_norm.py; torch 2.13's spectral_norm does not warn
+        warns(
+            "torch.nn.utils.weight_norm",
+            "torch.nn.utils.spectral_norm",
+            categories=("FutureWarning", "DeprecationWarning", "UserWarning"),
+        ),
+    ),
 )
 def deprecated_weight_norm(inf: Inference) -> Iterator[Finding]:
     """Report deprecated weight_norm/spectral_norm calls."""
