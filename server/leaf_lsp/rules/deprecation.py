@@ -27,8 +27,9 @@ _WEIGHT_NORM = {
 Finds calls to `torch.nn.utils.weight_norm` and `torch.nn.utils.spectral_norm`.
 
 ## Why is this bad?
-They are deprecated (FutureWarning) in favour of `torch.nn.utils.parametrizations.*`, which
-work with `state_dict`, `deepcopy` and `torch.compile`. Either way the normalised weight is
+They are superseded by `torch.nn.utils.parametrizations.*`, which work with `state_dict`,
+`deepcopy` and `torch.compile`. `weight_norm` warns (FutureWarning); `spectral_norm` does not
+warn in torch 2.13, but is superseded all the same. Either way the normalised weight is
 computed: never hand `module.weight` to an optimizer.
 
 ## Example
