@@ -7,7 +7,8 @@
 
 The page has a table of every code, then one section per rule with the anchor ``leafxxx``
 (which SARIF ``helpUri`` and LSP ``codeDescription`` links point to), its severity, kind,
-fix availability and its documentation, headings demoted one level.
+fix availability, its documentation (headings demoted one level) and the run-time messages by
+which the probe recognises it.
 """
 
 from __future__ import annotations
@@ -98,6 +99,44 @@ def demote_headings(markdown: str) -> str:
     return "\n".join(out)
 
 
+def _code(text: str) -> str:
+    """``text`` as inline code, with a fence long enough for any backticks inside it."""
+    ticks = "`" * (max((len(m) for m in re.findall(r"`+", text)), default=0) + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") else ""
+    return f"{ticks}{pad}{text}{pad}{ticks}"
+
+
+def _one_of(names: Sequence[str]) -> str:
+    quoted = [f"`{n}`" for n in names]
+    return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " or " + quoted[-1]
+
+
+def runtime_section(rule: Any) -> str:
+    """The "Run-time message" section: what the probe matches for the rule ("" when nothing)."""
+    parts = []
+    for signal in getattr(rule, "runtime", ()) or ():
+        types = tuple(signal.types)
+        if signal.kind == "exception":
+            what = (
+                f"raises an exception of type {_one_of(types)}"
+                if types
+                else "raises an exception of any type"
+            )
+        else:
+            what = (
+                f"emits a warning of category {_one_of(types)}"
+                if types
+                else "emits a warning of any category"
+            )
+        which = "one of these texts" if len(signal.messages) > 1 else "this text"
+        texts = "\n".join(f"- {_code(m)}" for m in signal.messages)
+        lead = "With `--probe`, the code is reported when the program" if not parts else "Or when it"
+        parts.append(f"{lead} {what} whose message contains {which} (case-sensitive):\n\n{texts}")
+    if not parts:
+        return ""
+    return "### Run-time message\n\n" + "\n\n".join(parts)
+
+
 def _cell(text: str) -> str:
     return " ".join(str(text).split()).replace("|", "\\|")
 
@@ -117,7 +156,9 @@ def render(rules: Iterable[Any]) -> str:
         meta = [f"- Severity: {r.severity}", f"- Kind: {r.kind}", f"- Fix: {fix_availability(r)}"]
         if tags:
             meta.append(f"- Tags: {tags}")
-        body = demote_headings(str(r.docs).strip())
+        body = "\n\n".join(
+            part for part in (demote_headings(str(r.docs).strip()), runtime_section(r)) if part
+        )
         sections.append(
             f'<a id="{r.code.lower()}"></a>\n\n## {r.code} `{r.name}`\n\n'
             f"{_cell(r.summary)}\n\n" + "\n".join(meta) + ("\n\n" + body if body else "") + "\n"

@@ -22,6 +22,13 @@ def gen() -> ModuleType:
 
 
 @dataclass(frozen=True)
+class FakeSignal:
+    kind: str
+    messages: tuple[str, ...]
+    types: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class FakeRule:
     code: str
     name: str
@@ -30,6 +37,7 @@ class FakeRule:
     summary: str
     docs: str
     tags: tuple[str, ...] = ()
+    runtime: tuple[FakeSignal, ...] = ()
 
 
 DOCS = """## What it does
@@ -84,3 +92,24 @@ def test_check_mode(gen: ModuleType, tmp_path: Path, monkeypatch: pytest.MonkeyP
     assert gen.main(["--check", "--output", str(out)]) == 0
     out.write_text(out.read_text() + "edited by hand\n")
     assert gen.main(["--check", "--output", str(out)]) == 1
+
+
+def test_runtime_messages_section(gen: ModuleType) -> None:
+    signals = (
+        FakeSignal("exception", ("can't optimize a non-leaf Tensor",)),
+        FakeSignal("warning", ("`torch.x` is deprecated", "other"), ("FutureWarning", "UserWarning")),
+    )
+    with_signals = FakeRule(
+        "LEAF101", "a", "error", "raises", "s", DOCS.format(safety="Safe."), runtime=signals
+    )
+    page = gen.render([with_signals, _rule("LEAF102", "b", "Safe.")])
+    section = page[page.index("## LEAF101") : page.index("## LEAF102")]
+    # After the rule's own docs, at their (demoted) heading level.
+    assert section.index("### Fix safety") < section.index("### Run-time message")
+    assert "raises an exception of any type whose message contains this text" in section
+    assert "- `can't optimize a non-leaf Tensor`" in section
+    assert "emits a warning of category `FutureWarning` or `UserWarning`" in section
+    assert "one of these texts" in section
+    assert "- `` `torch.x` is deprecated ``" in section and "- `other`" in section
+    # A rule without signals has no such section.
+    assert "Run-time message" not in page[page.index("## LEAF102") :]

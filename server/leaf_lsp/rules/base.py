@@ -1,15 +1,16 @@
 """The rule registry: one :class:`Rule` per code, registered with :func:`rule`.
 
 A rule is a small unit: its code, a kebab-case name, a default severity, documentation
-(What it does / Why is this bad? / Example / Use instead / Fix safety) and a ``check``
-function that reads the inference result and yields :class:`Finding` objects.
+(What it does / Why is this bad? / Example / Use instead / Fix safety), the run-time
+messages that show its problem happened (:class:`RuntimeSignal`, read by the probe) and a
+``check`` function that reads the inference result and yields :class:`Finding` objects.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from ..model import Fix, Severity, Span, Tag
 
@@ -28,6 +29,43 @@ class Finding:
 
 Check = Callable[["Inference"], Iterable[Finding]]
 
+SignalKind = Literal["exception", "warning"]
+
+
+@dataclass(frozen=True)
+class RuntimeSignal:
+    """A run-time exception or warning whose message shows that a rule's problem happened.
+
+    ``types`` are exception class names or warning category names (empty: any); the signal
+    matches when one of ``messages`` is a case-sensitive substring of the message.
+    ``priority``: signals with a higher one are tried first; equal ones go by rule code.
+    """
+
+    kind: SignalKind
+    messages: tuple[str, ...]
+    types: tuple[str, ...] = ()
+    priority: int = 0
+
+    def __post_init__(self) -> None:
+        if not self.messages or not all(self.messages):
+            raise ValueError("a run-time signal needs at least one non-empty message")
+
+    def matches(self, kind: SignalKind, type_name: str, message: str) -> bool:
+        """Whether an exception or warning of ``type_name`` with ``message`` is this signal."""
+        if kind != self.kind or (self.types and type_name not in self.types):
+            return False
+        return any(needle in message for needle in self.messages)
+
+
+def raises(*messages: str, types: tuple[str, ...] = (), priority: int = 0) -> RuntimeSignal:
+    """An exception signal: any of ``messages`` in an exception of ``types`` (empty: any type)."""
+    return RuntimeSignal("exception", messages, types, priority)
+
+
+def warns(*messages: str, categories: tuple[str, ...] = (), priority: int = 0) -> RuntimeSignal:
+    """A warning signal: any of ``messages`` in a warning of ``categories`` (empty: any category)."""
+    return RuntimeSignal("warning", messages, categories, priority)
+
 
 @dataclass(frozen=True)
 class Rule:
@@ -41,6 +79,7 @@ class Rule:
     docs: str
     check: Check
     tags: tuple[Tag, ...] = ()
+    runtime: tuple[RuntimeSignal, ...] = ()
 
 
 _REGISTRY: dict[str, Rule] = {}
@@ -53,8 +92,12 @@ def rule(
     summary: str,
     docs: str,
     tags: tuple[Tag, ...] = (),
+    runtime: tuple[RuntimeSignal, ...] = (),
 ) -> Callable[[Check], Check]:
-    """Register ``check`` as the rule ``code``; duplicate codes or names are an error."""
+    """Register ``check`` as the rule ``code``; duplicate codes or names are an error.
+
+    ``runtime``: the exceptions and warnings by which the probe recognises the problem.
+    """
     severity: Severity = "error" if kind == "raises" else "warning"
 
     def register(check: Check) -> Check:
@@ -62,7 +105,7 @@ def rule(
             raise ValueError(f"duplicate rule code {code}")
         if any(r.name == name for r in _REGISTRY.values()):
             raise ValueError(f"duplicate rule name {name}")
-        _REGISTRY[code] = Rule(code, name, severity, kind, summary, docs.strip(), check, tags)
+        _REGISTRY[code] = Rule(code, name, severity, kind, summary, docs.strip(), check, tags, runtime)
         return check
 
     return register
@@ -84,3 +127,10 @@ def get_rule(code: str) -> Rule | None:
 def iter_codes() -> Iterator[str]:
     """Every registered code, sorted."""
     return (r.code for r in all_rules())
+
+
+def runtime_signals(kind: SignalKind) -> list[tuple[RuntimeSignal, Rule]]:
+    """Every rule's signals of ``kind`` in matching order: priority (highest first), then code."""
+    pairs = [(s, r) for r in all_rules() for s in r.runtime if s.kind == kind]
+    # sorted() is stable: a rule's own signals keep their declared order
+    return sorted(pairs, key=lambda pair: (-pair[0].priority, pair[1].code))

@@ -6,7 +6,7 @@ import ast
 from collections.abc import Iterator
 
 from ..interp import Inference
-from .base import Finding, rule
+from .base import Finding, rule, warns
 from .edits import atom, fix, node_text, replace_node
 
 _WEIGHT_NORM = {
@@ -27,8 +27,9 @@ _WEIGHT_NORM = {
 Finds calls to `torch.nn.utils.weight_norm` and `torch.nn.utils.spectral_norm`.
 
 ## Why is this bad?
-They are deprecated (FutureWarning) in favour of `torch.nn.utils.parametrizations.*`, which
-work with `state_dict`, `deepcopy` and `torch.compile`. Either way the normalised weight is
+They are superseded by `torch.nn.utils.parametrizations.*`, which work with `state_dict`,
+`deepcopy` and `torch.compile`. `weight_norm` warns (FutureWarning); `spectral_norm` does not
+warn in torch 2.13, but is superseded all the same. Either way the normalised weight is
 computed: never hand `module.weight` to an optimizer.
 
 ## Example
@@ -46,6 +47,14 @@ Unsafe: the parameter names change (`weight_g`/`weight_v` become
 `parametrizations.weight.original0/1`), so old checkpoints no longer load as they are.
 """,
     tags=("deprecated",),
+    runtime=(
+        # FutureWarning from torch/nn/utils/weight_norm.py; torch 2.13's spectral_norm does not warn
+        warns(
+            "torch.nn.utils.weight_norm",
+            "torch.nn.utils.spectral_norm",
+            categories=("FutureWarning", "DeprecationWarning", "UserWarning"),
+        ),
+    ),
 )
 def deprecated_weight_norm(inf: Inference) -> Iterator[Finding]:
     """Report deprecated weight_norm/spectral_norm calls."""

@@ -18,7 +18,7 @@ from ..interp.events import (
     SavedTensorModified,
 )
 from ..interp.syntax import short_text
-from .base import Finding, rule
+from .base import Finding, raises, rule
 from .edits import fix, torch_name, wrap_statements
 
 
@@ -57,6 +57,10 @@ the training step.
 ## Fix safety
 No automatic fix: where the operation belongs depends on the model.
 """,
+    runtime=(
+        # ValueError from Optimizer.add_param_group (torch/optim/optimizer.py)
+        raises("can't optimize a non-leaf Tensor"),
+    ),
 )
 def optimizer_non_leaf(inf: Inference) -> Iterator[Finding]:
     """Report optimizers given non-leaf tensors."""
@@ -98,6 +102,10 @@ with torch.no_grad():
 The fix wraps the update (and the updates right after it) in `with torch.no_grad():`. It
 is safe: a parameter update is never meant to be recorded by autograd.
 """,
+    runtime=(
+        # RuntimeError from check_inplace (torch/csrc/autograd/VariableTypeUtils.h), "a view of a" too
+        raises("Variable that requires grad is being used in an in-place operation"),
+    ),
 )
 def inplace_on_leaf(inf: Inference) -> Iterator[Finding]:
     """Report in-place updates of leaves that require grad, with a no_grad fix."""
@@ -186,6 +194,10 @@ loss.backward()
 ## Fix safety
 No automatic fix: find where the graph was cut.
 """,
+    runtime=(
+        # RuntimeError from run_backward (torch/csrc/autograd/autograd.cpp): backward() and autograd.grad()
+        raises("does not require grad and does not have a grad_fn"),
+    ),
 )
 def backward_without_grad(inf: Inference) -> Iterator[Finding]:
     """Report backward() on tensors that do not require grad."""
@@ -225,6 +237,10 @@ x = torch.tensor([1.0, 2.0, 3.0], requires_grad=True)
 ## Fix safety
 No automatic fix: the right dtype depends on the data.
 """,
+    runtime=(
+        # RuntimeError: "Only" from factories and nn.Parameter, "only" from the setter and requires_grad_()
+        raises("Only Tensors of floating point", "only Tensors of floating point"),
+    ),
 )
 def non_float_requires_grad(inf: Inference) -> Iterator[Finding]:
     """Report requests for grad on integer tensors."""
@@ -270,6 +286,10 @@ preds = model(x).detach().numpy()
 ## Fix safety
 Safe: `.detach()` shares the data and only drops the graph, which NumPy cannot use.
 """,
+    runtime=(
+        # RuntimeError from tensor_to_numpy (torch/csrc/utils/tensor_numpy.cpp)
+        raises("Can't call numpy() on Tensor that requires grad"),
+    ),
 )
 def numpy_on_grad_tensor(inf: Inference) -> Iterator[Finding]:
     """Report .numpy() on grad tensors with a .detach() fix."""
@@ -318,6 +338,10 @@ features = backbone(x).detach()
 ## Fix safety
 No automatic fix.
 """,
+    runtime=(
+        # RuntimeError from `.requires_grad =` and requires_grad_() (torch/csrc/autograd/python_variable*.cpp)
+        raises("you can only change requires_grad flags of leaf variables"),
+    ),
 )
 def requires_grad_flag_on_non_leaf(inf: Inference) -> Iterator[Finding]:
     """Report requires_grad changes on non-leaves."""
@@ -363,6 +387,10 @@ for chunk in stream:
 ## Fix safety
 No automatic fix: `retain_graph=True` is rarely what is wanted.
 """,
+    runtime=(
+        # RuntimeError from SavedVariable::unpack (torch/csrc/autograd/saved_variable.cpp), freed graph
+        raises("backward through the graph a second time"),
+    ),
 )
 def backward_twice(inf: Inference) -> Iterator[Finding]:
     """Report backward through freed graphs."""
@@ -406,6 +434,10 @@ uexp.sum().backward()
 ## Fix safety
 No automatic fix.
 """,
+    runtime=(
+        # RuntimeError from SavedVariable::unpack (torch/csrc/autograd/saved_variable.cpp), version check
+        raises("modified by an inplace operation"),
+    ),
 )
 def inplace_on_saved_tensor(inf: Inference) -> Iterator[Finding]:
     """Report backward after saved tensors were modified."""

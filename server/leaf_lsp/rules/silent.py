@@ -17,7 +17,7 @@ from ..interp.events import (
 )
 from ..interp.syntax import short_text
 from ..model import Edit, Fix, Span
-from .base import Finding, rule
+from .base import Finding, raises, rule, warns
 from .edits import atom, fix, insert_after_statement, node_text, replace_node
 
 
@@ -54,6 +54,10 @@ print(b.grad)
 Safe: the fix inserts `b.retain_grad()` right after `b` is assigned; it only keeps a gradient
 that would otherwise be discarded.
 """,
+    runtime=(
+        # UserWarning from TensorBase::grad() on a non-leaf (aten/src/ATen/core/TensorBody.h)
+        warns(".grad attribute of a Tensor that is not a leaf"),
+    ),
 )
 def grad_of_non_leaf(inf: Inference) -> Iterator[Finding]:
     """Report .grad reads of non-leaves, offering retain_grad()."""
@@ -190,6 +194,10 @@ pe.requires_grad = False
 ## Fix safety
 Safe: it fixes the spelling to what the code meant.
 """,
+    runtime=(
+        # TypeError from python_arg_parser.cpp or Parameter.__new__; tried before the any-type texts
+        raises("requires_grads", "require_grad", types=("TypeError",), priority=1),
+    ),
 )
 def requires_grad_typo(inf: Inference) -> Iterator[Finding]:
     """Report requires_grad misspellings with a spelling fix."""
@@ -455,6 +463,10 @@ y = x.clone()            # a copy that keeps the graph
 ## Fix safety
 Safe: `t.detach().clone()` is exactly what `torch.tensor(t)` computes, without the warning.
 """,
+    runtime=(
+        # UserWarning from internal_new_from_data (torch/csrc/utils/tensor_new.cpp)
+        warns("To copy construct from a tensor"),
+    ),
 )
 def tensor_from_tensor(inf: Inference) -> Iterator[Finding]:
     """Report torch.tensor(t) on tensors, offering t.detach().clone()."""
