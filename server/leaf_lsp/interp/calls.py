@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING
 from .dtypes import (
     args_dtype,
     default_dtype,
-    dtype_kind,
     kind_of_values,
     literal_dtype,
     number_dtype,
@@ -25,7 +24,19 @@ from .events import (
     RequiresGradKeywordTypo,
     TensorFromTensor,
 )
-from .facts import BUFFER_NAMES, MODULE_RETURNING, PARAMETER_NAMES, REQUIRES_GRAD_TYPOS, VARIABLE_NAMES
+from .facts import (
+    BUFFER_NAMES,
+    CHAINING_FUNCTIONS,
+    MODULE_RETURNING,
+    NON_TENSOR_FUNCTIONS,
+    NOT_OPTIMIZERS,
+    NUMBER_MODULES,
+    OPAQUE_LIBRARIES,
+    OPAQUE_PREFIXES,
+    PARAMETER_NAMES,
+    REQUIRES_GRAD_TYPOS,
+    VARIABLE_NAMES,
+)
 from .modules import find_method
 from .state import (
     MAX_CALL_DEPTH,
@@ -55,6 +66,7 @@ from .values import (
     Value,
     call_signature,
     const_bool_value,
+    dtype_kind,
     flatten_tensors,
     fresh_result,
     join_values,
@@ -66,7 +78,7 @@ if TYPE_CHECKING:
 
 
 class CallsMixin:
-    """Calls: dispatch on the callee (a tensor method, a torch function, a module, a user (part of :class:`~.core.Interpreter`)."""
+    """Calls: dispatch on the callee, argument binding, factories, user functions (mixed into :class:`~.core.Interpreter`)."""
 
     # ------------------------------------------------------------------ calls
     def expr_Call(self: Interpreter, node: ast.Call, scope: Scope, ctx: Ctx) -> Value:
@@ -222,43 +234,45 @@ class CallsMixin:
         scope: Scope,
         ctx: Ctx,
     ) -> Value:
+        """A call of a library function or class by its qualified name."""
         if ctx.record and self.cross_depth == 0:
             self.result.call_qualnames[id(node)] = qual
             self.result.calls_by_qualname.setdefault(qual, []).append(node)
-        if qual == "itertools.chain":
+        if not qual.startswith("torch."):
+            return self._other_library_call(qual, args, node, ctx)
+        if self._kw_typos(kwargs, node, qual, ctx):
+            return UNKNOWN
+        made = self._torch_constructor(qual, args, kwargs, node, ctx)
+        if made is not None:
+            return made
+        return self._torch_function(qual, args, kwargs, node, ctx)
+
+    def _other_library_call(
+        self: Interpreter, qual: str, args: list[Value], node: ast.Call, ctx: Ctx
+    ) -> Value:
+        if qual in CHAINING_FUNCTIONS:
             parts: list[Value] = []
             for arg in args:
                 parts.extend(arg.items if isinstance(arg, SeqValue) else (arg,))
             return SeqValue(tuple(parts), "list")
-        if not qual.startswith("torch."):
-            if qual.startswith("math."):
-                return ConstValue(0.0)  # a Python number: it never carries a graph
-            if qual.startswith("numpy."):
-                return UNKNOWN
-            tensors = [a for a in args if isinstance(a, TensorValue)]
-            return UNKNOWN if not tensors else self.op_result(args, node, f"`{qual}`", ctx)
-        api = self.api
-        name = qual[6:]
-        last = qual.rsplit(".", 1)[-1]
-        if self._kw_typos(kwargs, node, qual, ctx):
+        if qual.startswith(NUMBER_MODULES):
+            return ConstValue(0.0)  # a Python number: it never carries a graph
+        if qual.startswith(OPAQUE_LIBRARIES):
             return UNKNOWN
+        tensors = [a for a in args if isinstance(a, TensorValue)]
+        return UNKNOWN if not tensors else self.op_result(args, node, f"`{qual}`", ctx)
+
+    def _torch_constructor(
+        self: Interpreter, qual: str, args: list[Value], kwargs: dict[str, Value], node: ast.Call, ctx: Ctx
+    ) -> Value | None:
+        """Tensors, parameters, modules and optimizers that torch constructs; None otherwise."""
+        api = self.api
+        name = qual[len("torch.") :]
+        last = qual.rsplit(".", 1)[-1]
         if qual in PARAMETER_NAMES:
             return self.make_parameter(args, kwargs, node, ctx)
         if qual in BUFFER_NAMES:
-            src = args[0] if args else UNKNOWN
-            if isinstance(src, TensorValue):
-                return TensorValue(
-                    src.leaf,
-                    src.rg,
-                    src.with_reason(node.lineno, "`nn.Buffer(...)` marks it a buffer"),
-                    src.obj,
-                    src.dtype,
-                    src.kind,
-                    src.device,
-                    src.node,
-                    "buffer",
-                )
-            return new_tensor(None, None, node.lineno, "`nn.Buffer(...)`", origin="buffer")
+            return _buffer(args, node)
         if qual in VARIABLE_NAMES:
             return self.make_variable(args, kwargs, node, ctx)
         if (
@@ -275,69 +289,55 @@ class CallsMixin:
         if name in api.like_factories:
             return self.like_factory(name, api.like_factories[name], args, kwargs, node, ctx)
         if name in api.tensor_constructors:
-            kind = api.tensor_constructors[name]
             return new_tensor(
                 True,
                 False,
                 node.lineno,
                 f"`torch.{name}(...)` creates a leaf that does not require grad",
-                dtype=default_dtype(kind),
+                dtype=default_dtype(api.tensor_constructors[name]),
                 origin="factory",
                 device="cpu",
             )
-        if (
-            qual.startswith("torch.optim.")
-            and last in api.optimizers
-            and not qual.startswith("torch.optim.lr_scheduler")
-        ):
+        if qual.startswith("torch.optim.") and last in api.optimizers and not qual.startswith(NOT_OPTIMIZERS):
             return self.make_optimizer(last, args, kwargs, node, ctx)
-        if (
-            qual.startswith("torch.nn.")
-            and last in api.nn_modules
-            and not qual.startswith("torch.nn.functional")
-        ):
+        functional = any(qual.startswith(module + ".") for module in api.functional_modules)
+        if qual.startswith("torch.nn.") and last in api.nn_modules and not functional:
             return self.make_torch_module(last, args, kwargs, node)
         if (
             qual.startswith("torch.nn.")
             and last[:1].isupper()
-            and not qual.startswith("torch.nn.functional")
+            and not functional
             and qual not in BUFFER_NAMES
         ):
             return ModuleValue(last, torch_class=last, has_params=None)
         if qual.startswith(MODULE_RETURNING):
-            if args and isinstance(args[0], ModuleValue):
-                return args[0]
-            return UNKNOWN
-        if name in ("autograd.grad",):
+            return args[0] if args and isinstance(args[0], ModuleValue) else UNKNOWN
+        return None
+
+    def _torch_function(
+        self: Interpreter, qual: str, args: list[Value], kwargs: dict[str, Value], node: ast.Call, ctx: Ctx
+    ) -> Value:
+        """A torch function that is not a constructor: autograd entry points and tensor ops."""
+        api = self.api
+        name = qual[len("torch.") :]
+        last = qual.rsplit(".", 1)[-1]
+        if name == "autograd.grad":
             self._note_backward(node, ctx)
             return self.autograd_grad(args, kwargs, node, ctx)
-        if name in ("autograd.backward",):
+        if name == "autograd.backward":
             self._note_backward(node, ctx)
             if args:
                 self.backward(args[0], kwargs, node, ctx)
             return ConstValue(None)
-        if name in (
-            "device",
-            "cuda.is_available",
-            "manual_seed",
-            "set_grad_enabled",
-            "is_grad_enabled",
-            "no_grad",
-            "enable_grad",
-            "inference_mode",
-            "get_default_dtype",
-            "is_tensor",
-        ):
+        if name in NON_TENSOR_FUNCTIONS:
             if name == "device" and args and isinstance(args[0], ConstValue):
                 return ConstValue(("device", str(args[0].value)))
             return UNKNOWN
-        if name.startswith(
-            ("distributions.", "utils.", "cuda.", "backends.", "jit.", "onnx.", "hub.", "save", "load")
-        ):
+        if name.startswith(OPAQUE_PREFIXES):
             return UNKNOWN
         flat = flatten_tensors(args) + flatten_tensors(list(kwargs.values()))
         if not flat:
-            return UNKNOWN if not any(a is UNKNOWN for a in args) else UNKNOWN
+            return UNKNOWN
         if last in api.nondifferentiable:
             return new_tensor(
                 True,
@@ -581,3 +581,21 @@ class CallsMixin:
             # The key holds ids of the arguments; keeping them alive keeps those ids unique.
             self._call_cache[key] = (result, raised, (func, args, kwargs))
         return result, raised
+
+
+def _buffer(args: list[Value], node: ast.Call) -> TensorValue:
+    """``nn.Buffer(t)``: the same tensor, marked as a module buffer."""
+    src = args[0] if args else UNKNOWN
+    if isinstance(src, TensorValue):
+        return TensorValue(
+            src.leaf,
+            src.rg,
+            src.with_reason(node.lineno, "`nn.Buffer(...)` marks it a buffer"),
+            src.obj,
+            src.dtype,
+            src.kind,
+            src.device,
+            src.node,
+            "buffer",
+        )
+    return new_tensor(None, None, node.lineno, "`nn.Buffer(...)`", origin="buffer")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 
 from ..torch_api import TorchApi
+from .facts import DEFAULT_DTYPES
 from .values import (
     ConstValue,
     TensorValue,
@@ -16,20 +17,6 @@ def first_dtype(tensors: list[TensorValue]) -> str | None:
     for t in tensors:
         if t.dtype is not None:
             return t.dtype
-    return None
-
-
-def dtype_kind(dtype: str | None) -> str | None:
-    if dtype is None:
-        return None
-    if dtype.startswith(("float", "bfloat")):
-        return "float"
-    if dtype.startswith("complex"):
-        return "complex"
-    if dtype == "bool":
-        return "bool"
-    if dtype.startswith(("int", "uint")):
-        return "int"
     return None
 
 
@@ -61,7 +48,8 @@ def promote_kind(a: Value, b: Value) -> str | None:
 
 
 def default_dtype(kind: str) -> str | None:
-    return {"float": "float32", "int": "int64", "bool": "bool", "complex": "complex64"}.get(kind)
+    """The dtype torch gives a new tensor of ``kind`` when none is asked for."""
+    return DEFAULT_DTYPES.get(kind)
 
 
 def canonical_dtype(name: str, api: TorchApi) -> str:

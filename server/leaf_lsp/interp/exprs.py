@@ -45,7 +45,7 @@ if TYPE_CHECKING:
 
 
 class ExpressionsMixin:
-    """Expressions: names, literals, containers, operators, subscripts and attributes. (part of :class:`~.core.Interpreter`)."""
+    """Expressions: names, literals, containers, operators, subscripts, attributes (mixed into :class:`~.core.Interpreter`)."""
 
     # ------------------------------------------------------------------ expressions
     def eval(self: Interpreter, node: ast.expr | None, scope: Scope, ctx: Ctx) -> Value:

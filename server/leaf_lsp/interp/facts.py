@@ -1,16 +1,21 @@
-"""Hand-written torch facts the generated API table (``data/torch_api.json``) cannot give."""
+"""Hand-written torch facts: what the generated API table (``data/torch_api.json``) cannot give.
+
+Everything else the interpreter knows about torch comes from that table (through
+:func:`leaf_lsp.torch_api.load`). Each fact here says in one line why it is hand-written;
+``tests/unit/test_torch_facts.py`` checks them against the table where they overlap.
+"""
 
 from __future__ import annotations
 
+# --- names that construct special tensors (the table lists functions, not these classes) ---
+
+#: ``nn.Parameter(t)``: always a fresh leaf that requires grad unless told otherwise.
 PARAMETER_NAMES = frozenset({"torch.nn.Parameter", "torch.nn.parameter.Parameter"})
-
-
+#: ``nn.Buffer(t)``: marks a tensor a module buffer (moved by ``.to()``, never trained).
 BUFFER_NAMES = frozenset({"torch.nn.Buffer", "torch.nn.parameter.Buffer"})
-
-
+#: The deprecated ``Variable`` wrapper: returns its tensor (a leaf when ``requires_grad``).
 VARIABLE_NAMES = frozenset({"torch.autograd.Variable", "torch.autograd.variable.Variable"})
-
-
+#: Functions that return the module they are given (wrapped or reparametrised in place).
 MODULE_RETURNING = (
     "torch.nn.utils.parametrizations.",
     "torch.nn.utils.parametrize.",
@@ -20,7 +25,19 @@ MODULE_RETURNING = (
     "torch.jit.script",
 )
 
+# --- grad mode ---
 
+#: Spellings of the grad-mode context managers under ``torch.`` besides their top-level name
+#: (the table lists ``no_grad``, ``enable_grad``...; these are their re-exports).
+GRAD_CONTEXT_ALIASES = {
+    "autograd.no_grad": "no_grad",
+    "autograd.grad_mode.no_grad": "no_grad",
+    "autograd.enable_grad": "enable_grad",
+    "autograd.grad_mode.enable_grad": "enable_grad",
+    "autograd.grad_mode.inference_mode": "inference_mode",
+    "autograd.grad_mode.set_grad_enabled": "set_grad_enabled",
+}
+#: The mistyped spellings of ``requires_grad`` people write (LEAF208).
 REQUIRES_GRAD_TYPOS = frozenset(
     {
         "require_grad",
@@ -37,3 +54,86 @@ REQUIRES_GRAD_TYPOS = frozenset(
         "requiers_grad",
     }
 )
+
+# --- tensors ---
+
+#: Properties (not methods, so not in the table's methods) whose value is a view.
+VIEW_PROPERTIES = frozenset({"T", "mT", "H", "mH", "real", "imag"})
+#: Methods that return Python values or metadata, never a tensor in the graph.
+QUERY_METHODS = frozenset(
+    {
+        "size",
+        "dim",
+        "numel",
+        "stride",
+        "data_ptr",
+        "element_size",
+        "is_contiguous",
+        "nelement",
+        "get_device",
+        "register_hook",
+        "storage",
+        "untyped_storage",
+        "__len__",
+        "type_as_str",
+    }
+)
+#: Methods that turn a tensor into Python numbers or lists (the graph ends there).
+TO_PYTHON_METHODS = frozenset({"item", "tolist"})
+#: Methods that move a tensor to a device (a copy unless it is there already).
+DEVICE_METHODS = frozenset({"cuda", "cpu"})
+#: Methods that return the tensor itself when they can (a contiguous tensor stays itself).
+SELF_WHEN_POSSIBLE = frozenset({"contiguous"})
+#: Index-returning reductions: their result is an integer tensor.
+INDEX_RESULTS = frozenset({"argmax"})
+#: The dtype torch gives a tensor of each kind when none is asked for.
+DEFAULT_DTYPES = {"float": "float32", "int": "int64", "bool": "bool", "complex": "complex64"}
+#: The dtype a Python scalar gives (``torch.full``'s fill value, ``torch.tensor(1.0)``).
+SCALAR_DTYPES = {bool: "bool", int: "int64", float: "float32", complex: "complex64"}
+
+# --- torch functions that are not tensor operations ---
+
+#: Functions whose results are not tensors in the graph (devices, flags, seeds, contexts).
+NON_TENSOR_FUNCTIONS = frozenset(
+    {
+        "device",
+        "cuda.is_available",
+        "manual_seed",
+        "set_grad_enabled",
+        "is_grad_enabled",
+        "no_grad",
+        "enable_grad",
+        "inference_mode",
+        "get_default_dtype",
+        "is_tensor",
+    }
+)
+#: Sub-packages and functions modelled as opaque: what they return is unknown.
+OPAQUE_PREFIXES = ("distributions.", "utils.", "cuda.", "backends.", "jit.", "onnx.", "hub.", "save", "load")
+#: Sub-packages of ``torch.optim`` that hold no optimizers.
+NOT_OPTIMIZERS = ("torch.optim.lr_scheduler",)
+#: Other libraries' functions with a known effect on autograd values.
+CHAINING_FUNCTIONS = frozenset({"itertools.chain"})  # concatenates parameter iterables
+NUMBER_MODULES = ("math.",)  # Python numbers in, Python numbers out: never a graph
+OPAQUE_LIBRARIES = ("numpy.",)  # arrays, not tensors
+
+# --- modules ---
+
+#: Parameters of torch modules that code reads by name (``linear.weight``).
+MODULE_PARAMETER_ATTRS = frozenset(
+    {"weight", "bias", "in_proj_weight", "weight_ih_l0", "weight_hh_l0", "bias_ih_l0", "bias_hh_l0"}
+)
+#: ``nn.Module`` methods that return the module itself.
+MODULE_SELF_METHODS = frozenset(
+    {"to", "double", "float", "half", "cuda", "cpu", "train", "eval", "bfloat16", "type"}
+)
+#: ``nn.Module`` methods whose result does not matter to autograd.
+MODULE_OTHER_METHODS = frozenset({"zero_grad", "apply", "add_module", "load_state_dict", "state_dict"})
+#: ``nn.Module`` methods that iterate parameters (the second with names).
+PARAMETER_ITERATORS = {"parameters": False, "named_parameters": True}
+#: The module that runs its children in order.
+SEQUENTIAL = "Sequential"
+#: Containers whose entries are parameters, not modules.
+PARAMETER_CONTAINERS = frozenset({"ParameterList", "ParameterDict"})
+#: Recurrent modules: they return (output, hidden state).
+RECURRENT_MODULES = frozenset({"RNN", "LSTM", "GRU"})

@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 
 
 class ImportsMixin:
-    """Import statements: library names become references, the user's own modules are followed (part of :class:`~.core.Interpreter`)."""
+    """Import statements and the user's modules they bring in (mixed into :class:`~.core.Interpreter`)."""
 
     def stmt_Import(self: Interpreter, stmt: ast.Import, scope: Scope, ctx: Ctx) -> None:
         for alias in stmt.names:

@@ -18,6 +18,15 @@ from .dtypes import (
 from .events import (
     OptimizerGetsNonLeaf,
 )
+from .facts import (
+    MODULE_OTHER_METHODS,
+    MODULE_PARAMETER_ATTRS,
+    MODULE_SELF_METHODS,
+    PARAMETER_CONTAINERS,
+    PARAMETER_ITERATORS,
+    RECURRENT_MODULES,
+    SEQUENTIAL,
+)
 from .graph import Node
 from .result import InitAssign
 from .state import (
@@ -49,7 +58,7 @@ if TYPE_CHECKING:
 
 
 class ModulesMixin:
-    """``nn.Module`` and optimizer model: torch modules, user module classes, their parameters, (part of :class:`~.core.Interpreter`)."""
+    """The ``nn.Module`` and optimizer model (mixed into :class:`~.core.Interpreter`)."""
 
     def module_attribute(self: Interpreter, module: ModuleValue, attr: str) -> Value:
         if attr in module.attrs:
@@ -60,15 +69,7 @@ class ModulesMixin:
                 return FunctionValue(
                     method.node, method.qualname, method.scope, method.cls, module, method.grad_mode
                 )
-        if module.torch_class is not None and attr in (
-            "weight",
-            "bias",
-            "in_proj_weight",
-            "weight_ih_l0",
-            "weight_hh_l0",
-            "bias_ih_l0",
-            "bias_hh_l0",
-        ):
+        if module.torch_class is not None and attr in MODULE_PARAMETER_ATTRS:
             param = self._module_param(module, attr) if module.has_params else None
             if param is not None:
                 module.attrs[attr] = param
@@ -145,7 +146,7 @@ class ModulesMixin:
                 module.has_params = False
             else:
                 module.has_params = None
-            if name in ("ParameterList", "ParameterDict"):
+            if name in PARAMETER_CONTAINERS:
                 module.has_params = True
         return module
 
@@ -214,9 +215,9 @@ class ModulesMixin:
             return self.call_module(attr, args, kwargs, node, ctx)
         if isinstance(attr, FunctionValue):
             return self.call_and_propagate(attr, args, kwargs, ctx)
-        if method in ("parameters", "named_parameters"):
-            return ParamsValue((module,), named=method == "named_parameters")
-        if method in ("to", "double", "float", "half", "cuda", "cpu", "train", "eval", "bfloat16", "type"):
+        if method in PARAMETER_ITERATORS:
+            return ParamsValue((module,), named=PARAMETER_ITERATORS[method])
+        if method in MODULE_SELF_METHODS:
             return module
         if method == "requires_grad_":
             flag = (
@@ -261,7 +262,7 @@ class ModulesMixin:
             return ConstValue(None)
         if method in ("forward", "__call__"):
             return self.call_module(module, args, kwargs, node, ctx)
-        if method in ("zero_grad", "apply", "add_module", "load_state_dict", "state_dict"):
+        if method in MODULE_OTHER_METHODS:
             return ConstValue(None)
         return UNKNOWN
 
@@ -282,7 +283,7 @@ class ModulesMixin:
                 return self.call_and_propagate(bound, args, kwargs, ctx)
             if module.torch_class is None:
                 return UNKNOWN
-        if module.torch_class == "Sequential" and module.children:
+        if module.torch_class == SEQUENTIAL and module.children:
             value: Value = args[0] if args else UNKNOWN
             for child in module.children:
                 value = self.call_module(child, [value], {}, node, ctx)
@@ -326,7 +327,7 @@ class ModulesMixin:
             text = f"`{name}(...)` output: unknown whether it requires grad"
         base_reason = next((t.reason for t in inputs if t.rg), ())
         leaf = None if rg is None else not rg
-        if module.torch_class in ("RNN", "LSTM", "GRU"):
+        if module.torch_class in RECURRENT_MODULES:
             out = new_tensor(leaf, rg, node.lineno, text, node=node_obj, reason=base_reason, dtype="float32")
             hidden = new_tensor(
                 leaf, rg, node.lineno, text, node=node_obj, reason=base_reason, dtype="float32"

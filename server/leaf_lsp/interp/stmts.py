@@ -16,7 +16,7 @@ from .events import (
     GraphKeptAcrossIterations,
     RequiresGradAttributeTypo,
 )
-from .facts import REQUIRES_GRAD_TYPOS
+from .facts import GRAD_CONTEXT_ALIASES, REQUIRES_GRAD_TYPOS
 from .modules import owned_by
 from .result import InitAssign
 from .state import (
@@ -57,13 +57,15 @@ if TYPE_CHECKING:
 
 
 class StatementsMixin:
-    """Statements: assignment, control flow (both branches of an ``if`` joined, loop bodies run (part of :class:`~.core.Interpreter`)."""
+    """Statements: assignments, control flow, grad-mode contexts, definitions (mixed into :class:`~.core.Interpreter`)."""
 
     def stmt_Expr(self: Interpreter, stmt: ast.Expr, scope: Scope, ctx: Ctx) -> None:
         value = stmt.value
         if isinstance(value, ast.Call):
             qual = self._qual_of(value.func, scope)
-            if qual == "torch.set_grad_enabled" and (value.args or value.keywords):
+            name = self._grad_context_name(qual) if qual is not None else None
+            # torch.set_grad_enabled(flag) as a statement sets the mode for what follows.
+            if name is not None and self.api.grad_contexts[name] == "arg" and (value.args or value.keywords):
                 flag = value.args[0] if value.args else value.keywords[0].value
                 ctx.grad = self._const_flag(flag, scope)
                 return
@@ -83,12 +85,18 @@ class StatementsMixin:
             qual = self._qual_of(target, scope)
             if qual is None:
                 continue
-            short = qual[6:] if qual.startswith("torch.") else None
-            if short in ("no_grad", "inference_mode", "autograd.no_grad", "autograd.grad_mode.no_grad"):
-                func.grad_mode = False
-            elif short in ("enable_grad", "autograd.enable_grad"):
-                func.grad_mode = True
+            mode = self.api.grad_contexts.get(self._grad_context_name(qual) or "")
+            if isinstance(mode, bool):  # @torch.no_grad(), @torch.enable_grad(), @torch.inference_mode()
+                func.grad_mode = mode
         return func
+
+    def _grad_context_name(self: Interpreter, qual: str) -> str | None:
+        """The grad-mode context ``qual`` names (``no_grad``, ``set_grad_enabled``...), if any."""
+        if not qual.startswith("torch."):
+            return None
+        short = qual[len("torch.") :]
+        name = GRAD_CONTEXT_ALIASES.get(short, short)
+        return name if name in self.api.grad_contexts else None
 
     def stmt_ClassDef(self: Interpreter, stmt: ast.ClassDef, scope: Scope, ctx: Ctx) -> None:
         scope.vars[stmt.name] = self.make_class(stmt, scope, ctx)
@@ -477,26 +485,22 @@ class StatementsMixin:
     def _grad_context(self: Interpreter, expr: ast.expr, scope: Scope, ctx: Ctx) -> object:
         call = expr if isinstance(expr, ast.Call) else None
         qual = self._qual_of(call.func if call else expr, scope)
-        if qual is None or not qual.startswith("torch."):
+        name = self._grad_context_name(qual) if qual is not None else None
+        if name is None:
             return NOT_GRAD_CONTEXT
-        name = qual.rsplit(".", 1)[-1]
-        if name in ("no_grad",):
-            return False
-        if name == "enable_grad":
-            return True
+        effect = self.api.grad_contexts[name]
         mode_arg: ast.expr | None = None
         if call is not None:
             mode_arg = (
                 call.args[0] if call.args else next((k.value for k in call.keywords if k.arg == "mode"), None)
             )
-        if name == "inference_mode":
-            if mode_arg is not None:
-                mode = self._const_flag(mode_arg, scope)
-                return None if mode is None else (False if mode else ctx.grad)
-            return False
-        if name == "set_grad_enabled":
+        if effect == "arg":  # set_grad_enabled(mode): the argument is the grad mode
             return self._const_flag(mode_arg, scope) if mode_arg is not None else None
-        return NOT_GRAD_CONTEXT
+        if effect is False and mode_arg is not None:
+            # inference_mode(mode): disables grad only when its mode is true.
+            mode = self._const_flag(mode_arg, scope)
+            return None if mode is None else (False if mode else ctx.grad)
+        return effect
 
     def _const_flag(self: Interpreter, node: ast.expr, scope: Scope) -> bool | None:
         """A literal or a name bound to a constant, as a bool (None when unknown)."""

@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING
 
 from .dtypes import (
     canonical_dtype,
-    dtype_kind,
     first_dtype,
 )
 from .events import (
@@ -28,6 +27,14 @@ from .events import (
     NumpyOnGradTensor,
     RequiresGradOnComputed,
     SavedTensorModified,
+)
+from .facts import (
+    DEVICE_METHODS,
+    INDEX_RESULTS,
+    QUERY_METHODS,
+    SELF_WHEN_POSSIBLE,
+    TO_PYTHON_METHODS,
+    VIEW_PROPERTIES,
 )
 from .graph import Node, Obj
 from .state import (
@@ -49,6 +56,7 @@ from .values import (
     TensorValue,
     Value,
     const_bool_value,
+    dtype_kind,
     flatten_tensors,
     new_tensor,
 )
@@ -58,7 +66,7 @@ if TYPE_CHECKING:
 
 
 class TensorsMixin:
-    """Tensor semantics: what an op, a view, a conversion, an in-place update or a backward does (part of :class:`~.core.Interpreter`)."""
+    """Tensor semantics: ops, views, conversions, in-place updates, backward (mixed into :class:`~.core.Interpreter`)."""
 
     def tensor_attribute(
         self: Interpreter, base: TensorValue, attr: str, node: ast.Attribute, ctx: Ctx
@@ -94,7 +102,7 @@ class TensorsMixin:
             alias.data_of_param = base.origin == "param"
             alias.owners = base.owners
             return alias
-        if attr in ("T", "mT", "H", "mH", "real", "imag"):
+        if attr in VIEW_PROPERTIES:
             return self._view_of(base, line, f"`.{attr}`", ctx)
         if attr in ("requires_grad", "is_leaf"):
             return ConstValue(base.rg if attr == "requires_grad" else base.leaf)
@@ -208,9 +216,25 @@ class TensorsMixin:
         scope: Scope,
         ctx: Ctx,
     ) -> Value:
-        api = self.api
+        """``t.method(*args, **kwargs)``."""
+        for handler in (self._autograd_method, self._conversion_method):
+            result = handler(t, method, args, kwargs, node, ctx)
+            if result is not None:
+                return result
+        return self._op_method(t, method, args, kwargs, node, ctx)
+
+    def _autograd_method(
+        self: Interpreter,
+        t: TensorValue,
+        method: str,
+        args: list[Value],
+        kwargs: dict[str, Value],
+        node: ast.Call,
+        ctx: Ctx,
+    ) -> Value | None:
+        """The methods of the autograd API itself (detach, requires_grad_, backward...)."""
         line = node.lineno
-        if method in ("detach",):
+        if method == "detach":
             return TensorValue(
                 True,
                 False,
@@ -222,7 +246,7 @@ class TensorsMixin:
                 None,
                 "detach",
             )
-        if method == "detach_":
+        if method in self.api.detach_inplace:
             t.leaf, t.rg, t.node = True, False, None
             return t
         if method == "requires_grad_":
@@ -248,38 +272,54 @@ class TensorsMixin:
             if t.rg is True and not const_bool_value(kwargs.get("force", ConstValue(False))):
                 self.emit(NumpyOnGradTensor(node, method=node.func), ctx)
             return UNKNOWN
-        if method in ("item", "tolist"):
-            return ItemValue(line)
-        if method in (
-            "size",
-            "dim",
-            "numel",
-            "stride",
-            "data_ptr",
-            "element_size",
-            "is_contiguous",
-            "nelement",
-            "get_device",
-            "register_hook",
-            "storage",
-            "untyped_storage",
-            "__len__",
-            "type_as_str",
-        ):
+        return None
+
+    def _conversion_method(
+        self: Interpreter,
+        t: TensorValue,
+        method: str,
+        args: list[Value],
+        kwargs: dict[str, Value],
+        node: ast.Call,
+        ctx: Ctx,
+    ) -> Value | None:
+        """Methods that leave the graph (Python values, metadata) or change dtype or device."""
+        api = self.api
+        if method in TO_PYTHON_METHODS:
+            return ItemValue(node.lineno)
+        if method in QUERY_METHODS:
             return UNKNOWN
         if method in api.dtype_methods:
             return self.convert(t, api.dtype_methods[method], None, node, ctx, f".{method}()")
         if method == "to":
             dtype, device, known = self._to_target(args, kwargs)
             return self.convert(t, dtype, device, node, ctx, ".to(...)", known=known)
-        if method in ("cuda", "cpu"):
+        if method in DEVICE_METHODS:
             return self.convert(t, None, method, node, ctx, f".{method}()")
         if method == "type" and args:
             dtype = self._dtype_of(args[0])
             return self.convert(t, dtype, None, node, ctx, ".type(...)", known=dtype is not None)
+        return None
+
+    def _op_method(
+        self: Interpreter,
+        t: TensorValue,
+        method: str,
+        args: list[Value],
+        kwargs: dict[str, Value],
+        node: ast.Call,
+        ctx: Ctx,
+    ) -> Value:
+        """Tensor operations as methods: copies, new tensors, in-place updates, views, ops."""
+        api = self.api
+        line = node.lineno
         if method == "clone":
             return self.op_result([t], node, "`.clone()`", ctx, kind=t.kind)
-        if method in ("contiguous",) or method in api.identity_methods and t.kind in ("float", "int", "bool"):
+        if (
+            method in SELF_WHEN_POSSIBLE
+            or method in api.identity_methods
+            and t.kind in ("float", "int", "bool")
+        ):
             return t
         if method in api.new_factories:
             rg = const_bool_value(kwargs.get("requires_grad", ConstValue(False)))
@@ -325,7 +365,7 @@ class TensorsMixin:
             ctx,
             saves_inputs=method in api.saves_inputs,
             saves_result=method in api.saves_result,
-            kind=t.kind if method not in ("argmax",) else "int",
+            kind="int" if method in INDEX_RESULTS else t.kind,
         )
 
     def _to_target(

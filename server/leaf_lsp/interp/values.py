@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from ..model import ReasonStep
+from ..torch_api import load
 from .graph import Node, Obj
 
 MAX_REASON = 6
@@ -80,25 +81,23 @@ def new_tensor(
         reason=steps,
         obj=obj or Obj(line),
         dtype=dtype,
-        kind=kind or _kind_of(dtype),
+        kind=kind or dtype_kind(dtype),
         device=device,
         node=node,
         origin=origin,
     )
 
 
-def _kind_of(dtype: str | None) -> str | None:
+#: The kinds the interpreter tells apart ("quantized" and "bits" dtypes count as unknown).
+VALUE_KINDS = frozenset({"float", "int", "bool", "complex"})
+
+
+def dtype_kind(dtype: str | None) -> str | None:
+    """The kind of a dtype name (``float32`` -> ``float``), from the torch API table."""
     if dtype is None:
         return None
-    if dtype.startswith("float") or dtype.startswith("bfloat"):
-        return "float"
-    if dtype.startswith("complex"):
-        return "complex"
-    if dtype == "bool":
-        return "bool"
-    if dtype.startswith("int") or dtype.startswith("uint"):
-        return "int"
-    return None
+    kind = load().dtype_kind(dtype)
+    return kind if kind in VALUE_KINDS else None
 
 
 def copy_tensor(value: TensorValue, **changes: Any) -> TensorValue:
