@@ -28,13 +28,16 @@ from .facts import (
     BUFFER_NAMES,
     CHAINING_FUNCTIONS,
     MODULE_RETURNING,
+    NN_PREFIX,
     NON_TENSOR_FUNCTIONS,
     NOT_OPTIMIZERS,
     NUMBER_MODULES,
     OPAQUE_LIBRARIES,
     OPAQUE_PREFIXES,
+    OPTIM_PREFIX,
     PARAMETER_NAMES,
     REQUIRES_GRAD_TYPOS,
+    TORCH_PREFIX,
     VARIABLE_NAMES,
 )
 from .modules import find_method
@@ -238,7 +241,7 @@ class CallsMixin:
         if ctx.record and self.cross_depth == 0:
             self.result.call_qualnames[id(node)] = qual
             self.result.calls_by_qualname.setdefault(qual, []).append(node)
-        if not qual.startswith("torch."):
+        if not qual.startswith(TORCH_PREFIX):
             return self._other_library_call(qual, args, node, ctx)
         if self._kw_typos(kwargs, node, qual, ctx):
             return UNKNOWN
@@ -267,7 +270,7 @@ class CallsMixin:
     ) -> Value | None:
         """Tensors, parameters, modules and optimizers that torch constructs; None otherwise."""
         api = self.api
-        name = qual[len("torch.") :]
+        name = qual[len(TORCH_PREFIX) :]
         last = qual.rsplit(".", 1)[-1]
         if qual in PARAMETER_NAMES:
             return self.make_parameter(args, kwargs, node, ctx)
@@ -298,17 +301,12 @@ class CallsMixin:
                 origin="factory",
                 device="cpu",
             )
-        if qual.startswith("torch.optim.") and last in api.optimizers and not qual.startswith(NOT_OPTIMIZERS):
+        if qual.startswith(OPTIM_PREFIX) and last in api.optimizers and not qual.startswith(NOT_OPTIMIZERS):
             return self.make_optimizer(last, args, kwargs, node, ctx)
         functional = any(qual.startswith(module + ".") for module in api.functional_modules)
-        if qual.startswith("torch.nn.") and last in api.nn_modules and not functional:
+        if qual.startswith(NN_PREFIX) and last in api.nn_modules and not functional:
             return self.make_torch_module(last, args, kwargs, node)
-        if (
-            qual.startswith("torch.nn.")
-            and last[:1].isupper()
-            and not functional
-            and qual not in BUFFER_NAMES
-        ):
+        if qual.startswith(NN_PREFIX) and last[:1].isupper() and not functional and qual not in BUFFER_NAMES:
             return ModuleValue(last, torch_class=last, has_params=None)
         if qual.startswith(MODULE_RETURNING):
             return args[0] if args and isinstance(args[0], ModuleValue) else UNKNOWN
@@ -319,7 +317,7 @@ class CallsMixin:
     ) -> Value:
         """A torch function that is not a constructor: autograd entry points and tensor ops."""
         api = self.api
-        name = qual[len("torch.") :]
+        name = qual[len(TORCH_PREFIX) :]
         last = qual.rsplit(".", 1)[-1]
         if name == "autograd.grad":
             self._note_backward(node, ctx)

@@ -7,6 +7,19 @@ Everything else the interpreter knows about torch comes from that table (through
 
 from __future__ import annotations
 
+# --- namespaces ---
+
+TORCH = "torch"
+TORCH_PREFIX = "torch."
+NN = "torch.nn"
+NN_PREFIX = "torch.nn."
+OPTIM_PREFIX = "torch.optim."
+AUTOGRAD_PREFIX = "torch.autograd."
+#: ``nn.Module`` itself (the table lists its subclasses, whose bases it does not record).
+MODULE_BASE_NAMES = frozenset({"torch.nn.Module", "torch.nn.modules.module.Module"})
+#: ``torch.autograd.Function`` and its kin end in this (custom autograd functions).
+AUTOGRAD_FUNCTION_SUFFIX = "Function"
+
 # --- names that construct special tensors (the table lists functions, not these classes) ---
 
 #: ``nn.Parameter(t)``: always a fresh leaf that requires grad unless told otherwise.

@@ -13,6 +13,7 @@ import dataclasses
 from typing import TYPE_CHECKING
 
 from ..parse import SourceText
+from .facts import NN, TORCH
 from .foreign import Dependency, Entry, ForeignCache, clone, text_hash
 from .graph import resume_run, start_run
 from .state import (
@@ -59,9 +60,9 @@ class ImportsMixin:
                 scope.vars[bound] = self._foreign_name(module, stmt.level, alias.name)
 
     def _note_alias(self: Interpreter, bound: str, qual: str) -> None:
-        if qual == "torch" and self.result.torch_alias is None:
+        if qual == TORCH and self.result.torch_alias is None:
             self.result.torch_alias = bound
-        if qual == "torch.nn" and self.result.nn_alias is None:
+        if qual == NN and self.result.nn_alias is None:
             self.result.nn_alias = bound
 
     def _import_value(self: Interpreter, name: str, level: int, attr: str | None) -> Value:

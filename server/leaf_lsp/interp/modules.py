@@ -22,10 +22,12 @@ from .facts import (
     MODULE_OTHER_METHODS,
     MODULE_PARAMETER_ATTRS,
     MODULE_SELF_METHODS,
+    NN_PREFIX,
     PARAMETER_CONTAINERS,
     PARAMETER_ITERATORS,
     RECURRENT_MODULES,
     SEQUENTIAL,
+    TORCH_PREFIX,
 )
 from .graph import Node
 from .result import InitAssign
@@ -379,7 +381,7 @@ def class_mro(cls: ClassValue) -> list[ClassValue]:
 def torch_base_class(cls: ClassValue, api: TorchApi) -> str | None:
     for klass in class_mro(cls):
         for base in klass.bases:
-            if isinstance(base, RefValue) and base.qualname.startswith("torch.nn."):
+            if isinstance(base, RefValue) and base.qualname.startswith(NN_PREFIX):
                 last = base.qualname.rsplit(".", 1)[-1]
                 if last in api.nn_modules and last != "Module":
                     return last
@@ -387,4 +389,4 @@ def torch_base_class(cls: ClassValue, api: TorchApi) -> str | None:
 
 
 def simple_init(cls: ClassValue) -> bool:
-    return all(not isinstance(b, RefValue) or b.qualname.startswith("torch.") for b in cls.bases)
+    return all(not isinstance(b, RefValue) or b.qualname.startswith(TORCH_PREFIX) for b in cls.bases)

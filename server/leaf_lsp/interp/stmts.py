@@ -16,7 +16,15 @@ from .events import (
     GraphKeptAcrossIterations,
     RequiresGradAttributeTypo,
 )
-from .facts import GRAD_CONTEXT_ALIASES, REQUIRES_GRAD_TYPOS
+from .facts import (
+    AUTOGRAD_FUNCTION_SUFFIX,
+    AUTOGRAD_PREFIX,
+    GRAD_CONTEXT_ALIASES,
+    MODULE_BASE_NAMES,
+    NN_PREFIX,
+    REQUIRES_GRAD_TYPOS,
+    TORCH_PREFIX,
+)
 from .modules import owned_by
 from .result import InitAssign
 from .state import (
@@ -92,9 +100,9 @@ class StatementsMixin:
 
     def _grad_context_name(self: Interpreter, qual: str) -> str | None:
         """The grad-mode context ``qual`` names (``no_grad``, ``set_grad_enabled``...), if any."""
-        if not qual.startswith("torch."):
+        if not qual.startswith(TORCH_PREFIX):
             return None
-        short = qual[len("torch.") :]
+        short = qual[len(TORCH_PREFIX) :]
         name = GRAD_CONTEXT_ALIASES.get(short, short)
         return name if name in self.api.grad_contexts else None
 
@@ -108,19 +116,15 @@ class StatementsMixin:
         for base in bases:
             if isinstance(base, RefValue):
                 q = base.qualname
-                if q.startswith("torch.autograd.") and q.endswith("Function"):
+                if q.startswith(AUTOGRAD_PREFIX) and q.endswith(AUTOGRAD_FUNCTION_SUFFIX):
                     cls.is_autograd_function = True
                 if (
-                    q.startswith("torch.nn.")
+                    q.startswith(NN_PREFIX)
                     and q.rsplit(".", 1)[-1] in self.api.nn_modules
-                    or q
-                    in (
-                        "torch.nn.Module",
-                        "torch.nn.modules.module.Module",
-                    )
+                    or q in MODULE_BASE_NAMES
                 ):
                     is_module = True
-                elif not q.startswith("torch.") and is_module is False:
+                elif not q.startswith(TORCH_PREFIX) and is_module is False:
                     is_module = None
             elif isinstance(base, ClassValue):
                 if base.is_module:

@@ -34,6 +34,7 @@ from .facts import (
     QUERY_METHODS,
     SELF_WHEN_POSSIBLE,
     TO_PYTHON_METHODS,
+    TORCH_PREFIX,
     VIEW_PROPERTIES,
 )
 from .graph import Node, Obj
@@ -397,7 +398,7 @@ class TensorsMixin:
         return dtype, device, known
 
     def _dtype_of(self: Interpreter, value: Value | None) -> str | None:
-        if isinstance(value, RefValue) and value.qualname.startswith("torch."):
+        if isinstance(value, RefValue) and value.qualname.startswith(TORCH_PREFIX):
             name = value.qualname[6:]
             if name in self.api.dtypes:
                 return canonical_dtype(name, self.api)
