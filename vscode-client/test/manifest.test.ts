@@ -20,6 +20,7 @@ function defaultFor(key: string): unknown {
     "probe.timeout": DEFAULTS.server.probe.timeout,
     "probe.device": DEFAULTS.server.probe.device,
     "probe.memoryMb": DEFAULTS.server.probe.memoryMb,
+    "probe.scope": DEFAULTS.server.probe.scope,
     interpreter: DEFAULTS.interpreter,
     importStrategy: DEFAULTS.importStrategy,
     "trace.server": DEFAULTS.trace,
