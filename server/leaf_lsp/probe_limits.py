@@ -15,7 +15,7 @@ MAX_TIMEOUT_S = 3600.0
 DEFAULT_MEMORY_MB = 4096
 #: Below this, importing torch alone fails; reporting that as the program's MemoryError misleads.
 MIN_MEMORY_MB = 64
-#: 1 TiB. Larger values overflow ``setrlimit`` or mean "no cap" in disguise (use null for that).
+#: 1 TiB. Larger values overflow ``setrlimit`` (2**62 MB did, and was reported as the program's fault).
 MAX_MEMORY_MB = 1024 * 1024
 #: ``probe.scope``: which documents the editor's probe may run.
 SCOPES = ("workspace", "any")
@@ -32,11 +32,11 @@ def timeout_problem(value: Any) -> str | None:
 
 
 def memory_problem(value: Any) -> str | None:
-    """Why ``value`` is not an acceptable memory cap in MB (None when it is; None means no cap)."""
+    """Why ``value`` is not an acceptable memory cap in MB (None when it is; a None value means the default)."""
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, int):
-        return f"must be a whole number of MB (or null for no cap), not {value!r}"
+        return f"must be a whole number of MB (or null for the default), not {value!r}"
     if not MIN_MEMORY_MB <= value <= MAX_MEMORY_MB:
         return f"must be between {MIN_MEMORY_MB} and {MAX_MEMORY_MB} MB, not {value!r}"
     return None

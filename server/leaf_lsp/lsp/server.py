@@ -37,7 +37,7 @@ from .documents import Change, Document, DocumentClosed, Snapshot
 from .hover import diagnostics_at, fact_hover, noqa_code_at, rule_hover
 from .inlay import inlay_hints
 from .probe_command import graph_response, run_probe, summary
-from .session import SECTION, Session, uri_to_path
+from .session import SECTION, Session, tcp_refusal, uri_to_path
 from .stdio import SWITCH_INTERVAL_S, serve_stdio
 from .tcp import TcpError, listen, serve_tcp
 
@@ -411,6 +411,8 @@ def serve(
     print(f"leaf-lsp: serving one LSP client on {where}; {runs}", file=sys.stderr, flush=True)
     server = create_server()
     server.session.tcp_token = token or ""
+    # Refused until an initialize request presents the token (a client may skip initialize).
+    server.session.transport_refusal = tcp_refusal(token or "", None)
     sys.setswitchinterval(SWITCH_INTERVAL_S)
     serve_tcp(server, sockets)
 
