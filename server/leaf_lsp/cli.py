@@ -27,6 +27,7 @@ from .fixcheck import parses
 from .fixes import analyze, fix_all
 from .model import Analysis, Diagnostic, Span
 from .parse import split_lines
+from .probe_limits import DEFAULT_TIMEOUT_S, MAX_TIMEOUT_S, timeout_problem
 from .report import FORMATS, FileReport, ReportOptions, render
 from .settings import Settings
 from .writeback import NotWritten, reencode, write_back
@@ -36,6 +37,8 @@ EXIT_OK = 0
 EXIT_FOUND = 1
 EXIT_ERROR = 2
 MAX_FILE_BYTES = 10 * 1024 * 1024
+#: Environment variable holding the TCP token when ``--tcp-token`` is not given.
+TCP_TOKEN_ENV = "LEAF_LSP_TCP_TOKEN"
 UTF8_BOM = b"\xef\xbb\xbf"
 
 _CHECK_ONLY_FLAGS = (
@@ -47,6 +50,7 @@ _CHECK_ONLY_FLAGS = (
     "statistics",
     "probe",
     "verbose",
+    "probe_all",
 )
 
 
@@ -88,7 +92,20 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="store_true", help="print the version and exit")
     serve = parser.add_argument_group("language server")
     serve.add_argument("--stdio", action="store_true", help="serve LSP over stdio (the default)")
-    serve.add_argument("--tcp", metavar="HOST:PORT", help="serve LSP over TCP")
+    serve.add_argument(
+        "--tcp", metavar="HOST:PORT", help="serve LSP over TCP to one client (loopback addresses only)"
+    )
+    serve.add_argument(
+        "--tcp-token",
+        metavar="TOKEN",
+        help=f"with --tcp: the secret a client must send as initializationOptions.tcpToken before "
+        f"the probe runs anything (default: ${TCP_TOKEN_ENV}; without a token nothing is ever run)",
+    )
+    serve.add_argument(
+        "--tcp-allow-remote",
+        action="store_true",
+        help="with --tcp: allow a HOST that is not a loopback address (anyone reaching it can connect)",
+    )
     check = parser.add_argument_group("check")
     check.add_argument("--format", choices=FORMATS, default="text", help="output format (default: text)")
     check.add_argument("--select", metavar="CODES", help="comma-separated codes or prefixes to enable")
@@ -115,15 +132,41 @@ def build_parser() -> argparse.ArgumentParser:
         "--jobs", metavar="N", type=int, default=None, help="processes to check with (default: one per core)"
     )
     probe = parser.add_argument_group("run-time probe")
-    probe.add_argument("--probe", action="store_true", help="run each file under the torch probe and merge")
+    probe.add_argument(
+        "--probe",
+        action="store_true",
+        help="run each FILE named on the command line under the torch probe and merge (this runs "
+        "their code; a folder is a usage error unless --probe-all)",
+    )
+    probe.add_argument(
+        "--probe-all",
+        action="store_true",
+        help="like --probe, and also run every .py file found in folders (setup.py, conftest.py... too)",
+    )
     probe.add_argument("--probe-interpreter", metavar="PYTHON", help="interpreter for the probe")
     probe.add_argument(
-        "--probe-timeout", metavar="SECONDS", type=float, default=30.0, help="per file (default 30)"
+        "--probe-timeout",
+        metavar="SECONDS",
+        type=_probe_timeout,
+        default=DEFAULT_TIMEOUT_S,
+        help=f"per file, more than 0 and at most {MAX_TIMEOUT_S:g} (default {DEFAULT_TIMEOUT_S:g})",
     )
     probe.add_argument(
         "--graph", metavar="NAME=OUT", help="with --probe: write the autograd graph of NAME to OUT"
     )
     return parser
+
+
+def _probe_timeout(value: str) -> float:
+    """argparse type of ``--probe-timeout``: a positive, finite number of seconds within the limit."""
+    try:
+        seconds = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {value!r}") from None
+    problem = timeout_problem(seconds)
+    if problem is not None:
+        raise argparse.ArgumentTypeError(problem)
+    return seconds
 
 
 def split_codes(value: str | None) -> tuple[str, ...] | None:
@@ -222,17 +265,33 @@ def _dispatch(args: argparse.Namespace) -> int:
         raise UsageError(f"{', '.join(used)} only apply with --check")
     if args.stdio and args.tcp:
         raise UsageError("choose one of --stdio and --tcp")
-    tcp = parse_tcp(args.tcp) if args.tcp else None
-    return _serve(tcp)
+    if not args.tcp and (args.tcp_token is not None or args.tcp_allow_remote):
+        raise UsageError("--tcp-token and --tcp-allow-remote only apply with --tcp")
+    if args.tcp_token is not None and not args.tcp_token:
+        raise UsageError("--tcp-token must not be empty")
+    if not args.tcp:
+        return _serve(None)
+    return _serve(
+        parse_tcp(args.tcp), args.tcp_token or os.environ.get(TCP_TOKEN_ENV) or None, args.tcp_allow_remote
+    )
 
 
-def _serve(tcp: tuple[str, int] | None) -> int:
+def _serve(tcp: tuple[str, int] | None, token: str | None = None, allow_remote: bool = False) -> int:
     try:
         server = importlib.import_module("leaf_lsp.lsp.server")
     except ImportError as error:
         print(f"leaf-lsp: the language server is not available ({error})", file=sys.stderr)
         return EXIT_ERROR
-    server.serve(tcp=tcp)
+    if tcp is None:
+        server.serve(tcp=None)
+        return EXIT_OK
+    from .lsp.tcp import TcpError
+
+    try:
+        server.serve(tcp=tcp, token=token, allow_remote=allow_remote)
+    except TcpError as error:
+        print(f"leaf-lsp: error: {error}", file=sys.stderr)
+        return EXIT_ERROR
     return EXIT_OK
 
 
@@ -260,7 +319,17 @@ def run_check(args: argparse.Namespace, out: TextIO | None = None) -> int:
             except (ValueError, OSError):
                 pass
     graph = parse_graph(args.graph) if args.graph else None
+    args.probe = args.probe or args.probe_all
     probe = _load_probe() if (args.probe or graph) else None
+    if probe is not None and not args.probe_all:
+        # The probe runs code: only files the user named, never whatever a folder holds
+        # (setup.py, conftest.py...), unless asked for with --probe-all.
+        folders = [p for p in (args.paths or ["."]) if p != "-" and Path(p).is_dir()]
+        if folders:
+            raise UsageError(
+                f"--probe runs each file's code, so name the files to run ({folders[0]} is a folder); "
+                "--probe-all runs every .py file found in folders"
+            )
     explicit_config: Path | None = None
     if args.config:
         explicit_config = Path(args.config)

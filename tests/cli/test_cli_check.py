@@ -526,7 +526,8 @@ def test_probe_adds_verified_to_json_hints(run: Any, write: Any, monkeypatch: py
         "python3",
         "--format",
         "json",
-        ".",
+        "a.py",
+        "broken.py",
     )
     data = _json(out)
     _check_contract(data, probe=True)

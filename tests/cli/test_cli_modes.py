@@ -20,7 +20,7 @@ def served(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
     """Install a fake ``leaf_lsp.lsp.server`` whose ``serve`` records its ``tcp`` argument."""
     calls: list[Any] = []
     module = types.ModuleType("leaf_lsp.lsp.server")
-    module.serve = lambda tcp=None: calls.append(tcp)  # type: ignore[attr-defined]
+    module.serve = lambda tcp=None, **_options: calls.append(tcp)  # type: ignore[attr-defined]
     monkeypatch.setitem(sys.modules, "leaf_lsp.lsp.server", module)
     return calls
 

@@ -13,6 +13,9 @@ from pygls.exceptions import JsonRpcException
 
 pytestmark = pytest.mark.slow
 
+#: The probe runs only when the client says, explicitly, that the workspace is trusted.
+TRUSTED = {"trusted": True}
+
 
 async def test_untrusted_workspace_never_runs_the_file(tmp_path: Path) -> None:
     marker = tmp_path / "ran"
@@ -35,7 +38,7 @@ async def test_probe_verifies_hints_and_reports_progress(tmp_path: Path) -> None
     name = "034_intermediate_grad_none.py"
     path = tmp_path / name
     path.write_text((CORPUS / name).read_text())
-    async with start(tmp_path, fake=False) as client:
+    async with start(tmp_path, fake=False, options=TRUSTED) as client:
         uri = open_doc(client, path, path.read_text())
         await diagnostics_for(client, uri, version=1)
         count = len(publishes(client, uri))
@@ -66,7 +69,7 @@ async def test_probe_exception_is_published_as_probe_diagnostic(tmp_path: Path) 
     # Static analysis cannot see through getattr; the run does.
     path = tmp_path / "hidden.py"
     path.write_text('import torch\n\nx = torch.ones(2, requires_grad=True)\ngetattr(x, "add_")(1)\n')
-    async with start(tmp_path, fake=False) as client:
+    async with start(tmp_path, fake=False, options=TRUSTED) as client:
         uri = open_doc(client, path, path.read_text())
         assert await diagnostics_for(client, uri, version=1) == []
         count = len(publishes(client, uri))
@@ -89,7 +92,7 @@ async def test_probe_exception_is_published_as_probe_diagnostic(tmp_path: Path) 
 async def test_cancel_stops_a_running_probe(tmp_path: Path) -> None:
     path = tmp_path / "sleepy.py"
     path.write_text("import time\ntime.sleep(60)\n")
-    async with start(tmp_path) as client:
+    async with start(tmp_path, options=TRUSTED) as client:
         uri = open_doc(client, path, path.read_text())
         await diagnostics_for(client, uri, version=1)
         started = time.monotonic()
@@ -116,7 +119,7 @@ async def test_cancel_stops_a_running_probe(tmp_path: Path) -> None:
 async def test_progress_cancel_button_stops_the_probe(tmp_path: Path) -> None:
     path = tmp_path / "sleepy.py"
     path.write_text("import time\ntime.sleep(60)\n")
-    async with start(tmp_path) as client:
+    async with start(tmp_path, options=TRUSTED) as client:
         uri = open_doc(client, path, path.read_text())
         await diagnostics_for(client, uri, version=1)
         started = time.monotonic()

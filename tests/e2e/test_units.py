@@ -35,9 +35,10 @@ def test_client_settings_validation() -> None:
     settings, problems = parse_client_settings({"leaf-lsp": {"probe": {"timeout": 5, "memoryMb": None}}})
     assert problems == [] and settings.probe.timeout == 5.0 and settings.probe.memory_mb is None
     settings, problems = parse_client_settings(["not", "an", "object"])
-    assert problems and settings.trusted is True
+    # Trust fails closed: bad or missing settings never mean "trusted".
+    assert problems and settings.trusted is False
     settings, problems = parse_client_settings({"trusted": "no", "inlayHints": {"verbosity": "loud"}})
-    assert settings.trusted is True and settings.inlay_hints.verbosity == "normal" and len(problems) == 2
+    assert settings.trusted is False and settings.inlay_hints.verbosity == "normal" and len(problems) == 2
 
 
 def test_noqa_code_under_cursor() -> None:

@@ -21,6 +21,7 @@ function defaultFor(key: string): unknown {
     "probe.device": DEFAULTS.server.probe.device,
     "probe.memoryMb": DEFAULTS.server.probe.memoryMb,
     maxFileSizeKb: DEFAULTS.server.maxFileSizeKb,
+    "probe.scope": DEFAULTS.server.probe.scope,
     interpreter: DEFAULTS.interpreter,
     importStrategy: DEFAULTS.importStrategy,
     "trace.server": DEFAULTS.trace,

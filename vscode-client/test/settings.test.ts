@@ -43,6 +43,7 @@ describe("resolveSettings", () => {
         "probe.device": "auto",
         "probe.memoryMb": 512,
         maxFileSizeKb: 20000,
+        "probe.scope": "any",
         interpreter: ["${env:VENV}/bin/python"],
         importStrategy: "fromEnvironment",
         "trace.server": "verbose",
@@ -56,13 +57,33 @@ describe("resolveSettings", () => {
       ignore: ["LEAF102"],
       severity: { LEAF102: "error", LEAF3: "information" },
       inlayHints: { enabled: false, verbosity: "verbose", showUnknown: true },
-      probe: { interpreter: "/ws/proj/.venv/bin/python", timeout: 5, device: "auto", memoryMb: 512 },
+      probe: { interpreter: "/ws/proj/.venv/bin/python", timeout: 5, device: "auto", memoryMb: 512, scope: "any" },
       trusted: false,
       maxFileSizeKb: 20000,
     });
     assert.deepEqual(settings.interpreter, ["/opt/venv/bin/python"]);
     assert.equal(settings.importStrategy, "fromEnvironment");
     assert.equal(settings.trace, "verbose");
+  });
+
+  it("bounds the probe limits as the server does and defaults the scope to the workspace", () => {
+    const { settings, problems } = resolveSettings(
+      { "probe.timeout": Number.POSITIVE_INFINITY, "probe.memoryMb": 2 ** 62, "probe.scope": "everywhere" },
+      ctx,
+      true,
+    );
+    assert.equal(settings.server.probe.timeout, 30);
+    assert.equal(settings.server.probe.memoryMb, 2048);
+    assert.equal(settings.server.probe.scope, "workspace");
+    for (const key of ["probe.timeout", "probe.memoryMb", "probe.scope"]) {
+      assert.ok(problems.some((p) => p.includes(`leaf-lsp.${key}`)), `no problem reported for ${key}`);
+    }
+    assert.equal(resolveSettings({}, ctx, true).settings.server.probe.scope, "workspace");
+  });
+
+  it("sends workspace trust as an explicit boolean", () => {
+    assert.equal(resolveSettings({}, ctx, true).settings.server.trusted, true);
+    assert.equal(resolveSettings({}, ctx, false).settings.server.trusted, false);
   });
 
   it("accepts a single string where a list is expected", () => {

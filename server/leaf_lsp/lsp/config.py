@@ -4,12 +4,17 @@ Client shape::
 
     {"select": [...], "ignore": [...], "severity": {"LEAF201": "information"},
      "inlayHints": {"enabled": true, "verbosity": "normal", "showUnknown": false},
-     "probe": {"interpreter": "", "timeout": 30, "device": "cpu", "memoryMb": 4096},
+     "probe": {"interpreter": "", "timeout": 30, "device": "cpu", "memoryMb": 4096,
+               "scope": "workspace"},
      "trusted": true, "maxFileSizeKb": 5120}
 
 Parsing never raises: each bad value becomes a human-readable problem and its default.
 Rule selection from the workspace's ``[tool.leaf-lsp]`` wins over the editor's, so the
 editor and CI report the same diagnostics.
+
+Trust fails closed: only an explicit JSON ``true`` for every ``trusted`` key the client sent
+(top level and inside a nested ``leaf-lsp`` section) makes the workspace trusted; a missing
+key, ``null``, ``"true"``, ``1``... mean untrusted (see docs/security.md).
 """
 
 from __future__ import annotations
@@ -18,6 +23,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..probe_limits import (
+    DEFAULT_MEMORY_MB,
+    DEFAULT_SCOPE,
+    DEFAULT_TIMEOUT_S,
+    SCOPES,
+    memory_problem,
+    timeout_problem,
+)
 from ..settings import Settings
 
 VERBOSITIES = ("minimal", "normal", "verbose")
@@ -40,9 +53,11 @@ class ProbeSettings:
     """How ``Verify with torch`` runs the file."""
 
     interpreter: str = ""
-    timeout: float = 30.0
+    timeout: float = DEFAULT_TIMEOUT_S
     device: str = "cpu"
-    memory_mb: int | None = 4096
+    memory_mb: int | None = DEFAULT_MEMORY_MB
+    #: "workspace": only files inside a workspace folder; "any": untitled buffers and outside files too.
+    scope: str = DEFAULT_SCOPE
 
 
 @dataclass(frozen=True)
@@ -52,7 +67,7 @@ class ClientSettings:
     engine: Mapping[str, Any] = field(default_factory=dict)
     inlay_hints: InlayHintSettings = InlayHintSettings()
     probe: ProbeSettings = ProbeSettings()
-    trusted: bool = True
+    trusted: bool = False
     max_file_size_kb: int = DEFAULT_MAX_FILE_SIZE_KB
 
 
@@ -64,6 +79,23 @@ def _get_bool(data: Mapping[str, Any], key: str, default: bool, where: str, prob
     return default
 
 
+def stated_trust(data: Any) -> bool | None:
+    """What ``data`` says about trust: None when it has no ``trusted`` key at all, True only when
+    every ``trusted`` key (top level and in a nested ``leaf-lsp`` section) is exactly ``true``."""
+    if not isinstance(data, Mapping):
+        return None
+    values = []
+    if "trusted" in data:
+        values.append(data["trusted"])
+    nested = data.get("leaf-lsp")
+    if isinstance(nested, Mapping) and "trusted" in nested:
+        values.append(nested["trusted"])
+    if not values:
+        return None
+    # `is True`: JSON true only; 1, "true" and the like must not count as consent to run code.
+    return all(value is True for value in values)
+
+
 def parse_client_settings(data: Any) -> tuple[ClientSettings, list[str]]:
     """Validate a client settings object; returns (settings, problems). Never raises."""
     problems: list[str] = []
@@ -71,6 +103,12 @@ def parse_client_settings(data: Any) -> tuple[ClientSettings, list[str]]:
         return ClientSettings(), problems
     if not isinstance(data, Mapping):
         return ClientSettings(), ["leaf-lsp settings must be an object; using the defaults"]
+    trusted = stated_trust(data) is True
+    for where in (data, data.get("leaf-lsp")):
+        if isinstance(where, Mapping) and "trusted" in where and not isinstance(where["trusted"], bool):
+            problems.append(
+                f"`trusted` must be true or false, not {where['trusted']!r}; treating the workspace as untrusted"
+            )
     # Some clients nest everything under the section name.
     if isinstance(data.get("leaf-lsp"), Mapping):
         data = data["leaf-lsp"]
@@ -101,25 +139,30 @@ def parse_client_settings(data: Any) -> tuple[ClientSettings, list[str]]:
         if not isinstance(interpreter, str):
             problems.append("`probe.interpreter` must be a path; using the server's Python")
             interpreter = ""
-        timeout = raw_probe.get("timeout", 30)
-        if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not 0 < timeout <= 3600:
-            problems.append("`probe.timeout` must be seconds between 0 and 3600; using 30")
-            timeout = 30
+        timeout = raw_probe.get("timeout", DEFAULT_TIMEOUT_S)
+        why = timeout_problem(timeout)
+        if why is not None:
+            problems.append(f"`probe.timeout` {why}; using {DEFAULT_TIMEOUT_S:g}")
+            timeout = DEFAULT_TIMEOUT_S
         device = raw_probe.get("device", "cpu")
         if not isinstance(device, str) or not device:
             problems.append("`probe.device` must be a string such as 'cpu' or 'cuda'; using cpu")
             device = "cpu"
-        memory = raw_probe.get("memoryMb", 4096)
-        if memory is not None and (isinstance(memory, bool) or not isinstance(memory, int) or memory <= 0):
-            problems.append("`probe.memoryMb` must be a positive integer; using 4096")
-            memory = 4096
+        memory = raw_probe.get("memoryMb", DEFAULT_MEMORY_MB)
+        why = memory_problem(memory)
+        if why is not None:
+            problems.append(f"`probe.memoryMb` {why}; using {DEFAULT_MEMORY_MB}")
+            memory = DEFAULT_MEMORY_MB
+        scope = raw_probe.get("scope", DEFAULT_SCOPE)
+        if scope not in SCOPES:
+            problems.append(f"`probe.scope` must be one of {', '.join(SCOPES)}; using {DEFAULT_SCOPE}")
+            scope = DEFAULT_SCOPE
         probe = ProbeSettings(
-            interpreter=interpreter, timeout=float(timeout), device=device, memory_mb=memory
+            interpreter=interpreter, timeout=float(timeout), device=device, memory_mb=memory, scope=scope
         )
     else:
         problems.append("`probe` must be an object; using the defaults")
 
-    trusted = _get_bool(data, "trusted", True, "", problems)
     max_kb = data.get("maxFileSizeKb", DEFAULT_MAX_FILE_SIZE_KB)
     # Editors send JSON numbers: 5120.0 is as good as 5120.
     if isinstance(max_kb, bool) or not isinstance(max_kb, (int, float)) or not 1 <= max_kb < 2**40:
@@ -139,3 +182,13 @@ def merge_engine_settings(
     if project:
         merged.update(project)
     return Settings.from_mapping(merged)
+
+
+def presented_token(data: Any) -> str | None:
+    """The ``tcpToken`` a TCP client presented in initializationOptions (top level or nested)."""
+    if not isinstance(data, Mapping):
+        return None
+    for where in (data, data.get("leaf-lsp")):
+        if isinstance(where, Mapping) and isinstance(where.get("tcpToken"), str):
+            return str(where["tcpToken"])
+    return None

@@ -2,16 +2,21 @@
 
 The probe runs in a worker thread with a cancellation event that both ``$/cancelRequest``
 and the progress bar's cancel button set (the probe then kills the run). Its merged
-analysis is kept on the document until the next edit and republished. Nothing runs when
-the client said the workspace is untrusted.
+analysis is kept on the document until the next edit and republished. Nothing runs unless
+the client explicitly said the workspace is trusted, the connection may run code (over TCP:
+it presented the server's token) and the document is in the probe's scope (by default a
+file inside a workspace folder). See docs/security.md.
 """
 
 from __future__ import annotations
 
 import asyncio
+import io
 import os
+import re
 import tempfile
 import threading
+import tokenize
 import uuid
 from pathlib import Path
 from typing import Any
@@ -25,6 +30,12 @@ from .session import Session
 UNTRUSTED = (
     "leaf-lsp: the workspace is not trusted, so the file was not run (Verify with torch runs your code)."
 )
+OUT_OF_SCOPE = (
+    "leaf-lsp: {what} is not inside a workspace folder, so it was not run (setting `probe.scope` "
+    'is "workspace"; set it to "any" to run files from anywhere).'
+)
+#: PEP 263: a coding cookie in a comment on line 1 or 2.
+_COOKIE = re.compile(r"^([ \t\f]*#.*?coding[:=][ \t]*)([-\w.]+)", re.ASCII)
 
 
 class ProbeError(JsonRpcException):
@@ -38,6 +49,10 @@ def _fail(session: Session, message: str) -> ProbeError:
     return ProbeError(message)
 
 
+class ProbeEnvironmentError(Exception):
+    """The probe's own files could not be written (TMPDIR full or unwritable): not the program's fault."""
+
+
 def _document(session: Session, args: tuple[Any, ...]) -> Document:
     if not args or not isinstance(args[0], str):
         raise JsonRpcInvalidParams("expected the document URI as the first argument")
@@ -47,20 +62,82 @@ def _document(session: Session, args: tuple[Any, ...]) -> Document:
     return doc
 
 
+def refusal(session: Session, doc: Document) -> str | None:
+    """Why ``doc`` may not be run (None when it may): transport, trust, then scope."""
+    if session.transport_refusal is not None:
+        return session.transport_refusal
+    if not session.client.trusted:
+        return UNTRUSTED
+    if session.client.probe.scope == "any":
+        return None
+    if doc.path == doc.uri:  # not a file: an untitled buffer, or another scheme
+        return OUT_OF_SCOPE.format(what="this buffer is not a saved file and")
+    if not session.in_workspace(doc.path):
+        return OUT_OF_SCOPE.format(what=Path(doc.path).name)
+    return None
+
+
+def _decoded(data: bytes) -> str | None:
+    """File bytes decoded as Python would (PEP 263 cookie or BOM, else UTF-8); None if it cannot."""
+    try:
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+        return data.decode(encoding)
+    except (SyntaxError, LookupError, UnicodeDecodeError):
+        return None
+
+
+def source_bytes(text: str) -> bytes:
+    """``text`` as bytes Python decodes back to ``text``: in the encoding its coding cookie declares.
+
+    A buffer holding characters that encoding cannot represent is written as UTF-8 with the cookie's
+    name changed to utf-8 on its own line, so line numbers still match the buffer.
+    """
+    head = text.split("\n", 2)[:2]
+    for number, line in enumerate(head):
+        match = _COOKIE.match(line)
+        if match is None:
+            if number == 0 and line.strip() and not line.lstrip().startswith("#"):
+                break  # PEP 263: a cookie on line 2 only counts after a comment or blank line 1
+            continue
+        try:
+            encoding = tokenize.detect_encoding(io.BytesIO(line.encode("ascii", "replace")).readline)[0]
+            return text.encode(encoding)
+        except (SyntaxError, LookupError, UnicodeEncodeError):
+            lines = text.split("\n")
+            lines[number] = match.group(1) + "utf-8" + line[match.end() :]
+            return "\n".join(lines).encode("utf-8", "surrogatepass")
+    return text.encode("utf-8", "surrogatepass")
+
+
 def _program_path(doc: Document) -> tuple[str, str | None, str | None]:
-    """(path to run, cwd, temp dir to delete): the buffer itself when it differs from disk."""
+    """(path to run, cwd, temp dir to delete): the buffer itself when it differs from disk.
+
+    Raises ProbeEnvironmentError when the copy of the buffer cannot be written.
+    """
     cwd = str(Path(doc.path).parent) if doc.path != doc.uri else None
     try:
-        if doc.path != doc.uri and Path(doc.path).read_text(encoding="utf-8") == doc.text:
+        if doc.path != doc.uri and _decoded(Path(doc.path).read_bytes()) == doc.text:
             return doc.path, cwd, None
-    except (OSError, UnicodeDecodeError):
+    except OSError:
         pass
     # Unsaved changes: run exactly what the user sees, so line numbers match the buffer.
-    tmp = tempfile.mkdtemp(prefix="leaf-lsp-probe-")
-    name = Path(doc.path).name if doc.path.endswith(".py") else "program.py"
-    target = os.path.join(tmp, name)
-    with open(target, "w", encoding="utf-8", errors="surrogatepass") as handle:
-        handle.write(doc.text)
+    tmp: str | None = None
+    try:
+        tmp = tempfile.mkdtemp(prefix="leaf-lsp-probe-")
+        name = Path(doc.path).name if doc.path.endswith(".py") else "program.py"
+        target = os.path.join(tmp, name)
+        with open(target, "wb") as handle:
+            handle.write(source_bytes(doc.text))
+    except OSError as error:
+        if tmp is not None:
+            import shutil
+
+            shutil.rmtree(tmp, ignore_errors=True)
+        where = tmp or tempfile.gettempdir()
+        raise ProbeEnvironmentError(
+            f"leaf-lsp: cannot write the buffer's copy to run in {where}: {error.strerror or error}. "
+            "This is a problem of leaf-lsp's environment (TMPDIR full or not writable), not of your program."
+        ) from error
     return target, cwd, tmp
 
 
@@ -93,8 +170,9 @@ async def run_probe(
 ) -> Any:
     """Run the probe for the document ``args[0]``; returns the probe result (raises a JSON-RPC error)."""
     doc = _document(session, args)
-    if not session.client.trusted:
-        raise _fail(session, UNTRUSTED)
+    refused = refusal(session, doc)
+    if refused is not None:
+        raise _fail(session, refused)
     snap = await session.analyzer.wait_current(doc)
     cancel = threading.Event()
     if request_id is not None:
@@ -120,6 +198,8 @@ async def run_probe(
             raise
         except ImportError as exc:
             raise _fail(session, f"leaf-lsp: the probe is not available ({exc})") from exc
+        except ProbeEnvironmentError as exc:
+            raise _fail(session, str(exc)) from exc
     finally:
         session.cancel_events.pop(request_id, None)
         if token is not None:

@@ -40,9 +40,10 @@ from .hover import diagnostics_at, fact_hover, noqa_code_at, rule_hover
 from .inlay import inlay_hints
 from .probe_command import graph_response, run_probe, summary
 from .rpc import INVALID_PARAMS, INVALID_REQUEST, Rejected, describe_error, message_id, reply_error
-from .session import SECTION, Session, uri_to_path
+from .session import SECTION, Session, tcp_refusal, uri_to_path
 from .stale import View, view_of
 from .stdio import SWITCH_INTERVAL_S, serve_stdio
+from .tcp import TcpError, listen, serve_tcp
 
 log = logging.getLogger(__name__)
 
@@ -85,6 +86,33 @@ class LeafProtocol(LanguageServerProtocol):
     ) -> Generator[Any, Any, None]:
         """didClose without pygls' workspace copy."""
         yield from self._user(lsp.TEXT_DOCUMENT_DID_CLOSE, params)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        #: executeCommand requests whose ``arguments`` was not an array, by id (type name).
+        self._malformed_arguments: dict[Any, str] = {}
+
+    def _mark_malformed_arguments(self, data: dict[str, Any]) -> dict[str, Any]:
+        """Note executeCommand ``arguments`` that are not an array before they are structured.
+
+        The converter turns a string into a tuple of its characters (a URI would reach the
+        command as ``"f", "i", ...``), so the check has to look at the raw JSON.
+        """
+        if isinstance(data, dict) and data.get("method") == lsp.WORKSPACE_EXECUTE_COMMAND and "id" in data:
+            params = data.get("params")
+            if isinstance(params, dict) and params.get("arguments") is not None:
+                if not isinstance(params["arguments"], list):
+                    self._malformed_arguments[data["id"]] = type(params["arguments"]).__name__
+                    data = {**data, "params": {**params, "arguments": None}}
+        return data
+
+    @lsp_method(lsp.WORKSPACE_EXECUTE_COMMAND)
+    def lsp_workspace__execute_command(self, params: lsp.ExecuteCommandParams) -> Generator[Any, Any, Any]:
+        """executeCommand, refusing ``arguments`` that were not a JSON array."""
+        kind = self._malformed_arguments.pop(self.msg_id, None)
+        if kind is not None:
+            raise JsonRpcInvalidParams(f"`arguments` of {params.command} must be an array, not a {kind}")
+        return (yield from super().lsp_workspace__execute_command(params))
 
     @lsp_method(lsp.EXIT)
     def lsp_exit(self, *args: Any) -> Generator[Any, Any, None]:
@@ -158,6 +186,7 @@ class LeafProtocol(LanguageServerProtocol):
         """pygls' structuring, with a message that fails validation marked :class:`Rejected`."""
         if not isinstance(data, dict) or "jsonrpc" not in data:
             return data
+        data = self._mark_malformed_arguments(data)
         try:
             return super().structure_message(data)
         except JsonRpcException as exc:
@@ -488,29 +517,57 @@ def create_server() -> LeafServer:
 
     @server.command(PROBE_COMMAND)
     async def probe(ls: LeafServer, *args: Any) -> dict[str, Any]:
+        if len(args) != 1:
+            raise JsonRpcInvalidParams("expected [uri]")
         result = await run_probe(session, tuple(args), ls.protocol.msg_id)
         return summary(result)
 
     @server.command(GRAPH_COMMAND)
     async def graph(ls: LeafServer, *args: Any) -> dict[str, str | None]:
-        name = args[1] if len(args) > 1 and isinstance(args[1], str) else ""
+        if len(args) > 2 or (len(args) == 2 and args[1] is not None and not isinstance(args[1], str)):
+            raise JsonRpcInvalidParams("expected [uri] or [uri, variable name]")
+        name = args[1] if len(args) == 2 and args[1] is not None else ""
         result = await run_probe(session, tuple(args[:1]), ls.protocol.msg_id, graph=name)
         return graph_response(result)
 
     return server
 
 
-def serve(tcp: tuple[str, int] | None = None) -> None:
-    """Run the language server on stdio, or on TCP when ``tcp`` is ``(host, port)``."""
+def serve(
+    tcp: tuple[str, int] | None = None, *, token: str | None = None, allow_remote: bool = False
+) -> None:
+    """Run the language server on stdio, or on TCP when ``tcp`` is ``(host, port)``.
+
+    Over TCP only loopback addresses are bound unless ``allow_remote``, one client is served, and
+    code runs only for a client that presents ``token`` (none without one). Raises
+    :class:`~leaf_lsp.lsp.tcp.TcpError` when the address cannot be resolved or bound.
+    """
     server = create_server()
     if tcp is None:
         serve_stdio(server)
     else:
+        sockets = listen(tcp[0], tcp[1], allow_remote=allow_remote)
+        where = ", ".join(_address(sock.getsockname()) for sock in sockets)
+        runs = (
+            "the probe runs only for a client presenting the token"
+            if token
+            else "no token (--tcp-token or $LEAF_LSP_TCP_TOKEN), so the probe never runs code"
+        )
+        # stderr is free in TCP mode; say where we listen and whether code can ever run.
+        print(f"leaf-lsp: serving one LSP client on {where}; {runs}", file=sys.stderr, flush=True)
+        server.session.tcp_token = token or ""
+        # Refused until an initialize request presents the token (a client may skip initialize).
+        server.session.transport_refusal = tcp_refusal(token or "", None)
         sys.setswitchinterval(SWITCH_INTERVAL_S)
-        server.start_tcp(*tcp)
+        serve_tcp(server, sockets)
     if server.exit_code:
         # ``exit`` without ``shutdown``: LSP asks for exit code 1.
         raise SystemExit(server.exit_code)
 
 
-__all__ = ["LeafServer", "create_server", "parse_client_settings", "serve"]
+def _address(sockname: Any) -> str:
+    host, port = str(sockname[0]), int(sockname[1])
+    return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+
+
+__all__ = ["LeafServer", "TcpError", "create_server", "parse_client_settings", "serve"]

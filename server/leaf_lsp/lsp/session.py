@@ -9,6 +9,7 @@ when their context changes (settings, pyproject.toml, a file they import).
 from __future__ import annotations
 
 import dataclasses
+import hmac
 import logging
 import threading
 from pathlib import Path
@@ -20,7 +21,13 @@ from pygls.uris import to_fs_path
 from ..config import ConfigResolver, read_table
 from ..safefile import read_bytes
 from ..settings import Settings
-from .config import ClientSettings, merge_engine_settings, parse_client_settings
+from .config import (
+    ClientSettings,
+    merge_engine_settings,
+    parse_client_settings,
+    presented_token,
+    stated_trust,
+)
 from .convert import to_diagnostic
 from .documents import Analyzer, Document, Snapshot
 from .text import UTF8, UTF16, UTF32
@@ -90,6 +97,27 @@ def _resolved(path: str) -> str:
         return path
 
 
+NO_TCP_TOKEN = (
+    "leaf-lsp: this server listens on TCP without a token (--tcp-token or LEAF_LSP_TCP_TOKEN), "
+    "so it never runs code: static analysis only."
+)
+WRONG_TCP_TOKEN = (
+    "leaf-lsp: the client did not present this server's TCP token (initializationOptions "
+    "`tcpToken`), so code is never run on this connection: static analysis only."
+)
+
+
+def tcp_refusal(expected: str, presented: str | None) -> str | None:
+    """Why a TCP connection may not run code (None when ``presented`` matches ``expected``)."""
+    if not expected:
+        return NO_TCP_TOKEN
+    if presented is None or not hmac.compare_digest(
+        presented.encode("utf-8", "surrogatepass"), expected.encode("utf-8", "surrogatepass")
+    ):
+        return WRONG_TCP_TOKEN
+    return None
+
+
 class Session:
     """State shared by all handlers of one server."""
 
@@ -110,7 +138,12 @@ class Session:
         self.work_done_progress = False
         self.roots: list[Path] = []
         self.pending_problems: list[str] = []
-        self.init_trusted = True
+        #: Set by ``serve`` for TCP: None over stdio; over TCP the token clients must present
+        #: ("" when none was configured: then no TCP client may run code).
+        self.tcp_token: str | None = None
+        #: Why this connection may never run code whatever the settings say (TCP without the
+        #: right token), or None.
+        self.transport_refusal: str | None = None
         #: Cancellation events of running commands, by JSON-RPC request id.
         self.cancel_events: dict[Any, threading.Event] = {}
         self._resolvers: dict[str, Any] = {}
@@ -158,8 +191,8 @@ class Session:
         if options is not None:
             self.client, problems = parse_client_settings(options)
             self.pending_problems.extend(problems)
-            # Trust given at start-up (the editor's workspace trust) can only be narrowed later.
-            self.init_trusted = self.client.trusted
+        if self.tcp_token is not None:
+            self.transport_refusal = tcp_refusal(self.tcp_token, presented_token(options))
 
     def registrations(self) -> list[lsp.Registration]:
         """Dynamic registrations to request after ``initialized`` (what the client allows)."""
@@ -257,6 +290,17 @@ class Session:
                 invalidate(doc.path)
         self.reanalyze_dependents(doc.path)
 
+    def in_workspace(self, path: str) -> bool:
+        """True when ``path`` (symlinks resolved) lies inside one of the workspace folders."""
+        target = Path(_resolved(path))
+        for root in self.roots:
+            try:
+                target.relative_to(_resolved(str(root)))
+            except ValueError:
+                continue
+            return True
+        return False
+
     def root_of(self, path: str) -> Path | None:
         """The workspace folder holding ``path`` (the deepest one), if any."""
         best: Path | None = None
@@ -272,9 +316,12 @@ class Session:
     def apply_client_settings(self, data: Any) -> None:
         """New editor settings: validate, warn about problems, re-analyse everything."""
         client, problems = parse_client_settings(data)
-        if not self.init_trusted and client.trusted:
-            client = dataclasses.replace(client, trusted=False)
-        self.client = client
+        # Trust comes from initializationOptions (the editor's workspace trust). Later settings
+        # can only narrow it: a pushed or pulled `trusted: true` never widens it, and settings
+        # that do not mention trust keep what was granted.
+        stated = stated_trust(data)
+        trusted = self.client.trusted and stated is not False
+        self.client = dataclasses.replace(client, trusted=trusted)
         for problem in problems:
             self.show(f"leaf-lsp: {problem}", lsp.MessageType.Warning)
         self.reanalyze_all()

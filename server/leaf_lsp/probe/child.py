@@ -212,7 +212,10 @@ def run_case(request: dict[str, Any]) -> dict[str, Any]:
         return result
     result["device"] = _device_label(torch, device)
     try:
-        with open(case, encoding="utf-8") as f:
+        # As Python reads it (PEP 263 coding cookie or BOM, else UTF-8), so lines match the run.
+        import tokenize
+
+        with tokenize.open(case) as f:
             source = f.read()
         stmt_of_line, targets = statement_index(source)
     except (OSError, SyntaxError, ValueError, UnicodeDecodeError) as e:
@@ -490,12 +493,17 @@ def _limit_memory(memory_mb: Any, kind: Any = "as") -> None:
         which = resource.RLIMIT_DATA if kind == "data" else resource.RLIMIT_AS
         cap = int(memory_mb) * 1024 * 1024
         resource.setrlimit(which, (cap, cap))
-    except (ImportError, ValueError, OSError, AttributeError):
+    except (ImportError, ValueError, OverflowError, OSError, AttributeError):
         pass  # not on this platform, or above the hard limit: the timeout still bounds the run
 
 
-def _run_and_report(request: dict[str, Any]) -> None:
-    """Run one request in this process and write its result file."""
+#: Exit status of a run whose result file could not be written (with RESULT_UNWRITABLE on stderr).
+RESULT_UNWRITABLE_STATUS = 86
+RESULT_UNWRITABLE = "leaf-lsp probe: cannot write the result file: "
+
+
+def _run_and_report(request: dict[str, Any]) -> bool:
+    """Run one request in this process and write its result file; False when it cannot be written."""
     out = request["result_file"]
     try:
         result = run_case(request)
@@ -508,16 +516,23 @@ def _run_and_report(request: dict[str, Any]) -> None:
         pass
     try:
         _write_json(out, result)
-    except BaseException:
-        pass
+    except BaseException as e:
+        # A full or unwritable TMPDIR is the tool's environment, not the program: say so on the
+        # stderr pipe the runner reads, so it is not reported as the program ending itself.
+        try:
+            os.write(2, f"\n{RESULT_UNWRITABLE}{type(e).__name__}: {_short(str(e))}\n".encode())
+        except OSError:
+            pass
+        return False
+    return True
 
 
 def _cold(request_json: str) -> None:
     request = json.loads(request_json)
     _limit_memory(request.get("memory_mb"), request.get("memory_kind"))
-    _run_and_report(request)
+    written = _run_and_report(request)
     # Skip interpreter teardown (torch's takes ~0.5 s) and any atexit hooks of the user program.
-    os._exit(0)
+    os._exit(0 if written else RESULT_UNWRITABLE_STATUS)
 
 
 def _serve(control_fd: int, preload: list[str]) -> None:
@@ -667,7 +682,8 @@ def _fork_spare(control: Any) -> tuple[int, Any]:
         if done >= 0:
             os.set_inheritable(done, False)  # programs the user spawns must not hold it open
         _limit_memory(request.get("memory_mb"), request.get("memory_kind"))
-        _run_and_report(request)
+        if not _run_and_report(request):
+            os._exit(RESULT_UNWRITABLE_STATUS)  # no "done" byte: the runner reads the status
         if done >= 0:
             # The result file is complete: the runner need not wait for this process's teardown
             # (unmapping a forked torch process takes tens of ms). Release the output pipes first

@@ -19,6 +19,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from ..probe_limits import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT_S, memory_problem, timeout_problem
+from .child import RESULT_UNWRITABLE, RESULT_UNWRITABLE_STATUS
 from .diagnose import runtime_diagnostics
 from .graph import dot_to_svg
 from .result import ProbeResult, fill_from_child
@@ -26,9 +28,38 @@ from .result import ProbeResult, fill_from_child
 CHILD = str(Path(__file__).with_name("child.py"))
 #: How much of the program's stdout and stderr is kept (the last bytes of each).
 OUTPUT_CAP = 64 * 1024
-DEFAULT_TIMEOUT = 30.0
-DEFAULT_MEMORY_MB = 4096
+DEFAULT_TIMEOUT = DEFAULT_TIMEOUT_S
 DEVICES = ("cpu", "auto", "cuda")
+ENVIRONMENT = "a problem of leaf-lsp's environment (TMPDIR full or not writable?), not of your program"
+
+
+def limits_problem(timeout: float, memory_mb: int | None) -> str | None:
+    """Why ``timeout``/``memory_mb`` cannot be used for a run (checked before anything starts)."""
+    why = timeout_problem(timeout)
+    if why is not None:
+        return f"the probe timeout {why}"
+    # 0 or less means "no cap" in this API (the editor and the CLI never send that).
+    if (
+        memory_mb is not None
+        and not isinstance(memory_mb, bool)
+        and isinstance(memory_mb, int)
+        and memory_mb <= 0
+    ):
+        return None
+    why = memory_problem(memory_mb)
+    return None if why is None else f"the probe memory limit {why}"
+
+
+def make_tmpdir() -> tuple[str | None, str | None]:
+    """A private temp dir for a run's result file: (path, None), or (None, why it failed)."""
+    try:
+        return tempfile.mkdtemp(prefix="leaf-probe-"), None
+    except OSError as error:
+        where = getattr(error, "filename", None) or tempfile.gettempdir()
+        return (
+            None,
+            f"cannot create the probe's temporary folder in {where}: {error.strerror or error}; {ENVIRONMENT}",
+        )
 
 
 class Tail:
@@ -208,19 +239,44 @@ def finish(
         data = None
     if stopped is not None:
         result.error = stopped
+    elif data is None and _unwritable(status, result.stderr_tail):
+        lines = [line for line in result.stderr_tail.splitlines() if line.startswith(RESULT_UNWRITABLE)]
+        why = lines[-1][len(RESULT_UNWRITABLE) :] if lines else "unknown error"
+        result.error = f"the probe could not write its result file ({why}); {ENVIRONMENT}"
     elif data is None:
         result.error = describe_status(status)
     if data is not None and stopped is None:
         fill_from_child(result, data)
-        try:
-            source = Path(result.path).read_text(encoding="utf-8", errors="replace")
-        except OSError:
-            source = ""
+        source = _read_source(result.path)
         result.diagnostics = runtime_diagnostics(result, source)
         if result.graph_dot:
             result.graph_svg = dot_to_svg(result.graph_dot)
     result.duration = time.perf_counter() - started
     return result
+
+
+def _read_source(path: str) -> str:
+    """The program's text as Python decoded it (PEP 263 cookie), so columns match; "" if unreadable."""
+    import tokenize
+
+    try:
+        with tokenize.open(path) as handle:
+            return handle.read()
+    except (OSError, SyntaxError, UnicodeDecodeError):
+        try:
+            return Path(path).read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            return ""
+
+
+def _unwritable(status: int | None, stderr_tail: str) -> bool:
+    """True when the run ended because its result file could not be written (see child.py)."""
+    return (
+        status is not None
+        and os.WIFEXITED(status)
+        and os.WEXITSTATUS(status) == RESULT_UNWRITABLE_STATUS
+        and RESULT_UNWRITABLE in stderr_tail
+    )
 
 
 def _wait(proc: subprocess.Popen[bytes], deadline: float, cancel: threading.Event | None) -> str | None:
@@ -269,14 +325,20 @@ def run_cold(
         problem = "device must be one of {}, not {!r}".format(", ".join(DEVICES), device)
     if problem is None and not os.path.isfile(path):
         problem = f"no such file: {path}"
-    if problem is not None:
+    if problem is None:
+        problem = limits_problem(timeout, memory_mb)
+    tmpdir: str | None = None
+    if problem is None:
+        tmpdir, problem = make_tmpdir()
+    if problem is not None or tmpdir is None:
         result.error = problem
         result.duration = time.perf_counter() - started
         return result
-    tmpdir = tempfile.mkdtemp(prefix="leaf-probe-")
     result_file = os.path.join(tmpdir, "result.json")
-    request = make_request(path, cwd, memory_mb, device, graph, result_file)
+    proc: subprocess.Popen[bytes] | None = None
+    reaped = False
     try:
+        request = make_request(path, cwd, memory_mb, device, graph, result_file)
         out_r, out_w = os.pipe()
         err_r, err_w = os.pipe()
         try:
@@ -308,6 +370,7 @@ def run_cold(
         if stopped is not None:
             kill_group(proc.pid)
         status = proc.wait()
+        reaped = True
         # The leader is reaped now: anything still in its group was left behind by the program.
         left = kill_leftovers(proc.pid)
         if stopped is None and left:
@@ -315,6 +378,14 @@ def run_cold(
         raw_status = _raw_status(status)
         return finish(result, result_file, raw_status, stopped, tails, started)
     finally:
+        if proc is not None and not reaped:
+            # An error on our side (or KeyboardInterrupt) must not leave the program running
+            # unsupervised: kill its whole group, then reap the leader.
+            kill_group(proc.pid)
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                pass
         shutil.rmtree(tmpdir, ignore_errors=True)
 
 

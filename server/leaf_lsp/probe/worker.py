@@ -14,7 +14,6 @@ import select
 import shutil
 import socket
 import subprocess
-import tempfile
 import threading
 import time
 from typing import Any
@@ -31,7 +30,9 @@ from .runner import (
     group_members,
     kill_group,
     kill_leftovers,
+    limits_problem,
     make_request,
+    make_tmpdir,
 )
 
 START_TIMEOUT = 120.0
@@ -207,6 +208,10 @@ class ProbeWorker:
         if not os.path.isfile(path):
             result.error = f"no such file: {path}"
             return result
+        problem = limits_problem(timeout, memory_mb)
+        if problem is not None:
+            result.error = problem
+            return result
         with self._lock:
             try:
                 self._ensure_started()
@@ -235,7 +240,11 @@ class ProbeWorker:
         started: float,
     ) -> ProbeResult:
         deadline = time.monotonic() + timeout
-        tmpdir = tempfile.mkdtemp(prefix="leaf-probe-")
+        tmpdir, problem = make_tmpdir()
+        if tmpdir is None:
+            result.error = problem
+            result.duration = time.perf_counter() - started
+            return result
         result_file = os.path.join(tmpdir, "result.json")
         try:
             if self._pending_status:
@@ -282,6 +291,30 @@ class ProbeWorker:
             return finish(result, result_file, None, result.error, tails, started)
         pid = int(hello["pid"])
         result.pid = pid
+        try:
+            return self._supervise(
+                result, result_file, tails, done_r, deadline, timeout, cancel, started, pid
+            )
+        except BaseException:
+            # Our own failure must not leave the program running unsupervised; the worker's
+            # stream may be out of step too, so it is restarted on the next run.
+            kill_group(pid)
+            self._stop()
+            raise
+
+    def _supervise(
+        self,
+        result: ProbeResult,
+        result_file: str,
+        tails: tuple[Tail, Tail],
+        done_r: int,
+        deadline: float,
+        timeout: float,
+        cancel: threading.Event | None,
+        started: float,
+        pid: int,
+    ) -> ProbeResult:
+        """Wait for run ``pid`` to finish (or stop it) and collect its result."""
         signalled = self._wait_done(done_r, deadline, cancel)
         if signalled:
             # Result complete; the process may still be tearing down. Anything else in its group

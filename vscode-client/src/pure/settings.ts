@@ -9,6 +9,8 @@
 
 export type Verbosity = "minimal" | "normal" | "verbose";
 export type Device = "cpu" | "auto";
+/** Which files Verify with Torch may run: inside a workspace folder only, or any (untitled too). */
+export type ProbeScope = "workspace" | "any";
 export type ImportStrategy = "useBundled" | "fromEnvironment";
 export type Trace = "off" | "messages" | "verbose";
 export type Severity = "error" | "warning" | "information";
@@ -19,7 +21,7 @@ export interface ServerSettings {
   ignore: string[];
   severity: Record<string, Severity>;
   inlayHints: { enabled: boolean; verbosity: Verbosity; showUnknown: boolean };
-  probe: { interpreter: string; timeout: number; device: Device; memoryMb: number };
+  probe: { interpreter: string; timeout: number; device: Device; memoryMb: number; scope: ProbeScope };
   trusted: boolean;
   /** Documents larger than this (KiB) are not analysed. */
   maxFileSizeKb: number;
@@ -54,6 +56,7 @@ export const SETTING_KEYS = [
   "probe.device",
   "probe.memoryMb",
   "maxFileSizeKb",
+  "probe.scope",
   "interpreter",
   "importStrategy",
   "trace.server",
@@ -71,7 +74,7 @@ export const DEFAULTS: ClientSettings = {
     ignore: [],
     severity: {},
     inlayHints: { enabled: true, verbosity: "normal", showUnknown: false },
-    probe: { interpreter: "", timeout: 30, device: "cpu", memoryMb: 2048 },
+    probe: { interpreter: "", timeout: 30, device: "cpu", memoryMb: 2048, scope: "workspace" },
     trusted: true,
     maxFileSizeKb: 5120,
   },
@@ -144,15 +147,16 @@ export function resolveSettings(
     return fallback;
   };
 
-  const positive = (key: SettingKey, fallback: number, min: number): number => {
+  // The server applies the same bounds (server/leaf_lsp/probe_limits.py).
+  const bounded = (key: SettingKey, fallback: number, min: number, max: number): number => {
     const value = raw[key];
     if (value === undefined || value === null) {
       return fallback;
     }
-    if (typeof value === "number" && Number.isFinite(value) && value >= min) {
+    if (typeof value === "number" && Number.isFinite(value) && value >= min && value <= max) {
       return value;
     }
-    problems.push(`leaf-lsp.${key} must be a number >= ${min}; using ${fallback}`);
+    problems.push(`leaf-lsp.${key} must be a number from ${min} to ${max}; using ${fallback}`);
     return fallback;
   };
 
@@ -206,12 +210,14 @@ export function resolveSettings(
       },
       probe: {
         interpreter: probeInterpreter,
-        timeout: positive("probe.timeout", d.server.probe.timeout, 1),
+        timeout: bounded("probe.timeout", d.server.probe.timeout, 1, 3600),
         device: oneOf("probe.device", ["cpu", "auto"] as const, d.server.probe.device),
-        memoryMb: positive("probe.memoryMb", d.server.probe.memoryMb, 64),
+        // Whole MiB: the server refuses fractions.
+        memoryMb: Math.floor(bounded("probe.memoryMb", d.server.probe.memoryMb, 64, 1048576)),
+        scope: oneOf("probe.scope", ["workspace", "any"] as const, d.server.probe.scope),
       },
       trusted,
-      maxFileSizeKb: positive("maxFileSizeKb", d.server.maxFileSizeKb, 1),
+      maxFileSizeKb: Math.floor(bounded("maxFileSizeKb", d.server.maxFileSizeKb, 1, 2 ** 30)),
     },
   };
   return { settings, problems };
