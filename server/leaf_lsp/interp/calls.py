@@ -87,62 +87,7 @@ class CallsMixin:
     def expr_Call(self: Interpreter, node: ast.Call, scope: Scope, ctx: Ctx) -> Value:
         func = node.func
         if isinstance(func, ast.Attribute):
-            receiver = self.eval(func.value, scope, ctx)
-            if ctx.stopped:
-                return UNKNOWN
-            args, kwargs = self._args(node, scope, ctx)
-            if ctx.stopped:
-                return UNKNOWN
-            if isinstance(receiver, TensorValue):
-                return self.tensor_method(receiver, func.attr, args, kwargs, node, scope, ctx)
-            if isinstance(receiver, RefValue):
-                return self.library_call(receiver.qualname + "." + func.attr, args, kwargs, node, scope, ctx)
-            if isinstance(receiver, ModuleValue):
-                return self.module_method(receiver, func.attr, args, kwargs, node, scope, ctx)
-            if isinstance(receiver, OptimizerValue):
-                return self.optimizer_method(receiver, func.attr, node)
-            if isinstance(receiver, ParamsValue):
-                return UNKNOWN
-            if isinstance(receiver, ClassValue):
-                if func.attr == "apply" and receiver.is_autograd_function:
-                    return self.op_result(args, node, f"`{receiver.name}.apply`", ctx)
-                method = find_method(receiver, func.attr)
-                if method is not None:
-                    return self.call_function(method, args, kwargs, ctx)[0]
-                return UNKNOWN
-            if isinstance(receiver, SuperValue):
-                callee = self.expr_Attribute(func, scope, ctx)
-                if isinstance(callee, FunctionValue):
-                    return self.call_function(callee, args, kwargs, ctx)[0]
-                return UNKNOWN
-            if isinstance(receiver, SeqValue) and func.attr == "append" and receiver.kind == "list":
-                if args and len(receiver.items) < 64:
-                    receiver.items = receiver.items + (args[0],)  # lists grow: self.layers.append(...)
-                name = target_name(func.value)
-                if (
-                    name
-                    and args
-                    and isinstance(args[0], TensorValue)
-                    and args[0].rg is True
-                    and ctx.loop_depth
-                ):
-                    self.emit(
-                        GraphKeptAcrossIterations(
-                            self.current_stmt or node,
-                            name=name,
-                            loops=tuple(ctx.loops),
-                            value=node.args[0] if node.args else None,
-                            collects=True,
-                        ),
-                        ctx,
-                    )
-                return ConstValue(None)
-            if func.attr == "backward" and receiver is UNKNOWN:
-                self._note_backward(node, ctx)
-                name = target_name(func.value)
-                if name:
-                    self.result.backward_names.add(name)
-            return UNKNOWN
+            return self._method_call(func, node, scope, ctx)
         callee = self.eval(func, scope, ctx)
         if ctx.stopped:
             return UNKNOWN
@@ -167,6 +112,59 @@ class CallsMixin:
             return UNKNOWN
         if isinstance(func, ast.Name):
             return self.builtin_call(func.id, args, kwargs, node, scope, ctx)
+        return UNKNOWN
+
+    def _method_call(self: Interpreter, func: ast.Attribute, node: ast.Call, scope: Scope, ctx: Ctx) -> Value:
+        """``receiver.attr(...)``: dispatch on what the receiver is."""
+        receiver = self.eval(func.value, scope, ctx)
+        if ctx.stopped:
+            return UNKNOWN
+        args, kwargs = self._args(node, scope, ctx)
+        if ctx.stopped:
+            return UNKNOWN
+        if isinstance(receiver, TensorValue):
+            return self.tensor_method(receiver, func.attr, args, kwargs, node, scope, ctx)
+        if isinstance(receiver, RefValue):
+            return self.library_call(receiver.qualname + "." + func.attr, args, kwargs, node, scope, ctx)
+        if isinstance(receiver, ModuleValue):
+            return self.module_method(receiver, func.attr, args, kwargs, node, scope, ctx)
+        if isinstance(receiver, OptimizerValue):
+            return self.optimizer_method(receiver, func.attr, node)
+        if isinstance(receiver, ParamsValue):
+            return UNKNOWN
+        if isinstance(receiver, ClassValue):
+            if func.attr == "apply" and receiver.is_autograd_function:
+                return self.op_result(args, node, f"`{receiver.name}.apply`", ctx)
+            method = find_method(receiver, func.attr)
+            if method is not None:
+                return self.call_function(method, args, kwargs, ctx)[0]
+            return UNKNOWN
+        if isinstance(receiver, SuperValue):
+            callee = self.expr_Attribute(func, scope, ctx)
+            if isinstance(callee, FunctionValue):
+                return self.call_function(callee, args, kwargs, ctx)[0]
+            return UNKNOWN
+        if isinstance(receiver, SeqValue) and func.attr == "append" and receiver.kind == "list":
+            if args and len(receiver.items) < 64:
+                receiver.items = receiver.items + (args[0],)  # lists grow: self.layers.append(...)
+            name = target_name(func.value)
+            if name and args and isinstance(args[0], TensorValue) and args[0].rg is True and ctx.loop_depth:
+                self.emit(
+                    GraphKeptAcrossIterations(
+                        self.current_stmt or node,
+                        name=name,
+                        loops=tuple(ctx.loops),
+                        value=node.args[0] if node.args else None,
+                        collects=True,
+                    ),
+                    ctx,
+                )
+            return ConstValue(None)
+        if func.attr == "backward" and receiver is UNKNOWN:
+            self._note_backward(node, ctx)
+            name = target_name(func.value)
+            if name:
+                self.result.backward_names.add(name)
         return UNKNOWN
 
     def _args(

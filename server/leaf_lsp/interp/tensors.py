@@ -435,44 +435,7 @@ class TensorsMixin:
         if known and same_dtype and same_device and not dtype_unknown and not device_unknown:
             return t  # same object
         if not known or dtype_unknown or device_unknown:
-            if t.rg is False:
-                return TensorValue(
-                    True,
-                    False,
-                    t.with_reason(line, f"`{what}` of a tensor that does not require grad"),
-                    Obj(line),
-                    dtype or t.dtype,
-                    None,
-                    device or t.device,
-                    None,
-                    "op",
-                )
-            if t.leaf is False:
-                return TensorValue(
-                    False,
-                    t.rg,
-                    t.with_reason(line, f"`{what}` of a non-leaf"),
-                    Obj(line),
-                    dtype or t.dtype,
-                    None,
-                    device or t.device,
-                    Node((t.node,) if t.node else (), (), line),
-                    "op",
-                )
-            return TensorValue(
-                None,
-                t.rg,
-                t.with_reason(
-                    line,
-                    f"`{what}`: the target is only known at run time; a copy (non-leaf) or the same leaf",
-                ),
-                Obj(line),
-                dtype or t.dtype,
-                None,
-                device or t.device,
-                None,
-                "op",
-            )
+            return _uncertain_conversion(t, dtype, device, line, what)
         # A real copy.
         if t.rg is True and ctx.grad is not False:
             result = TensorValue(
@@ -688,3 +651,47 @@ def binop_saved(op: ast.operator, left: Value, right: Value) -> tuple[tuple[Obj,
     elif isinstance(op, ast.Pow):
         saved.extend(v for v in (left, right) if isinstance(v, TensorValue))
     return tuple((t.obj, t.obj.version) for t in saved)
+
+
+def _uncertain_conversion(
+    t: TensorValue, dtype: str | None, device: str | None, line: int, what: str
+) -> Value:
+    """A conversion whose target is only known at run time: a copy, or the tensor itself."""
+    if t.rg is False:
+        return TensorValue(
+            True,
+            False,
+            t.with_reason(line, f"`{what}` of a tensor that does not require grad"),
+            Obj(line),
+            dtype or t.dtype,
+            None,
+            device or t.device,
+            None,
+            "op",
+        )
+    if t.leaf is False:
+        return TensorValue(
+            False,
+            t.rg,
+            t.with_reason(line, f"`{what}` of a non-leaf"),
+            Obj(line),
+            dtype or t.dtype,
+            None,
+            device or t.device,
+            Node((t.node,) if t.node else (), (), line),
+            "op",
+        )
+    return TensorValue(
+        None,
+        t.rg,
+        t.with_reason(
+            line,
+            f"`{what}`: the target is only known at run time; a copy (non-leaf) or the same leaf",
+        ),
+        Obj(line),
+        dtype or t.dtype,
+        None,
+        device or t.device,
+        None,
+        "op",
+    )
