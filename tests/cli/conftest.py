@@ -112,3 +112,22 @@ def write(tmp_path: Path) -> Callable[..., Path]:
         return path
 
     return _write
+
+
+#: ``run("--check", "a.py")`` -> (exit code, stdout, stderr).
+Run = Callable[..., tuple[int, str, str]]
+
+
+@pytest.fixture
+def run(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Run:
+    """Run the CLI in-process from tmp_path: returns (exit code, stdout, stderr)."""
+    from leaf_lsp import cli
+
+    monkeypatch.chdir(tmp_path)
+
+    def _run(*args: str) -> tuple[int, str, str]:
+        code = cli.main(list(args))
+        captured = capsys.readouterr()
+        return code, captured.out, captured.err
+
+    return _run

@@ -28,19 +28,6 @@ pytestmark = pytest.mark.usefixtures("fake_engine")
 Run = Callable[..., tuple[int, str, str]]
 
 
-@pytest.fixture
-def run(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Run:
-    """Run the CLI in-process from tmp_path: returns (exit code, stdout, stderr)."""
-    monkeypatch.chdir(tmp_path)
-
-    def _run(*args: str) -> tuple[int, str, str]:
-        code = cli.main(list(args))
-        captured = capsys.readouterr()
-        return code, captured.out, captured.err
-
-    return _run
-
-
 def _codes(out: str) -> dict[str, list[str]]:
     data: dict[str, Any] = json.loads(out)
     return {f["path"]: [d["code"] for d in f["diagnostics"]] for f in data["files"]}

@@ -21,21 +21,6 @@ CLEAN = "import torch\ny = torch.ones(2)\n"
 pytestmark = pytest.mark.usefixtures("fake_engine")
 
 
-@pytest.fixture
-def run(
-    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
-) -> Callable[..., tuple[int, str, str]]:
-    """Run the CLI in-process from tmp_path: returns (exit code, stdout, stderr)."""
-    monkeypatch.chdir(tmp_path)
-
-    def _run(*args: str) -> tuple[int, str, str]:
-        code = cli.main(list(args))
-        captured = capsys.readouterr()
-        return code, captured.out, captured.err
-
-    return _run
-
-
 def _json(out: str) -> dict[str, Any]:
     data: dict[str, Any] = json.loads(out)
     return data

@@ -12,7 +12,6 @@ import io
 import os
 import stat
 import sys
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -24,21 +23,6 @@ OLD = "import torch\nv = Variable(torch.ones(1))\n"
 NEW = "import torch\nv = torch.tensor(torch.ones(1))\n"
 
 posix_only = pytest.mark.skipif(sys.platform == "win32", reason="POSIX file semantics")
-
-
-@pytest.fixture
-def run(
-    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
-) -> Callable[..., tuple[int, str, str]]:
-    """Run the CLI in-process from tmp_path: returns (exit code, stdout, stderr)."""
-    monkeypatch.chdir(tmp_path)
-
-    def _run(*args: str) -> tuple[int, str, str]:
-        code = cli.main(list(args))
-        captured = capsys.readouterr()
-        return code, captured.out, captured.err
-
-    return _run
 
 
 @posix_only

@@ -21,19 +21,6 @@ pytestmark = pytest.mark.usefixtures("fake_engine")
 Run = Callable[..., tuple[int, str, str]]
 
 
-@pytest.fixture
-def run(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Run:
-    """Run the CLI in-process from tmp_path: returns (exit code, stdout, stderr)."""
-    monkeypatch.chdir(tmp_path)
-
-    def _run(*args: str) -> tuple[int, str, str]:
-        code = cli.main(list(args))
-        captured = capsys.readouterr()
-        return code, captured.out, captured.err
-
-    return _run
-
-
 class _Result:
     graph_svg = None
     graph_dot = None

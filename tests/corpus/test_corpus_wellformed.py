@@ -97,7 +97,14 @@ def test_taxonomy_covered_twice_and_enough_clean_cases() -> None:
         clean += not data["diagnostics"]
         for code in {d["code"] for d in data["diagnostics"]}:
             seen[code] = seen.get(code, 0) + 1
-    assert {code for code in catalogue_codes() if seen.get(code, 0) < 2} == set()
+    from leaf_lsp.rules.base import iter_codes
+
+    # Every implemented code the taxonomy lists is covered twice; codes the taxonomy adds
+    # before their rule exists are covered by the cases written with that rule.
+    implemented = set(iter_codes())
+    catalogue = catalogue_codes()
+    assert implemented <= catalogue | {"LEAF000"}
+    assert {code for code in catalogue & implemented if seen.get(code, 0) < 2} == set()
     assert clean >= 20
 
 
