@@ -260,6 +260,7 @@ def test_the_hand_written_facts_agree_with_the_torch_api_table() -> None:
     assert all(dtype_kind(dtype) is not None for dtype in facts.SCALAR_DTYPES.values())
     assert facts.INDEX_RESULTS <= api.nondifferentiable
     assert not (facts.QUERY_METHODS & api.view_methods)
+    assert facts.SELF_WHEN_POSSIBLE <= api.maybe_view_methods - api.view_methods
 
 
 @pytest.mark.parametrize(

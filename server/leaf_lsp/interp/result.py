@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import TypeVar, cast
 
 from ..model import ExprFact, Hint, InternalError, Span
 from ..parse import SourceText
@@ -13,6 +13,7 @@ from .events import Event
 from .values import ClassValue, Value
 
 E = TypeVar("E", bound=Event)
+T = TypeVar("T")
 
 
 @dataclass
@@ -47,15 +48,20 @@ class Inference:
     torch_alias: str | None = None
     nn_alias: str | None = None
     call_qualnames: dict[int, str] = field(default_factory=dict)
-    user_function_sources: dict[str, ast.AST] = field(default_factory=dict)
-    #: Facts the rules derive from this inference, computed once and shared between rules.
-    derived: dict[str, Any] = field(default_factory=dict)
+    #: Facts the rules derive from this inference, computed once and shared (see :meth:`derive`).
+    derived: dict[str, object] = field(default_factory=dict)
     #: Statements the interpreter failed on (each skipped; see ``LEAF_LSP_DEBUG``).
     internal_errors: list[InternalError] = field(default_factory=list)
 
     def events_of(self, kind: type[E]) -> Iterator[E]:
         """The events of ``kind`` found in this file, in order."""
         return (event for event in self.events if isinstance(event, kind))
+
+    def derive(self, key: str, compute: Callable[[Inference], T]) -> T:
+        """``compute(self)``, computed once per inference under ``key`` and shared by the rules."""
+        if key not in self.derived:
+            self.derived[key] = compute(self)
+        return cast(T, self.derived[key])
 
     def span(self, node: ast.AST) -> Span:
         """The character span of ``node``."""

@@ -81,10 +81,7 @@ class ModuleClass:
 
 def module_classes(inf: Inference) -> Iterator[ModuleClass]:
     """Every user class in the file that certainly subclasses ``nn.Module`` (built once per inference)."""
-    found: list[ModuleClass] | None = inf.derived.get("module_classes")
-    if found is None:
-        found = inf.derived["module_classes"] = _module_classes(inf)
-    return iter(found)
+    return iter(inf.derive("module_classes", _module_classes))
 
 
 def _module_classes(inf: Inference) -> list[ModuleClass]:

@@ -349,15 +349,17 @@ def _read_elsewhere(inf: Inference, name: str, skip: tuple[int, int]) -> bool:
 
 
 def _attribute_reads(inf: Inference) -> dict[str, list[int]]:
-    cached = getattr(inf, "_attr_reads", None)
-    if cached is None:
-        cached = {}
-        for number, line in enumerate(inf.text.lines, 1):
-            if "." in line:
-                for match in _ATTR_READ_RE.finditer(line):
-                    cached.setdefault(match.group(1), []).append(number)
-        inf._attr_reads = cached  # type: ignore[attr-defined]
-    return cached
+    return inf.derive("attribute_reads", _find_attribute_reads)
+
+
+def _find_attribute_reads(inf: Inference) -> dict[str, list[int]]:
+    """The lines where each attribute name is read (``x.name``), from the text."""
+    found: dict[str, list[int]] = {}
+    for number, line in enumerate(inf.text.lines, 1):
+        if "." in line:
+            for match in _ATTR_READ_RE.finditer(line):
+                found.setdefault(match.group(1), []).append(number)
+    return found
 
 
 def _init_ranges(inf: Inference) -> list[tuple[int, int]]:
