@@ -310,60 +310,11 @@ def _load_probe() -> Any:
 def run_check(args: argparse.Namespace, out: TextIO | None = None) -> int:
     """The ``--check`` mode: discover, analyse (and fix), report; returns the exit code."""
     stdout = out or sys.stdout
-    for stream in (stdout, sys.stderr):
-        # Paths and messages may hold any character; a narrow console encoding must not crash.
-        reconfigure = getattr(stream, "reconfigure", None)
-        if reconfigure is not None:
-            try:
-                reconfigure(errors="backslashreplace")
-            except (ValueError, OSError):
-                pass
+    _tolerate_any_character(stdout)
     graph = parse_graph(args.graph) if args.graph else None
-    args.probe = args.probe or args.probe_all
-    probe = _load_probe() if (args.probe or graph) else None
-    if probe is not None and not args.probe_all:
-        # The probe runs code: only files the user named, never whatever a folder holds
-        # (setup.py, conftest.py...), unless asked for with --probe-all.
-        folders = [p for p in (args.paths or ["."]) if p != "-" and Path(p).is_dir()]
-        if folders:
-            raise UsageError(
-                f"--probe runs each file's code, so name the files to run ({folders[0]} is a folder); "
-                "--probe-all runs every .py file found in folders"
-            )
-    explicit_config: Path | None = None
-    if args.config:
-        explicit_config = Path(args.config)
-        if not explicit_config.is_file():
-            raise UsageError(f"--config: no such file: {args.config}")
-    overrides = Overrides(
-        select=rule_selectors("--select", args.select),
-        ignore=rule_selectors("--ignore", args.ignore),
-        extend_select=rule_selectors("--extend-select", args.extend_select) or (),
-    )
-    resolver = ConfigResolver(overrides=overrides, explicit=explicit_config)
-
-    def excluded(path: Path) -> bool:
-        config = resolver.for_file(path)
-        relative = config.relative(path)
-        return config.settings.is_excluded(relative) or (
-            _is_dir(path) and config.settings.is_excluded(relative + "/")
-        )
-
-    stdin: bytes | None = None
-    if "-" in args.paths:
-        if len(args.paths) > 1:
-            raise UsageError("`-` (read from stdin) must be the only PATH")
-        if probe is not None:
-            raise UsageError("--probe runs files, so it cannot read from stdin")
-        stdin = sys.stdin.buffer.read(MAX_FILE_BYTES + 1)
-        name = args.stdin_filename or "-"
-        # The stdin file's configuration is looked up from the name it will be saved as.
-        targets = [Target(Path(args.stdin_filename) if args.stdin_filename else Path.cwd() / "-", name, True)]
-    else:
-        try:
-            targets = list(iter_targets(list(args.paths), excluded))
-        except MissingPathError as missing:
-            raise UsageError(f"no such file or directory: {missing}") from None
+    probe = _probe_for(args, graph)
+    resolver = _config_resolver(args)
+    targets, stdin = _targets(args, resolver, probe)
     _print_warnings(resolver)
 
     state = RunState()
@@ -380,31 +331,12 @@ def run_check(args: argparse.Namespace, out: TextIO | None = None) -> int:
     except _EngineUnavailable as error:
         print(f"leaf-lsp: internal error: cannot load the analysis engine ({error})", file=sys.stderr)
         return EXIT_ERROR
-    reports: list[FileReport] = []
-    to_probe: list[tuple[Target, FileReport]] = []
-    for target, report in checked:
-        if report is None:
-            continue
-        reports.append(report)
-        if probe is not None and not report.analysis.syntax_error and not _is_unreadable(report.analysis):
-            to_probe.append((target, report))
-    if len(to_probe) > 1:
-        _start_warm_probe(probe, args.probe_interpreter)
-    for target, report in to_probe:
-        report.analysis = _run_probe(probe, target, report.analysis, args, graph, state)
+    reports = _probed_reports(checked, probe, args, graph, state)
     _print_warnings(resolver)
     _print_internal_errors(reports, args.verbose)
 
     if args.diff:
-        stdout.write("".join(state.diffs))
-        if state.would_fix:
-            print(f"Would fix {state.would_fix} error{'s' if state.would_fix != 1 else ''}.", file=sys.stderr)
-        else:
-            print("No errors would be fixed.", file=sys.stderr)
-        if state.internal_errors:
-            return EXIT_ERROR
-        return EXIT_FOUND if state.diffs and not args.exit_zero else EXIT_OK
-
+        return _finish_diff(args, state, stdout)
     if stdin is not None and args.fix:
         # `--fix -` is a filter (as in ruff): the fixed text goes to stdout, the report to stderr.
         sys.stdout.flush()
@@ -424,6 +356,109 @@ def run_check(args: argparse.Namespace, out: TextIO | None = None) -> int:
         return EXIT_ERROR
     found = any(report.analysis.diagnostics for report in reports)
     return EXIT_FOUND if found and not args.exit_zero else EXIT_OK
+
+
+def _tolerate_any_character(stdout: TextIO) -> None:
+    for stream in (stdout, sys.stderr):
+        # Paths and messages may hold any character; a narrow console encoding must not crash.
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            try:
+                reconfigure(errors="backslashreplace")
+            except (ValueError, OSError):
+                pass
+
+
+def _probe_for(args: argparse.Namespace, graph: tuple[str, Path] | None) -> Any:
+    """The probe module when the run probes, after checking it may run what was named."""
+    args.probe = args.probe or args.probe_all
+    probe = _load_probe() if (args.probe or graph) else None
+    if probe is not None and not args.probe_all:
+        # The probe runs code: only files the user named, never whatever a folder holds
+        # (setup.py, conftest.py...), unless asked for with --probe-all.
+        folders = [p for p in (args.paths or ["."]) if p != "-" and Path(p).is_dir()]
+        if folders:
+            raise UsageError(
+                f"--probe runs each file's code, so name the files to run ({folders[0]} is a folder); "
+                "--probe-all runs every .py file found in folders"
+            )
+    return probe
+
+
+def _config_resolver(args: argparse.Namespace) -> ConfigResolver:
+    explicit_config: Path | None = None
+    if args.config:
+        explicit_config = Path(args.config)
+        if not explicit_config.is_file():
+            raise UsageError(f"--config: no such file: {args.config}")
+    overrides = Overrides(
+        select=rule_selectors("--select", args.select),
+        ignore=rule_selectors("--ignore", args.ignore),
+        extend_select=rule_selectors("--extend-select", args.extend_select) or (),
+    )
+    return ConfigResolver(overrides=overrides, explicit=explicit_config)
+
+
+def _targets(
+    args: argparse.Namespace, resolver: ConfigResolver, probe: Any
+) -> tuple[list[Target], bytes | None]:
+    """The files to check, and the text read from stdin when PATH is ``-``."""
+
+    def excluded(path: Path) -> bool:
+        config = resolver.for_file(path)
+        relative = config.relative(path)
+        return config.settings.is_excluded(relative) or (
+            _is_dir(path) and config.settings.is_excluded(relative + "/")
+        )
+
+    if "-" not in args.paths:
+        try:
+            return list(iter_targets(list(args.paths), excluded)), None
+        except MissingPathError as missing:
+            raise UsageError(f"no such file or directory: {missing}") from None
+    if len(args.paths) > 1:
+        raise UsageError("`-` (read from stdin) must be the only PATH")
+    if probe is not None:
+        raise UsageError("--probe runs files, so it cannot read from stdin")
+    stdin = sys.stdin.buffer.read(MAX_FILE_BYTES + 1)
+    name = args.stdin_filename or "-"
+    # The stdin file's configuration is looked up from the name it will be saved as.
+    path = Path(args.stdin_filename) if args.stdin_filename else Path.cwd() / "-"
+    return [Target(path, name, True)], stdin
+
+
+def _probed_reports(
+    checked: list[tuple[Target, FileReport | None]],
+    probe: Any,
+    args: argparse.Namespace,
+    graph: tuple[str, Path] | None,
+    state: RunState,
+) -> list[FileReport]:
+    """The reports of the files checked, with the probe's findings merged when it runs."""
+    reports: list[FileReport] = []
+    to_probe: list[tuple[Target, FileReport]] = []
+    for target, report in checked:
+        if report is None:
+            continue
+        reports.append(report)
+        if probe is not None and not report.analysis.syntax_error and not _is_unreadable(report.analysis):
+            to_probe.append((target, report))
+    if len(to_probe) > 1:
+        _start_warm_probe(probe, args.probe_interpreter)
+    for target, report in to_probe:
+        report.analysis = _run_probe(probe, target, report.analysis, args, graph, state)
+    return reports
+
+
+def _finish_diff(args: argparse.Namespace, state: RunState, stdout: TextIO) -> int:
+    stdout.write("".join(state.diffs))
+    if state.would_fix:
+        print(f"Would fix {state.would_fix} error{'s' if state.would_fix != 1 else ''}.", file=sys.stderr)
+    else:
+        print("No errors would be fixed.", file=sys.stderr)
+    if state.internal_errors:
+        return EXIT_ERROR
+    return EXIT_FOUND if state.diffs and not args.exit_zero else EXIT_OK
 
 
 def _print_internal_errors(reports: list[FileReport], verbose: bool) -> None:
