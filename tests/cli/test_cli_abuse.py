@@ -103,6 +103,13 @@ def unprivileged() -> Iterator[None]:
     if os.geteuid() != 0:
         yield
         return
+    # What the CLI imports lazily is imported now: the checkout may not be readable by nobody.
+    import leaf_lsp.project
+    import leaf_lsp.report
+    from leaf_lsp.rules.base import all_rules
+
+    all_rules()
+    assert leaf_lsp.project and leaf_lsp.report
     os.setegid(65534)
     os.seteuid(65534)
     try:
