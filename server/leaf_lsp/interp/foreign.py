@@ -16,6 +16,7 @@ hashes), and is only reused while each of them still resolves to the same text.
 from __future__ import annotations
 
 import ast
+import functools
 import hashlib
 import threading
 from collections import OrderedDict
@@ -33,8 +34,13 @@ T = TypeVar("T")
 Dependency = tuple[tuple[str, int, str], str]
 
 
+@functools.lru_cache(maxsize=64)
 def text_hash(source: str) -> str:
-    """A stable digest of a module's text (not ``hash()``, which varies per process)."""
+    """A stable digest of a module's text (not ``hash()``, which varies per process).
+
+    Every importing file checks the texts its imports resolve to; the resolver hands out the
+    same string for an unchanged file, so the digest is computed once per text.
+    """
     return hashlib.blake2b(source.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
 

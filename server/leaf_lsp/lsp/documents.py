@@ -21,7 +21,6 @@ from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any
 
 from ..engine import analyze
 from ..model import Analysis, Diagnostic, Span
@@ -58,8 +57,6 @@ class Snapshot:
     analysis: Analysis
     #: The document's epoch when the run started (bumped by edits and by invalidation).
     epoch: int = 0
-    #: Diagnostics only (the fast first phase); hints and hover facts come with the full run.
-    partial: bool = False
     #: The document's revision (count of edits) of ``index.text``, to map positions.
     revision: int = 0
     #: Not analysed: the document is over the size limit.
@@ -136,14 +133,8 @@ class Document:
     @property
     def current(self) -> Snapshot | None:
         """The freshest complete snapshot for the current version (probe-merged when there is one)."""
-        return self.current_snapshot(full=True)
-
-    def current_snapshot(self, full: bool) -> Snapshot | None:
-        """The current version's snapshot; with ``full=False`` a diagnostics-only one will do."""
         for snap in (self.probe, self.snapshot):
             if snap is not None and snap.version == self.version and snap.epoch == self.epoch:
-                if full and snap.partial:
-                    continue
                 return snap
         return None
 
@@ -200,11 +191,9 @@ def _first_line(text: str) -> str:
     return text[: min(ends)] if ends else text[: 1 << 16]
 
 
-def _analyze_indexed(
-    text: str, path: str, settings: Settings, index: LineIndex | None
-) -> tuple[Analysis, LineIndex]:
-    # The line index of a big file takes milliseconds: build it in the worker too, once.
-    return analyze_safe(text, path, settings), index if index is not None else LineIndex(text)
+def _analyze_indexed(text: str, path: str, settings: Settings) -> tuple[Analysis, LineIndex]:
+    # The line index of a big file takes milliseconds: build it in the worker too.
+    return analyze_safe(text, path, settings), LineIndex(text)
 
 
 class Analyzer:
@@ -216,12 +205,10 @@ class Analyzer:
         on_result: OnResult,
         debounce: float = DEBOUNCE_S,
         workers: int = 1,
-        on_hints: Callable[[Document], None] | None = None,
     ) -> None:
         self.settings_for = settings_for
         self.on_result = on_result
         #: Called when a full analysis only added hints to already-published diagnostics.
-        self.on_hints = on_hints or (lambda doc: None)
         self.debounce = debounce
         #: Documents larger than this (UTF-8 bytes) are not analysed.
         self.max_bytes = DEFAULT_MAX_BYTES
@@ -333,54 +320,29 @@ class Analyzer:
             return doc.closed or doc.epoch != epoch or doc.version != version
 
         settings = dataclasses.replace(settings, cancelled=stale, parse_cache=self._parse_cache(doc))
-        phases = [settings]
-        published: list[Any] | None = None
-        index: LineIndex | None = None
-        for number, phase_settings in enumerate(phases):
-            future = loop.run_in_executor(
-                self.executor, _analyze_indexed, text, doc.path, phase_settings, index
-            )
-            doc.running = future
-            if number == 0:
-                self.runs += 1
-            # Shield: a newer edit cancels this task, but the thread finishes regardless and
-            # the next run waits for it above.
-            analysis, built = await asyncio.shield(future)
-            index = built
-            doc.adopt_index(built)
-            if analysis.cancelled or doc.closed or doc.epoch != epoch or self.docs.get(doc.uri) is not doc:
-                return
-            partial = number < len(phases) - 1
-            snapshot = Snapshot(
-                version=version,
-                index=built,
-                analysis=analysis,
-                epoch=epoch,
-                partial=partial,
-                revision=revision,
-            )
-            doc.snapshot = snapshot
-            if not partial:
-                doc.keep_full(snapshot)
-            doc.wake()
-            if published is not None and published == analysis.diagnostics and not partial:
-                # Same diagnostics as the first phase: only the hints are new.
-                self.on_hints(doc)
-                continue
-            published = analysis.diagnostics
-            result = self.on_result(doc, snapshot)
-            if result is not None:
-                await result
+        future = loop.run_in_executor(self.executor, _analyze_indexed, text, doc.path, settings)
+        doc.running = future
+        self.runs += 1
+        # Shield: a newer edit cancels this task, but the thread finishes regardless and
+        # the next run waits for it above.
+        analysis, built = await asyncio.shield(future)
+        doc.adopt_index(built)
+        if analysis.cancelled or doc.closed or doc.epoch != epoch or self.docs.get(doc.uri) is not doc:
+            return
+        snapshot = Snapshot(version=version, index=built, analysis=analysis, epoch=epoch, revision=revision)
+        doc.snapshot = snapshot
+        doc.keep_full(snapshot)
+        doc.wake()
+        result = self.on_result(doc, snapshot)
+        if result is not None:
+            await result
 
-    async def wait_current(self, doc: Document, full: bool = True) -> Snapshot:
-        """The snapshot for the document's current version, waiting for it if needed.
-
-        ``full=False`` accepts the diagnostics-only first phase (for diagnostic pulls).
-        """
+    async def wait_current(self, doc: Document) -> Snapshot:
+        """The snapshot for the document's current version, waiting for it if needed."""
         while True:
             if doc.closed:
                 raise DocumentClosed(doc.uri)
-            snap = doc.current_snapshot(full)
+            snap = doc.current
             if snap is not None:
                 return snap
             if doc.task is None or doc.task.done():
@@ -399,7 +361,7 @@ class Analyzer:
         while True:
             if doc.closed:
                 raise DocumentClosed(doc.uri)
-            snap = doc.current_snapshot(True)
+            snap = doc.current
             if snap is not None:
                 return snap
             if doc.debouncing and doc.last_full is not None:

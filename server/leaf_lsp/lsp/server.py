@@ -251,13 +251,13 @@ def _changes(params: lsp.DidChangeTextDocumentParams) -> list[Change]:
     return out
 
 
-async def _snapshot(ls: LeafServer, uri: str, full: bool = True) -> tuple[Document, Snapshot] | None:
+async def _snapshot(ls: LeafServer, uri: str) -> tuple[Document, Snapshot] | None:
     """The current analysis of ``uri`` (waiting for it), or None for unknown/closed documents."""
     doc = ls.session.analyzer.get(uri)
     if doc is None:
         return None
     try:
-        return doc, await ls.session.analyzer.wait_current(doc, full=full)
+        return doc, await ls.session.analyzer.wait_current(doc)
     except DocumentClosed:
         return None
 
@@ -391,7 +391,7 @@ def create_server() -> LeafServer:
     async def diagnostic(
         ls: LeafServer, params: lsp.DocumentDiagnosticParams
     ) -> lsp.DocumentDiagnosticReport:
-        found = await _snapshot(ls, params.text_document.uri, full=False)
+        found = await _snapshot(ls, params.text_document.uri)
         if found is None:
             return lsp.RelatedFullDocumentDiagnosticReport(items=[])
         _, snap = found

@@ -123,7 +123,7 @@ class Session:
 
     def __init__(self, server: LanguageServer) -> None:
         self.server = server
-        self.analyzer = Analyzer(self.settings_for, self._on_result, on_hints=self._on_hints)
+        self.analyzer = Analyzer(self.settings_for, self._on_result)
         self.client = ClientSettings()
         self.configs = ConfigResolver()
         self.encoding: str = UTF16
@@ -395,9 +395,6 @@ class Session:
             self.server.workspace_inlay_hint_refresh(None)
         if diagnostics and not self.push_diagnostics and self.diagnostic_refresh:
             self.server.workspace_diagnostic_refresh(None)
-
-    def _on_hints(self, doc: Document) -> None:
-        self.refresh(diagnostics=False)
 
     def _on_result(self, doc: Document, snap: Snapshot) -> None:
         self.publish(doc)
