@@ -49,6 +49,7 @@ from .state import (
     Scope,
 )
 from .syntax import (
+    is_generator,
     is_static_method,
     target_name,
 )
@@ -144,6 +145,9 @@ class CallsMixin:
             if isinstance(callee, FunctionValue):
                 return self.call_function(callee, args, kwargs, ctx)[0]
             return UNKNOWN
+        contained = self.container_method(receiver, func.attr, args, kwargs, node)
+        if contained is not None:
+            return contained
         if isinstance(receiver, SeqValue) and func.attr == "append" and receiver.kind == "list":
             if args and len(receiver.items) < 64:
                 receiver.items = receiver.items + (args[0],)  # lists grow: self.layers.append(...)
@@ -202,10 +206,11 @@ class CallsMixin:
             if func is not None and func.cls is not None:
                 return SuperValue(func.cls, self_value)
             return UNKNOWN
-        if name in ("list", "tuple") and args:
-            if isinstance(args[0], (SeqValue, ParamsValue)):
-                return args[0]
-            return UNKNOWN
+        contained = self.container_builtin(name, args, kwargs, node)
+        if contained is not None:
+            return contained
+        if name in ("getattr", "setattr") and len(args) >= 2 and isinstance(args[1], ConstValue):
+            return self._constant_attribute(name, args, node, scope, ctx)
         if name in ("float", "int", "bool") and args and isinstance(args[0], TensorValue):
             return ItemValue(node.lineno)
         if name == "sum" and args and isinstance(args[0], SeqValue):
@@ -214,9 +219,34 @@ class CallsMixin:
                 return self.op_result(list(tensors), node, "`sum`", ctx)
             if args[0].items and all(isinstance(v, ItemValue) for v in args[0].items):
                 return ItemValue(node.lineno)
-        if name in ("filter", "iter") and args:
+        if name == "filter" and args:
             inner = args[-1]
-            return inner if isinstance(inner, ParamsValue) else UNKNOWN
+            return inner if isinstance(inner, (ParamsValue, SeqValue)) else UNKNOWN
+        return UNKNOWN
+
+    def _constant_attribute(
+        self: Interpreter, name: str, args: list[Value], node: ast.Call, scope: Scope, ctx: Ctx
+    ) -> Value:
+        """``getattr(obj, "name"[, default])`` / ``setattr(obj, "name", value)`` with a constant name."""
+        owner, constant = args[0], args[1]
+        attr = constant.value if isinstance(constant, ConstValue) else None
+        if not isinstance(attr, str) or not attr.isidentifier() or not node.args:
+            return UNKNOWN
+        target = ast.Attribute(
+            value=node.args[0], attr=attr, ctx=ast.Store() if name == "setattr" else ast.Load()
+        )
+        ast.copy_location(target, node)
+        if name == "setattr":
+            if len(args) > 2 and self.current_stmt is not None:
+                self.assign_attribute(target, args[2], self.current_stmt, scope, ctx)
+            return ConstValue(None)
+        if isinstance(owner, ModuleValue):
+            found = self.module_attribute(owner, attr)
+            if isinstance(found, BoundModuleAttr) and len(args) > 2:
+                return args[2]
+            return found
+        if isinstance(owner, TensorValue):
+            return self.tensor_attribute(owner, attr, target, ctx)
         return UNKNOWN
 
     def _kw_typos(self: Interpreter, kwargs: dict[str, Value], node: ast.Call, qual: str, ctx: Ctx) -> bool:
@@ -567,8 +597,16 @@ class CallsMixin:
             self._active.pop()
             self.current_stmt = outer_stmt
         raised = inner.stopped == RAISES
-        if not inner.returns:
-            result: Value = ConstValue(None)
+        if is_generator(node):
+            # Calling a generator function runs nothing yet; iterating it gives what it yields.
+            produced: list[Value] = []
+            for item in inner.yields:
+                if not any(item is seen for seen in produced):
+                    produced.append(item)
+            result: Value = SeqValue(tuple(produced[:64]), "list")
+            raised = False
+        elif not inner.returns:
+            result = ConstValue(None)
         else:
             result = inner.returns[0]
             for other in inner.returns[1:]:

@@ -16,6 +16,7 @@ from ..parse import SourceText
 from ..settings import Settings
 from ..torch_api import TorchApi, load
 from .calls import CallsMixin
+from .containers import ContainersMixin
 from .events import Event
 from .exprs import ExpressionsMixin
 from .foreign import Dependency
@@ -60,7 +61,15 @@ def debug_mode() -> bool:
     return os.environ.get("LEAF_LSP_DEBUG", "") not in ("", "0")
 
 
-class Interpreter(ImportsMixin, StatementsMixin, ExpressionsMixin, CallsMixin, TensorsMixin, ModulesMixin):
+class Interpreter(
+    ImportsMixin,
+    StatementsMixin,
+    ExpressionsMixin,
+    CallsMixin,
+    ContainersMixin,
+    TensorsMixin,
+    ModulesMixin,
+):
     """Runs one module abstractly."""
 
     #: ``ast`` node type -> the method that interprets it (filled in below).

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from .dtypes import (
     promote_kind,
 )
+from .facts import PARAMETER_CONTAINERS
 from .modules import class_mro, find_method
 from .state import (
     Ctx,
@@ -32,10 +33,12 @@ from .values import (
     ParamsValue,
     RefValue,
     SeqValue,
+    SliceValue,
     SuperValue,
     TensorValue,
     Value,
     is_number,
+    join_elements,
     join_values,
     new_tensor,
 )
@@ -100,13 +103,40 @@ class ExpressionsMixin:
     def expr_List(self: Interpreter, node: ast.List, scope: Scope, ctx: Ctx) -> Value:
         return SeqValue(self._elements(node.elts, scope, ctx), "list")
 
+    def expr_Set(self: Interpreter, node: ast.Set, scope: Scope, ctx: Ctx) -> Value:
+        return SeqValue(self._elements(node.elts, scope, ctx), "set")
+
     def expr_Dict(self: Interpreter, node: ast.Dict, scope: Scope, ctx: Ctx) -> Value:
-        items: dict[str, Value] = {}
+        result = DictValue({})
         for key, val in zip(node.keys, node.values):
             value = self.eval(val, scope, ctx)
-            if isinstance(key, ast.Constant) and isinstance(key.value, str):
-                items[key.value] = value
-        return DictValue(items)
+            if key is None:  # {**other}
+                merged = self.container_builtin("dict", [value], {}, node)  # type: ignore[arg-type]
+                if isinstance(merged, DictValue):
+                    result.items.update(merged.items)
+                    result.rest = merged.rest if merged.rest is not None else result.rest
+                else:
+                    result.rest = UNKNOWN
+                continue
+            key_value = self.eval(key, scope, ctx)
+            if isinstance(key_value, ConstValue) and isinstance(key_value.value, str):
+                result.items[key_value.value] = value
+            else:
+                result.rest = value if result.rest is None else join_values(result.rest, value)
+        return result
+
+    def expr_Yield(self: Interpreter, node: ast.Yield, scope: Scope, ctx: Ctx) -> Value:
+        value = self.eval(node.value, scope, ctx) if node.value is not None else ConstValue(None)
+        ctx.yields.append(value)
+        return UNKNOWN  # what the consumer sends in
+
+    def expr_YieldFrom(self: Interpreter, node: ast.YieldFrom, scope: Scope, ctx: Ctx) -> Value:
+        source = self.eval(node.value, scope, ctx)
+        if isinstance(source, ParamsValue):
+            ctx.yields.append(source)
+        else:
+            ctx.yields.append(SeqValue((self._element_of(source),), "list-comp"))
+        return UNKNOWN
 
     def expr_IfExp(self: Interpreter, node: ast.IfExp, scope: Scope, ctx: Ctx) -> Value:
         test = self.eval(node.test, scope, ctx)
@@ -143,11 +173,13 @@ class ExpressionsMixin:
             and isinstance(iterable, (SeqValue, ParamsValue))
         ):
             return iterable  # (p for p in xs) is xs, element for element
+        if isinstance(node, ast.DictComp):
+            self.eval(node.key, inner, ctx)
+            value = self.eval(node.value, inner, ctx)
+            return DictValue({}, rest=value)
         if elt is not None:
             value = self.eval(elt, inner, ctx)
-            if isinstance(node, (ast.ListComp, ast.GeneratorExp)) and isinstance(
-                value, (ModuleValue, TensorValue, ItemValue)
-            ):
+            if value is not UNKNOWN:
                 return SeqValue((value,), "list-comp")
         return UNKNOWN
 
@@ -237,27 +269,48 @@ class ExpressionsMixin:
             if isinstance(index, TensorValue) and index.kind in ("int", "bool"):
                 return self.op_result([base], node, "advanced indexing", ctx, kind=base.kind, copy_of=base)
             return self._view_of(base, node.lineno, "indexing", ctx)
+        return self.item_of(base, index)
+
+    def item_of(self: Interpreter, base: Value, index: Value) -> Value:
+        """``base[index]`` for a container or a container module (not a tensor)."""
+        constant = index.value if isinstance(index, ConstValue) else None
         if isinstance(base, SeqValue):
-            if (
-                isinstance(index, ConstValue)
-                and isinstance(index.value, int)
-                and -len(base.items) <= index.value < len(base.items)
-            ):
-                return base.items[index.value]
-            if base.kind == "list-comp" and base.items:
-                return base.items[0]
-            return UNKNOWN
-        if isinstance(base, DictValue) and isinstance(index, ConstValue) and isinstance(index.value, str):
-            return base.items.get(index.value, UNKNOWN)
-        if isinstance(base, ModuleValue) and base.children:
-            if (
-                isinstance(index, ConstValue)
-                and isinstance(index.value, int)
-                and -len(base.children) <= index.value < len(base.children)
-            ):
-                return base.children[index.value]
-            return UNKNOWN
+            if base.kind == "list-comp":
+                return base.items[0] if base.items else UNKNOWN
+            if isinstance(constant, int) and not isinstance(constant, bool):
+                if -len(base.items) <= constant < len(base.items):
+                    return base.items[constant]
+                return UNKNOWN
+            if isinstance(index, SliceValue):
+                return SeqValue(base.items, base.kind)  # some of the same elements
+            return join_elements(base.items) if base.items else UNKNOWN
+        if isinstance(base, DictValue):
+            if isinstance(constant, str) and constant in base.items:
+                return base.items[constant]
+            if base.rest is not None:
+                return base.rest
+            if isinstance(constant, str):
+                return UNKNOWN  # a key put in where the interpreter did not see it
+            return join_elements(base.values()) if base.values() else UNKNOWN
+        if isinstance(base, ModuleValue):
+            if isinstance(constant, str):
+                found = base.attrs.get(constant)
+                return found if isinstance(found, (ModuleValue, TensorValue)) else UNKNOWN
+            held = _indexed_members(base)
+            if isinstance(constant, int) and not isinstance(constant, bool):
+                if -len(held) <= constant < len(held):
+                    return held[constant]
+                return UNKNOWN
+            if isinstance(index, SliceValue) and base.torch_class is not None:
+                return base  # model[:2]: a container of the same kind of members
+            return join_elements(held) if held else UNKNOWN
         return UNKNOWN
+
+    def expr_Slice(self: Interpreter, node: ast.Slice, scope: Scope, ctx: Ctx) -> Value:
+        for part in (node.lower, node.upper, node.step):
+            if part is not None:
+                self.eval(part, scope, ctx)
+        return SliceValue()
 
     def expr_Attribute(self: Interpreter, node: ast.Attribute, scope: Scope, ctx: Ctx) -> Value:
         base = self.eval(node.value, scope, ctx)
@@ -295,3 +348,10 @@ class ExpressionsMixin:
             base = self._qual_of(node.value, scope)
             return f"{base}.{node.attr}" if base else None
         return None
+
+
+def _indexed_members(module: ModuleValue) -> list[Value]:
+    """What ``module[i]`` can give: the modules of a container, the tensors of a ParameterList."""
+    if module.torch_class in PARAMETER_CONTAINERS:
+        return [v for v in module.attrs.values() if isinstance(v, TensorValue)]
+    return list(module.children)

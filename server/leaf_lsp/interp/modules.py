@@ -133,13 +133,24 @@ class ModulesMixin:
         module.inplace = const_bool_value(kwargs.get("inplace")) is True
         if kind == "container":
             children: list[ModuleValue] = []
+            held: list[TensorValue] = []
             for arg in list(args) + list(kwargs.values()):
                 if isinstance(arg, ModuleValue):
                     children.append(arg)
                 elif isinstance(arg, SeqValue):
                     children.extend(a for a in arg.items if isinstance(a, ModuleValue))
+                    held.extend(a for a in arg.items if isinstance(a, TensorValue))
                 elif isinstance(arg, DictValue):
+                    for key, member in arg.items.items():
+                        if isinstance(member, (ModuleValue, TensorValue)):
+                            module.attrs[key] = member  # ModuleDict / ParameterDict: by name
                     children.extend(a for a in arg.items.values() if isinstance(a, ModuleValue))
+            if name in PARAMETER_CONTAINERS:
+                for index, tensor in enumerate(held):
+                    module.attrs.setdefault(str(index), tensor)
+                for member in module.attrs.values():
+                    if isinstance(member, TensorValue) and member.origin == "param" and not member.owners:
+                        member.owners = (module,)
             module.children = children
             known = all(isinstance(a, (ModuleValue, SeqValue, DictValue)) for a in args) and bool(args)
             if any(c.has_params for c in children):

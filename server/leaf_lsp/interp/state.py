@@ -70,6 +70,7 @@ class Ctx:
         "loops",
         "record",
         "weak",
+        "yields",
     )
 
     def __init__(
@@ -86,6 +87,8 @@ class Ctx:
         self.record = record
         #: Facts found with made-up (unknown) arguments: used only when no real call gives them.
         self.weak = False
+        #: What a generator function's ``yield`` statements produced.
+        self.yields: list[Value] = []
 
 
 class AnalysisCancelled(Exception):

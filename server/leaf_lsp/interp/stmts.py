@@ -45,6 +45,7 @@ from .values import (
     UNKNOWN,
     ClassValue,
     ConstValue,
+    DictValue,
     FunctionValue,
     ItemValue,
     ModuleValue,
@@ -53,11 +54,10 @@ from .values import (
     SeqValue,
     TensorValue,
     Value,
-    all_same,
     const_bool_value,
+    join_elements,
     join_envs,
-    new_tensor,
-    same_shape,
+    join_values,
 )
 
 if TYPE_CHECKING:
@@ -204,9 +204,36 @@ class StatementsMixin:
             self.assign_attribute(target, value, stmt, scope, ctx)
         elif isinstance(target, ast.Subscript):
             base = self.eval(target.value, scope, ctx)
-            self.eval(target.slice, scope, ctx)
+            index = self.eval(target.slice, scope, ctx)
             if isinstance(base, TensorValue):
                 self.inplace(base, target, stmt, [value], "item assignment", ctx, via_view=True)
+            else:
+                self.store_item(base, index, value)
+
+    def store_item(self: Interpreter, base: Value, index: Value, value: Value) -> None:
+        """``base[index] = value`` for a dict, a list or a container module."""
+        constant = index.value if isinstance(index, ConstValue) else None
+        if isinstance(base, DictValue):
+            if isinstance(constant, str):
+                base.items[constant] = value
+            else:
+                base.rest = value if base.rest is None else join_values(base.rest, value)
+        elif isinstance(base, SeqValue) and base.kind == "list":
+            if isinstance(constant, int) and -len(base.items) <= constant < len(base.items):
+                items = list(base.items)
+                items[constant] = value
+                base.items = tuple(items)
+            else:
+                base.kind = "list-comp"
+                base.items = (join_elements(base.items + (value,)),)
+        elif isinstance(base, ModuleValue):
+            if isinstance(constant, str):
+                base.attrs[constant] = value
+            if isinstance(value, ModuleValue):
+                if isinstance(constant, int) and -len(base.children) <= constant < len(base.children):
+                    base.children[constant] = value
+                else:
+                    base.children.append(value)
 
     def _unpack(self: Interpreter, value: Value, n: int) -> list[Value]:
         if isinstance(value, SeqValue) and len(value.items) == n:
@@ -393,33 +420,6 @@ class StatementsMixin:
         elif isinstance(target, (ast.Tuple, ast.List)):
             for elt, item in zip(target.elts, self._unpack(value, len(target.elts))):
                 self.assign_loop_target(elt, item, stmt, scope, ctx)
-
-    def _element_of(self: Interpreter, iterable: Value) -> Value:
-        if isinstance(iterable, ParamsValue):
-            param = (
-                self._module_param(iterable.modules[0], "<parameter>") if len(iterable.modules) == 1 else None
-            )
-            if param is None:
-                rg = all_same([m.params_rg for m in iterable.modules])
-                param = new_tensor(True, rg, 0, "a parameter of the model", origin="param", kind="float")
-            param.owners = iterable.modules
-            if iterable.named:
-                return SeqValue((ConstValue("name"), param))
-            return param
-        if isinstance(iterable, SeqValue) and iterable.items:
-            first = iterable.items[0]
-            if all(same_shape(first, x) for x in iterable.items[1:]):
-                return first
-            return UNKNOWN
-        if isinstance(iterable, TensorValue):
-            return self._view_of(iterable, 0, "an element of")
-        if isinstance(iterable, ModuleValue) and iterable.children:
-            first = iterable.children[0]
-            if all(
-                c.has_params == first.has_params and c.params_rg == first.params_rg for c in iterable.children
-            ):
-                return first  # for block in self.blocks: the blocks behave alike
-        return UNKNOWN
 
     def _loop(self: Interpreter, stmt: Any, scope: Scope, ctx: Ctx, bind: Any) -> None:
         before = dict(scope.vars)

@@ -108,3 +108,26 @@ OP_TEXT = {
 
 
 AUG_TEXT = {op: f"`{sym}=`" for op, sym in OP_TEXT.items()}
+
+
+def is_generator(node: ast.AST) -> bool:
+    """Whether a function's own body (not a nested function's) contains ``yield``."""
+    cached = _GENERATORS.get(id(node))
+    if cached is not None and cached[0] is node:
+        return cached[1]
+    found = False
+    stack = list(ast.iter_child_nodes(node))
+    while stack and not found:
+        child = stack.pop()
+        if isinstance(child, (ast.Yield, ast.YieldFrom)):
+            found = True
+        elif not isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+            stack.extend(ast.iter_child_nodes(child))
+    if len(_GENERATORS) > 4096:
+        _GENERATORS.clear()
+    _GENERATORS[id(node)] = (node, found)
+    return found
+
+
+#: id(function node) -> (the node, whether it is a generator); the node is kept so ids stay unique.
+_GENERATORS: dict[int, tuple[ast.AST, bool]] = {}

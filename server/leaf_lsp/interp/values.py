@@ -178,9 +178,20 @@ class SeqValue(Value):
 
 @dataclass(eq=False)
 class DictValue(Value):
-    """A dict literal with string keys."""
+    """A dict with string keys; ``rest`` stands for the values under keys not known statically."""
 
     items: dict[str, Value]
+    rest: Value | None = None
+
+    def values(self) -> tuple[Value, ...]:
+        """Every value it may hold (the known keys' and the others')."""
+        return tuple(self.items.values()) + ((self.rest,) if self.rest is not None else ())
+
+
+class SliceValue(Value):
+    """A slice (``a:b``) used as an index."""
+
+    __slots__ = ()
 
 
 @dataclass(eq=False)
@@ -253,6 +264,8 @@ def join_values(a: Value, b: Value) -> Value:
             a.device if a.device == b.device else None,
             a.node if a.node is b.node else None,
             a.origin if a.origin == b.origin else "unknown",
+            a.owners + tuple(o for o in b.owners if o not in a.owners),
+            a.data_of_param and b.data_of_param,
         )
     if isinstance(a, ConstValue) and isinstance(b, ConstValue) and a.value == b.value:
         return a
@@ -263,6 +276,42 @@ def join_values(a: Value, b: Value) -> Value:
     if isinstance(b, ConstValue) and b.value is None and not isinstance(a, ConstValue):
         return a
     return UNKNOWN
+
+
+def join_elements(items: Iterable[Value]) -> Value:
+    """What one element of a collection holding ``items`` is, whichever it is.
+
+    Modules of the same class count as alike (a ``for block in blocks`` loop); tensors,
+    tuples and constants join field by field; anything else that differs is unknown.
+    """
+    result: Value | None = None
+    for item in items:
+        result = item if result is None else _join_element(result, item)
+        if result is UNKNOWN:
+            return UNKNOWN
+    return UNKNOWN if result is None else result
+
+
+def _join_element(a: Value, b: Value) -> Value:
+    if isinstance(a, ModuleValue) and isinstance(b, ModuleValue):
+        alike = (
+            a.torch_class == b.torch_class
+            and a.cls is b.cls
+            and a.has_params == b.has_params
+            and a.params_rg == b.params_rg
+        )
+        return a if alike else UNKNOWN
+    if isinstance(a, DictValue) and isinstance(b, DictValue):
+        if a.items.keys() != b.items.keys():
+            return UNKNOWN
+        return DictValue({k: _join_element(v, b.items[k]) for k, v in a.items.items()})
+    if isinstance(a, SeqValue) and isinstance(b, SeqValue) and len(a.items) == len(b.items):
+        return SeqValue(tuple(_join_element(x, y) for x, y in zip(a.items, b.items)), a.kind)
+    if isinstance(a, ParamsValue) and isinstance(b, ParamsValue):
+        return ParamsValue(a.modules + tuple(m for m in b.modules if m not in a.modules), a.named)
+    if isinstance(a, ItemValue) and isinstance(b, ItemValue):
+        return a
+    return join_values(a, b)
 
 
 def join_envs(envs: list[dict[str, Value]]) -> dict[str, Value]:
