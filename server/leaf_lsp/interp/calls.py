@@ -21,22 +21,26 @@ from .dtypes import (
 from .events import (
     GraphKeptAcrossIterations,
     NonFloatRequiresGrad,
+    NumpyOnGradTensor,
     RequiresGradKeywordTypo,
     TensorFromTensor,
 )
 from .facts import (
     BUFFER_NAMES,
     CHAINING_FUNCTIONS,
+    DEEPCOPY,
     MODULE_RETURNING,
     NN_PREFIX,
     NON_TENSOR_FUNCTIONS,
     NOT_OPTIMIZERS,
     NUMBER_MODULES,
+    NUMPY_CONVERTERS,
     OPAQUE_LIBRARIES,
     OPAQUE_PREFIXES,
     OPTIM_PREFIX,
     PARAMETER_NAMES,
     REQUIRES_GRAD_TYPOS,
+    SHALLOW_COPY,
     TORCH_PREFIX,
     VARIABLE_NAMES,
 )
@@ -55,9 +59,11 @@ from .syntax import (
 )
 from .values import (
     UNKNOWN,
+    UNKNOWN_KWARGS,
     BoundModuleAttr,
     ClassValue,
     ConstValue,
+    DictValue,
     FunctionValue,
     ItemValue,
     ModuleValue,
@@ -70,11 +76,14 @@ from .values import (
     Value,
     call_signature,
     const_bool_value,
+    copy_value,
     dtype_kind,
     flatten_tensors,
     fresh_result,
     join_values,
     new_tensor,
+    open_kwargs,
+    runs_code,
 )
 
 if TYPE_CHECKING:
@@ -144,6 +153,9 @@ class CallsMixin:
             callee = self.expr_Attribute(func, scope, ctx)
             if isinstance(callee, FunctionValue):
                 return self.call_function(callee, args, kwargs, ctx)[0]
+            own = receiver.self_value
+            if func.attr in ("forward", "__call__") and isinstance(own, ModuleValue) and own.torch_class:
+                return self.torch_forward(own, args, kwargs, node, ctx)  # the torch base's forward
             return UNKNOWN
         contained = self.container_method(receiver, func.attr, args, kwargs, node)
         if contained is not None:
@@ -189,6 +201,10 @@ class CallsMixin:
             value = self.eval(kw.value, scope, ctx)
             if kw.arg is not None:
                 kwargs[kw.arg] = value
+            elif isinstance(value, DictValue) and value.rest is None:
+                kwargs.update(value.items)  # f(**options) with the options known
+            else:
+                kwargs[UNKNOWN_KWARGS] = UNKNOWN
         return args, kwargs
 
     def builtin_call(
@@ -269,6 +285,7 @@ class CallsMixin:
         if ctx.record and self.cross_depth == 0:
             self.result.call_qualnames[id(node)] = qual
             self.result.calls_by_qualname.setdefault(qual, []).append(node)
+        kwargs = open_kwargs(kwargs)
         if not qual.startswith(TORCH_PREFIX):
             return self._other_library_call(qual, args, node, ctx)
         if self._kw_typos(kwargs, node, qual, ctx):
@@ -286,12 +303,25 @@ class CallsMixin:
             for arg in args:
                 parts.extend(arg.items if isinstance(arg, SeqValue) else (arg,))
             return SeqValue(tuple(parts), "list")
+        if qual in (DEEPCOPY, SHALLOW_COPY) and args:
+            return copy_value(args[0], deep=qual == DEEPCOPY, line=node.lineno)
         if qual.startswith(NUMBER_MODULES):
             return ConstValue(0.0)  # a Python number: it never carries a graph
+        if qual in NUMPY_CONVERTERS and args and isinstance(args[0], TensorValue):
+            if args[0].rg is True and node.args:
+                self.emit(NumpyOnGradTensor(node, array=node.args[0]), ctx)
+            return UNKNOWN
         if qual.startswith(OPAQUE_LIBRARIES):
             return UNKNOWN
-        tensors = [a for a in args if isinstance(a, TensorValue)]
-        return UNKNOWN if not tensors else self.op_result(args, node, f"`{qual}`", ctx)
+        tensors = flatten_tensors(args)
+        if not tensors:
+            return UNKNOWN
+        if ctx.grad is False:
+            return self.op_result(tensors, node, f"`{qual}`", ctx)
+        # Code the interpreter does not see may hold parameters, detach, or call back into ours.
+        return new_tensor(
+            None, None, node.lineno, f"`{qual}` is not modelled: whether its result requires grad is unknown"
+        )
 
     def _torch_constructor(
         self: Interpreter, qual: str, args: list[Value], kwargs: dict[str, Value], node: ast.Call, ctx: Ctx
@@ -364,6 +394,14 @@ class CallsMixin:
         flat = flatten_tensors(args) + flatten_tensors(list(kwargs.values()))
         if not flat:
             return UNKNOWN
+        if any(runs_code(v) for v in list(args) + list(kwargs.values())) and ctx.grad is not False:
+            # A torch function handed a module or a function calls it: its result is that code's.
+            return new_tensor(
+                None,
+                None,
+                node.lineno,
+                f"`{last}` runs code it is given: whether its result requires grad is unknown",
+            )
         if last in api.nondifferentiable:
             return new_tensor(
                 True,
@@ -561,11 +599,15 @@ class CallsMixin:
             all_args = [func.bound_self] + all_args
         defaults = node.args.defaults
         first_default = len(params) - len(defaults)
+        # ``f(**unknown)`` may pass any parameter: none of them keeps its default for sure.
+        hidden = UNKNOWN_KWARGS in kwargs
         for i, param in enumerate(params):
             if i < len(all_args):
                 value = all_args[i]
             elif param.arg in kwargs:
                 value = kwargs[param.arg]
+            elif hidden:
+                value = UNKNOWN
             elif i >= first_default:
                 value = self.eval(defaults[i - first_default], scope, Ctx(record=False))
             else:
@@ -574,14 +616,16 @@ class CallsMixin:
         for kwonly, default in zip(node.args.kwonlyargs, node.args.kw_defaults):
             if kwonly.arg in kwargs:
                 scope.vars[kwonly.arg] = kwargs[kwonly.arg]
-            elif default is not None:
+            elif default is not None and not hidden:
                 scope.vars[kwonly.arg] = self.eval(default, scope, Ctx(record=False))
             else:
                 scope.vars[kwonly.arg] = UNKNOWN
         if node.args.vararg:
             scope.vars[node.args.vararg.arg] = SeqValue(tuple(all_args[len(params) :]))
         if node.args.kwarg:
-            scope.vars[node.args.kwarg.arg] = UNKNOWN
+            named = {p.arg for p in params} | {k.arg for k in node.args.kwonlyargs}
+            extra = {k: v for k, v in kwargs.items() if k not in named and k != UNKNOWN_KWARGS}
+            scope.vars[node.args.kwarg.arg] = DictValue(extra, UNKNOWN if hidden else None)
         grad = ctx.grad if func.grad_mode is None else func.grad_mode
         # Code from another file runs for its facts only: its positions are not ours.
         home = func.scope.interp if isinstance(func.scope, Scope) else self

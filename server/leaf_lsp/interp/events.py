@@ -72,11 +72,13 @@ class NonFloatRequiresGrad(Event):
 
 @dataclass(frozen=True, eq=False)
 class NumpyOnGradTensor(Event):
-    """``.numpy()`` on a tensor that requires grad; ``method`` is the ``x.numpy`` attribute."""
+    """``.numpy()`` on a tensor that requires grad; ``method`` is the ``x.numpy`` attribute, or
+    ``array`` the tensor argument of ``np.asarray(x)`` / ``np.array(x)``."""
 
     code: ClassVar[str] = "LEAF105"
     raises: ClassVar[bool] = True
     method: ast.expr | None = None
+    array: ast.expr | None = None
 
 
 @dataclass(frozen=True, eq=False)

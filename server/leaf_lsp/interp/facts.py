@@ -84,13 +84,16 @@ QUERY_METHODS = frozenset(
         "is_contiguous",
         "nelement",
         "get_device",
-        "register_hook",
         "storage",
         "untyped_storage",
         "__len__",
         "type_as_str",
     }
 )
+#: Tensor methods that give a NumPy array (they raise on a tensor that requires grad).
+NUMPY_METHODS = frozenset({"numpy", "__array__"})
+#: NumPy functions that convert a tensor argument through ``Tensor.__array__`` (so raise likewise).
+NUMPY_CONVERTERS = frozenset({"numpy.asarray", "numpy.array", "numpy.asanyarray", "numpy.ascontiguousarray"})
 #: Methods that turn a tensor into Python numbers or lists (the graph ends there).
 TO_PYTHON_METHODS = frozenset({"item", "tolist"})
 #: Methods that move a tensor to a device (a copy unless it is there already).
@@ -122,7 +125,30 @@ NON_TENSOR_FUNCTIONS = frozenset(
     }
 )
 #: Sub-packages and functions modelled as opaque: what they return is unknown.
-OPAQUE_PREFIXES = ("distributions.", "utils.", "cuda.", "backends.", "jit.", "onnx.", "hub.", "save", "load")
+OPAQUE_PREFIXES = (
+    "distributions.",
+    "utils.",
+    "cuda.",
+    "backends.",
+    "jit.",
+    "onnx.",
+    "hub.",
+    "save",
+    "load",
+    # Transforms that run the user's code (functional_call, vmap, grad, compile...): their
+    # results depend on that code, which the interpreter does not follow through them.
+    "func.",
+    "vmap",
+    "compile",
+    "export.",
+    "fx.",
+    "_dynamo.",
+    "autograd.functional.",
+    "nn.utils.stateless.",
+)
+#: Other libraries' functions that copy what they are given.
+DEEPCOPY = "copy.deepcopy"
+SHALLOW_COPY = "copy.copy"
 #: Sub-packages of ``torch.optim`` that hold no optimizers.
 NOT_OPTIMIZERS = ("torch.optim.lr_scheduler",)
 #: Other libraries' functions with a known effect on autograd values.
@@ -144,6 +170,14 @@ MODULE_SELF_METHODS = frozenset(
 MODULE_OTHER_METHODS = frozenset({"zero_grad", "apply", "add_module", "load_state_dict", "state_dict"})
 #: ``nn.Module`` methods that iterate parameters (the second with names).
 PARAMETER_ITERATORS = {"parameters": False, "named_parameters": True}
+#: ``nn.Module`` methods that register a hook, and what each hook is called with.
+MODULE_HOOKS = {
+    "register_forward_hook": "forward",
+    "register_forward_pre_hook": "pre",
+    "register_full_backward_hook": "backward",
+    "register_backward_hook": "backward",
+    "register_full_backward_pre_hook": "backward_pre",
+}
 #: The module that runs its children in order.
 SEQUENTIAL = "Sequential"
 #: Containers whose entries are parameters, not modules.

@@ -19,6 +19,7 @@ from .events import (
     OptimizerGetsNonLeaf,
 )
 from .facts import (
+    MODULE_HOOKS,
     MODULE_OTHER_METHODS,
     MODULE_PARAMETER_ATTRS,
     MODULE_SELF_METHODS,
@@ -228,6 +229,9 @@ class ModulesMixin:
             return self.call_module(attr, args, kwargs, node, ctx)
         if isinstance(attr, FunctionValue):
             return self.call_and_propagate(attr, args, kwargs, ctx)
+        if method in MODULE_HOOKS and args:
+            self._register_module_hook(module, MODULE_HOOKS[method], args[0], node, ctx)
+            return UNKNOWN
         if method in PARAMETER_ITERATORS:
             return ParamsValue((module,), named=PARAMETER_ITERATORS[method])
         if method in MODULE_SELF_METHODS:
@@ -279,7 +283,58 @@ class ModulesMixin:
             return ConstValue(None)
         return UNKNOWN
 
+    def _register_module_hook(
+        self: Interpreter, module: ModuleValue, kind: str, hook: Value, node: ast.Call, ctx: Ctx
+    ) -> None:
+        if kind == "forward":
+            module.forward_hooks.append(hook)
+        elif kind == "pre":
+            module.pre_hooks.append(hook)
+        else:
+            # Backward hooks run during backward (grad mode off) with gradients, which never
+            # require grad: analyse the hook with those arguments now.
+            grads = SeqValue(
+                (new_tensor(True, False, node.lineno, "a gradient a backward hook receives", origin="grad"),)
+            )
+            hook_args: list[Value] = [module, grads] if kind == "backward_pre" else [module, grads, grads]
+            self.run_hook(hook, hook_args, ctx, grad=False)
+
+    def run_hook(self: Interpreter, hook: Value, args: list[Value], ctx: Ctx, grad: bool | None) -> Value:
+        """Call a user hook function with ``args`` under grad mode ``grad``; what it returns."""
+        if not isinstance(hook, FunctionValue):
+            return UNKNOWN
+        hook_ctx = Ctx(ctx.func, ctx.depth, grad, ctx.record)
+        hook_ctx.weak = ctx.weak
+        hook_ctx.loops = ctx.loops
+        hook_ctx.loop_depth = ctx.loop_depth
+        value, _ = self.call_function(hook, args, {}, hook_ctx)
+        return value
+
     def call_module(
+        self: Interpreter,
+        module: ModuleValue,
+        args: list[Value],
+        kwargs: dict[str, Value],
+        node: ast.Call,
+        ctx: Ctx,
+    ) -> Value:
+        """``module(*args)``: its forward pre-hooks, its forward, then its forward hooks."""
+        for hook in list(module.pre_hooks):
+            changed = self.run_hook(hook, [module, SeqValue(tuple(args))], ctx, ctx.grad)
+            if isinstance(changed, SeqValue):
+                args = list(changed.items)
+            elif isinstance(changed, TensorValue):
+                args = [changed]
+        output = self._run_forward(module, args, kwargs, node, ctx)
+        for hook in list(module.forward_hooks):
+            if ctx.stopped:
+                break
+            changed = self.run_hook(hook, [module, SeqValue(tuple(args)), output], ctx, ctx.grad)
+            if not (isinstance(changed, ConstValue) and changed.value is None) and changed is not UNKNOWN:
+                output = changed  # a forward hook that returns a value replaces the output
+        return output
+
+    def _run_forward(
         self: Interpreter,
         module: ModuleValue,
         args: list[Value],
@@ -296,6 +351,17 @@ class ModulesMixin:
                 return self.call_and_propagate(bound, args, kwargs, ctx)
             if module.torch_class is None:
                 return UNKNOWN
+        return self.torch_forward(module, args, kwargs, node, ctx)
+
+    def torch_forward(
+        self: Interpreter,
+        module: ModuleValue,
+        args: list[Value],
+        kwargs: dict[str, Value],
+        node: ast.Call,
+        ctx: Ctx,
+    ) -> Value:
+        """The ``forward`` of a torch module class (also reached by ``super().forward(x)``)."""
         if module.torch_class == SEQUENTIAL and module.children:
             value: Value = args[0] if args else UNKNOWN
             for child in module.children:

@@ -31,6 +31,7 @@ from .events import (
 from .facts import (
     DEVICE_METHODS,
     INDEX_RESULTS,
+    NUMPY_METHODS,
     QUERY_METHODS,
     SELF_WHEN_POSSIBLE,
     TO_PYTHON_METHODS,
@@ -60,6 +61,7 @@ from .values import (
     dtype_kind,
     flatten_tensors,
     new_tensor,
+    open_kwargs,
 )
 
 if TYPE_CHECKING:
@@ -117,7 +119,7 @@ class TensorsMixin:
             node = Node((base.node,) if base.node else (), (), line)
             leaf: bool | None = False if grad is True else None
             rg: bool | None = True if grad is True else None
-            return TensorValue(
+            view = TensorValue(
                 leaf,
                 rg,
                 base.with_reason(line, f"{what} a tensor that requires grad is a view: non-leaf"),
@@ -128,6 +130,8 @@ class TensorsMixin:
                 node,
                 "view",
             )
+            view.view_of_leaf = (base.leaf is True and grad is True) or base.view_of_leaf
+            return view
         if base.rg is False or grad is False:
             return TensorValue(
                 True,
@@ -218,6 +222,7 @@ class TensorsMixin:
         ctx: Ctx,
     ) -> Value:
         """``t.method(*args, **kwargs)``."""
+        kwargs = open_kwargs(kwargs)
         for handler in (self._autograd_method, self._conversion_method):
             result = handler(t, method, args, kwargs, node, ctx)
             if result is not None:
@@ -269,9 +274,21 @@ class TensorsMixin:
             if name:
                 self.result.backward_names.add(name)
             return ConstValue(None)
-        if method == "numpy":
+        if method in NUMPY_METHODS:
             if t.rg is True and not const_bool_value(kwargs.get("force", ConstValue(False))):
                 self.emit(NumpyOnGradTensor(node, method=node.func), ctx)
+            return UNKNOWN
+        if method == "register_hook" and args:
+            # The hook runs during backward (grad mode off) with the gradient of ``t``.
+            grad = new_tensor(
+                True,
+                False,
+                line,
+                "the gradient a tensor hook receives (no grad)",
+                dtype=t.dtype,
+                origin="grad",
+            )
+            self.run_hook(args[0], [grad], ctx, grad=False)
             return UNKNOWN
         return None
 
@@ -536,7 +553,8 @@ class TensorsMixin:
         if t.origin == "data":
             self._data_mutation(target, stmt, ctx, t)
             return  # `.data` changes do not bump the version counter: autograd never notices
-        if ctx.grad is not False and t.leaf is True and t.rg is True and t.origin != "data":
+        on_leaf = t.leaf is True and t.rg is True
+        if ctx.grad is not False and (on_leaf or t.view_of_leaf) and t.origin != "data":
             if not isinstance(stmt, ast.stmt) and self.current_stmt is not None:
                 stmt = self.current_stmt
             self.emit(InplaceOnLeaf(stmt, what=what, via_view=via_view or t.origin == "view"), ctx)

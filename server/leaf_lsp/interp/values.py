@@ -52,6 +52,7 @@ class TensorValue(Value):
     origin: str = "op"  # factory | param | op | detach | grad | input | data | copy | unknown
     owners: tuple[ModuleValue, ...] = ()  # for parameters iterated from modules
     data_of_param: bool = False  # a `.data` alias of a parameter
+    view_of_leaf: bool = False  # a view of a leaf that requires grad (in-place on it raises)
 
     def with_reason(self, line: int, text: str) -> tuple[ReasonStep, ...]:
         """This value's reason chain extended by one step (bounded length)."""
@@ -119,6 +120,8 @@ class ModuleValue(Value):
     param_obj: Obj = field(default_factory=Obj)
     is_module: bool = True
     inplace: bool = False  # nn.ReLU(inplace=True) and friends modify their input
+    forward_hooks: list[Value] = field(default_factory=list)  # register_forward_hook(fn)
+    pre_hooks: list[Value] = field(default_factory=list)  # register_forward_pre_hook(fn)
 
     def set_params_rg(self, value: bool | None) -> None:
         """Freeze / unfreeze every parameter of this module and its children."""
@@ -405,3 +408,80 @@ class BoundModuleAttr(Value):
     def __init__(self, module: ModuleValue, attr: str):
         self.module = module
         self.attr = attr
+
+
+#: The keyword-argument key standing for ``**mapping`` whose keys are not known statically.
+UNKNOWN_KWARGS = "**"
+
+
+def open_kwargs(kwargs: dict[str, Value]) -> dict[str, Value]:
+    """Keyword arguments for a library call: an unknown ``**mapping`` may set any of the
+    options that change autograd facts, so each of them becomes unknown unless given."""
+    if UNKNOWN_KWARGS not in kwargs:
+        return kwargs
+    opened = {k: v for k, v in kwargs.items() if k != UNKNOWN_KWARGS}
+    for key in ("requires_grad", "dtype", "device", "copy"):
+        opened.setdefault(key, UNKNOWN)
+    return opened
+
+
+def runs_code(value: Value) -> bool:
+    """Whether ``value`` is something a function handed it would call (a module, a function)."""
+    return isinstance(value, (ModuleValue, FunctionValue, ClassValue))
+
+
+def copy_value(value: Value, *, deep: bool, line: int) -> Value:
+    """``copy.deepcopy(value)`` / ``copy.copy(value)``: the same structure, with fresh leaves
+    (and fresh parameters) when deep."""
+    return _copy(value, deep, line, {})
+
+
+def _copy(value: Value, deep: bool, line: int, memo: dict[int, Value]) -> Value:
+    done = memo.get(id(value))
+    if done is not None:
+        return done
+    if isinstance(value, TensorValue):
+        if not deep or value.leaf is not True:
+            return UNKNOWN  # deepcopy of a non-leaf raises; copy.copy goes through __reduce_ex__
+        copied = TensorValue(
+            True,
+            value.rg,
+            value.with_reason(line, "`copy.deepcopy` gives a new leaf with the same requires_grad"),
+            Obj(line),
+            value.dtype,
+            value.kind,
+            value.device,
+            None,
+            value.origin,
+        )
+        memo[id(value)] = copied
+        return copied
+    if isinstance(value, ModuleValue):
+        clone = replace(
+            value,
+            attrs={},
+            children=[],
+            param_obj=Obj(line) if deep else value.param_obj,
+            forward_hooks=list(value.forward_hooks),
+            pre_hooks=list(value.pre_hooks),
+        )
+        memo[id(value)] = clone
+        for name, attr in value.attrs.items():
+            clone.attrs[name] = _copy(attr, deep, line, memo) if deep else attr
+            member = clone.attrs[name]
+            if isinstance(member, TensorValue) and member.origin == "param" and deep:
+                member.owners = (clone,)
+        for child in value.children:
+            copied_child = _copy(child, deep, line, memo) if deep else child
+            if isinstance(copied_child, ModuleValue):
+                clone.children.append(copied_child)
+        return clone
+    if isinstance(value, SeqValue):
+        return SeqValue(tuple(_copy(v, deep, line, memo) if deep else v for v in value.items), value.kind)
+    if isinstance(value, DictValue):
+        items = {k: (_copy(v, deep, line, memo) if deep else v) for k, v in value.items.items()}
+        rest = value.rest if value.rest is None or not deep else _copy(value.rest, deep, line, memo)
+        return DictValue(items, rest)
+    if isinstance(value, (ConstValue, RefValue, FunctionValue, ClassValue)):
+        return value
+    return UNKNOWN

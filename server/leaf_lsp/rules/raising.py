@@ -18,6 +18,7 @@ from ..interp.events import (
     SavedTensorModified,
 )
 from ..interp.syntax import short_text
+from ..model import Edit, Span
 from .base import Finding, raises, rule
 from .edits import fix, torch_name, wrap_statements
 
@@ -295,20 +296,24 @@ def numpy_on_grad_tensor(inf: Inference) -> Iterator[Finding]:
     """Report .numpy() on grad tensors with a .detach() fix."""
     for event in inf.events_of(NumpyOnGradTensor):
         attr = event.method
-        called = f"`{short_text(inf.text, inf.span(attr))}()`" if attr is not None else "`.numpy()`"
-        message = f"{called} on a tensor that requires grad raises RuntimeError; call `.detach()` first"
         edit = None
-        if isinstance(attr, ast.Attribute):
-            span = inf.span(attr)
-            value_end = inf.span(attr.value)
-            from ..model import Edit, Span
-
-            edit = Edit(
-                Span(value_end.end_line, value_end.end_col, span.end_line, span.end_col), ".detach().numpy"
-            )
-        yield Finding(
-            inf.span(event.node), message, fix("Insert `.detach()` before `.numpy()`", edit, safe=True)
-        )
+        if event.array is not None:
+            called = f"`{short_text(inf.text, inf.span(event.node))}`"
+            end = inf.span(event.array)
+            edit = Edit(Span(end.end_line, end.end_col, end.end_line, end.end_col), ".detach()")
+            title = "Insert `.detach()` on the converted tensor"
+        else:
+            called = f"`{short_text(inf.text, inf.span(attr))}()`" if attr is not None else "`.numpy()`"
+            title = "Insert `.detach()` before `.numpy()`"
+            if isinstance(attr, ast.Attribute):
+                span = inf.span(attr)
+                value_end = inf.span(attr.value)
+                edit = Edit(
+                    Span(value_end.end_line, value_end.end_col, span.end_line, span.end_col),
+                    f".detach().{attr.attr}",
+                )
+        message = f"{called} on a tensor that requires grad raises RuntimeError; call `.detach()` first"
+        yield Finding(inf.span(event.node), message, fix(title, edit, safe=True))
 
 
 @rule(
