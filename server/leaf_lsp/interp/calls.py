@@ -631,6 +631,7 @@ class CallsMixin:
         home = func.scope.interp if isinstance(func.scope, Scope) else self
         inner = Ctx(func, ctx.depth + (0 if standalone else 1), grad, record=ctx.record and home is self)
         inner.weak = ctx.weak or standalone
+        inner.outer_loops = ctx.outer_loops + tuple(ctx.loops)
         if standalone:
             inner.depth = 0
         self._active.append(id(node))

@@ -136,7 +136,9 @@ class DataMutated(Event):
     code: ClassVar[str] = "LEAF206"
     #: The expression changed (``self.w.data``).
     target: ast.AST | None = None
-    where: Literal["forward", "forward_alias", "live_graph"] = "forward"
+    #: forward: module state changed in ``forward``; forward_alias: through an alias there;
+    #: live_graph: a tensor a waiting graph saved; graph_output: a result of a waiting graph.
+    where: Literal["forward", "forward_alias", "live_graph", "graph_output"] = "forward"
 
 
 @dataclass(frozen=True, eq=False)

@@ -418,6 +418,7 @@ class ModulesMixin:
         if node_obj is not None and name.lower() in self.api.saves_result:
             # nn.Tanh / nn.Sigmoid / nn.ReLU... keep their output for backward, like torch.tanh.
             node_obj.saved = node_obj.saved + ((result.obj, 0),)
+            result.obj.users.append(node_obj)
         return result
 
 

@@ -71,6 +71,7 @@ class Ctx:
         "record",
         "weak",
         "yields",
+        "outer_loops",
     )
 
     def __init__(
@@ -89,6 +90,8 @@ class Ctx:
         self.weak = False
         #: What a generator function's ``yield`` statements produced.
         self.yields: list[Value] = []
+        #: The loops of the callers, outermost first (a helper called in a training loop).
+        self.outer_loops: tuple[ast.stmt, ...] = ()
 
 
 class AnalysisCancelled(Exception):

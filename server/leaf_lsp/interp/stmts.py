@@ -25,6 +25,7 @@ from .facts import (
     REQUIRES_GRAD_TYPOS,
     TORCH_PREFIX,
 )
+from .graph import Node, current_run
 from .modules import owned_by
 from .result import InitAssign
 from .state import (
@@ -349,6 +350,8 @@ class StatementsMixin:
             self.emit(DataMutated(stmt, target=target, where="forward_alias"), ctx)
         elif value is not None and value.obj.in_live_graph():
             self.emit(DataMutated(stmt, target=target, where="live_graph"), ctx)
+        elif value is not None and _waits_for_backward(value.data_of_node):
+            self.emit(DataMutated(stmt, target=target, where="graph_output"), ctx)
 
     def stmt_If(self: Interpreter, stmt: ast.If, scope: Scope, ctx: Ctx) -> None:
         test = self.eval(stmt.test, scope, ctx)
@@ -539,3 +542,8 @@ class StatementsMixin:
 
     def stmt_Global(self: Interpreter, stmt: ast.stmt, scope: Scope, ctx: Ctx) -> None:
         return
+
+
+def _waits_for_backward(node: Node | None) -> bool:
+    """Whether ``node`` is a graph node of this run that no backward has consumed yet."""
+    return node is not None and not node.freed and node.run == current_run()

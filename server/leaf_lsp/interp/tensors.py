@@ -104,6 +104,7 @@ class TensorsMixin:
             )
             alias.data_of_param = base.origin == "param"
             alias.owners = base.owners
+            alias.data_of_node = base.node if base.leaf is False and base.rg is True else base.data_of_node
             return alias
         if attr in VIEW_PROPERTIES:
             return self._view_of(base, line, f"`.{attr}`", ctx)
@@ -193,6 +194,7 @@ class TensorsMixin:
                 t.obj.users.append(result.node)
             if saves_result:
                 result.node.saved = result.node.saved + ((result.obj, 0),)
+                result.obj.users.append(result.node)
             return result
         if rg is False:
             reason = tensors[0].reason if tensors else ()
@@ -451,6 +453,21 @@ class TensorsMixin:
         device_unknown = device is not None and t.device is None
         if known and same_dtype and same_device and not dtype_unknown and not device_unknown:
             return t  # same object
+        if dtype_kind(dtype) in ("int", "bool"):
+            # Integer and boolean tensors never require grad: the conversion ends the graph.
+            return TensorValue(
+                True,
+                False,
+                t.with_reason(
+                    line, f"`{what}` gives a {dtype} tensor: integer and bool tensors never require grad"
+                ),
+                Obj(line),
+                dtype,
+                dtype_kind(dtype),
+                device or t.device,
+                None,
+                "copy",
+            )
         if not known or dtype_unknown or device_unknown:
             return _uncertain_conversion(t, dtype, device, line, what)
         # A real copy.
@@ -570,7 +587,7 @@ class TensorsMixin:
 
     def _note_backward(self: Interpreter, node: ast.Call, ctx: Ctx) -> None:
         if self.cross_depth == 0 and ctx.record:
-            self.result.backward_calls.append((node, tuple(ctx.loops)))
+            self.result.backward_calls.append((node, ctx.outer_loops + tuple(ctx.loops)))
 
     def backward(self: Interpreter, t: Value, kwargs: dict[str, Value], node: ast.Call, ctx: Ctx) -> None:
         if not isinstance(t, TensorValue):

@@ -53,6 +53,7 @@ class TensorValue(Value):
     owners: tuple[ModuleValue, ...] = ()  # for parameters iterated from modules
     data_of_param: bool = False  # a `.data` alias of a parameter
     view_of_leaf: bool = False  # a view of a leaf that requires grad (in-place on it raises)
+    data_of_node: Node | None = None  # a `.data` alias of a non-leaf: that non-leaf's grad_fn
 
     def with_reason(self, line: int, text: str) -> tuple[ReasonStep, ...]:
         """This value's reason chain extended by one step (bounded length)."""

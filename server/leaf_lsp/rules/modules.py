@@ -276,6 +276,11 @@ def _data_mutation_message(inf: Inference, event: DataMutated) -> str:
         )
     if event.where == "forward_alias":
         return f"`{text}` (an alias of a parameter's `.data`) is mutated inside `forward`: the change bypasses autograd"
+    if event.where == "graph_output":
+        return (
+            f"`{text}` changes a result of the autograd graph through `.data`: backward() still "
+            "uses the derivatives of the values before the change (wrong gradients, no error)"
+        )
     return (
         f"`{text}` is mutated through `.data` while a graph that used it waits for "
         "backward(): the gradients will be computed from the changed values, silently"

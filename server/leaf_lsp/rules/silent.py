@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 from ..interp import Inference
 from ..interp.events import (
@@ -235,8 +236,10 @@ def requires_grad_typo(inf: Inference) -> Iterator[Finding]:
     "A training loop calls `backward()` and `step()` but never zeroes gradients.",
     """
 ## What it does
-Finds loops that call `loss.backward()` and `optimizer.step()` with no `zero_grad()` (or
-`p.grad = None`) anywhere in the loop.
+Finds loops that call `loss.backward()` and update the parameters from their gradients
+(`optimizer.step()`, or by hand: `w -= lr * w.grad`, `p.data.add_(p.grad, alpha=-lr)`),
+directly or through the functions they call, with no `zero_grad()` (or `p.grad = None`,
+`p.grad.zero_()`) anywhere in the loop or those functions.
 
 ## Why is this bad?
 Gradients accumulate across iterations: every step uses the sum of all previous gradients,
@@ -264,48 +267,149 @@ No automatic fix: where to zero depends on whether accumulation is intended.
 """,
 )
 def missing_zero_grad(inf: Inference) -> Iterator[Finding]:
-    """Report loops with backward() and step() but no zero_grad()."""
+    """Report loops that update parameters from their gradients (``step()`` or by hand)
+    and never zero them."""
     reported: set[int] = set()
     verdicts: dict[int, bool] = {}
-    helpers: set[str] | None = None
+    roles: GradRoles | None = None
     for call, loops in inf.backward_calls:
         if id(call) in reported or not loops:
             continue
         for loop in loops:
             verdict = verdicts.get(id(loop))
             if verdict is None:
-                if helpers is None:
-                    helpers = _functions_that_zero(inf.tree)
-                verdict = verdicts[id(loop)] = _accumulates(loop, helpers)
+                if roles is None:
+                    roles = grad_roles(inf.tree)
+                verdict = verdicts[id(loop)] = _accumulates(loop, roles)
             if verdict:
                 reported.add(id(call))
                 yield Finding(
                     inf.span(call),
-                    "this loop calls `backward()` and `step()` but never `zero_grad()`: gradients accumulate "
-                    "across iterations",
+                    "this loop updates parameters from their gradients but never "
+                    "zeroes them (`zero_grad()` / `p.grad = None`): gradients accumulate across iterations",
                 )
                 break
 
 
-def _accumulates(loop: ast.stmt, helpers_zeroing: set[str]) -> bool:
-    """Whether ``loop`` steps an optimizer without zeroing gradients anywhere inside it."""
-    step = False
+@dataclass(frozen=True)
+class GradRoles:
+    """Names of the module's functions that zero gradients, and that update from them."""
+
+    zeroing: frozenset[str]
+    updating: frozenset[str]
+
+
+def grad_roles(tree: ast.Module) -> GradRoles:
+    """Which functions zero gradients or update parameters from them, directly or through
+    the functions they call (by name)."""
+    zeroing: set[str] = set()
+    updating: set[str] = set()
+    calls: dict[str, set[str]] = {}
+    for fn in ast.walk(tree):
+        if not isinstance(fn, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            continue
+        called = calls.setdefault(fn.name, set())
+        for node in _walk_no_defs(fn):
+            if _zeroes(node):
+                zeroing.add(fn.name)
+            elif _updates(node):
+                updating.add(fn.name)
+            if isinstance(node, ast.Call):
+                name = _called_name(node)
+                if name:
+                    called.add(name)
+    changed = True
+    while changed:
+        changed = False
+        for name, callees in calls.items():
+            if name not in zeroing and callees & zeroing:
+                zeroing.add(name)
+                changed = True
+            if name not in updating and callees & updating:
+                updating.add(name)
+                changed = True
+    return GradRoles(frozenset(zeroing), frozenset(updating))
+
+
+def _accumulates(loop: ast.stmt, roles: GradRoles) -> bool:
+    """Whether ``loop`` updates parameters from gradients without zeroing them anywhere inside it."""
+    update = False
     for node in _walk_no_defs(loop):
+        if _zeroes(node):
+            return False
         if isinstance(node, ast.Call):
-            func = node.func
-            if isinstance(func, ast.Attribute):
-                attr = func.attr
-                if attr == "step" and not node.args and not _looks_like_scheduler(func.value):
-                    step = True
-                elif attr in ("zero_grad", "zero_") or attr in helpers_zeroing:
-                    return False
-            elif isinstance(func, ast.Name) and func.id in helpers_zeroing:
+            name = _called_name(node)
+            if name in roles.zeroing:
                 return False
-        elif isinstance(node, (ast.Assign, ast.AugAssign)):
-            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-            if any(isinstance(t, ast.Attribute) and t.attr == "grad" for t in targets):
-                return False
-    return step
+            if name in roles.updating:
+                update = True
+        if _updates(node):
+            update = True
+    return update
+
+
+def _called_name(call: ast.Call) -> str | None:
+    func = call.func
+    if isinstance(func, ast.Attribute):
+        return func.attr
+    if isinstance(func, ast.Name):
+        return func.id
+    return None
+
+
+def _reads_grad(node: ast.AST) -> bool:
+    return any(isinstance(n, ast.Attribute) and n.attr == "grad" for n in ast.walk(node))
+
+
+def _is_grad_chain(node: ast.AST) -> bool:
+    """``p.grad``, ``p.grad.data``: an expression that is a gradient tensor itself."""
+    while isinstance(node, ast.Attribute):
+        if node.attr == "grad":
+            return True
+        node = node.value
+    return False
+
+
+def _zeroes(node: ast.AST) -> bool:
+    """``opt.zero_grad()``, ``zero_grads(...)``, ``p.grad.zero_()``, ``p.grad = None``, ``del p.grad``."""
+    if isinstance(node, ast.Call):
+        func = node.func
+        name = _called_name(node) or ""
+        if "zero_grad" in name:
+            return True
+        return (
+            isinstance(func, ast.Attribute)
+            and func.attr in ("zero_", "fill_", "mul_")
+            and _is_grad_chain(func.value)
+        )
+    if isinstance(node, ast.Assign):
+        return any(isinstance(t, ast.Attribute) and t.attr == "grad" for t in node.targets)
+    if isinstance(node, ast.Delete):
+        return any(isinstance(t, ast.Attribute) and t.attr == "grad" for t in node.targets)
+    return False
+
+
+def _updates(node: ast.AST) -> bool:
+    """``opt.step()``, or a parameter changed from its gradient: ``w -= lr * w.grad``,
+    ``p.data.add_(p.grad, alpha=-lr)``, ``w = w - lr * w.grad``."""
+    if isinstance(node, ast.Call):
+        func = node.func
+        if not isinstance(func, ast.Attribute):
+            return False
+        if func.attr == "step" and not node.args and not _looks_like_scheduler(func.value):
+            return True
+        inplace = func.attr.endswith("_") and not func.attr.startswith("_")
+        arguments = list(node.args) + [k.value for k in node.keywords]
+        return inplace and not _is_grad_chain(func.value) and any(_reads_grad(a) for a in arguments)
+    if isinstance(node, ast.AugAssign):
+        return not _is_grad_chain(node.target) and _reads_grad(node.value)
+    if isinstance(node, ast.Assign) and len(node.targets) == 1:
+        target = node.targets[0]
+        if isinstance(target, (ast.Name, ast.Attribute)) and not _is_grad_chain(target):
+            text = ast.dump(target)
+            uses_itself = any(ast.dump(n) == text for n in ast.walk(node.value) if type(n) is type(target))
+            return uses_itself and _reads_grad(node.value)
+    return False
 
 
 def _walk_no_defs(node: ast.AST) -> Iterator[ast.AST]:
@@ -316,17 +420,6 @@ def _walk_no_defs(node: ast.AST) -> Iterator[ast.AST]:
             continue
         yield current
         stack.extend(ast.iter_child_nodes(current))
-
-
-def _functions_that_zero(tree: ast.Module) -> set[str]:
-    names = set()
-    for node in ast.walk(tree):
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            for inner in ast.walk(node):
-                if isinstance(inner, ast.Attribute) and inner.attr in ("zero_grad", "grad"):
-                    names.add(node.name)
-                    break
-    return names
 
 
 def _looks_like_scheduler(node: ast.AST) -> bool:
