@@ -44,7 +44,7 @@ from .facts import (
     TORCH_PREFIX,
     VARIABLE_NAMES,
 )
-from .modules import find_method
+from .modules import class_mro, find_method
 from .state import (
     MAX_CALL_DEPTH,
     MAX_CALLS,
@@ -137,6 +137,7 @@ class CallsMixin:
         if isinstance(receiver, RefValue):
             return self.library_call(receiver.qualname + "." + func.attr, args, kwargs, node, scope, ctx)
         if isinstance(receiver, ModuleValue):
+            self.note_use(receiver, func.attr, ctx)
             return self.module_method(receiver, func.attr, args, kwargs, node, scope, ctx)
         if isinstance(receiver, OptimizerValue):
             return self.optimizer_method(receiver, func.attr, node)
@@ -222,6 +223,8 @@ class CallsMixin:
             if func is not None and func.cls is not None:
                 return SuperValue(func.cls, self_value)
             return UNKNOWN
+        if name == "isinstance" and len(args) == 2:
+            return self._isinstance(args[0], args[1])
         contained = self.container_builtin(name, args, kwargs, node)
         if contained is not None:
             return contained
@@ -240,6 +243,36 @@ class CallsMixin:
             return inner if isinstance(inner, (ParamsValue, SeqValue)) else UNKNOWN
         return UNKNOWN
 
+    def _isinstance(self: Interpreter, value: Value, classes: Value) -> Value:
+        """``isinstance(value, classes)`` when it is decided statically (else unknown)."""
+        options = classes.items if isinstance(classes, SeqValue) else (classes,)
+        answers = [self._is_instance(value, option) for option in options]
+        if any(a is True for a in answers):
+            return ConstValue(True)
+        if answers and all(a is False for a in answers):
+            return ConstValue(False)
+        return UNKNOWN
+
+    def _is_instance(self: Interpreter, value: Value, cls: Value) -> bool | None:
+        if isinstance(cls, ClassValue):
+            if isinstance(value, ModuleValue):
+                return value.cls is not None and cls in class_mro(value.cls)
+            return None
+        if not isinstance(cls, RefValue) or not cls.qualname.startswith(NN_PREFIX):
+            return None
+        last = cls.qualname.rsplit(".", 1)[-1]
+        if isinstance(value, TensorValue):
+            if last == "Parameter":
+                return value.origin == "param" if value.origin in ("param", "factory", "op", "view") else None
+            return None
+        if not isinstance(value, ModuleValue) or last not in self.api.nn_modules or last.startswith("_"):
+            return None
+        if last == "Module":
+            return value.is_module
+        if value.cls is None and value.torch_class is not None:
+            return value.torch_class == last  # torch classes: exact (their own subclasses are rare)
+        return True if value.torch_class == last else None
+
     def _constant_attribute(
         self: Interpreter, name: str, args: list[Value], node: ast.Call, scope: Scope, ctx: Ctx
     ) -> Value:
@@ -257,6 +290,7 @@ class CallsMixin:
                 self.assign_attribute(target, args[2], self.current_stmt, scope, ctx)
             return ConstValue(None)
         if isinstance(owner, ModuleValue):
+            self.note_use(owner, attr, ctx)
             found = self.module_attribute(owner, attr)
             if isinstance(found, BoundModuleAttr) and len(args) > 2:
                 return args[2]
@@ -402,6 +436,12 @@ class CallsMixin:
                 node.lineno,
                 f"`{last}` runs code it is given: whether its result requires grad is unknown",
             )
+        hidden = _hides_tensor(args, kwargs)
+        inputs: list[Value] = list(flat) + ([UNKNOWN] if hidden else [])
+        # Losses are floating point whatever their integer targets are; an unknown input may be float.
+        kind = "float" if last in api.loss_functions else kind_of_values(flat)
+        if hidden and kind != "float":
+            kind = None
         if last in api.nondifferentiable:
             return new_tensor(
                 True,
@@ -416,13 +456,13 @@ class CallsMixin:
             self.inplace(out, node, node, flat, f"`{last}(..., out=...)`", ctx)
             return out
         return self.op_result(
-            flat,
+            inputs,
             node,
             f"`{last}`",
             ctx,
             saves_inputs=last in api.saves_inputs,
             saves_result=last in api.saves_result,
-            kind=kind_of_values(flat),
+            kind=kind,
         )
 
     def factory(
@@ -579,12 +619,14 @@ class CallsMixin:
             return UNKNOWN, False
         if not standalone:
             if ctx.depth >= MAX_CALL_DEPTH or self.calls >= MAX_CALLS or id(node) in self._active:
+                if not ctx.weak:
+                    self.result.truncated = True
                 return UNKNOWN, False
         self.calls += 1
         key = None
         if not standalone:
             key = (
-                (id(node), id(func.bound_self), ctx.grad)
+                (id(node), id(func.bound_self), ctx.grad, ctx.weak)
                 + tuple(call_signature(a) for a in args)
                 + tuple(sorted((k, call_signature(v)) for k, v in kwargs.items()))
             )
@@ -678,3 +720,26 @@ def _buffer(args: list[Value], node: ast.Call) -> TensorValue:
             "buffer",
         )
     return new_tensor(None, None, node.lineno, "`nn.Buffer(...)`", origin="buffer")
+
+
+#: Keyword arguments of torch functions that take tensors.
+TENSOR_KEYWORDS = frozenset({"input", "other", "target", "weight", "bias", "tensors", "mat1", "mat2"})
+
+
+def _hides_tensor(args: list[Value], kwargs: dict[str, Value]) -> bool:
+    """Whether an argument in a tensor position is unknown (it may be a tensor that requires grad).
+
+    Torch functions take their tensors first (``input``, ``other``, ``target``): an unknown
+    value before the last known tensor, or inside a list of tensors, may be one of them; an
+    unknown ``dim`` after them is not.
+    """
+    positions = [i for i, a in enumerate(args) if isinstance(a, TensorValue)]
+    last = positions[-1] if positions else 0
+    for index, arg in enumerate(args):
+        if index <= last and (arg is UNKNOWN or isinstance(arg, BoundModuleAttr)):
+            return True
+        if isinstance(arg, SeqValue) and any(a is UNKNOWN for a in arg.items):
+            return any(isinstance(a, TensorValue) for a in arg.items)
+    return any(
+        k in TENSOR_KEYWORDS and (v is UNKNOWN or isinstance(v, BoundModuleAttr)) for k, v in kwargs.items()
+    )

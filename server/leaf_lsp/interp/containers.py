@@ -103,10 +103,13 @@ class ContainersMixin:
             }
             if method in ("items", "values", "keys"):
                 return _dict_method(DictValue(named), method, args, kwargs)
-        if isinstance(receiver, ModuleValue) and method in ("children", "modules") and receiver.children:
-            return SeqValue(tuple(receiver.children), "list")
-        if isinstance(receiver, ModuleValue) and method == "named_children" and receiver.children:
-            return SeqValue(tuple(SeqValue((ConstValue("name"), c)) for c in receiver.children), "list")
+        if isinstance(receiver, ModuleValue) and method in SUBMODULE_ITERATORS:
+            listed = _named_modules(receiver, recurse=method in ("modules", "named_modules"))
+            if listed is None:
+                return None
+            if method.startswith("named_"):
+                return SeqValue(tuple(SeqValue((ConstValue(n), m)) for n, m in listed), "list")
+            return SeqValue(tuple(m for _, m in listed), "list")
         return None
 
     def container_builtin(
@@ -153,6 +156,51 @@ class ContainersMixin:
         if name in ("min", "max") and len(args) == 1 and not isinstance(args[0], TensorValue):
             return self._element_of(args[0])
         return None
+
+
+#: ``nn.Module`` methods that iterate submodules.
+SUBMODULE_ITERATORS = frozenset({"children", "named_children", "modules", "named_modules"})
+#: Most submodules listed one by one (a bigger model's list is left unknown).
+MAX_SUBMODULES = 48
+
+
+def _submodules(module: ModuleValue) -> list[tuple[str, ModuleValue]]:
+    """A module's direct submodules with their names, in registration order."""
+    found: list[tuple[str, ModuleValue]] = []
+    seen: set[int] = set()
+    for name, value in module.attrs.items():
+        if isinstance(value, ModuleValue) and value.is_module and id(value) not in seen:
+            seen.add(id(value))
+            found.append((name, value))
+    for index, child in enumerate(module.children):
+        if id(child) not in seen:
+            seen.add(id(child))
+            found.append((str(index), child))
+    return found
+
+
+def _named_modules(module: ModuleValue, recurse: bool) -> list[tuple[str, ModuleValue]] | None:
+    """``named_modules()`` (the module itself first, then every submodule by dotted name) or
+    ``named_children()``; None when the model is too big to list."""
+    if not recurse:
+        return _submodules(module)
+    out: list[tuple[str, ModuleValue]] = []
+    seen: set[int] = set()
+
+    def visit(prefix: str, current: ModuleValue, depth: int) -> bool:
+        if id(current) in seen:
+            return True
+        seen.add(id(current))
+        out.append((prefix, current))
+        if len(out) > MAX_SUBMODULES or depth > 8:
+            return False
+        # Pre-order, like torch: a module, then each child's whole subtree in turn.
+        return all(
+            visit(f"{prefix}.{name}" if prefix else name, child, depth + 1)
+            for name, child in _submodules(current)
+        )
+
+    return out if visit("", module, 0) else None
 
 
 def _dict_method(d: DictValue, method: str, args: list[Value], kwargs: dict[str, Value]) -> Value | None:

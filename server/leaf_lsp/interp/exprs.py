@@ -320,6 +320,7 @@ class ExpressionsMixin:
         if isinstance(base, TensorValue):
             return self.tensor_attribute(base, attr, node, ctx)
         if isinstance(base, ModuleValue):
+            self.note_use(base, attr, ctx)
             return self.module_attribute(base, attr)
         if isinstance(base, ClassValue):
             method = find_method(base, attr)

@@ -283,6 +283,11 @@ class ModulesMixin:
             return ConstValue(None)
         return UNKNOWN
 
+    def note_use(self: Interpreter, module: ModuleValue, attr: str, ctx: Ctx) -> None:
+        """``module.attr`` is read in code run for real while gradients are recorded."""
+        if not ctx.weak and ctx.record and ctx.grad is not False:
+            module.used.add(attr)
+
     def _register_module_hook(
         self: Interpreter, module: ModuleValue, kind: str, hook: Value, node: ast.Call, ctx: Ctx
     ) -> None:
@@ -348,7 +353,16 @@ class ModulesMixin:
                 bound = FunctionValue(
                     forward.node, forward.qualname, forward.scope, forward.cls, module, forward.grad_mode
                 )
-                return self.call_and_propagate(bound, args, kwargs, ctx)
+                grad = ctx.grad if forward.grad_mode is None else forward.grad_mode
+                real = not ctx.weak and ctx.record and grad is not False and self.cross_depth == 0
+                if real:
+                    if module.forward_runs == 0:
+                        self.result.run_modules.append(module)
+                    module.forward_runs += 1
+                output = self.call_and_propagate(bound, args, kwargs, ctx)
+                if real and ctx.stopped:
+                    self.result.truncated = True  # forward raised: later reads never ran
+                return output
             if module.torch_class is None:
                 return UNKNOWN
         return self.torch_forward(module, args, kwargs, node, ctx)
@@ -362,6 +376,11 @@ class ModulesMixin:
         ctx: Ctx,
     ) -> Value:
         """The ``forward`` of a torch module class (also reached by ``super().forward(x)``)."""
+        if module.cls is not None:
+            # The torch base's forward reads the parameters torch registered (weight, bias...).
+            for attr in module.attrs:
+                if attr in MODULE_PARAMETER_ATTRS or attr.startswith(("weight", "bias")):
+                    self.note_use(module, attr, ctx)
         if module.torch_class == SEQUENTIAL and module.children:
             value: Value = args[0] if args else UNKNOWN
             for child in module.children:

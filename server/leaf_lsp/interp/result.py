@@ -10,7 +10,7 @@ from typing import TypeVar, cast
 from ..model import ExprFact, Hint, InternalError, Span
 from ..parse import SourceText
 from .events import Event
-from .values import ClassValue, Value
+from .values import ClassValue, ModuleValue, Value
 
 E = TypeVar("E", bound=Event)
 T = TypeVar("T")
@@ -50,6 +50,11 @@ class Inference:
     call_qualnames: dict[int, str] = field(default_factory=dict)
     #: Facts the rules derive from this inference, computed once and shared (see :meth:`derive`).
     derived: dict[str, object] = field(default_factory=dict)
+    #: User module instances whose ``forward`` ran for real under grad (what they read: ``used``).
+    run_modules: list[ModuleValue] = field(default_factory=list)
+    #: Some real call was cut short (call depth or count limits, a recursion, a raise inside
+    #: ``forward``): what was not seen read may still be read.
+    truncated: bool = False
     #: Statements the interpreter failed on (each skipped; see ``LEAF_LSP_DEBUG``).
     internal_errors: list[InternalError] = field(default_factory=list)
 

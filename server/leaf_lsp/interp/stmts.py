@@ -410,6 +410,16 @@ class StatementsMixin:
         iterable = self.eval(stmt.iter, scope, ctx)
         if ctx.stopped:
             return
+        items = _unrollable(iterable)
+        if items is not None:
+            # A short list of different things (modules of several classes, a dict's entries):
+            # one pass per element, in order, instead of a pass with their join.
+            binds = [
+                (lambda item=item: self.assign_loop_target(stmt.target, item, stmt, scope, ctx))
+                for item in items
+            ]
+            self._loop(stmt, scope, ctx, binds[0], binds)
+            return
         element = self._element_of(iterable)
         self._loop(stmt, scope, ctx, lambda: self.assign_loop_target(stmt.target, element, stmt, scope, ctx))
 
@@ -424,16 +434,18 @@ class StatementsMixin:
             for elt, item in zip(target.elts, self._unpack(value, len(target.elts))):
                 self.assign_loop_target(elt, item, stmt, scope, ctx)
 
-    def _loop(self: Interpreter, stmt: Any, scope: Scope, ctx: Ctx, bind: Any) -> None:
+    def _loop(
+        self: Interpreter, stmt: Any, scope: Scope, ctx: Ctx, bind: Any, binds: list[Any] | None = None
+    ) -> None:
         before = dict(scope.vars)
         ctx.loop_depth += 1
         ctx.loops.append(stmt)
         ctx.cond_depth += 1
         states: list[dict[str, Value]] = []
         raised = False
-        for _ in range(2):
+        for each in binds or [bind, bind]:
             ctx.stopped = None
-            bind()
+            each()
             self.exec_block(stmt.body, scope, ctx)
             if ctx.stopped == RAISES:
                 raised = True
@@ -539,6 +551,10 @@ class StatementsMixin:
         for target in stmt.targets:
             if isinstance(target, ast.Name):
                 scope.vars.pop(target.id, None)
+            elif isinstance(target, ast.Attribute):
+                owner = self.eval(target.value, scope, ctx)
+                if isinstance(owner, ModuleValue):
+                    owner.attrs.pop(target.attr, None)  # del self.W: no longer registered
 
     def stmt_Global(self: Interpreter, stmt: ast.stmt, scope: Scope, ctx: Ctx) -> None:
         return
@@ -547,3 +563,20 @@ class StatementsMixin:
 def _waits_for_backward(node: Node | None) -> bool:
     """Whether ``node`` is a graph node of this run that no backward has consumed yet."""
     return node is not None and not node.freed and node.run == current_run()
+
+
+#: Longest list a ``for`` loop walks element by element.
+MAX_UNROLL = 12
+
+
+def _unrollable(iterable: Value) -> tuple[Value, ...] | None:
+    """The elements of a short, known list whose elements differ (None otherwise)."""
+    if not isinstance(iterable, SeqValue) or iterable.kind not in ("list", "tuple", "set"):
+        return None
+    items = iterable.items
+    if not 2 <= len(items) <= MAX_UNROLL or any(isinstance(item, ParamsValue) for item in items):
+        return None
+    first = items[0]
+    if all(item is first for item in items):
+        return None
+    return items

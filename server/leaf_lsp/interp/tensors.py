@@ -174,6 +174,9 @@ class TensorsMixin:
         else:
             rg = None
         leaf = None if rg is None else not rg
+        dtype = first_dtype(tensors)
+        if kind is not None and dtype_kind(dtype) not in (None, kind):
+            dtype = None  # the result's kind is not its first input's (a loss of integer targets)
         if rg is True:
             src = next(t for t in tensors if t.rg is True)
             saved: tuple[tuple[Obj, int], ...] = ()
@@ -186,7 +189,7 @@ class TensorsMixin:
                 f"{what} on a tensor that requires grad -> non-leaf",
                 reason=src.reason,
                 kind=kind or src.kind,
-                dtype=first_dtype(tensors),
+                dtype=dtype,
                 device=src.device,
             )
             result.node = Node(tuple(t.node for t in tensors if t.node), saved, line)
@@ -206,7 +209,7 @@ class TensorsMixin:
                 f"{what} {why} -> leaf, no grad",
                 reason=reason,
                 kind=kind or (tensors[0].kind if tensors else None),
-                dtype=first_dtype(tensors),
+                dtype=dtype,
                 device=tensors[0].device if tensors else None,
             )
         return new_tensor(

@@ -121,6 +121,10 @@ class ModuleValue(Value):
     param_obj: Obj = field(default_factory=Obj)
     is_module: bool = True
     inplace: bool = False  # nn.ReLU(inplace=True) and friends modify their input
+    #: Attributes read while gradients were recorded, in code the interpreter ran for real
+    #: (not a method analysed on its own with made-up arguments).
+    used: set[str] = field(default_factory=set)
+    forward_runs: int = 0  # forward calls run for real under grad
     forward_hooks: list[Value] = field(default_factory=list)  # register_forward_hook(fn)
     pre_hooks: list[Value] = field(default_factory=list)  # register_forward_pre_hook(fn)
 
@@ -367,6 +371,9 @@ def fresh_result(value: Value, args: list[Value]) -> Value:
         )
     if isinstance(value, SeqValue):
         return SeqValue(tuple(fresh_result(v, args) for v in value.items), value.kind)
+    if isinstance(value, DictValue):
+        rest = fresh_result(value.rest, args) if value.rest is not None else None
+        return DictValue({k: fresh_result(v, args) for k, v in value.items.items()}, rest)
     return value
 
 
@@ -463,6 +470,8 @@ def _copy(value: Value, deep: bool, line: int, memo: dict[int, Value]) -> Value:
             attrs={},
             children=[],
             param_obj=Obj(line) if deep else value.param_obj,
+            used=set(),
+            forward_runs=0,
             forward_hooks=list(value.forward_hooks),
             pre_hooks=list(value.pre_hooks),
         )

@@ -20,6 +20,11 @@ _DYNAMIC_RE = re.compile(
     r"\bself\.(?:parameters|named_parameters|state_dict|_parameters|modules|named_modules|children|apply"
     r"|__dict__|_modules|__getattr__)\b|\b(?:getattr|vars|setattr)\(|\bsuper\(\)\.forward\b"
 )
+#: What a run of the code cannot follow: attributes reached by a computed name, or all at once.
+_BY_NAME_RE = re.compile(
+    r"\bself\.(?:parameters|named_parameters|state_dict|_parameters|modules|named_modules|children"
+    r"|named_children|apply|__dict__|_modules|__getattr__)\b|\bvars\(|\b(?:getattr|setattr)\(\s*self\s*,\s*[^'\"\s]"
+)
 _SELF_CALL_RE = re.compile(r"\bself\.(\w+)\(")
 _DETACHING = frozenset({"detach", "item", "tolist", "numpy", "data"})
 _DETACH_WORD_RE = re.compile(r"\.(?:detach|item|tolist|numpy|data)\b")
@@ -70,6 +75,11 @@ class ModuleClass:
         """Whether methods reach attributes by name or iterate parameters (uses are unknowable)."""
         text = self.methods_text if funcs is None else "\n".join(self.source(f) for f in funcs)
         return _DYNAMIC_RE.search(text) is not None
+
+    def reads_by_name(self) -> bool:
+        """Whether methods reach attributes in ways a run of the code cannot follow (a computed
+        ``getattr`` name, ``self.modules()``, ``self.__dict__``...)."""
+        return _BY_NAME_RE.search(self.methods_text) is not None
 
     def mentions(self, name: str) -> bool:
         """Whether any method other than ``__init__`` names ``self.<name>`` or the string ``name``."""

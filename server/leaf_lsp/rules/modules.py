@@ -8,8 +8,9 @@ from collections.abc import Iterator
 
 from ..interp import Inference, InitAssign
 from ..interp.events import DataMutated
+from ..interp.modules import class_mro
 from ..interp.syntax import short_text
-from ..interp.values import DictValue, ModuleValue, SeqValue, TensorValue
+from ..interp.values import DictValue, ModuleValue, SeqValue, TensorValue, Value
 from .base import Finding, rule
 from .classes import (
     ModuleClass,
@@ -318,7 +319,8 @@ No automatic fix.
 """,
 )
 def unused_parameter(inf: Inference) -> Iterator[Finding]:
-    """Report parameters no method reads."""
+    """Report parameters no method reads, and those no real run of ``forward`` reads."""
+    reported: set[int] = set()
     for module in module_classes(inf):
         if module.forward is None or not module.params:
             continue
@@ -327,13 +329,90 @@ def unused_parameter(inf: Inference) -> Iterator[Finding]:
         init = module.methods.get("__init__")
         own_init = (init.lineno, init.end_lineno or init.lineno) if init else (0, -1)
         for name, assign in module.params.items():
-            if module.mentions(name) or _read_elsewhere(inf, name, own_init):
+            names = [name] + _aliases_in(init, name)
+            if any(module.mentions(n) or _read_elsewhere(inf, n, own_init) for n in names):
                 continue
-            yield Finding(
-                inf.span(assign.stmt),
-                f"`self.{name}` is registered as a parameter but `forward` never uses it: its grad stays None "
-                "(and DistributedDataParallel fails on it)",
+            if _frozen(assign.value):
+                continue  # nothing expects a gradient for it
+            reported.add(id(assign.stmt))
+            yield Finding(inf.span(assign.stmt), _unused_message(name, assign.value))
+    for assign in _unused_when_run(inf):
+        if id(assign.stmt) not in reported:
+            reported.add(id(assign.stmt))
+            yield Finding(inf.span(assign.stmt), _unused_message(assign.attr, assign.value))
+
+
+def _aliases_in(init: ast.AST | None, name: str) -> list[str]:
+    """Other attributes ``__init__`` binds to ``self.<name>`` (``self.weight = self.W``)."""
+    if init is None:
+        return []
+    found: list[str] = []
+    for node in ast.walk(init):
+        if (
+            isinstance(node, ast.Assign)
+            and isinstance(node.value, ast.Attribute)
+            and node.value.attr == name
+            and isinstance(node.value.value, ast.Name)
+            and node.value.value.id == "self"
+        ):
+            found.extend(
+                t.attr
+                for t in node.targets
+                if isinstance(t, ast.Attribute) and isinstance(t.value, ast.Name) and t.value.id == "self"
             )
+    return found
+
+
+def _frozen(value: Value) -> bool:
+    if isinstance(value, TensorValue):
+        return value.rg is False
+    return isinstance(value, ModuleValue) and value.params_rg is False
+
+
+def _unused_message(name: str, value: Value) -> str:
+    if isinstance(value, ModuleValue):
+        return (
+            f"`self.{name}` is a registered submodule but `forward` never calls it: its parameters' grads "
+            "stay None (and DistributedDataParallel fails on them)"
+        )
+    return (
+        f"`self.{name}` is registered as a parameter but `forward` never uses it: its grad stays None "
+        "(and DistributedDataParallel fails on it)"
+    )
+
+
+def _unused_when_run(inf: Inference) -> Iterator[InitAssign]:
+    """Parameters and submodules with parameters that no real run of ``forward`` (nor any
+    other code run with grad enabled) read, on instances whose ``forward`` did run."""
+    if inf.truncated:
+        return
+    infos = {id(m.value): m for m in module_classes(inf)}
+    registered: dict[tuple[int, str], list[InitAssign]] = {}
+    for assign in inf.init_assigns:
+        registered.setdefault((id(assign.cls), assign.attr), []).append(assign)
+    for instance in inf.run_modules:
+        cls = instance.cls
+        if cls is None:
+            continue
+        lineage = class_mro(cls)
+        if any(id(k) not in infos or infos[id(k)].reads_by_name() for k in lineage):
+            continue  # a class of unknown kind, or one that reaches attributes by name
+        # One value under two names (``self.weight = self.W``) is used when either name is.
+        used_values = {id(instance.attrs[a]) for a in instance.used if a in instance.attrs}
+        for attr, value in instance.attrs.items():
+            if attr in instance.used or id(value) in used_values or not _trainable(value):
+                continue
+            # The assignment that put this very value there (not a later replacement).
+            made = (a for k in lineage for a in registered.get((id(k), attr), ()) if a.value is value)
+            found = next(made, None)
+            if found is not None:
+                yield found
+
+
+def _trainable(value: Value) -> bool:
+    if isinstance(value, TensorValue):
+        return value.origin == "param" and value.rg is True
+    return isinstance(value, ModuleValue) and value.has_params is True and value.params_rg is True
 
 
 _REGISTERS_BY_HAND = re.compile(r"\b(?:add_module|register_module|register_parameter)\(")
