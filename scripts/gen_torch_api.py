@@ -700,6 +700,10 @@ def _probe_inputs() -> list[Callable[[], tuple[Any, tuple[Any, ...]]]]:
         lambda: (f(1, 2, 4, 4, 4), (f(3, 2, 2, 2, 2),)),
         lambda: (_fixed(3, 4).abs().requires_grad_(), (1,)),  # probabilities: multinomial
         lambda: (torch.tensor([0, 1, 3]), ()),  # integer input: one_hot, bincount
+        lambda: (f(3, 3), ()),  # square matrices: slogdet, eigh, inv_ex, cholesky_ex
+        lambda: (f(3, 3), (f(3, 3),)),  # solve_ex, triangular_solve
+        lambda: (f(1, 2, 5, 5), (2,)),  # an int kernel / output size: max_pool2d, adaptive pools
+        lambda: (f(1, 2, 4, 4, 4), (2,)),
     ]
 
 
