@@ -711,6 +711,11 @@ def _probe_inputs() -> list[Callable[[], tuple[Any, tuple[Any, ...]]]]:
         lambda: (f(3, 3), (f(3, 3),)),  # solve_ex, triangular_solve
         lambda: (f(1, 2, 5, 5), (2,)),  # an int kernel / output size: max_pool2d, adaptive pools
         lambda: (f(1, 2, 4, 4, 4), (2,)),
+        # Integer inputs never require grad, so their calls only show something for ops that
+        # reject floats: each has a float twin (f(3), (f(3),) above) that would pass grad.
+        lambda: (torch.tensor([0, 1, 3]), (torch.tensor([1, 2, 3]),)),  # integer-only: gcd, bitwise_and
+        lambda: (torch.tensor([0, 1, 3]), ((3, 4),)),  # flat indices and a shape: unravel_index
+        lambda: (f(3), ((3, 4),)),
     ]
 
 
@@ -750,8 +755,14 @@ def _backward_breaks(
     return False
 
 
-def probe(names: Iterable[str], ns: Namespaces) -> dict[str, Observation]:
-    """Call each public name on small float tensors that require grad; record what happens."""
+def probe(
+    names: Iterable[str], ns: Namespaces, overloads: dict[str, list[Any]] | None = None
+) -> dict[str, Observation]:
+    """Call each public name on small float tensors that require grad; record what happens.
+
+    A name none of the probe inputs can call is then called with arguments built from its
+    ATen ``overloads`` (required keyword arguments included: ``nonzero_static(x, size=3)``).
+    """
     import torch
 
     observations: dict[str, Observation] = {}
@@ -779,8 +790,33 @@ def probe(names: Iterable[str], ns: Namespaces) -> dict[str, Observation]:
                     continue
                 obs.saves_input = obs.saves_input or _backward_breaks(func, make, "input")
                 obs.saves_result = obs.saves_result or _backward_breaks(func, make, "result")
+        if obs.calls == 0:
+            for fn in (overloads or {}).get(name, []):
+                _probe_schema(obs, fn, callables)
         observations[name] = obs
     return observations
+
+
+def _probe_schema(obs: Observation, fn: Any, callables: list[tuple[str, Callable[..., Any]]]) -> None:
+    """Call a name with arguments built from one ATen overload (float tensors requiring grad,
+    small ints) and record the result facts; the backward checks need the probe inputs."""
+    import torch
+
+    built = _factory_args(fn, 0.5, (3, 4))
+    if built is None:
+        return
+    args, kwargs = built
+    grads = [a for a in (*args, *kwargs.values()) if isinstance(a, torch.Tensor) and a.requires_grad]
+    if not grads:
+        return  # integer tensors alone cannot show whether grad would flow
+    for _label, func in callables:
+        result = _call_quietly(func, *args, **kwargs)
+        _record_tuple(obs, result, grads[0])
+        first = _first_tensor(result)
+        if isinstance(first, torch.Tensor) and first.layout == torch.strided:
+            obs.calls += 1
+            obs.first_requires_grad.add(bool(first.requires_grad))
+            obs.first_kinds.add(dtype_kind(first.dtype))
 
 
 def _tuple_flags(funcs: Iterable[Callable[..., Any]]) -> list[str]:
@@ -1241,7 +1277,12 @@ def build_table() -> tuple[dict[str, Any], list[str]]:
     notes += errs
 
     static_inputs, static_result, first_diff = autograd_facts(src, ns)
-    observed = probe(probe_candidates(src, ns), ns)
+    overloads: dict[str, list[Any]] = defaultdict(list)
+    for fn in src.natives:
+        if fn.func.kind().name == "functional" and not fn.func.is_mutable:
+            for name in public_names(fn, ns):
+                overloads[name].append(fn)
+    observed = probe(probe_candidates(src, ns), ns, overloads)
     creators = set(fac) | set(like) | set(mixed)
     declared, irregular = tuple_schemas(src, ns)
     multi, errs = multi_outputs(declared, irregular, observed)

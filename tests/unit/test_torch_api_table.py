@@ -557,6 +557,36 @@ def test_nondifferentiable_ops_give_integer_results_without_grad(torch: ModuleTy
                 assert not outs[0].requires_grad, name
 
 
+def test_index_and_integer_ops_are_nondifferentiable(torch: ModuleType) -> None:
+    api = load()
+    expected = {
+        "argmax",
+        "argmin",
+        "argsort",
+        "nonzero",
+        "nonzero_static",  # needs size=: called with arguments built from its schema
+        "argwhere",
+        "searchsorted",
+        "bucketize",
+        "unravel_index",  # integer indices and a shape
+        "count_nonzero",
+        "isin",
+        "one_hot",
+        "multinomial",
+        "bitwise_and",  # integer-only ops: float inputs are rejected
+        "gcd",
+    }
+    assert expected <= api.nondifferentiable, expected - api.nondifferentiable
+    # Random integers are fresh leaves (factories), not op results.
+    assert api.factories["randint"] == "int" and api.factories["randperm"] == "int"
+    assert "randint_like" in api.like_factories
+    # bincount is integer only without weights: float weights that require grad give a
+    # result that requires grad, so it is not listed.
+    assert "bincount" not in api.nondifferentiable
+    weights = leaf(torch, 3)
+    assert torch.bincount(torch.tensor([0, 1, 1]), weights).requires_grad
+
+
 def _kind(torch: ModuleType, dtype: Any) -> str:
     if dtype == torch.bool:
         return "bool"
