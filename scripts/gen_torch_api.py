@@ -652,6 +652,10 @@ def views(src: Sources, ns: Namespaces) -> tuple[list[str], list[str], list[str]
 # --------------------------------------------------------------------------- probes
 
 
+# A tuple result, per position: (namedtuple field or None, dtype kind, requires_grad).
+ProbedTuple = tuple[tuple[str | None, str, bool], ...]
+
+
 @dataclass
 class Observation:
     """What probe calls of one public name showed."""
@@ -661,6 +665,9 @@ class Observation:
     first_kinds: set[str] = field(default_factory=set)
     saves_input: bool = False
     saves_result: bool = False
+    # Results that were tuples of tensors, from calls whose primary input is a float
+    # requiring grad.
+    tuples: set[ProbedTuple] = field(default_factory=set)
 
 
 def _fixed(*shape: int, dtype: Any = None) -> Any:
@@ -700,6 +707,15 @@ def _probe_inputs() -> list[Callable[[], tuple[Any, tuple[Any, ...]]]]:
         lambda: (f(1, 2, 4, 4, 4), (f(3, 2, 2, 2, 2),)),
         lambda: (_fixed(3, 4).abs().requires_grad_(), (1,)),  # probabilities: multinomial
         lambda: (torch.tensor([0, 1, 3]), ()),  # integer input: one_hot, bincount
+        lambda: (f(3, 3), ()),  # square matrices: slogdet, eigh, inv_ex, cholesky_ex
+        lambda: (f(3, 3), (f(3, 3),)),  # solve_ex, triangular_solve
+        lambda: (f(1, 2, 5, 5), (2,)),  # an int kernel / output size: max_pool2d, adaptive pools
+        lambda: (f(1, 2, 4, 4, 4), (2,)),
+        # Integer inputs never require grad, so their calls only show something for ops that
+        # reject floats: each has a float twin (f(3), (f(3),) above) that would pass grad.
+        lambda: (torch.tensor([0, 1, 3]), (torch.tensor([1, 2, 3]),)),  # integer-only: gcd, bitwise_and
+        lambda: (torch.tensor([0, 1, 3]), ((3, 4),)),  # flat indices and a shape: unravel_index
+        lambda: (f(3), ((3, 4),)),
     ]
 
 
@@ -739,17 +755,32 @@ def _backward_breaks(
     return False
 
 
-def probe(names: Iterable[str], ns: Namespaces) -> dict[str, Observation]:
-    """Call each public name on small float tensors that require grad; record what happens."""
+def probe(
+    names: Iterable[str], ns: Namespaces, overloads: dict[str, list[Any]] | None = None
+) -> dict[str, Observation]:
+    """Call each public name on small float tensors that require grad; record what happens.
+
+    A name none of the probe inputs can call is then called with arguments built from its
+    ATen ``overloads`` (required keyword arguments included: ``nonzero_static(x, size=3)``).
+    """
     import torch
 
     observations: dict[str, Observation] = {}
     for name in sorted(names):
         obs = Observation()
-        for _label, func in ns.callables(name):
+        callables = ns.callables(name)
+        settings = _flag_settings(_tuple_flags(func for _label, func in callables))
+        for _label, func in callables:
             for make in _probe_inputs():
+                # Flags that switch the result to a tuple (unique(return_inverse=True)):
+                # those calls only feed the tuple facts, not the single-result ones.
+                for kwargs in settings:
+                    primary, extra = make()
+                    _record_tuple(obs, _call_quietly(func, primary, *extra, **kwargs), primary)
                 primary, extra = make()
-                first = _first_tensor(_call_quietly(func, primary, *extra))
+                result = _call_quietly(func, primary, *extra)
+                _record_tuple(obs, result, primary)
+                first = _first_tensor(result)
                 if not isinstance(first, torch.Tensor) or first.layout != torch.strided:
                     continue
                 obs.calls += 1
@@ -759,8 +790,87 @@ def probe(names: Iterable[str], ns: Namespaces) -> dict[str, Observation]:
                     continue
                 obs.saves_input = obs.saves_input or _backward_breaks(func, make, "input")
                 obs.saves_result = obs.saves_result or _backward_breaks(func, make, "result")
+        if obs.calls == 0:
+            for fn in (overloads or {}).get(name, []):
+                _probe_schema(obs, fn, callables)
         observations[name] = obs
     return observations
+
+
+def _probe_schema(obs: Observation, fn: Any, callables: list[tuple[str, Callable[..., Any]]]) -> None:
+    """Call a name with arguments built from one ATen overload (float tensors requiring grad,
+    small ints) and record the result facts; the backward checks need the probe inputs."""
+    import torch
+
+    built = _factory_args(fn, 0.5, (3, 4))
+    if built is None:
+        return
+    args, kwargs = built
+    grads = [a for a in (*args, *kwargs.values()) if isinstance(a, torch.Tensor) and a.requires_grad]
+    if not grads:
+        return  # integer tensors alone cannot show whether grad would flow
+    for _label, func in callables:
+        result = _call_quietly(func, *args, **kwargs)
+        _record_tuple(obs, result, grads[0])
+        first = _first_tensor(result)
+        if isinstance(first, torch.Tensor) and first.layout == torch.strided:
+            obs.calls += 1
+            obs.first_requires_grad.add(bool(first.requires_grad))
+            obs.first_kinds.add(dtype_kind(first.dtype))
+
+
+def _tuple_flags(funcs: Iterable[Callable[..., Any]]) -> list[str]:
+    """Boolean arguments that make these functions return a tuple instead of one tensor.
+
+    Read from torch's own ``boolean_dispatch`` registry (``F.max_pool2d(return_indices)``,
+    ``torch.unique(return_inverse, return_counts)``, ``torch.lu(get_infos)``), following
+    nested dispatchers.
+    """
+    from torch._jit_internal import boolean_dispatched
+
+    flags: set[str] = set()
+    pending = list(funcs)
+    seen: set[int] = set()
+    while pending:
+        func = pending.pop()
+        if id(func) in seen:
+            continue
+        seen.add(id(func))
+        try:
+            entry = boolean_dispatched.get(func)
+        except TypeError:  # unhashable callables are not dispatchers
+            entry = None
+        if entry is not None:
+            flags.add(entry["arg_name"])
+            pending += [entry["if_true"], entry["if_false"]]
+    return sorted(flags)
+
+
+def _flag_settings(flags: list[str]) -> list[dict[str, bool]]:
+    """Each flag alone, then all of them together (nothing when there are no flags)."""
+    settings = [{flag: True} for flag in flags]
+    if len(flags) > 1:
+        settings.append(dict.fromkeys(flags, True))
+    return settings
+
+
+def _record_tuple(obs: Observation, result: Any, primary: Any) -> None:
+    """Note a tuple-of-tensors result of a call whose primary input is a float that
+    requires grad (so each element's requires_grad says whether it is differentiable)."""
+    import torch
+
+    if not (
+        isinstance(result, tuple)
+        and len(result) >= 2
+        and all(isinstance(r, torch.Tensor) and r.layout == torch.strided for r in result)
+        and isinstance(primary, torch.Tensor)
+        and primary.requires_grad
+        and primary.is_floating_point()
+    ):
+        return
+    fields = getattr(type(result), "_fields", None) or getattr(type(result), "__match_args__", None)
+    names: list[str | None] = list(fields) if fields and len(fields) == len(result) else [None] * len(result)
+    obs.tuples.add(tuple((n, dtype_kind(r.dtype), bool(r.requires_grad)) for n, r in zip(names, result)))
 
 
 # --------------------------------------------------------------------------- autograd facts
@@ -807,6 +917,123 @@ def _first_output_names(fn: Any) -> set[str]:
     if returns and returns[0].name:
         names.add(returns[0].name)
     return names
+
+
+# --------------------------------------------------------------------------- multi-output ops
+
+
+@dataclass(frozen=True)
+class DeclaredOutput:
+    """One position of an ATen schema's tuple return, as the yaml files describe it."""
+
+    name: str | None
+    # torchgen's verdict (derivatives.yaml output_differentiability, else the outputs its
+    # formulas give a gradient to); None when the op has no derivatives.yaml entry.
+    differentiable: bool | None
+
+
+DeclaredTuple = tuple[DeclaredOutput, ...]
+
+
+def tuple_schemas(src: Sources, ns: Namespaces) -> tuple[dict[str, list[DeclaredTuple]], set[str]]:
+    """(public name -> its overloads returning a fixed tuple of tensors, names to leave out).
+
+    Left out: names with an overload returning a list of tensors (``split``, ``unbind``,
+    ``where(cond)``, ``meshgrid``: as many results as the arguments ask for) or a tuple
+    holding something else than tensors (``histogramdd``, ``fbgemm_linear_quantize_weight``).
+    """
+    from torchgen.api import cpp
+    from torchgen.api.autograd import NativeFunctionWithDifferentiabilityInfo, gen_differentiable_outputs
+
+    by_schema = {str(schema): by_key for schema, by_key in src.infos.items()}
+    forms: dict[str, list[DeclaredTuple]] = defaultdict(list)
+    irregular: set[str] = set()
+    for fn in src.natives:
+        func = fn.func
+        if func.kind().name != "functional" or func.is_mutable:
+            continue
+        names = public_names(fn, ns)
+        if not names:
+            continue
+        types = [str(r.type) for r in func.returns]
+        if any(_is_tensor_type(t) and t != "Tensor" for t in types) or (
+            len(types) > 1 and any(t != "Tensor" for t in types)
+        ):
+            irregular |= names
+            continue
+        if len(types) < 2:
+            continue
+        by_key = by_schema.get(str(func))
+        if by_key is None or _default_info(by_key) is None:
+            differentiable: list[bool | None] = [None] * len(types)
+        else:
+            with_info = NativeFunctionWithDifferentiabilityInfo(func=fn, info=by_key, fw_derivatives=None)
+            wanted = {out.name for out in gen_differentiable_outputs(with_info)}
+            differentiable = [name in wanted for name in cpp.return_names(fn)]
+        form = tuple(DeclaredOutput(r.name, d) for r, d in zip(func.returns, differentiable))
+        for name in names:
+            forms[name].append(form)
+    return dict(forms), irregular
+
+
+def multi_outputs(
+    declared: dict[str, list[DeclaredTuple]],
+    irregular: set[str],
+    observed: dict[str, Observation],
+) -> tuple[dict[str, dict[str, tuple[dict[str, Any], ...]]], list[str]]:
+    """Names whose tuple results are known position by position -> {"outputs": [...]}.
+
+    Each output: ``name`` (namedtuple field or None), ``kind`` (dtype kind for float inputs
+    or None when no probe call returned the tuple) and ``differentiable`` (requires grad
+    when the input does). The schemas and the probes must agree on every position; forms
+    of different lengths (``unique`` with one or two ``return_*`` flags) must agree on the
+    positions they share, and the entry lists the longest.
+    """
+    out: dict[str, dict[str, tuple[dict[str, Any], ...]]] = {}
+    notes: list[str] = []
+    candidates = set(declared) | {name for name, obs in observed.items() if obs.tuples}
+    for name in sorted(candidates - irregular):
+        probes = sorted(observed[name].tuples, key=repr) if name in observed else []
+        merged, why = _merge_outputs(declared.get(name, []), probes)
+        if merged is None:
+            notes.append(f"multi_outputs {name}: left out, {why}")
+        else:
+            out[name] = {"outputs": tuple(merged)}
+    return out, notes
+
+
+def _merge_outputs(
+    declared: list[DeclaredTuple], probes: list[ProbedTuple]
+) -> tuple[list[dict[str, Any]] | None, str]:
+    """Combine the declared and probed forms of one name, or (None, why they disagree)."""
+    length = max(len(form) for form in [*declared, *probes])
+    merged: list[dict[str, Any]] = []
+    for i in range(length):
+        names = {form[i].name for form in declared if len(form) > i} | {
+            form[i][0] for form in probes if len(form) > i
+        }
+        kinds = {form[i][1] for form in probes if len(form) > i}
+        grads = {form[i][2] for form in probes if len(form) > i}
+        static = {form[i].differentiable for form in declared if len(form) > i} - {None}
+        if len(kinds) > 1 or len(grads) > 1:
+            return None, f"probes disagree on output {i} (kinds {sorted(kinds)}, grad {sorted(grads)})"
+        if len(static) > 1:
+            return None, f"overloads disagree on whether output {i} is differentiable"
+        kind = next(iter(kinds), None)
+        if grads:
+            differentiable = grads.pop()
+            # torchgen may call an integer output differentiable: autograd then skips it.
+            if static and static != {differentiable} and (differentiable or kind not in INTEGRAL_KINDS):
+                return None, f"derivatives.yaml and the probes disagree on output {i}"
+        elif static:
+            differentiable = static.pop()
+        else:
+            return None, f"no probe call and no derivatives.yaml entry for output {i}"
+        named = names - {None}
+        merged.append(
+            {"name": named.pop() if len(named) == 1 else None, "kind": kind, "differentiable": differentiable}
+        )
+    return merged, ""
 
 
 def probe_candidates(src: Sources, ns: Namespaces) -> set[str]:
@@ -1050,8 +1277,16 @@ def build_table() -> tuple[dict[str, Any], list[str]]:
     notes += errs
 
     static_inputs, static_result, first_diff = autograd_facts(src, ns)
-    observed = probe(probe_candidates(src, ns), ns)
+    overloads: dict[str, list[Any]] = defaultdict(list)
+    for fn in src.natives:
+        if fn.func.kind().name == "functional" and not fn.func.is_mutable:
+            for name in public_names(fn, ns):
+                overloads[name].append(fn)
+    observed = probe(probe_candidates(src, ns), ns, overloads)
     creators = set(fac) | set(like) | set(mixed)
+    declared, irregular = tuple_schemas(src, ns)
+    multi, errs = multi_outputs(declared, irregular, observed)
+    notes += errs
 
     # In-place spellings (F.elu_, threshold_) are the engine's in-place path, not op results.
     saves_inputs = {n for n in static_inputs if not n.endswith("_")}
@@ -1101,6 +1336,7 @@ def build_table() -> tuple[dict[str, Any], list[str]]:
         "identity_methods": identity,
         "nondifferentiable": nondiff,
         "nondifferentiable_float": nondiff_float,
+        "multi_outputs": multi,
         "saves_result": saves_result,
         "saves_inputs": saves_inputs,
         "dtypes": kinds,
@@ -1116,10 +1352,15 @@ def build_table() -> tuple[dict[str, Any], list[str]]:
 
 
 def _sorted(value: Any) -> Any:
-    """Sets and lists become sorted lists; dicts are sorted by json.dumps(sort_keys)."""
+    """Sets and lists become sorted lists; dicts are sorted by json.dumps(sort_keys).
+
+    Tuples hold positions (the outputs of a multi-output op) and keep their order.
+    """
     if isinstance(value, dict):
         return {k: _sorted(v) for k, v in value.items()}
-    if isinstance(value, (set, frozenset, list, tuple)):
+    if isinstance(value, tuple):
+        return [_sorted(v) for v in value]
+    if isinstance(value, (set, frozenset, list)):
         return sorted(_sorted(v) for v in value)
     return value
 

@@ -52,6 +52,21 @@ _STR_MAP_KEYS = (
 )
 
 
+@dataclass(frozen=True)
+class OutputInfo:
+    """One tensor in the tuple a multi-output op returns (``values, indices = x.max(1)``).
+
+    ``name``: the namedtuple field (``"indices"``), None when the tuple is plain or its
+    forms disagree; ``kind``: dtype kind for float inputs (``"float"``, ``"int"``,
+    ``"bool"``, ``"complex"``), None when no probe call returned the tuple;
+    ``differentiable``: the output requires grad when the input does.
+    """
+
+    name: str | None
+    kind: str | None
+    differentiable: bool
+
+
 @dataclass(frozen=True, eq=False)
 class TorchApi:
     """The torch API table; field meanings are documented in docs/torch-api.md."""
@@ -70,6 +85,7 @@ class TorchApi:
     identity_methods: frozenset[str] = frozenset()
     nondifferentiable: frozenset[str] = frozenset()
     nondifferentiable_float: frozenset[str] = frozenset()
+    multi_outputs: Mapping[str, tuple[OutputInfo, ...]] = field(default_factory=lambda: _EMPTY)
     saves_result: frozenset[str] = frozenset()
     saves_inputs: frozenset[str] = frozenset()
     dtypes: Mapping[str, str] = field(default_factory=lambda: _EMPTY)
@@ -119,6 +135,7 @@ def from_mapping(data: object) -> TorchApi:
         values[key] = _str_map(data, key, problems)
     values["grad_contexts"] = _grad_contexts(data, problems)
     values["nn_modules"] = _nn_modules(data, problems)
+    values["multi_outputs"] = _multi_outputs(data, problems)
     version = data.get("torch_version", "")
     values["torch_version"] = version if isinstance(version, str) else ""
     return TorchApi(problems=tuple(problems), **values)
@@ -180,6 +197,50 @@ def _nn_modules(data: Mapping[str, Any], problems: list[str]) -> Mapping[str, Ma
     if len(good) != len(raw):
         problems.append("'nn_modules' has malformed entries")
     return MappingProxyType(good)
+
+
+def _multi_outputs(data: Mapping[str, Any], problems: list[str]) -> Mapping[str, tuple[OutputInfo, ...]]:
+    raw = data.get("multi_outputs")
+    if raw is None:
+        problems.append("missing key 'multi_outputs'")
+        return _EMPTY
+    if not isinstance(raw, Mapping):
+        problems.append("'multi_outputs' is not an object")
+        return _EMPTY
+    good: dict[str, tuple[OutputInfo, ...]] = {}
+    bad: list[str] = []
+    for name, entry in raw.items():
+        outputs = _outputs(entry) if isinstance(name, str) else None
+        if outputs is None:
+            bad.append(repr(name))
+        else:
+            good[name] = outputs
+    if bad:
+        shown = ", ".join(sorted(bad)[:10]) + (", ..." if len(bad) > 10 else "")
+        problems.append(f"'multi_outputs' has malformed entries: {shown}")
+    return MappingProxyType(good)
+
+
+def _outputs(entry: object) -> tuple[OutputInfo, ...] | None:
+    """An entry's outputs, or None unless it is {"outputs": [two or more valid outputs]}."""
+    if not isinstance(entry, Mapping):
+        return None
+    raw = entry.get("outputs")
+    if not isinstance(raw, list) or len(raw) < 2:
+        return None
+    outputs: list[OutputInfo] = []
+    for item in raw:
+        if not isinstance(item, Mapping):
+            return None
+        name, kind, differentiable = item.get("name"), item.get("kind"), item.get("differentiable")
+        if not (
+            (name is None or isinstance(name, str))
+            and (kind is None or isinstance(kind, str))
+            and isinstance(differentiable, bool)
+        ):
+            return None
+        outputs.append(OutputInfo(name=name, kind=kind, differentiable=differentiable))
+    return tuple(outputs)
 
 
 def parse(text: str) -> TorchApi:

@@ -12,6 +12,7 @@ Three groups:
 from __future__ import annotations
 
 import importlib.util
+import itertools
 import json
 import subprocess
 import sys
@@ -27,7 +28,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from leaf_lsp import torch_api
-from leaf_lsp.torch_api import TorchApi, from_mapping, load, parse
+from leaf_lsp.torch_api import OutputInfo, TorchApi, from_mapping, load, parse
 
 REPO = Path(__file__).resolve().parents[2]
 TABLE = REPO / "server" / "leaf_lsp" / "data" / "torch_api.json"
@@ -45,6 +46,7 @@ SCHEMA: dict[str, type] = {
     "view_methods": list,
     "maybe_view_methods": list,
     "nondifferentiable": list,
+    "multi_outputs": dict,
     "saves_result": list,
     "saves_inputs": list,
     "dtypes": dict,
@@ -77,6 +79,12 @@ def test_checked_in_table_follows_the_schema() -> None:
     assert set(data["factories"].values()) <= dtype_kinds
     assert set(data["like_factories"].values()) <= dtype_kinds | {"input"}
     assert {info["kind"] for info in data["nn_modules"].values()} <= {"module", "loss", "container"}
+    for name, entry in data["multi_outputs"].items():
+        assert set(entry) == {"outputs"} and len(entry["outputs"]) >= 2, name
+        for out in entry["outputs"]:
+            assert set(out) == {"name", "kind", "differentiable"}, name
+            assert out["kind"] in (None, "float", "int", "bool", "complex"), name
+            assert out["kind"] not in ("int", "bool") or not out["differentiable"], name
 
 
 def test_file_is_written_deterministically() -> None:
@@ -93,6 +101,9 @@ def test_load_parses_the_packaged_table_once() -> None:
     assert api.inplace_methods == frozenset(data["inplace_methods"])
     assert dict(api.factories) == data["factories"]
     assert {k: dict(v) for k, v in api.nn_modules.items()} == data["nn_modules"]
+    assert {
+        name: {"outputs": [vars(out) for out in outs]} for name, outs in api.multi_outputs.items()
+    } == data["multi_outputs"]
 
 
 def test_loaded_table_is_read_only() -> None:
@@ -103,6 +114,10 @@ def test_loaded_table_is_read_only() -> None:
         api.factories["zeros"] = "int"  # type: ignore[index]
     with pytest.raises(TypeError):
         api.nn_modules["Linear"]["params"] = False  # type: ignore[index]
+    with pytest.raises(TypeError):
+        api.multi_outputs["max"] = ()  # type: ignore[index]
+    with pytest.raises(FrozenInstanceError):
+        api.multi_outputs["max"][1].differentiable = True  # type: ignore[misc]
 
 
 def test_helpers_agree_with_the_table() -> None:
@@ -187,6 +202,68 @@ def test_any_text_parses_without_raising(text: str) -> None:
     assert isinstance(parse(text), TorchApi)
 
 
+VALUES = OutputInfo(name="values", kind="float", differentiable=True)
+INDICES = OutputInfo(name="indices", kind="int", differentiable=False)
+
+
+@pytest.mark.parametrize("name", ["max", "min", "topk", "sort", "kthvalue", "median", "mode", "cummax"])
+def test_index_returning_ops_give_differentiable_values_and_int_indices(name: str) -> None:
+    assert load().multi_outputs[name] == (VALUES, INDICES)
+
+
+def test_notable_multi_output_entries() -> None:
+    outputs = load().multi_outputs
+    assert outputs["aminmax"] == (
+        OutputInfo(name="min", kind="float", differentiable=True),
+        OutputInfo(name="max", kind="float", differentiable=True),
+    )
+    assert [(o.name, o.kind, o.differentiable) for o in outputs["frexp"]] == [
+        ("mantissa", "float", True),
+        ("exponent", "int", False),
+    ]
+    # torch.unique(x, return_inverse=True, return_counts=True): a plain tuple.
+    assert [(o.name, o.kind, o.differentiable) for o in outputs["unique"]] == [
+        (None, "float", True),
+        (None, "int", False),
+        (None, "int", False),
+    ]
+    assert [o.name for o in outputs["slogdet"]] == ["sign", "logabsdet"]
+    assert [o.name for o in outputs["svd"]] == ["U", "S", None]  # torch.svd's V, linalg.svd's Vh
+    assert [o.differentiable for o in outputs["lu_unpack"]] == [False, True, True]  # P is constant
+    # torch.lu gives (LU, pivots), torch.linalg.lu (P, L, U): they disagree, so no entry.
+    assert "lu" not in outputs
+    # As many results as the arguments ask for: not a fixed tuple.
+    assert not {"split", "unbind", "chunk", "meshgrid", "where"} & set(outputs)
+    assert len(outputs) >= 40
+
+
+def test_malformed_multi_outputs_entries_are_reported() -> None:
+    good = {"outputs": [vars(VALUES), vars(INDICES)]}
+    data = raw_table()
+    data["multi_outputs"] = {
+        "max": good,
+        "no_list": {"outputs": "values"},
+        "single": {"outputs": [vars(VALUES)]},
+        "not_an_object": ["values", "indices"],
+        "bad_flag": {"outputs": [vars(VALUES), {"name": "indices", "kind": "int", "differentiable": "no"}]},
+        "bad_name": {"outputs": [vars(VALUES), {"name": 3, "kind": "int", "differentiable": False}]},
+        "bad_item": {"outputs": [vars(VALUES), None]},
+    }
+    api = from_mapping(data)
+    assert dict(api.multi_outputs) == {"max": (VALUES, INDICES)}
+    [problem] = [p for p in api.problems if "multi_outputs" in p]
+    for name in ("no_list", "single", "not_an_object", "bad_flag", "bad_name"):
+        assert repr(name) in problem
+    # Optional name and kind may be left out; the flag may not.
+    data["multi_outputs"] = {"f": {"outputs": [{"differentiable": True}, {"differentiable": False}]}}
+    assert from_mapping(data).multi_outputs["f"][1] == OutputInfo(None, None, False)
+    for bad in ([], "max", None):
+        data["multi_outputs"] = bad
+        api = from_mapping(data)
+        assert api.multi_outputs == {} and any("multi_outputs" in p for p in api.problems)
+    assert dict(api.factories) == data["factories"]
+
+
 # --------------------------------------------------------------------------- generator
 
 
@@ -232,6 +309,45 @@ def test_regenerating_gives_the_checked_in_table(tmp_path: Path) -> None:
         pytest.fail(
             "checked-in table is stale; run scripts/gen_torch_api.py\n" + gen.diff_summary(current, generated)
         )
+
+
+def test_merging_multi_output_forms() -> None:
+    gen = generator_module()
+    declared = gen.DeclaredOutput
+    # max.dim's schema (values, indices) with torchgen's differentiability, and a probe.
+    merged, why = gen._merge_outputs(
+        [(declared("values", True), declared("indices", False))],
+        [(("values", "float", True), ("indices", "int", False))],
+    )
+    assert why == "" and [(o["name"], o["kind"], o["differentiable"]) for o in merged] == [
+        ("values", "float", True),
+        ("indices", "int", False),
+    ]
+    # torchgen may call an integer output differentiable; the probe's "no grad" wins.
+    merged, _ = gen._merge_outputs(
+        [(declared("a", True), declared("b", True))], [((None, "float", True), (None, "int", False))]
+    )
+    assert [o["differentiable"] for o in merged] == [True, False]
+    # ... but not for a float output, nor where the probes or overloads disagree.
+    for decl, probes in [
+        ([(declared(None, False), declared(None, True))], [((None, "float", True), (None, "float", True))]),
+        ([], [((None, "float", True), (None, "int", False)), ((None, "float", False), (None, "int", False))]),
+        ([(declared(None, True), declared(None, True)), (declared(None, False), declared(None, True))], []),
+        ([(declared(None, None), declared(None, None))], []),  # no yaml entry and no probe
+    ]:
+        assert gen._merge_outputs(decl, probes)[0] is None
+    # Shorter forms must agree with the longer ones on the positions they share.
+    unique = [
+        ((None, "float", True), (None, "int", False)),
+        ((None, "float", True), (None, "int", False), (None, "int", False)),
+    ]
+    merged, _ = gen._merge_outputs([], unique)
+    assert [o["kind"] for o in merged] == ["float", "int", "int"]
+    # Fields that disagree (torch.svd's V, linalg.svd's Vh) give no name.
+    merged, _ = gen._merge_outputs(
+        [(declared("U", None), declared("V", None))], [(("U", "float", True), ("Vh", "float", True))]
+    )
+    assert [o["name"] for o in merged] == ["U", None]
 
 
 # --------------------------------------------------------------------------- behaviour
@@ -441,6 +557,36 @@ def test_nondifferentiable_ops_give_integer_results_without_grad(torch: ModuleTy
                 assert not outs[0].requires_grad, name
 
 
+def test_index_and_integer_ops_are_nondifferentiable(torch: ModuleType) -> None:
+    api = load()
+    expected = {
+        "argmax",
+        "argmin",
+        "argsort",
+        "nonzero",
+        "nonzero_static",  # needs size=: called with arguments built from its schema
+        "argwhere",
+        "searchsorted",
+        "bucketize",
+        "unravel_index",  # integer indices and a shape
+        "count_nonzero",
+        "isin",
+        "one_hot",
+        "multinomial",
+        "bitwise_and",  # integer-only ops: float inputs are rejected
+        "gcd",
+    }
+    assert expected <= api.nondifferentiable, expected - api.nondifferentiable
+    # Random integers are fresh leaves (factories), not op results.
+    assert api.factories["randint"] == "int" and api.factories["randperm"] == "int"
+    assert "randint_like" in api.like_factories
+    # bincount is integer only without weights: float weights that require grad give a
+    # result that requires grad, so it is not listed.
+    assert "bincount" not in api.nondifferentiable
+    weights = leaf(torch, 3)
+    assert torch.bincount(torch.tensor([0, 1, 1]), weights).requires_grad
+
+
 def _kind(torch: ModuleType, dtype: Any) -> str:
     if dtype == torch.bool:
         return "bool"
@@ -562,3 +708,49 @@ def test_grad_contexts_set_grad_mode_as_listed(torch: ModuleType) -> None:
         else:
             with torch.set_grad_enabled(not mode), ctx():
                 assert torch.is_grad_enabled() is mode
+
+
+def test_multi_outputs_match_what_torch_returns(torch: ModuleType) -> None:
+    """Each entry against real calls: wherever a call returns a tuple of tensors for a
+    float input that requires grad, every element has the listed kind, grad and field."""
+    import functools
+
+    import torch.nn.functional as F
+
+    api = load()
+    calls = [((3, 4), ()), ((3, 4), (1,)), ((3, 4), (2,)), ((3, 3), ()), ((1, 2, 6, 6), (2,))]
+    flags: list[dict[str, bool]] = [
+        {},
+        {"return_indices": True},
+        {"return_inverse": True, "return_counts": True},
+    ]
+    checked = set()
+    for name, outputs in sorted(api.multi_outputs.items()):
+        funcs = [getattr(ns, name) for ns in (torch, torch.linalg, F) if callable(getattr(ns, name, None))]
+        funcs += [getattr(torch.Tensor, name)] if hasattr(torch.Tensor, name) else []
+        for func, (shape, extra), kwargs in itertools.product(funcs, calls, flags):
+            result = attempts(functools.partial(func, **kwargs), leaf(torch, *shape), *extra)
+            if not isinstance(result, tuple) or not all(isinstance(r, torch.Tensor) for r in result):
+                continue
+            assert len(result) <= len(outputs), name
+            for out, expected in zip(result, outputs):
+                assert out.requires_grad == expected.differentiable, name
+                assert expected.kind is None or _kind(torch, out.dtype) == expected.kind, name
+            fields = getattr(type(result), "__match_args__", None)
+            for field_name, expected in zip(fields or (), outputs):
+                assert expected.name in (field_name, None), name
+            checked.add(name)
+    for name in (
+        "max",
+        "min",
+        "topk",
+        "sort",
+        "kthvalue",
+        "aminmax",
+        "unique",
+        "slogdet",
+        "frexp",
+        "max_pool2d",
+    ):
+        assert name in checked, name
+    assert len(checked) >= 35
