@@ -455,7 +455,7 @@ class CallsMixin:
         if isinstance(out, TensorValue):
             self.inplace(out, node, node, flat, f"`{last}(..., out=...)`", ctx)
             return out
-        return self.op_result(
+        result = self.op_result(
             inputs,
             node,
             f"`{last}`",
@@ -464,6 +464,7 @@ class CallsMixin:
             saves_result=last in api.saves_result,
             kind=kind,
         )
+        return self.with_outputs(result, last, node)
 
     def factory(
         self: Interpreter,

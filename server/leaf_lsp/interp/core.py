@@ -125,9 +125,14 @@ class Interpreter(
                 if not isinstance(value, ClassValue) or value.node is not stmt:
                     value = self.make_class(stmt, scope, Ctx())
                 proto = self.prototype(value)
+                # Each method on its own sees the instance as __init__ left it: what another
+                # method would store there depends on an order of calls nobody promised.
+                initial = dict(proto.attrs)
                 for method in value.methods.values():
                     if method.node.name == "__init__":
                         continue
+                    proto.attrs.clear()
+                    proto.attrs.update(initial)
                     self._standalone(method, proto)
             elif isinstance(stmt, (ast.If, ast.Try, ast.With)):
                 for sub in child_blocks(stmt):

@@ -266,6 +266,15 @@ class ExpressionsMixin:
         base = self.eval(node.value, scope, ctx)
         index = self.eval(node.slice, scope, ctx)
         if isinstance(base, TensorValue):
+            position = index.value if isinstance(index, ConstValue) else None
+            if (
+                base.outputs
+                and isinstance(position, int)
+                and -len(base.outputs) <= position < len(base.outputs)
+            ):
+                # x.max(1)[1]: an output of the tuple (indexing the tensor itself would be a view
+                # with the same facts as the first output, so this is right either way for [0]).
+                return base.outputs[position][1]
             if isinstance(index, TensorValue) and index.kind in ("int", "bool"):
                 return self.op_result([base], node, "advanced indexing", ctx, kind=base.kind, copy_of=base)
             return self._view_of(base, node.lineno, "indexing", ctx)

@@ -239,6 +239,8 @@ class StatementsMixin:
     def _unpack(self: Interpreter, value: Value, n: int) -> list[Value]:
         if isinstance(value, SeqValue) and len(value.items) == n:
             return list(value.items)
+        if isinstance(value, TensorValue) and len(value.outputs) == n:
+            return [output for _, output in value.outputs]  # values, indices = x.max(1)
         if isinstance(value, TensorValue):
             # Unpacking a tensor iterates its first dimension: views.
             return [self._view_of(value, value.obj.line, "an element of") for _ in range(n)]

@@ -29,6 +29,7 @@ from .events import (
     SavedTensorModified,
 )
 from .facts import (
+    DEFAULT_DTYPES,
     DEVICE_METHODS,
     INDEX_RESULTS,
     NUMPY_METHODS,
@@ -58,6 +59,7 @@ from .values import (
     TensorValue,
     Value,
     const_bool_value,
+    copy_tensor,
     dtype_kind,
     flatten_tensors,
     new_tensor,
@@ -106,6 +108,9 @@ class TensorsMixin:
             alias.owners = base.owners
             alias.data_of_node = base.node if base.leaf is False and base.rg is True else base.data_of_node
             return alias
+        named = next((value for name, value in base.outputs if name == attr), None)
+        if named is not None:
+            return named  # (values, indices) result: `.indices`
         if attr in VIEW_PROPERTIES:
             return self._view_of(base, line, f"`.{attr}`", ctx)
         if attr in ("requires_grad", "is_leaf"):
@@ -381,7 +386,7 @@ class TensorsMixin:
         if method in api.view_methods:
             return self._view_of(t, line, f"`.{method}()` of", ctx)
         others = [a for a in args if isinstance(a, TensorValue)]
-        return self.op_result(
+        result = self.op_result(
             [t] + others + flatten_tensors([a for a in args if isinstance(a, SeqValue)]),
             node,
             f"`.{method}()`",
@@ -390,6 +395,33 @@ class TensorsMixin:
             saves_result=method in api.saves_result,
             kind="int" if method in INDEX_RESULTS else t.kind,
         )
+        return self.with_outputs(result, method, node)
+
+    def with_outputs(self: Interpreter, result: Value, name: str, node: ast.AST) -> Value:
+        """Attach the per-output facts of an op that may return a tuple (``max(dim)``, ``topk``)."""
+        infos = self.api.multi_outputs.get(name)
+        if not infos or not isinstance(result, TensorValue):
+            return result
+        line = getattr(node, "lineno", 0)
+        outputs: list[tuple[str | None, TensorValue]] = []
+        for index, info in enumerate(infos):
+            if info.differentiable and info.kind in (None, "float", "complex"):
+                value = result if index == 0 else copy_tensor(result, obj=Obj(line), outputs=())
+            else:
+                value = new_tensor(
+                    True,
+                    False,
+                    line,
+                    f"output {index + 1} of `{name}`"
+                    + (f" (`{info.name}`)" if info.name else "")
+                    + " never requires grad",
+                    kind=info.kind or "int",
+                    dtype=DEFAULT_DTYPES.get(info.kind or "int"),
+                    origin="op",
+                )
+            outputs.append((info.name, value))
+        result.outputs = tuple(outputs)
+        return result
 
     def _to_target(
         self: Interpreter, args: list[Value], kwargs: dict[str, Value]

@@ -54,6 +54,9 @@ class TensorValue(Value):
     data_of_param: bool = False  # a `.data` alias of a parameter
     view_of_leaf: bool = False  # a view of a leaf that requires grad (in-place on it raises)
     data_of_node: Node | None = None  # a `.data` alias of a non-leaf: that non-leaf's grad_fn
+    #: For ops that may return a tuple (``values, indices = x.max(1)``): each output, with its
+    #: namedtuple field name; the value itself stands for the first when used as a tensor.
+    outputs: tuple[tuple[str | None, TensorValue], ...] = ()
 
     def with_reason(self, line: int, text: str) -> tuple[ReasonStep, ...]:
         """This value's reason chain extended by one step (bounded length)."""
