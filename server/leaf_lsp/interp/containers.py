@@ -80,6 +80,7 @@ class ContainersMixin:
             rg = all_same([m.params_rg for m in params.modules])
             param = new_tensor(True, rg, 0, "a parameter of the model", origin="param", kind="float")
         param.owners = params.modules
+        param.stands_for_all = True
         if params.named:
             return SeqValue((ConstValue("name"), param))
         return param
@@ -164,6 +165,13 @@ SUBMODULE_ITERATORS = frozenset({"children", "named_children", "modules", "named
 MAX_SUBMODULES = 48
 
 
+def merge_rest(a: Value | None, b: Value | None) -> Value | None:
+    """The values under unknown keys of two dicts merged into one."""
+    if a is None or b is None:
+        return a if b is None else b
+    return join_elements([a, b])
+
+
 def _submodules(module: ModuleValue) -> list[tuple[str, ModuleValue]]:
     """A module's direct submodules with their names, in registration order."""
     found: list[tuple[str, ModuleValue]] = []
@@ -233,7 +241,7 @@ def _dict_method(d: DictValue, method: str, args: list[Value], kwargs: dict[str,
             else:
                 d.items.update(other.items)
                 if other.rest is not None:
-                    d.rest = other.rest
+                    d.rest = merge_rest(d.rest, other.rest)
         d.items.update(kwargs)
         return ConstValue(None)
     if method == "copy":
@@ -265,7 +273,7 @@ def _make_dict(args: list[Value], kwargs: dict[str, Value]) -> DictValue | None:
     for arg in args:
         if isinstance(arg, DictValue):
             out.items.update(arg.items)
-            out.rest = arg.rest if arg.rest is not None else out.rest
+            out.rest = merge_rest(out.rest, arg.rest)
         elif isinstance(arg, SeqValue):
             representative = arg.kind == "list-comp"  # one pair stands for all: keys unknown
             for pair in arg.items:

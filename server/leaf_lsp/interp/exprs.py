@@ -9,6 +9,7 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING, Any
 
+from .containers import merge_rest
 from .dtypes import (
     promote_kind,
 )
@@ -114,7 +115,7 @@ class ExpressionsMixin:
                 merged = self.container_builtin("dict", [value], {}, node)  # type: ignore[arg-type]
                 if isinstance(merged, DictValue):
                     result.items.update(merged.items)
-                    result.rest = merged.rest if merged.rest is not None else result.rest
+                    result.rest = merge_rest(result.rest, merged.rest)
                 else:
                     result.rest = UNKNOWN
                 continue
@@ -333,7 +334,10 @@ class ExpressionsMixin:
             return self.module_attribute(base, attr)
         if isinstance(base, ClassValue):
             method = find_method(base, attr)
-            return method or UNKNOWN
+            if method is not None:
+                return method
+            found = next((k.class_attrs[attr] for k in class_mro(base) if attr in k.class_attrs), None)
+            return found if found is not None else UNKNOWN
         if isinstance(base, SuperValue):
             for cls in class_mro(base.cls)[1:]:
                 method = cls.methods.get(attr)

@@ -39,6 +39,7 @@ from .state import (
 )
 from .values import (
     UNKNOWN,
+    UNKNOWN_KWARGS,
     BoundModuleAttr,
     ClassValue,
     ConstValue,
@@ -72,6 +73,9 @@ class ModulesMixin:
                 return FunctionValue(
                     method.node, method.qualname, method.scope, method.cls, module, method.grad_mode
                 )
+            for klass in class_mro(module.cls):
+                if attr in klass.class_attrs:
+                    return klass.class_attrs[attr]  # a class attribute (a config default)
         if module.torch_class is not None and attr in MODULE_PARAMETER_ATTRS:
             param = self._module_param(module, attr) if module.has_params else None
             if param is not None:
@@ -186,6 +190,14 @@ class ModulesMixin:
             instance.torch_class = torch_base
             instance.has_params = bool(self.api.nn_modules.get(torch_base, {}).get("params"))
         init = find_method(cls, "__init__")
+        if init is None and cls.dataclass_fields is not None:
+            for index, name in enumerate(cls.dataclass_fields):
+                if index < len(args):
+                    instance.attrs[name] = args[index]
+                elif name in kwargs:
+                    instance.attrs[name] = kwargs[name]
+                elif UNKNOWN_KWARGS in kwargs or unknown_args:
+                    instance.attrs[name] = UNKNOWN
         if init is not None:
             bound = FunctionValue(init.node, init.qualname, init.scope, init.cls, instance, init.grad_mode)
             if unknown_args:

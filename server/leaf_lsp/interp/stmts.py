@@ -136,9 +136,23 @@ class StatementsMixin:
             elif is_module is False:
                 is_module = None
         cls.is_module = is_module
+        fields: list[str] = []
+        quiet = Ctx(record=False)
         for item in stmt.body:
             if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 cls.methods[item.name] = self.make_function(item, scope, cls, ctx)
+            elif (
+                isinstance(item, ast.Assign)
+                and len(item.targets) == 1
+                and isinstance(item.targets[0], ast.Name)
+            ):
+                cls.class_attrs[item.targets[0].id] = self.eval(item.value, scope, quiet)
+            elif isinstance(item, ast.AnnAssign) and isinstance(item.target, ast.Name):
+                fields.append(item.target.id)
+                if item.value is not None:
+                    cls.class_attrs[item.target.id] = self.eval(item.value, scope, quiet)
+        if any(_names_dataclass(d) for d in stmt.decorator_list):
+            cls.dataclass_fields = tuple(fields)
         if self.cross_depth == 0:
             self.result.classes.append(cls)
         return cls
@@ -582,3 +596,10 @@ def _unrollable(iterable: Value) -> tuple[Value, ...] | None:
     if all(item is first for item in items):
         return None
     return items
+
+
+def _names_dataclass(decorator: ast.expr) -> bool:
+    """``@dataclass`` / ``@dataclasses.dataclass(...)``."""
+    target = decorator.func if isinstance(decorator, ast.Call) else decorator
+    name = target.attr if isinstance(target, ast.Attribute) else getattr(target, "id", "")
+    return name == "dataclass"

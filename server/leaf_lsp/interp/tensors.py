@@ -54,6 +54,7 @@ from .values import (
     BoundModuleAttr,
     ConstValue,
     ItemValue,
+    ModuleValue,
     RefValue,
     SeqValue,
     TensorValue,
@@ -138,6 +139,21 @@ class TensorsMixin:
             )
             view.view_of_leaf = (base.leaf is True and grad is True) or base.view_of_leaf
             return view
+        if grad is False and base.rg is not False:
+            # Under no_grad a view is a leaf that keeps its base's requires_grad.
+            return TensorValue(
+                True,
+                base.rg,
+                base.with_reason(
+                    line, f"{what} a tensor under no_grad: a leaf view with its base's requires_grad"
+                ),
+                base.obj,
+                base.dtype,
+                base.kind,
+                base.device,
+                None,
+                "view",
+            )
         if base.rg is False or grad is False:
             return TensorValue(
                 True,
@@ -573,17 +589,25 @@ class TensorsMixin:
             if t.origin == "op" and t.rg is False and t.leaf is True:
                 self.emit(RequiresGradOnComputed(node, name=receiver_name(node) or ""), ctx)
             for owner in t.owners:
-                if ctx.cond_depth == 0:
+                if t.stands_for_all and ctx.cond_depth == 0:
                     owner.set_params_rg(True)
+                else:
+                    owner.params_rg = True  # now at least this parameter is trained
             t.rg = True
             t.leaf = True if t.leaf is not None else None
             t.reason = t.with_reason(getattr(node, "lineno", 0), f"{what} makes it a leaf that requires grad")
             return t
         if flag is False:
+            conditional = in_condition(ctx)
             for owner in t.owners:
-                # A freeze under a condition leaves some parameters trainable.
-                owner.set_params_rg(True if in_condition(ctx) else False)
-            t.rg = False
+                if conditional:
+                    owner.params_rg = True  # a freeze under a condition leaves some parameters trainable
+                elif t.stands_for_all:
+                    owner.set_params_rg(False)
+            t.rg = None if conditional and t.rg is not False else False
+            if not t.stands_for_all and not conditional:
+                for owner in t.owners:
+                    owner.params_rg = _after_one_frozen(owner)
             t.leaf = True
             t.reason = t.with_reason(
                 getattr(node, "lineno", 0), f"{what} False: a leaf that does not require grad"
@@ -765,3 +789,20 @@ def _uncertain_conversion(
         None,
         "op",
     )
+
+
+def _after_one_frozen(module: ModuleValue) -> bool | None:
+    """Whether a module's parameters require grad after one of them was frozen: False once
+    its weight and bias both are, unknown while others may still be trained."""
+    if module.params_rg is False:
+        return False
+    params = [v for v in module.attrs.values() if isinstance(v, TensorValue) and v.origin == "param"]
+    if (
+        module.cls is None
+        and {"weight", "bias"} <= module.attrs.keys()
+        and all(p.rg is False for p in params)
+    ):
+        return False
+    if any(p.rg is True for p in params):
+        return True
+    return None

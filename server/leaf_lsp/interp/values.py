@@ -54,6 +54,8 @@ class TensorValue(Value):
     data_of_param: bool = False  # a `.data` alias of a parameter
     view_of_leaf: bool = False  # a view of a leaf that requires grad (in-place on it raises)
     data_of_node: Node | None = None  # a `.data` alias of a non-leaf: that non-leaf's grad_fn
+    #: Stands for every parameter of its owners (an element of ``parameters()``), not one of them.
+    stands_for_all: bool = False
     #: For ops that may return a tuple (``values, indices = x.max(1)``): each output, with its
     #: namedtuple field name; the value itself stands for the first when used as a tensor.
     outputs: tuple[tuple[str | None, TensorValue], ...] = ()
@@ -243,6 +245,10 @@ class ClassValue(Value):
     is_autograd_function: bool = False
     scope: Any = None
     init_attrs: dict[str, Value] | None = None
+    #: Class-level assignments (``lr = 0.1``, dataclass field defaults), in order.
+    class_attrs: dict[str, Value] = field(default_factory=dict)
+    #: ``@dataclass``: its fields are the annotated class attributes, bound by the constructor.
+    dataclass_fields: tuple[str, ...] | None = None
 
 
 @dataclass(eq=False)
