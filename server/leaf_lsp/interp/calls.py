@@ -39,6 +39,7 @@ from .facts import (
     OPAQUE_PREFIXES,
     OPTIM_PREFIX,
     PARAMETER_NAMES,
+    PARTIAL,
     REQUIRES_GRAD_TYPOS,
     SHALLOW_COPY,
     TORCH_PREFIX,
@@ -69,6 +70,7 @@ from .values import (
     ModuleValue,
     OptimizerValue,
     ParamsValue,
+    PartialValue,
     RefValue,
     SeqValue,
     SuperValue,
@@ -104,23 +106,38 @@ class CallsMixin:
         args, kwargs = self._args(node, scope, ctx)
         if ctx.stopped:
             return UNKNOWN
+        return self.call_value(callee, args, kwargs, node, scope, ctx, func)
+
+    def call_value(
+        self: Interpreter,
+        callee: Value,
+        args: list[Value],
+        kwargs: dict[str, Value],
+        node: ast.Call,
+        scope: Scope,
+        ctx: Ctx,
+        func: ast.expr | None = None,
+    ) -> Value:
+        """Call what ``callee`` is (a library name, a function, a class, a module, a partial)."""
         if isinstance(callee, RefValue):
             return self.library_call(callee.qualname, args, kwargs, node, scope, ctx)
         if isinstance(callee, FunctionValue):
             return self.call_and_propagate(callee, args, kwargs, ctx)
+        if isinstance(callee, PartialValue):
+            merged = dict(callee.kwargs)
+            merged.update(kwargs)
+            return self.call_value(callee.func, list(callee.args) + args, merged, node, scope, ctx)
         if isinstance(callee, ClassValue):
             if callee.is_autograd_function:
                 return UNKNOWN
             if ctx.func is not None and ctx.func.node.name == "__init__" and ctx.depth >= 1:
-                # A submodule built inside another module's __init__: its own __init__ was
-                # already analysed for the class prototype; re-running it per use is costly.
                 return self.prototype(callee)
             return self.instantiate(callee, args, kwargs, ctx)
         if isinstance(callee, ModuleValue):
             return self.call_module(callee, args, kwargs, node, ctx)
         if isinstance(callee, BoundModuleAttr):
             return UNKNOWN
-        if isinstance(func, ast.Name):
+        if isinstance(func, ast.Name) and callee is UNKNOWN:
             return self.builtin_call(func.id, args, kwargs, node, scope, ctx)
         return UNKNOWN
 
@@ -321,7 +338,7 @@ class CallsMixin:
             self.result.calls_by_qualname.setdefault(qual, []).append(node)
         kwargs = open_kwargs(kwargs)
         if not qual.startswith(TORCH_PREFIX):
-            return self._other_library_call(qual, args, node, ctx)
+            return self._other_library_call(qual, args, kwargs, node, ctx)
         if self._kw_typos(kwargs, node, qual, ctx):
             return UNKNOWN
         made = self._torch_constructor(qual, args, kwargs, node, ctx)
@@ -330,13 +347,17 @@ class CallsMixin:
         return self._torch_function(qual, args, kwargs, node, ctx)
 
     def _other_library_call(
-        self: Interpreter, qual: str, args: list[Value], node: ast.Call, ctx: Ctx
+        self: Interpreter, qual: str, args: list[Value], kwargs: dict[str, Value], node: ast.Call, ctx: Ctx
     ) -> Value:
         if qual in CHAINING_FUNCTIONS:
             parts: list[Value] = []
             for arg in args:
                 parts.extend(arg.items if isinstance(arg, SeqValue) else (arg,))
             return SeqValue(tuple(parts), "list")
+        if qual == PARTIAL and args:
+            return PartialValue(
+                args[0], tuple(args[1:]), {k: v for k, v in kwargs.items() if k != UNKNOWN_KWARGS}
+            )
         if qual in (DEEPCOPY, SHALLOW_COPY) and args:
             return copy_value(args[0], deep=qual == DEEPCOPY, line=node.lineno)
         if qual.startswith(NUMBER_MODULES):
@@ -616,8 +637,7 @@ class CallsMixin:
         standalone: bool = False,
     ) -> tuple[Value, bool]:
         node = func.node
-        if isinstance(node, ast.Lambda):
-            return UNKNOWN, False
+
         if not standalone:
             if ctx.depth >= MAX_CALL_DEPTH or self.calls >= MAX_CALLS or id(node) in self._active:
                 if not ctx.weak:
@@ -672,7 +692,9 @@ class CallsMixin:
         grad = ctx.grad if func.grad_mode is None else func.grad_mode
         # Code from another file runs for its facts only: its positions are not ours.
         home = func.scope.interp if isinstance(func.scope, Scope) else self
-        inner = Ctx(func, ctx.depth + (0 if standalone else 1), grad, record=ctx.record and home is self)
+        # A lambda runs as part of the function that calls it (it has no name of its own).
+        owner = ctx.func if isinstance(node, ast.Lambda) else func
+        inner = Ctx(owner, ctx.depth + (0 if standalone else 1), grad, record=ctx.record and home is self)
         inner.weak = ctx.weak or standalone
         inner.outer_loops = ctx.outer_loops + tuple(ctx.loops)
         if standalone:
@@ -680,7 +702,10 @@ class CallsMixin:
         self._active.append(id(node))
         outer_stmt = self.current_stmt
         try:
-            self.exec_block(node.body, scope, inner)
+            if isinstance(node, ast.Lambda):
+                inner.returns.append(self.eval(node.body, scope, inner))
+            else:
+                self.exec_block(node.body, scope, inner)
         finally:
             self._active.pop()
             self.current_stmt = outer_stmt
@@ -728,16 +753,11 @@ TENSOR_KEYWORDS = frozenset({"input", "other", "target", "weight", "bias", "tens
 
 
 def _hides_tensor(args: list[Value], kwargs: dict[str, Value]) -> bool:
-    """Whether an argument in a tensor position is unknown (it may be a tensor that requires grad).
-
-    Torch functions take their tensors first (``input``, ``other``, ``target``): an unknown
-    value before the last known tensor, or inside a list of tensors, may be one of them; an
-    unknown ``dim`` after them is not.
-    """
-    positions = [i for i, a in enumerate(args) if isinstance(a, TensorValue)]
-    last = positions[-1] if positions else 0
-    for index, arg in enumerate(args):
-        if index <= last and (arg is UNKNOWN or isinstance(arg, BoundModuleAttr)):
+    """Whether an argument that may be a tensor is unknown (it may require grad): any positional
+    argument (``F.linear(x, w, b)`` takes three tensors), one inside a list of tensors, or a
+    tensor keyword (``input``, ``other``, ``target``...)."""
+    for arg in args:
+        if arg is UNKNOWN or isinstance(arg, BoundModuleAttr):
             return True
         if isinstance(arg, SeqValue) and any(a is UNKNOWN for a in arg.items):
             return any(isinstance(a, TensorValue) for a in arg.items)

@@ -19,6 +19,7 @@ from .state import (
     Ctx,
     Scope,
 )
+from .stmts import unrollable
 from .syntax import (
     OP_TEXT,
 )
@@ -146,7 +147,7 @@ class ExpressionsMixin:
         return join_values(self.eval(node.body, scope, ctx), self.eval(node.orelse, scope, ctx))
 
     def expr_Lambda(self: Interpreter, node: ast.Lambda, scope: Scope, ctx: Ctx) -> Value:
-        return UNKNOWN
+        return FunctionValue(node, "<lambda>", scope)
 
     def expr_Await(self: Interpreter, node: ast.Await, scope: Scope, ctx: Ctx) -> Value:
         return self.eval(node.value, scope, ctx)
@@ -159,9 +160,48 @@ class ExpressionsMixin:
         inner = Scope(self, scope, dict(scope.vars) if scope.parent is None else {})
         if scope.parent is not None:
             inner.vars.update(scope.vars)
+        if len(node.generators) == 1 and not node.generators[0].is_async:
+            gen = node.generators[0]
+            source = self.eval(gen.iter, inner, ctx)
+            items = unrollable(source)
+            if items is not None:
+                return self._comprehension_per_item(node, gen, items, inner, ctx)
+            return self._comprehension_joined(node, source, inner, ctx)
+        return self._comprehension_joined(node, None, inner, ctx)
+
+    def _comprehension_per_item(
+        self: Interpreter, node: Any, gen: ast.comprehension, items: tuple[Value, ...], inner: Scope, ctx: Ctx
+    ) -> Value:
+        """A comprehension over a short known list: its element expression once per item."""
+        produced: list[Value] = []
+        keyed = DictValue({})
+        for item in items:
+            self.assign_loop_target(gen.target, item, node, inner, ctx)
+            tests = [self.eval(test, inner, ctx) for test in gen.ifs]
+            if any(isinstance(t, ConstValue) and not t.value for t in tests):
+                continue  # filtered out for this item
+            if isinstance(node, ast.DictComp):
+                key = self.eval(node.key, inner, ctx)
+                value = self.eval(node.value, inner, ctx)
+                if isinstance(key, ConstValue) and isinstance(key.value, str) and not gen.ifs:
+                    keyed.items[key.value] = value
+                else:
+                    keyed.rest = merge_rest(keyed.rest, value)
+            else:
+                produced.append(self.eval(node.elt, inner, ctx))
+        if isinstance(node, ast.DictComp):
+            return keyed
+        if gen.ifs:
+            # Which items pass the filter is not known: one of them stands for all.
+            return SeqValue((join_elements(produced),), "list-comp") if produced else UNKNOWN
+        return SeqValue(tuple(produced), "list")
+
+    def _comprehension_joined(
+        self: Interpreter, node: Any, first: Value | None, inner: Scope, ctx: Ctx
+    ) -> Value:
         iterable: Value = UNKNOWN
-        for gen in node.generators:
-            iterable = self.eval(gen.iter, inner, ctx)
+        for index, gen in enumerate(node.generators):
+            iterable = first if index == 0 and first is not None else self.eval(gen.iter, inner, ctx)
             self.assign_loop_target(gen.target, self._element_of(iterable), node, inner, ctx)
         elt = getattr(node, "elt", None)
         gen = node.generators[0] if len(node.generators) == 1 else None
@@ -215,6 +255,14 @@ class ExpressionsMixin:
                 return ItemValue(getattr(node, "lineno", 0))
             if is_number(left) and is_number(right):
                 return ConstValue(0.0)  # arithmetic on Python numbers stays a number
+            if (
+                isinstance(op, ast.Add)
+                and isinstance(left, ConstValue)
+                and isinstance(right, ConstValue)
+                and isinstance(left.value, str)
+                and isinstance(right.value, str)
+            ):
+                return ConstValue(left.value + right.value)  # "head_" + task
             return UNKNOWN
         symbol = OP_TEXT.get(type(op), "an operator")
         result = self.op_result([left, right], node, f"`{symbol}`", ctx, kind=promote_kind(left, right))
@@ -258,10 +306,23 @@ class ExpressionsMixin:
         return UNKNOWN
 
     def expr_JoinedStr(self: Interpreter, node: ast.JoinedStr, scope: Scope, ctx: Ctx) -> Value:
+        parts: list[str] | None = []
         for v in node.values:
             if isinstance(v, ast.FormattedValue):
-                self.eval(v.value, scope, ctx)
-        return ConstValue("")
+                value = self.eval(v.value, scope, ctx)
+                simple = v.conversion == -1 and v.format_spec is None
+                if (
+                    parts is not None
+                    and simple
+                    and isinstance(value, ConstValue)
+                    and isinstance(value.value, (str, int))
+                ):
+                    parts.append(str(value.value))
+                else:
+                    parts = None  # a text only known at run time
+            elif parts is not None and isinstance(v, ast.Constant):
+                parts.append(str(v.value))
+        return ConstValue("".join(parts)) if parts is not None else UNKNOWN
 
     def expr_Subscript(self: Interpreter, node: ast.Subscript, scope: Scope, ctx: Ctx) -> Value:
         base = self.eval(node.value, scope, ctx)

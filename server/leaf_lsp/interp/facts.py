@@ -148,6 +148,8 @@ OPAQUE_PREFIXES = (
 )
 #: Other libraries' functions that copy what they are given.
 DEEPCOPY = "copy.deepcopy"
+#: ``functools.partial``: a callable that calls its function with some arguments bound.
+PARTIAL = "functools.partial"
 SHALLOW_COPY = "copy.copy"
 #: Sub-packages of ``torch.optim`` that hold no optimizers.
 NOT_OPTIMIZERS = ("torch.optim.lr_scheduler",)

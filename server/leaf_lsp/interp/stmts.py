@@ -426,7 +426,7 @@ class StatementsMixin:
         iterable = self.eval(stmt.iter, scope, ctx)
         if ctx.stopped:
             return
-        items = _unrollable(iterable)
+        items = unrollable(iterable)
         if items is not None:
             # A short list of different things (modules of several classes, a dict's entries):
             # one pass per element, in order, instead of a pass with their join.
@@ -585,7 +585,7 @@ def _waits_for_backward(node: Node | None) -> bool:
 MAX_UNROLL = 12
 
 
-def _unrollable(iterable: Value) -> tuple[Value, ...] | None:
+def unrollable(iterable: Value) -> tuple[Value, ...] | None:
     """The elements of a short, known list whose elements differ (None otherwise)."""
     if not isinstance(iterable, SeqValue) or iterable.kind not in ("list", "tuple", "set"):
         return None

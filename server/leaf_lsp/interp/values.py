@@ -252,6 +252,15 @@ class ClassValue(Value):
 
 
 @dataclass(eq=False)
+class PartialValue(Value):
+    """``functools.partial(func, *args, **kwargs)``: calling it calls ``func`` with those first."""
+
+    func: Value
+    args: tuple[Value, ...] = ()
+    kwargs: dict[str, Value] = field(default_factory=dict)
+
+
+@dataclass(eq=False)
 class ItemValue(Value):
     """A Python number derived from a tensor (``.item()``, ``float(t)``)."""
 
@@ -444,7 +453,7 @@ def open_kwargs(kwargs: dict[str, Value]) -> dict[str, Value]:
 
 def runs_code(value: Value) -> bool:
     """Whether ``value`` is something a function handed it would call (a module, a function)."""
-    return isinstance(value, (ModuleValue, FunctionValue, ClassValue))
+    return isinstance(value, (ModuleValue, FunctionValue, ClassValue, PartialValue))
 
 
 def copy_value(value: Value, *, deep: bool, line: int) -> Value:

@@ -23,7 +23,7 @@ _DYNAMIC_RE = re.compile(
 #: What a run of the code cannot follow: attributes reached by a computed name, or all at once.
 _BY_NAME_RE = re.compile(
     r"\bself\.(?:parameters|named_parameters|state_dict|_parameters|modules|named_modules|children"
-    r"|named_children|apply|__dict__|_modules|__getattr__)\b|\bvars\(|\b(?:getattr|setattr)\(\s*self\s*,\s*[^'\"\s]"
+    r"|named_children|apply|__dict__|_modules|__getattr__)\b|\bvars\("
 )
 _SELF_CALL_RE = re.compile(r"\bself\.(\w+)\(")
 _DETACHING = frozenset({"detach", "item", "tolist", "numpy", "data"})
@@ -79,7 +79,21 @@ class ModuleClass:
     def reads_by_name(self) -> bool:
         """Whether methods reach attributes in ways a run of the code cannot follow (a computed
         ``getattr`` name, ``self.modules()``, ``self.__dict__``...)."""
-        return _BY_NAME_RE.search(self.methods_text) is not None
+        if _BY_NAME_RE.search(self.methods_text) is not None:
+            return True
+        for name, method in self.methods.items():
+            if name == "__init__":
+                continue
+            for node in ast.walk(method):
+                if (
+                    isinstance(node, ast.Call)
+                    and isinstance(node.func, ast.Name)
+                    and node.func.id in ("getattr", "hasattr")
+                    and len(node.args) >= 2
+                    and not (isinstance(node.args[1], ast.Constant) and isinstance(node.args[1].value, str))
+                ):
+                    return True  # getattr(self, "head_" + task): which attribute is not known here
+        return False
 
     def mentions(self, name: str) -> bool:
         """Whether any method other than ``__init__`` names ``self.<name>`` or the string ``name``."""
