@@ -647,7 +647,7 @@ class CallsMixin:
         key = None
         if not standalone:
             key = (
-                (id(node), id(func.bound_self), ctx.grad, ctx.weak)
+                (id(node), id(func.bound_self), ctx.grad, ctx.weak, self.hook_epoch)
                 + tuple(call_signature(a) for a in args)
                 + tuple(sorted((k, call_signature(v)) for k, v in kwargs.items()))
             )

@@ -154,6 +154,16 @@ class ContainersMixin:
                 return self._parameter_of(first)
             items = elements(first)
             return items[0] if items else None
+        if name == "len" and args and isinstance(args[0], SeqValue) and args[0].kind != "list-comp":
+            return ConstValue(len(args[0].items))
+        if name == "len" and args and isinstance(args[0], DictValue) and args[0].rest is None:
+            return ConstValue(len(args[0].items))
+        if name == "range" and args and all(isinstance(a, ConstValue) and type(a.value) is int for a in args):
+            bounds = [a.value for a in args if isinstance(a, ConstValue) and isinstance(a.value, int)]
+            numbers = range(*bounds[:3])
+            if len(numbers) <= MAX_ITEMS:
+                return SeqValue(tuple(ConstValue(i) for i in numbers), "list")
+            return None
         if name in ("min", "max") and len(args) == 1 and not isinstance(args[0], TensorValue):
             return self._element_of(args[0])
         return None

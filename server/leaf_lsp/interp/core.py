@@ -93,6 +93,8 @@ class Interpreter(
         self._analysed: set[int] = set()
         self._call_cache: dict[tuple[Any, ...], tuple[Value, bool, object]] = {}
         self._active: list[int] = []
+        #: Bumped whenever a hook is registered: calls made before run differently after.
+        self.hook_epoch = 0
         self._prototypes: dict[int, ModuleValue] = {}
         self._foreign_cache: dict[str, Scope | None] = {}
         #: The user modules this interpretation imported, with their text hashes.

@@ -175,15 +175,17 @@ class ExpressionsMixin:
         """A comprehension over a short known list: its element expression once per item."""
         produced: list[Value] = []
         keyed = DictValue({})
+        decided = True  # every filter test had a constant answer
         for item in items:
             self.assign_loop_target(gen.target, item, node, inner, ctx)
             tests = [self.eval(test, inner, ctx) for test in gen.ifs]
             if any(isinstance(t, ConstValue) and not t.value for t in tests):
                 continue  # filtered out for this item
+            decided = decided and all(isinstance(t, ConstValue) for t in tests)
             if isinstance(node, ast.DictComp):
                 key = self.eval(node.key, inner, ctx)
                 value = self.eval(node.value, inner, ctx)
-                if isinstance(key, ConstValue) and isinstance(key.value, str) and not gen.ifs:
+                if isinstance(key, ConstValue) and isinstance(key.value, str) and decided:
                     keyed.items[key.value] = value
                 else:
                     keyed.rest = merge_rest(keyed.rest, value)
@@ -191,7 +193,7 @@ class ExpressionsMixin:
                 produced.append(self.eval(node.elt, inner, ctx))
         if isinstance(node, ast.DictComp):
             return keyed
-        if gen.ifs:
+        if not decided:
             # Which items pass the filter is not known: one of them stands for all.
             return SeqValue((join_elements(produced),), "list-comp") if produced else UNKNOWN
         return SeqValue(tuple(produced), "list")
@@ -276,7 +278,19 @@ class ExpressionsMixin:
             if isinstance(node.op, ast.Not):
                 return UNKNOWN
             return self.op_result([operand], node, "unary `-`", ctx, kind=operand.kind)
-        return operand if isinstance(operand, ItemValue) or is_number(operand) else UNKNOWN
+        if isinstance(operand, ConstValue) and is_number(operand):
+            number = operand.value
+            assert isinstance(number, (int, float))
+            if isinstance(node.op, ast.USub):
+                return ConstValue(-number)
+            if isinstance(node.op, ast.UAdd):
+                return operand
+            if isinstance(node.op, ast.Invert) and isinstance(number, int):
+                return ConstValue(~number)
+            return ConstValue(not number) if isinstance(node.op, ast.Not) else UNKNOWN
+        if isinstance(operand, ConstValue) and isinstance(node.op, ast.Not):
+            return ConstValue(not operand.value)
+        return operand if isinstance(operand, ItemValue) else UNKNOWN
 
     def expr_Compare(self: Interpreter, node: ast.Compare, scope: Scope, ctx: Ctx) -> Value:
         values = [self.eval(node.left, scope, ctx)] + [self.eval(c, scope, ctx) for c in node.comparators]
@@ -353,7 +367,9 @@ class ExpressionsMixin:
                     return base.items[constant]
                 return UNKNOWN
             if isinstance(index, SliceValue):
-                return SeqValue(base.items, base.kind)  # some of the same elements
+                if index.bounds is not None:
+                    return SeqValue(base.items[index.bounds], base.kind)
+                return SeqValue((join_elements(base.items),), "list-comp") if base.items else UNKNOWN
             return join_elements(base.items) if base.items else UNKNOWN
         if isinstance(base, DictValue):
             if isinstance(constant, str) and constant in base.items:
@@ -378,10 +394,16 @@ class ExpressionsMixin:
         return UNKNOWN
 
     def expr_Slice(self: Interpreter, node: ast.Slice, scope: Scope, ctx: Ctx) -> Value:
+        bounds: list[int | None] = []
+        known = True
         for part in (node.lower, node.upper, node.step):
-            if part is not None:
-                self.eval(part, scope, ctx)
-        return SliceValue()
+            value = self.eval(part, scope, ctx) if part is not None else ConstValue(None)
+            raw = value.value if isinstance(value, ConstValue) else "?"
+            if raw is None or (isinstance(raw, int) and not isinstance(raw, bool)):
+                bounds.append(raw)
+            else:
+                known = False
+        return SliceValue(slice(*bounds) if known else None)
 
     def expr_Attribute(self: Interpreter, node: ast.Attribute, scope: Scope, ctx: Ctx) -> Value:
         base = self.eval(node.value, scope, ctx)

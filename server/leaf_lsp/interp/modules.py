@@ -293,7 +293,8 @@ class ModulesMixin:
             return self.call_module(module, args, kwargs, node, ctx)
         if method in MODULE_OTHER_METHODS:
             return ConstValue(None)
-        return UNKNOWN
+        contained = self.container_method(module, method, args, kwargs, node)
+        return contained if contained is not None else UNKNOWN
 
     def note_use(self: Interpreter, module: ModuleValue, attr: str, ctx: Ctx) -> None:
         """``module.attr`` is read in code run for real while gradients are recorded."""
@@ -303,6 +304,7 @@ class ModulesMixin:
     def _register_module_hook(
         self: Interpreter, module: ModuleValue, kind: str, hook: Value, node: ast.Call, ctx: Ctx
     ) -> None:
+        self.hook_epoch += 1
         if kind == "forward":
             module.forward_hooks.append(hook)
         elif kind == "pre":

@@ -595,6 +595,8 @@ def unrollable(iterable: Value) -> tuple[Value, ...] | None:
     first = items[0]
     if all(item is first for item in items):
         return None
+    if all(isinstance(item, ConstValue) and isinstance(item.value, (int, float)) for item in items):
+        return None  # for i in range(n): the numbers do not change what the body does
     return items
 
 

@@ -202,9 +202,12 @@ class DictValue(Value):
 
 
 class SliceValue(Value):
-    """A slice (``a:b``) used as an index."""
+    """A slice (``a:b``) used as an index; ``bounds`` when its parts are constant integers."""
 
-    __slots__ = ()
+    __slots__ = ("bounds",)
+
+    def __init__(self, bounds: slice | None = None) -> None:
+        self.bounds = bounds
 
 
 @dataclass(eq=False)
