@@ -697,6 +697,7 @@ class CallsMixin:
         inner = Ctx(owner, ctx.depth + (0 if standalone else 1), grad, record=ctx.record and home is self)
         inner.weak = ctx.weak or standalone
         inner.outer_loops = ctx.outer_loops + tuple(ctx.loops)
+        inner.call_line = self.current_stmt.lineno if self.current_stmt is not None and not standalone else 0
         if standalone:
             inner.depth = 0
         self._active.append(id(node))

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import ast
 import os
+from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from ..model import ExprFact, Hint, InternalError, ReasonStep
+from ..model import ExprFact, Hint, InternalError, ReasonStep, Span
 from ..parse import SourceText
 from ..settings import Settings
 from ..torch_api import TorchApi, load
@@ -47,6 +48,20 @@ from .values import (
     Value,
     join_bool,
 )
+
+
+@dataclass(frozen=True)
+class HintEntry:
+    """One value a name took at a line: in a real run or not, under which grad mode, and the
+    line of the call that ran it (0 at module level)."""
+
+    span: Span
+    leaf: bool | None
+    rg: bool | None
+    reason: tuple[ReasonStep, ...]
+    real: bool
+    grad: bool | None
+    call_line: int
 
 
 def infer(tree: ast.Module, text: SourceText, path: str, settings: Settings) -> Inference:
@@ -86,7 +101,7 @@ class Interpreter(
         self.module_scope = Scope(self)
         self.calls = 0
         self.cross_depth = depth
-        self._hints: dict[tuple[int, str], list[Any]] = {}
+        self._hints: dict[tuple[int, str], list[HintEntry]] = {}
         self._exprs: dict[int, list[Any]] = {}
         self._issue_keys: set[tuple[str, int]] = set()
         self._error_keys: set[tuple[str, int, str]] = set()
@@ -170,20 +185,37 @@ class Interpreter(
     def _finish(self) -> None:
         result = self.result
         for (line, name), entries in sorted(self._hints.items()):
-            called = [e for e in entries if e[4]]
+            called = [e for e in entries if e.real]
             use = called or entries
-            span = use[0][0]
-            leaf, rg, reason = use[0][1], use[0][2], use[0][3]
-            for e in use[1:]:
-                leaf = join_bool(leaf, e[1])
-                rg = join_bool(rg, e[2])
-            if (leaf, rg) != (use[0][1], use[0][2]):
+            # A function run both with grad (training) and under no_grad (evaluation): the
+            # hint shows the grad-enabled value; the reason says what no_grad makes of it.
+            quiet = [e for e in use if e.grad is False]
+            loud = [e for e in use if e.grad is not False]
+            chosen = loud or quiet
+            span = chosen[0].span
+            leaf, rg, reason = chosen[0].leaf, chosen[0].rg, chosen[0].reason
+            for e in chosen[1:]:
+                leaf = join_bool(leaf, e.leaf)
+                rg = join_bool(rg, e.rg)
+            if (leaf, rg) != (chosen[0].leaf, chosen[0].rg):
                 reason = reason + (ReasonStep(line, "differs between iterations or call sites -> unknown"),)
+            elif loud and quiet and any((q.leaf, q.rg) != (leaf, rg) for q in quiet):
+                where = next((q.call_line for q in quiet if q.call_line), 0)
+                reason = reason + (
+                    ReasonStep(
+                        where or line,
+                        "when called under no_grad"
+                        + (f" (line {where})" if where else "")
+                        + ": a leaf that does not require grad",
+                    ),
+                )
             result.hints.append(Hint(name, line, span, leaf, rg, reason))
-        for entries in self._exprs.values():
-            node, leaf, rg, reason = entries[0], entries[1], entries[2], entries[3]
-            span = self.text.span(node)
-            result.expr_facts.append(ExprFact(span, short_text(self.text, span), leaf, rg, reason))
+        for record in self._exprs.values():
+            node = record[0]
+            expr_span = self.text.span(node)
+            result.expr_facts.append(
+                ExprFact(expr_span, short_text(self.text, expr_span), record[1], record[2], record[3])
+            )
 
     # ------------------------------------------------------------------ recording
     def emit(self, event: Event, ctx: Ctx) -> bool:
@@ -205,7 +237,9 @@ class Interpreter(
     def record_hint(self, line: int, name: str, target: ast.AST, value: Value, ctx: Ctx) -> None:
         if not isinstance(value, TensorValue) or not ctx.record or not self.settings.hints:
             return
-        entry = (self.text.span(target), value.leaf, value.rg, value.reason, not ctx.weak)
+        entry = HintEntry(
+            self.text.span(target), value.leaf, value.rg, value.reason, not ctx.weak, ctx.grad, ctx.call_line
+        )
         self._hints.setdefault((line, name), []).append(entry)
 
     def record_expr(self, node: ast.AST, value: Value) -> None:

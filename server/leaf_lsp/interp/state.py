@@ -72,6 +72,7 @@ class Ctx:
         "weak",
         "yields",
         "outer_loops",
+        "call_line",
     )
 
     def __init__(
@@ -92,6 +93,8 @@ class Ctx:
         self.yields: list[Value] = []
         #: The loops of the callers, outermost first (a helper called in a training loop).
         self.outer_loops: tuple[ast.stmt, ...] = ()
+        #: The line of the call that runs this function (0 at module level).
+        self.call_line = 0
 
 
 class AnalysisCancelled(Exception):

@@ -20,7 +20,7 @@ from ..interp.events import (
 from ..interp.syntax import short_text
 from ..model import Edit, Span
 from .base import Finding, raises, rule
-from .edits import fix, torch_name, wrap_statements
+from .edits import atom, fix, replace_node, torch_name, wrap_statements
 
 
 def _at(inf: Inference, event: Event, message: str) -> Finding:
@@ -299,8 +299,7 @@ def numpy_on_grad_tensor(inf: Inference) -> Iterator[Finding]:
         edit = None
         if event.array is not None:
             called = f"`{short_text(inf.text, inf.span(event.node))}`"
-            end = inf.span(event.array)
-            edit = Edit(Span(end.end_line, end.end_col, end.end_line, end.end_col), ".detach()")
+            edit = replace_node(inf, event.array, atom(inf, event.array) + ".detach()")
             title = "Insert `.detach()` on the converted tensor"
         else:
             called = f"`{short_text(inf.text, inf.span(attr))}()`" if attr is not None else "`.numpy()`"
