@@ -453,9 +453,10 @@ def _probed_reports(
 def _finish_diff(args: argparse.Namespace, state: RunState, stdout: TextIO) -> int:
     stdout.write("".join(state.diffs))
     if state.would_fix:
-        print(f"Would fix {state.would_fix} error{'s' if state.would_fix != 1 else ''}.", file=sys.stderr)
+        noun = "diagnostic" if state.would_fix == 1 else "diagnostics"
+        print(f"Would fix {state.would_fix} {noun}.", file=sys.stderr)
     else:
-        print("No errors would be fixed.", file=sys.stderr)
+        print("No diagnostics would be fixed.", file=sys.stderr)
     if state.internal_errors:
         return EXIT_ERROR
     return EXIT_FOUND if state.diffs and not args.exit_zero else EXIT_OK

@@ -198,19 +198,46 @@ def to_text(reports: Sequence[FileReport], options: ReportOptions) -> str:
     return "\n".join(lines) + "\n"
 
 
+#: How the summary names each severity (singular, plural), most severe first.
+_SEVERITY_WORDS: tuple[tuple[str, str, str], ...] = (
+    ("error", "error", "errors"),
+    ("warning", "warning", "warnings"),
+    ("information", "note", "notes"),
+)
+
+
+def _join(parts: list[str]) -> str:
+    """``a``, ``a and b``, ``a, b and c``."""
+    if len(parts) <= 1:
+        return "".join(parts)
+    return ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+def count_by_severity(diagnostics: Iterable[Diagnostic]) -> str:
+    """``2 errors and 3 warnings``: each severity present, most severe first; none is omitted."""
+    counts: Counter[str] = Counter(d.severity for d in diagnostics)
+    parts = [_plural(counts.pop(key), one, many) for key, one, many in _SEVERITY_WORDS if counts.get(key)]
+    parts.extend(_plural(n, f"{key} diagnostic") for key, n in sorted(counts.items()))
+    return _join(parts)
+
+
 def _summary(reports: Sequence[FileReport], options: ReportOptions) -> list[str]:
     diagnostics = [d for report in reports for d in report.analysis.diagnostics]
     fixed = sum(report.fixed for report in reports)
     remaining = len(diagnostics)
     out: list[str] = []
     if options.fix_mode and fixed:
-        out.append(f"Found {_plural(fixed + remaining, 'error')} ({fixed} fixed, {remaining} remaining).")
+        # The fixed ones are gone, so only what remains can be told by severity.
+        left = f": {count_by_severity(diagnostics)}" if remaining else ""
+        out.append(
+            f"Found {_plural(fixed + remaining, 'diagnostic')} ({fixed} fixed, {remaining} remaining{left})."
+        )
     elif remaining == 0:
         out.append("All checks passed!")
     else:
         fixable = sum(1 for d in diagnostics if is_fixable(d, options.unsafe_fixes))
         suffix = f" ({fixable} fixable with --fix)" if fixable else ""
-        out.append(f"Found {_plural(remaining, 'error')}{suffix}.")
+        out.append(f"Found {count_by_severity(diagnostics)}{suffix}.")
     if not options.unsafe_fixes:
         hidden = sum(1 for d in diagnostics if d.fix is not None and not d.fix.safe)
         if hidden:

@@ -37,7 +37,7 @@ def test_text_lists_diagnostics_and_summary(run: Callable[..., tuple[int, str, s
     lines = out.splitlines()
     assert "a.py:3:1: LEAF102 in-place update of leaf `x`" in lines  # unsafe fix: not marked
     assert "b.py:2:5: LEAF302 [*] Variable is deprecated" in lines
-    assert lines[-2] == "Found 2 errors (1 fixable with --fix)."
+    assert lines[-2] == "Found 1 error and 1 warning (1 fixable with --fix)."
     assert lines[-1] == "(1 hidden fix can be enabled with --unsafe-fixes.)"
 
 
@@ -349,7 +349,7 @@ def test_fix_applies_safe_fixes_only(run: Any, write: Any) -> None:
     lines = out.splitlines()
     assert "a.py:3:1: LEAF102 in-place update of leaf `x`" in lines
     assert not any("LEAF302" in line for line in lines)
-    assert "Found 2 errors (1 fixed, 1 remaining)." in lines
+    assert "Found 2 diagnostics (1 fixed, 1 remaining: 1 error)." in lines
 
 
 def test_fix_with_unsafe_fixes_applies_everything(run: Any, write: Any) -> None:
@@ -357,7 +357,7 @@ def test_fix_with_unsafe_fixes_applies_everything(run: Any, write: Any) -> None:
     code, out, _ = run("--check", "--fix", "--unsafe-fixes", "a.py")
     assert code == 0
     assert path.read_text() == BAD.replace("x += 1", "x = x + 1") + OLD.replace("Variable(", "torch.tensor(")
-    assert "Found 2 errors (2 fixed, 0 remaining)." in out.splitlines()
+    assert "Found 2 diagnostics (2 fixed, 0 remaining)." in out.splitlines()
 
 
 def test_fix_preserves_bom_and_crlf(run: Any, write: Any) -> None:
@@ -385,7 +385,7 @@ def test_diff_prints_and_changes_nothing(run: Any, write: Any) -> None:
     assert "--- a/a.py" in out and "+++ b/a.py" in out
     assert "-v = Variable(torch.ones(1))" in out
     assert "+v = torch.tensor(torch.ones(1))" in out
-    assert "Would fix 1 error." in err
+    assert "Would fix 1 diagnostic." in err
 
 
 def test_diff_without_changes_exits_0(run: Any, write: Any) -> None:
@@ -677,6 +677,43 @@ def test_hidden_fixes_are_counted(run: Any, write: Any) -> None:
         "Found 2 errors.",
         "(2 hidden fixes can be enabled with --unsafe-fixes.)",
     ]
+
+
+@pytest.mark.parametrize(
+    ("source", "summary"),
+    [
+        (BAD, "Found 1 error."),
+        (BAD + "x += 1\n", "Found 2 errors."),
+        (OLD, "Found 1 warning (1 fixable with --fix)."),
+        (OLD + "w = Variable(v)\n", "Found 2 warnings (2 fixable with --fix)."),
+        (
+            BAD + "x += 1\n" + OLD + "w = Variable(v)\nu = Variable(w)\n",
+            "Found 2 errors and 3 warnings (3 fixable with --fix).",
+        ),
+        (BAD + OLD + "y = INFO\n", "Found 1 error, 1 warning and 1 note (1 fixable with --fix)."),
+        ("y = INFO\nz = INFO\n", "Found 2 notes."),
+    ],
+)
+def test_summary_counts_errors_and_warnings_apart(run: Any, write: Any, source: str, summary: str) -> None:
+    """Like ruff's severity-aware summary: each severity present, singular or plural, none at 0."""
+    write("a.py", source)
+    code, out, _ = run("--check", "a.py")
+    assert code == 1
+    assert summary in out.splitlines()
+
+
+def test_summary_severity_follows_the_configuration(run: Any, write: Any) -> None:
+    """A code raised to an error by ``[tool.leaf-lsp.severity]`` is counted as one."""
+    write("pyproject.toml", '[tool.leaf-lsp.severity]\nLEAF302 = "error"\n')
+    write("a.py", BAD + OLD)
+    _, out, _ = run("--check", "a.py")
+    assert "Found 2 errors (1 fixable with --fix)." in out.splitlines()
+
+
+def test_fix_summary_tells_what_remains_by_severity(run: Any, write: Any) -> None:
+    write("a.py", OLD + "y = INFO\n")
+    _, out, _ = run("--check", "--fix", "a.py")
+    assert "Found 2 diagnostics (1 fixed, 1 remaining: 1 note)." in out.splitlines()
 
 
 # --- stdin ----------------------------------------------------------------------------
