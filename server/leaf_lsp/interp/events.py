@@ -12,7 +12,7 @@ import ast
 from dataclasses import dataclass
 from typing import ClassVar, Literal
 
-from .graph import Obj
+from .graph import Node, Obj
 
 
 @dataclass(frozen=True, eq=False)
@@ -139,6 +139,10 @@ class DataMutated(Event):
     #: forward: module state changed in ``forward``; forward_alias: through an alias there;
     #: live_graph: a tensor a waiting graph saved; graph_output: a result of a waiting graph.
     where: Literal["forward", "forward_alias", "live_graph", "graph_output"] = "forward"
+    #: live_graph / graph_output: the waiting graph node, and how many backward passes had
+    #: gone through it then (it matters only if one more does: the rule checks at the end).
+    graph: Node | None = None
+    backwards_before: int = 0
 
 
 @dataclass(frozen=True, eq=False)

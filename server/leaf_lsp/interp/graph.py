@@ -32,11 +32,15 @@ class Obj:
 
     def in_live_graph(self) -> bool:
         """Whether a graph that saved this tensor's value still waits for its backward."""
+        return self.live_user() is not None
+
+    def live_user(self) -> Node | None:
+        """The latest graph node that saved this tensor's value and still waits for backward."""
         run = current_run()
-        return any(
-            not node.freed and node.run == run and any(obj is self for obj, _ in node.saved)
-            for node in self.users[-8:]
-        )
+        for node in reversed(self.users[-8:]):
+            if not node.freed and node.run == run and any(obj is self for obj, _ in node.saved):
+                return node
+        return None
 
 
 #: Which interpretation run builds graph nodes now: graphs of different runs (the module's
@@ -67,7 +71,7 @@ def resume_run(run: int) -> None:
 class Node:
     """An autograd graph node (the ``grad_fn`` of a non-leaf), with what it saved."""
 
-    __slots__ = ("id", "inputs", "saved", "freed", "line", "run")
+    __slots__ = ("id", "inputs", "saved", "freed", "line", "run", "backwards")
 
     def __init__(self, inputs: tuple[Node, ...], saved: tuple[tuple[Obj, int], ...], line: int) -> None:
         self.id = next(_ids)
@@ -76,3 +80,5 @@ class Node:
         self.freed = False
         self.line = line
         self.run = current_run()
+        #: How many backward passes went through this node so far.
+        self.backwards = 0

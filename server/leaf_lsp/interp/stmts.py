@@ -358,16 +358,31 @@ class StatementsMixin:
         root: ast.AST = target
         while isinstance(root, (ast.Attribute, ast.Subscript, ast.Call)):
             root = root.func if isinstance(root, ast.Call) else root.value
-        # In forward, state the module owns is part of the graph of every call.
+        # In forward, a parameter changed through .data changes outside autograd on every call
+        # (buffers, running statistics, are meant to be changed that way).
         owned = value is not None and func is not None and owned_by(value, func.bound_self)
-        if in_forward and isinstance(root, ast.Name) and (root.id == "self" or owned):
+        parameter = value is not None and (value.origin == "param" or value.data_of_param)
+        if in_forward and parameter and isinstance(root, ast.Name) and (root.id == "self" or owned):
             self.emit(DataMutated(stmt, target=target, where="forward"), ctx)
-        elif in_forward and value is not None and value.data_of_param and owned:
+            return
+        if in_forward and parameter and value is not None and value.data_of_param and owned:
             self.emit(DataMutated(stmt, target=target, where="forward_alias"), ctx)
-        elif value is not None and value.obj.in_live_graph():
-            self.emit(DataMutated(stmt, target=target, where="live_graph"), ctx)
-        elif value is not None and _waits_for_backward(value.data_of_node):
-            self.emit(DataMutated(stmt, target=target, where="graph_output"), ctx)
+            return
+        if value is None:
+            return
+        saver = value.obj.live_user()
+        if saver is not None:
+            event = DataMutated(
+                stmt, target=target, where="live_graph", graph=saver, backwards_before=saver.backwards
+            )
+            self.emit(event, ctx)
+        elif _waits_for_backward(value.data_of_node):
+            node = value.data_of_node
+            assert node is not None
+            event = DataMutated(
+                stmt, target=target, where="graph_output", graph=node, backwards_before=node.backwards
+            )
+            self.emit(event, ctx)
 
     def stmt_If(self: Interpreter, stmt: ast.If, scope: Scope, ctx: Ctx) -> None:
         test = self.eval(stmt.test, scope, ctx)

@@ -679,6 +679,8 @@ class TensorsMixin:
                     return
             visited.append(current)
             stack.extend(current.inputs)
+        for n in visited:
+            n.backwards += 1
         if not keep:
             for n in visited:
                 n.freed = True

@@ -265,18 +265,19 @@ No automatic fix.
 def data_mutation(inf: Inference) -> Iterator[Finding]:
     """Report .data mutations in forward."""
     for event in inf.events_of(DataMutated):
+        if event.graph is not None and event.graph.backwards <= event.backwards_before:
+            continue  # no backward went through that graph afterwards: no gradient was wrong
         yield Finding(inf.span(event.node), _data_mutation_message(inf, event))
 
 
 def _data_mutation_message(inf: Inference, event: DataMutated) -> str:
     text = short_text(inf.text, inf.span(event.target)) if event.target is not None else "`.data`"
-    if event.where == "forward":
+    if event.where in ("forward", "forward_alias"):
+        alias = " (an alias of a parameter's `.data`)" if event.where == "forward_alias" else ""
         return (
-            f"`{text}` is mutated inside `forward`: the change bypasses autograd, so "
-            "gradients are computed for values that no longer match"
+            f"`{text}`{alias} changes a parameter outside autograd on every call of `forward`: the "
+            "optimizer never sees the change; if it is intended, do it under `torch.no_grad()`"
         )
-    if event.where == "forward_alias":
-        return f"`{text}` (an alias of a parameter's `.data`) is mutated inside `forward`: the change bypasses autograd"
     if event.where == "graph_output":
         return (
             f"`{text}` changes a result of the autograd graph through `.data`: backward() still "
