@@ -22,6 +22,7 @@ from .events import (
     GraphKeptAcrossIterations,
     NonFloatRequiresGrad,
     NumpyOnGradTensor,
+    ParameterMade,
     RequiresGradKeywordTypo,
     TensorFromTensor,
 )
@@ -45,6 +46,7 @@ from .facts import (
     TORCH_PREFIX,
     VARIABLE_NAMES,
 )
+from .graph import current_run
 from .modules import class_mro, find_method
 from .state import (
     MAX_CALL_DEPTH,
@@ -580,6 +582,8 @@ class CallsMixin:
                 ctx,
             )
             return UNKNOWN
+        made = self.tick()
+        earlier = tuple(o for o in self.optimizers if o.run == current_run())
         value = new_tensor(
             True,
             rg,
@@ -590,6 +594,14 @@ class CallsMixin:
             device=src.device if isinstance(src, TensorValue) else None,
             origin="param",
         )
+        wraps_graph = isinstance(src, TensorValue) and src.leaf is False and src.rg is True
+        if ctx.record:
+            # Every sighting counts (one call may hand it to an optimizer, another not): no dedup.
+            self.result.events.append(
+                ParameterMade(
+                    node, wraps_graph=wraps_graph, obj=value.obj, made=made, earlier_optimizers=earlier
+                )
+            )
         return value
 
     def make_variable(

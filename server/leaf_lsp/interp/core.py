@@ -44,6 +44,7 @@ from .values import (
     ClassValue,
     FunctionValue,
     ModuleValue,
+    OptimizerValue,
     TensorValue,
     Value,
     join_bool,
@@ -110,6 +111,10 @@ class Interpreter(
         self._active: list[int] = []
         #: Bumped whenever a hook is registered: calls made before run differently after.
         self.hook_epoch = 0
+        #: A clock for what happens before what (optimizers built and stepped, parameters made).
+        self.clock = 0
+        #: Optimizers built so far, with their interpretation run.
+        self.optimizers: list[OptimizerValue] = []
         self._prototypes: dict[int, ModuleValue] = {}
         self._foreign_cache: dict[str, Scope | None] = {}
         #: The user modules this interpretation imported, with their text hashes.
@@ -216,6 +221,11 @@ class Interpreter(
             result.expr_facts.append(
                 ExprFact(expr_span, short_text(self.text, expr_span), record[1], record[2], record[3])
             )
+
+    def tick(self) -> int:
+        """The next time on the interpreter's clock."""
+        self.clock += 1
+        return self.clock
 
     # ------------------------------------------------------------------ recording
     def emit(self, event: Event, ctx: Ctx) -> bool:

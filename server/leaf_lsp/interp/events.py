@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import ClassVar, Literal
 
 from .graph import Node, Obj
+from .values import OptimizerValue
 
 
 @dataclass(frozen=True, eq=False)
@@ -190,3 +191,17 @@ class TensorFromTensor(Event):
     """``torch.tensor(t)`` on a tensor: a copy without its graph."""
 
     code: ClassVar[str] = "LEAF213"
+
+
+@dataclass(frozen=True, eq=False)
+class ParameterMade(Event):
+    """``nn.Parameter(value)`` was called: the rule for parameters made in ``forward`` reads it."""
+
+    code: ClassVar[str] = "LEAF205"
+    #: The wrapped value had a graph (the wrap cuts it).
+    wraps_graph: bool = False
+    #: The new parameter's storage (``optimized`` tells whether an optimizer got it later).
+    obj: Obj | None = None
+    #: When it was made, and the optimizers of the same run built before then.
+    made: int = 0
+    earlier_optimizers: tuple[OptimizerValue, ...] = ()

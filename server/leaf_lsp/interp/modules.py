@@ -114,7 +114,11 @@ class ModulesMixin:
                 origin = tensor.reason[-1].text if tensor.reason else "it was computed by an operation"
                 self.emit(OptimizerGetsNonLeaf(node, optimizer=name, origin=origin), ctx)
                 return UNKNOWN
-        return OptimizerValue(name, tuple(tensors), tuple(modules))
+        for module in modules:
+            _mark_optimized(module, 0)
+        made = OptimizerValue(name, tuple(tensors), tuple(modules), node.lineno, self.tick())
+        self.optimizers.append(made)
+        return made
 
     def _collect_params(
         self: Interpreter, value: Value, tensors: list[TensorValue], modules: list[ModuleValue]
@@ -170,6 +174,7 @@ class ModulesMixin:
 
     def optimizer_method(self: Interpreter, opt: OptimizerValue, method: str, node: ast.Call) -> Value:
         if method == "step":
+            opt.steps.append(self.tick())
             for tensor in opt.tensors:
                 tensor.obj.version += 1
             for module in opt.modules:
@@ -501,3 +506,17 @@ def torch_base_class(cls: ClassValue, api: TorchApi) -> str | None:
 
 def simple_init(cls: ClassValue) -> bool:
     return all(not isinstance(b, RefValue) or b.qualname.startswith(TORCH_PREFIX) for b in cls.bases)
+
+
+def _mark_optimized(module: ModuleValue, depth: int) -> None:
+    """The parameters a module holds now are handed to an optimizer (``Adam(model.parameters())``)."""
+    if depth > 8:
+        return
+    module.param_obj.optimized = True
+    for value in module.attrs.values():
+        if isinstance(value, TensorValue) and value.origin == "param":
+            value.obj.optimized = True
+        elif isinstance(value, ModuleValue) and value is not module:
+            _mark_optimized(value, depth + 1)
+    for child in module.children:
+        _mark_optimized(child, depth + 1)

@@ -14,7 +14,7 @@ from typing import Any
 
 from ..model import ReasonStep
 from ..torch_api import load
-from .graph import Node, Obj
+from .graph import Node, Obj, current_run
 
 MAX_REASON = 6
 
@@ -179,6 +179,10 @@ class OptimizerValue(Value):
     name: str
     tensors: tuple[TensorValue, ...] = ()
     modules: tuple[ModuleValue, ...] = ()
+    line: int = 0
+    made: int = 0  # when it was built, on the interpreter's clock
+    steps: list[int] = field(default_factory=list)  # when its step() ran
+    run: int = field(default_factory=current_run)  # the interpretation run that built it
 
 
 @dataclass(eq=False)

@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterator
 
 from ..interp import Inference, InitAssign
-from ..interp.events import DataMutated
+from ..interp.events import DataMutated, ParameterMade
 from ..interp.modules import class_mro
 from ..interp.syntax import short_text
 from ..interp.values import DictValue, ModuleValue, SeqValue, TensorValue, Value
@@ -212,22 +212,49 @@ No automatic fix.
 """,
 )
 def parameter_created_in_forward(inf: Inference) -> Iterator[Finding]:
-    """Report nn.Parameter() calls in forward."""
-    calls = []
-    for qual in ("torch.nn.Parameter", "torch.nn.parameter.Parameter"):
-        calls.extend(inf.calls_by_qualname.get(qual, []))
-    if not calls:
+    """Report nn.Parameter() calls in forward that cut a graph or that no optimizer will update."""
+    sightings: dict[int, list[ParameterMade]] = {}
+    for event in inf.events_of(ParameterMade):
+        sightings.setdefault(id(event.node), []).append(event)
+    if not sightings:
         return
+    reported: set[int] = set()
     for module in module_classes(inf):
         funcs = module.forward_methods()
-        for node in calls:
+        for key, events in sightings.items():
+            node = events[0].node
+            if key in reported or not isinstance(node, ast.Call):
+                continue
             func = next((f for f in funcs if f.lineno <= node.lineno <= (f.end_lineno or f.lineno)), None)
-            if func is not None and not _frozen_on_purpose(module, func, node):
-                yield Finding(
-                    inf.span(node),
-                    "`nn.Parameter(...)` inside `forward` creates a new leaf on every call: the optimizer keeps "
-                    "the old parameter and the graph to the wrapped value is cut",
-                )
+            if func is None or _frozen_on_purpose(module, func, node):
+                continue
+            message = _parameter_made_problem(events)
+            if message is not None:
+                reported.add(key)
+                yield Finding(inf.span(node), message)
+
+
+def _parameter_made_problem(events: list[ParameterMade]) -> str | None:
+    """What goes wrong with a parameter made in ``forward``, over every time the call was seen
+    (None: each time it was made and then handed to an optimizer built afterwards)."""
+    if any(e.wraps_graph for e in events):
+        return (
+            "`nn.Parameter(...)` inside `forward` wraps a value with a graph: the wrap cuts it (no gradient "
+            "reaches what it was computed from), and every call makes a new parameter"
+        )
+    for event in events:
+        stale = [o for o in event.earlier_optimizers if any(step > event.made for step in o.steps)]
+        if stale:
+            return (
+                f"`nn.Parameter(...)` makes a new parameter after the optimizer of line {stale[0].line} was "
+                "built, and that optimizer still steps: it keeps updating the old parameter, never this one"
+            )
+    if all(e.obj is not None and not e.obj.optimized for e in events):
+        return (
+            "`nn.Parameter(...)` inside `forward` makes a new leaf on every call: no optimizer holds it, "
+            "so it is never trained"
+        )
+    return None  # made, then handed to an optimizer built afterwards (an explainer's masks)
 
 
 @rule(
