@@ -190,6 +190,8 @@ class ModulesMixin:
         unknown_args: bool = False,
     ) -> ModuleValue:
         instance = ModuleValue(cls.name, cls=cls, has_params=None, is_module=bool(cls.is_module))
+        if self.cross_depth == 0 and len(self.result.instances) < 512:
+            self.result.instances.append(instance)
         torch_base = torch_base_class(cls, self.api)
         if torch_base is not None:
             instance.torch_class = torch_base

@@ -50,6 +50,8 @@ class Inference:
     call_qualnames: dict[int, str] = field(default_factory=dict)
     #: Facts the rules derive from this inference, computed once and shared (see :meth:`derive`).
     derived: dict[str, object] = field(default_factory=dict)
+    #: Every instance of a user class this interpretation built (prototypes included).
+    instances: list[ModuleValue] = field(default_factory=list)
     #: User module instances whose ``forward`` ran for real under grad (what they read: ``used``).
     run_modules: list[ModuleValue] = field(default_factory=list)
     #: Some real call was cut short (call depth or count limits, a recursion, a raise inside

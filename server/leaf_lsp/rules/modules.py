@@ -391,6 +391,18 @@ def _aliases_in(init: ast.AST | None, name: str) -> list[str]:
     return found
 
 
+def _aliases_registered(inf: Inference, assign: InitAssign, items: tuple[Value, ...]) -> bool:
+    """Whether every module in a plain container is also registered on the instance by its
+    own attribute (so wrapping the container would register each twice)."""
+    for instance in inf.instances:
+        if instance.attrs.get(assign.attr) is not assign.value:
+            continue
+        registered = {id(v) for name, v in instance.attrs.items() if name != assign.attr}
+        registered |= {id(c) for c in instance.children}
+        return all(id(item) in registered for item in items)
+    return False
+
+
 def _frozen(value: Value) -> bool:
     if isinstance(value, TensorValue):
         return value.rg is False
@@ -443,7 +455,7 @@ def _trainable(value: Value) -> bool:
     return isinstance(value, ModuleValue) and value.has_params is True and value.params_rg is True
 
 
-_REGISTERS_BY_HAND = re.compile(r"\b(?:add_module|register_module|register_parameter)\(")
+_REGISTERS_BY_HAND = re.compile(r"\b(?:add_module|register_module|register_parameter)\(|\bsetattr\(\s*self\s*,")
 _ATTR_READ_RE = re.compile(r"\.(\w+)\b(?!\s*=(?!=))")
 _INIT_FUNCTIONS = frozenset(
     {"_init_weights", "init_weights", "reset_parameters", "_reset_parameters", "__init__"}
@@ -553,6 +565,8 @@ def module_in_plain_container(inf: Inference) -> Iterator[Finding]:
             continue  # the list is registered element by element with add_module()
         if _reassigned_later(inf, assign):
             continue  # self.layers = [...]; ...; self.layers = nn.ModuleList(self.layers)
+        if _aliases_registered(inf, assign, items):
+            continue  # self.blocks = [self.b1, self.b2]: registered as b1 and b2 already
         if all(isinstance(v, ModuleValue) and v.is_module for v in items):
             container = "ModuleList"
         elif all(isinstance(v, TensorValue) and v.origin == "param" for v in items):
