@@ -36,6 +36,7 @@ from .facts import (
     NOT_OPTIMIZERS,
     NUMBER_MODULES,
     NUMPY_CONVERTERS,
+    NUMPY_PREFIX,
     OPAQUE_LIBRARIES,
     OPAQUE_PREFIXES,
     OPTIM_PREFIX,
@@ -277,6 +278,9 @@ class CallsMixin:
             if isinstance(value, ModuleValue):
                 return value.cls is not None and cls in class_mro(value.cls)
             return None
+        if isinstance(cls, RefValue) and cls.qualname.startswith(NUMPY_PREFIX):
+            # A tensor, a module or a Python constant is never a NumPy array or scalar.
+            return False if isinstance(value, (TensorValue, ModuleValue)) else None
         if not isinstance(cls, RefValue) or not cls.qualname.startswith(NN_PREFIX):
             return None
         last = cls.qualname.rsplit(".", 1)[-1]

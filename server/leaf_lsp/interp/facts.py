@@ -157,6 +157,7 @@ NOT_OPTIMIZERS = ("torch.optim.lr_scheduler",)
 CHAINING_FUNCTIONS = frozenset({"itertools.chain"})  # concatenates parameter iterables
 NUMBER_MODULES = ("math.",)  # Python numbers in, Python numbers out: never a graph
 OPAQUE_LIBRARIES = ("numpy.",)  # arrays, not tensors
+NUMPY_PREFIX = "numpy."
 
 # --- modules ---
 

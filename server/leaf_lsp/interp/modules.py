@@ -453,7 +453,15 @@ class ModulesMixin:
             )
             return SeqValue((out, hidden))
         result = new_tensor(
-            leaf, rg, node.lineno, text, node=node_obj, reason=base_reason, dtype=first_dtype(inputs)
+            leaf,
+            rg,
+            node.lineno,
+            text,
+            node=node_obj,
+            reason=base_reason,
+            # A loss module's result is floating point whatever its (integer) targets are.
+            dtype=first_dtype(inputs[:1]) if name.endswith("Loss") else first_dtype(inputs),
+            kind="float" if name.endswith("Loss") else None,
         )
         if node_obj is not None and name.lower() in self.api.saves_result:
             # nn.Tanh / nn.Sigmoid / nn.ReLU... keep their output for backward, like torch.tanh.

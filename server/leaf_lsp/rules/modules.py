@@ -455,7 +455,9 @@ def _trainable(value: Value) -> bool:
     return isinstance(value, ModuleValue) and value.has_params is True and value.params_rg is True
 
 
-_REGISTERS_BY_HAND = re.compile(r"\b(?:add_module|register_module|register_parameter)\(|\bsetattr\(\s*self\s*,")
+_REGISTERS_BY_HAND = re.compile(
+    r"\b(?:add_module|register_module|register_parameter)\(|\bsetattr\(\s*self\s*,"
+)
 _ATTR_READ_RE = re.compile(r"\.(\w+)\b(?!\s*=(?!=))")
 _INIT_FUNCTIONS = frozenset(
     {"_init_weights", "init_weights", "reset_parameters", "_reset_parameters", "__init__"}
