@@ -11,6 +11,7 @@ from ..interp.events import DataMutated, ParameterMade
 from ..interp.modules import class_mro
 from ..interp.syntax import short_text
 from ..interp.values import DictValue, ModuleValue, SeqValue, TensorValue, Value
+from .attribute_uses import first_unmoved_use
 from .base import Finding, rule
 from .classes import (
     ModuleClass,
@@ -70,13 +71,21 @@ def unregistered_tensor_attribute(inf: Inference) -> Iterator[Finding]:
             continue
         name = assign.attr
         grad = value.rg is True
-        message = (
-            f"`self.{name}` is a plain tensor attribute: it is not in `parameters()` "
-            + ("(it requires grad, but the optimizer never updates it)" if grad else "")
-            + ", not moved by `.to()` and not saved in `state_dict()`; use "
-            + ("`nn.Parameter`" if grad else "`register_buffer` (or `nn.Parameter` if it should be learned)")
-        )
-        message = message.replace("`parameters()` ,", "`parameters()`,")
+        if grad:
+            message = (
+                f"`self.{name}` is a plain tensor that requires grad: it is not in `parameters()`, so the "
+                "optimizer never updates it (nor is it moved by `.to()` or saved in `state_dict()`); use "
+                "`nn.Parameter`"
+            )
+        else:
+            where = _unmoved_use(inf, assign)
+            if where is None:
+                continue  # never combined with the inputs unmoved: harmless where it is
+            message = (
+                f"`self.{name}` is a plain tensor that `forward` combines with its inputs (line {where}) "
+                "without moving it: `model.to(device)` / `.cuda()` / `.half()` leave it behind (a device "
+                f"mismatch, or the wrong precision); register it with `register_buffer`"
+            )
         edit = None
         if nn is not None:
             expr = node_text(inf, stmt.value)
@@ -389,6 +398,68 @@ def _aliases_in(init: ast.AST | None, name: str) -> list[str]:
                 if isinstance(t, ast.Attribute) and isinstance(t.value, ast.Name) and t.value.id == "self"
             )
     return found
+
+
+def _unmoved_use(inf: Inference, assign: InitAssign) -> int | None:
+    """The line where ``forward`` combines a plain tensor attribute with its inputs without
+    moving it to their device (None when it never does, or the class handles it)."""
+    module = next((m for m in module_classes(inf) if m.value is assign.cls), None)
+    # The classes whose instances hold it: the one assigning it and those inheriting from it.
+    family = [m for m in module_classes(inf) if assign.cls in class_mro(m.value)]
+    if module is None or any("_apply" in m.methods for m in family):
+        return None  # the class moves its tensors itself
+    stmt = assign.stmt
+    if _placed_on_a_device(stmt) or _scalar_literal(stmt) or _under_parameter_test(module, stmt):
+        return None
+    funcs = [f for m in family for f in m.forward_methods()]
+    uses = self_attribute_uses(funcs, assign.attr)
+    if not uses:
+        return None  # a cache, a counter or a flag: forward never combines it
+    parent_of: dict[int, ast.AST] = {}
+    for func in funcs:
+        parent_of.update(parents(func))
+    found = first_unmoved_use(uses, parent_of, funcs)
+    return getattr(found, "lineno", None) if found is not None else None
+
+
+def _placed_on_a_device(stmt: ast.stmt) -> bool:
+    """Built with ``device=`` from a variable (an input's device), or moved at once (``.to(...)``)."""
+    for node in ast.walk(stmt):
+        if (
+            isinstance(node, ast.keyword)
+            and node.arg == "device"
+            and not isinstance(node.value, ast.Constant)
+        ):
+            return True
+        if isinstance(node, ast.Attribute) and node.attr in ("to", "cuda", "type_as") and node is not stmt:
+            return True
+    return False
+
+
+def _scalar_literal(stmt: ast.stmt) -> bool:
+    """``torch.tensor(0.5)``: a 0-d tensor, which torch lets meet tensors on any device."""
+    value = getattr(stmt, "value", None)
+    if not isinstance(value, ast.Call) or len(value.args) != 1:
+        return False
+    arg = value.args[0]
+    while isinstance(arg, ast.UnaryOp):
+        arg = arg.operand
+    return isinstance(arg, ast.Constant) and isinstance(arg.value, (int, float, bool))
+
+
+def _under_parameter_test(module: ModuleClass, stmt: ast.stmt) -> bool:
+    """``self.x = data`` in the branch of ``if isinstance(data, nn.Parameter)``."""
+    init = module.methods.get("__init__")
+    if init is None:
+        return False
+    for node in ast.walk(init):
+        if isinstance(node, ast.If) and any(
+            child is stmt for b in (node.body, node.orelse) for child in ast.walk(ast.Module(b, []))
+        ):
+            test = ast.unparse(node.test)
+            if "isinstance" in test and "Parameter" in test:
+                return True
+    return False
 
 
 def _aliases_registered(inf: Inference, assign: InitAssign, items: tuple[Value, ...]) -> bool:

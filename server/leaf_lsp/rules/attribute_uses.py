@@ -1,0 +1,168 @@
+"""How ``forward`` uses a plain tensor attribute: does it combine it with its inputs without
+moving it to their device and dtype (what goes wrong after ``model.cuda()`` / ``.half()``)?
+
+Read from the syntax of the methods ``forward`` reaches. A use is harmless when it moves the
+tensor first (``self.t.to(x)``, ``.to(x.device)``, ``.type_as(x)``, ``.cuda()``), only reads
+metadata (``self.t.shape``, ``.item()``), or indexes with it (a CPU index is fine for a CUDA
+tensor); it is harmful when the tensor meets a value that is not a constant in an operator,
+a torch function or a tensor method.
+"""
+
+from __future__ import annotations
+
+import ast
+
+#: Methods that move or cast a tensor to where (and what) another one is.
+MOVING = frozenset({"to", "type_as", "cuda", "cpu", "half", "float", "double", "bfloat16", "as_subclass"})
+#: Attribute reads and methods that give metadata or Python values, not a tensor to combine.
+METADATA = frozenset(
+    {
+        "shape",
+        "size",
+        "dim",
+        "ndim",
+        "numel",
+        "dtype",
+        "device",
+        "item",
+        "tolist",
+        "is_cuda",
+        "nelement",
+        "stride",
+        "requires_grad",
+        "clone",
+        "detach",
+        "copy_",
+        "fill_",
+        "zero_",
+        "add_",
+        "mul_",
+    }
+)
+#: Keywords that place a tensor built from another one (``torch.as_tensor(t, device=x.device)``).
+PLACING = frozenset({"device", "dtype"})
+
+
+def first_unmoved_use(
+    uses: list[ast.Attribute], parent_of: dict[int, ast.AST], funcs: list[ast.FunctionDef]
+) -> ast.AST | None:
+    """The first use that combines the attribute with another value without moving it."""
+    for use in sorted(uses, key=lambda u: (u.lineno, u.col_offset)):
+        found = _combines(use, parent_of, funcs, depth=0)
+        if found is not None:
+            return found
+    return None
+
+
+def _combines(
+    node: ast.AST, parent_of: dict[int, ast.AST], funcs: list[ast.FunctionDef], depth: int
+) -> ast.AST | None:
+    """Where ``node`` (the attribute, or a value made from it) meets another value unmoved."""
+    for _ in range(8):
+        parent = parent_of.get(id(node))
+        if parent is None:
+            return None
+        if isinstance(parent, ast.Attribute) and parent.value is node:
+            if parent.attr in MOVING or parent.attr in METADATA:
+                return None
+            call = parent_of.get(id(parent))
+            if isinstance(call, ast.Call) and call.func is parent:
+                if _has_other_value(call.args + [k.value for k in call.keywords]):
+                    return call  # self.table.index_select(0, ids), self.mask.mul(h)
+                node = call  # self.table.t(), .exp(): still the attribute's device
+                continue
+            node = parent
+            continue
+        if isinstance(parent, ast.Subscript):
+            if parent.slice is node or _within(node, parent.slice):
+                return None  # used as an index: a CPU index into a CUDA tensor is fine
+            node = parent  # self.pe[:, :n]: a piece of the same tensor
+            continue
+        if isinstance(parent, ast.BinOp):
+            other = parent.right if parent.left is node else parent.left
+            if not _constant(other):
+                return parent
+            node = parent  # self.mask == 0, self.t * 2: a result on the same device
+            continue
+        if isinstance(parent, ast.Compare):
+            others = [parent.left, *parent.comparators]
+            if any(o is not node and not _constant(o) for o in others):
+                return parent
+            node = parent
+            continue
+        if isinstance(parent, ast.UnaryOp):
+            node = parent
+            continue
+        if isinstance(parent, ast.Call) and parent.func is not node:
+            if any(k.arg in PLACING for k in parent.keywords):
+                return None  # torch.as_tensor(self.t, device=x.device)
+            arguments = parent.args + [k.value for k in parent.keywords]
+            others = [a for a in arguments if a is not node and not _within(node, a)]
+            if _has_other_value(others):
+                return parent  # torch.matmul(x, self.w), F.linear(x, self.w)
+            func = parent.func
+            if isinstance(func, ast.Attribute) and not _namespace(func.value):
+                return parent  # x.mul(self.w): a method of another tensor
+            if isinstance(func, ast.Attribute):
+                node = parent  # torch.sigmoid(self.w): a result on the same device
+                continue
+            return None  # print(self.t), len(self.t)
+        if isinstance(parent, (ast.Tuple, ast.List, ast.Starred, ast.keyword)):
+            node = parent
+            continue
+        if (
+            isinstance(parent, ast.Assign)
+            and len(parent.targets) == 1
+            and isinstance(parent.targets[0], ast.Name)
+        ):
+            if depth >= 2:
+                return None
+            return _local_uses(parent.targets[0].id, parent, parent_of, funcs, depth + 1)
+        return None
+    return None
+
+
+def _local_uses(
+    name: str, assign: ast.Assign, parent_of: dict[int, ast.AST], funcs: list[ast.FunctionDef], depth: int
+) -> ast.AST | None:
+    """Follow ``t = self.table[...]`` to the later uses of ``t`` in the same function."""
+    func = next((f for f in funcs if f.lineno <= assign.lineno <= (f.end_lineno or f.lineno)), None)
+    if func is None:
+        return None
+    for node in ast.walk(func):
+        if (
+            isinstance(node, ast.Name)
+            and node.id == name
+            and isinstance(node.ctx, ast.Load)
+            and (node.lineno, node.col_offset) > (assign.lineno, assign.col_offset)
+        ):
+            found = _combines(node, parent_of, funcs, depth)
+            if found is not None:
+                return found
+    return None
+
+
+#: Names code calls functions through (``torch.exp``, ``F.linear``), not tensors.
+NAMESPACES = frozenset({"torch", "F", "nn", "np", "numpy", "math", "functional"})
+
+
+def _namespace(node: ast.AST) -> bool:
+    while isinstance(node, ast.Attribute):
+        node = node.value
+    return isinstance(node, ast.Name) and node.id in NAMESPACES
+
+
+def _constant(node: ast.AST) -> bool:
+    if isinstance(node, ast.Constant):
+        return True
+    if isinstance(node, ast.UnaryOp):
+        return _constant(node.operand)
+    return False
+
+
+def _has_other_value(nodes: list[ast.expr]) -> bool:
+    return any(not _constant(n) and not isinstance(n, (ast.Slice,)) for n in nodes)
+
+
+def _within(node: ast.AST, container: ast.AST) -> bool:
+    return any(child is node for child in ast.walk(container))
