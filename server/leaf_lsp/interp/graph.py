@@ -17,7 +17,7 @@ _ids = itertools.count(1)
 class Obj:
     """A tensor's identity: in-place ops bump ``version``; views share their base's Obj."""
 
-    __slots__ = ("id", "version", "retains_grad", "line", "users", "grad_read", "optimized")
+    __slots__ = ("id", "version", "retains_grad", "line", "users", "grad_read", "optimized", "joined")
 
     def __init__(self, line: int = 0) -> None:
         self.id = next(_ids)
@@ -29,6 +29,14 @@ class Obj:
         #: Its `.grad` is read somewhere / it is handed to an optimizer.
         self.grad_read = False
         self.optimized = False
+        #: For the storage of a value joined from several (branches): the storages it stands for.
+        self.joined: tuple[Obj, ...] = ()
+
+    def mark_optimized(self) -> None:
+        """An optimizer holds this tensor (and every tensor a joined value stands for)."""
+        self.optimized = True
+        for obj in self.joined:
+            obj.optimized = True
 
     def in_live_graph(self) -> bool:
         """Whether a graph that saved this tensor's value still waits for its backward."""

@@ -108,7 +108,7 @@ class ModulesMixin:
         modules: list[ModuleValue] = []
         self._collect_params(params, tensors, modules)
         for tensor in tensors:
-            tensor.obj.optimized = True
+            tensor.obj.mark_optimized()
         for tensor in tensors:
             if tensor.leaf is False:
                 origin = tensor.reason[-1].text if tensor.reason else "it was computed by an operation"
@@ -522,10 +522,10 @@ def _mark_optimized(module: ModuleValue, depth: int) -> None:
     """The parameters a module holds now are handed to an optimizer (``Adam(model.parameters())``)."""
     if depth > 8:
         return
-    module.param_obj.optimized = True
+    module.param_obj.mark_optimized()
     for value in module.attrs.values():
         if isinstance(value, TensorValue) and value.origin == "param":
-            value.obj.optimized = True
+            value.obj.mark_optimized()
         elif isinstance(value, ModuleValue) and value is not module:
             _mark_optimized(value, depth + 1)
     for child in module.children:

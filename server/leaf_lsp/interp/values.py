@@ -291,7 +291,7 @@ def join_values(a: Value, b: Value) -> Value:
             leaf,
             rg,
             reason,
-            a.obj if a.obj is b.obj else Obj(a.obj.line),
+            a.obj if a.obj is b.obj else _joined_obj(a.obj, b.obj),
             a.dtype if a.dtype == b.dtype else None,
             a.kind if a.kind == b.kind else None,
             a.device if a.device == b.device else None,
@@ -345,6 +345,13 @@ def _join_element(a: Value, b: Value) -> Value:
     if isinstance(a, ItemValue) and isinstance(b, ItemValue):
         return a
     return join_values(a, b)
+
+
+def _joined_obj(a: Obj, b: Obj) -> Obj:
+    """A storage standing for either of two (a value that differs between branches)."""
+    obj = Obj(a.line)
+    obj.joined = tuple(dict.fromkeys((a.joined or (a,)) + (b.joined or (b,))))[:16]
+    return obj
 
 
 def join_envs(envs: list[dict[str, Value]]) -> dict[str, Value]:

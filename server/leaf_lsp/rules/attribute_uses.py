@@ -47,11 +47,35 @@ def first_unmoved_use(
     uses: list[ast.Attribute], parent_of: dict[int, ast.AST], funcs: list[ast.FunctionDef]
 ) -> ast.AST | None:
     """The first use that combines the attribute with another value without moving it."""
+    if uses and _moved_in_place(uses[0].attr, funcs):
+        return None
     for use in sorted(uses, key=lambda u: (u.lineno, u.col_offset)):
         found = _combines(use, parent_of, funcs, depth=0)
         if found is not None:
             return found
     return None
+
+
+def _moved_in_place(name: str, funcs: list[ast.FunctionDef]) -> bool:
+    """``self.t = self.t.to(x.device)`` in the methods ``forward`` reaches: it follows the inputs."""
+    for func in funcs:
+        for node in ast.walk(func):
+            if not isinstance(node, ast.Assign):
+                continue
+            if not any(
+                isinstance(t, ast.Attribute)
+                and t.attr == name
+                and isinstance(t.value, ast.Name)
+                and t.value.id == "self"
+                for t in node.targets
+            ):
+                continue
+            for inner in ast.walk(node.value):
+                if isinstance(inner, ast.Attribute) and inner.attr in ("to", "cuda", "type_as"):
+                    return True
+                if isinstance(inner, ast.keyword) and inner.arg == "device":
+                    return True
+    return False
 
 
 def _combines(
@@ -115,27 +139,47 @@ def _combines(
             and len(parent.targets) == 1
             and isinstance(parent.targets[0], ast.Name)
         ):
-            if depth >= 2:
+            if depth >= 3:
                 return None
             return _local_uses(parent.targets[0].id, parent, parent_of, funcs, depth + 1)
+        if isinstance(parent, ast.Return) and depth < 3:
+            return _callers_use(parent, parent_of, funcs, depth + 1)
         return None
+    return None
+
+
+def _callers_use(
+    ret: ast.Return, parent_of: dict[int, ast.AST], funcs: list[ast.FunctionDef], depth: int
+) -> ast.AST | None:
+    """A method returns it: follow to where ``self.<method>(...)`` is called in ``funcs``."""
+    owner = next((f for f in funcs if f.lineno <= ret.lineno <= (f.end_lineno or f.lineno)), None)
+    if owner is None:
+        return None
+    for func in funcs:
+        for node in ast.walk(func):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr == owner.name
+                and isinstance(node.func.value, ast.Name)
+                and node.func.value.id == "self"
+            ):
+                found = _combines(node, parent_of, funcs, depth)
+                if found is not None:
+                    return found
     return None
 
 
 def _local_uses(
     name: str, assign: ast.Assign, parent_of: dict[int, ast.AST], funcs: list[ast.FunctionDef], depth: int
 ) -> ast.AST | None:
-    """Follow ``t = self.table[...]`` to the later uses of ``t`` in the same function."""
+    """Follow ``t = self.table[...]`` to the uses of ``t`` in the same function (any of them:
+    ``drop_mask = self.mask`` in one branch is used after the join)."""
     func = next((f for f in funcs if f.lineno <= assign.lineno <= (f.end_lineno or f.lineno)), None)
     if func is None:
         return None
     for node in ast.walk(func):
-        if (
-            isinstance(node, ast.Name)
-            and node.id == name
-            and isinstance(node.ctx, ast.Load)
-            and (node.lineno, node.col_offset) > (assign.lineno, assign.col_offset)
-        ):
+        if isinstance(node, ast.Name) and node.id == name and isinstance(node.ctx, ast.Load):
             found = _combines(node, parent_of, funcs, depth)
             if found is not None:
                 return found
