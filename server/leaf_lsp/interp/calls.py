@@ -57,6 +57,7 @@ from .state import (
     Scope,
 )
 from .syntax import (
+    changes_state,
     is_generator,
     is_static_method,
     target_name,
@@ -661,7 +662,9 @@ class CallsMixin:
                 return UNKNOWN, False
         self.calls += 1
         key = None
-        if not standalone:
+        # A function that stores into attributes or items runs again each time: its effects
+        # (a parameter replaced, a mask re-drawn, a hook's record) are what later code sees.
+        if not standalone and not changes_state(node):
             key = (
                 (id(node), id(func.bound_self), ctx.grad, ctx.weak, self.hook_epoch)
                 + tuple(call_signature(a) for a in args)

@@ -131,3 +131,29 @@ def is_generator(node: ast.AST) -> bool:
 
 #: id(function node) -> (the node, whether it is a generator); the node is kept so ids stay unique.
 _GENERATORS: dict[int, tuple[ast.AST, bool]] = {}
+
+
+def changes_state(node: ast.AST) -> bool:
+    """Whether a function's body stores into attributes or items (``self.m = ...``,
+    ``cache[k] = ...``, ``setattr``): calling it twice is not the same as calling it once."""
+    cached = _STATEFUL.get(id(node))
+    if cached is not None and cached[0] is node:
+        return cached[1]
+    found = False
+    for child in ast.walk(node):
+        if isinstance(child, (ast.Assign, ast.AugAssign, ast.AnnAssign, ast.Delete)):
+            targets = child.targets if isinstance(child, (ast.Assign, ast.Delete)) else [child.target]
+            if any(isinstance(t, (ast.Attribute, ast.Subscript)) for t in targets):
+                found = True
+                break
+        elif isinstance(child, ast.Call) and isinstance(child.func, ast.Name) and child.func.id == "setattr":
+            found = True
+            break
+    if len(_STATEFUL) > 4096:
+        _STATEFUL.clear()
+    _STATEFUL[id(node)] = (node, found)
+    return found
+
+
+#: id(function node) -> (the node, whether it changes state); the node keeps the id unique.
+_STATEFUL: dict[int, tuple[ast.AST, bool]] = {}
