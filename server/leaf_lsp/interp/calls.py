@@ -72,6 +72,7 @@ from .values import (
     FunctionValue,
     ItemValue,
     ModuleValue,
+    NumberValue,
     OptimizerValue,
     ParamsValue,
     PartialValue,
@@ -182,6 +183,8 @@ class CallsMixin:
         contained = self.container_method(receiver, func.attr, args, kwargs, node)
         if contained is not None:
             return contained
+        if isinstance(receiver, ConstValue) and isinstance(receiver.value, str):
+            return _string_method(receiver.value, func.attr, args)
         if isinstance(receiver, SeqValue) and func.attr == "append" and receiver.kind == "list":
             if args and len(receiver.items) < 64:
                 receiver.items = receiver.items + (args[0],)  # lists grow: self.layers.append(...)
@@ -368,7 +371,7 @@ class CallsMixin:
         if qual in (DEEPCOPY, SHALLOW_COPY) and args:
             return copy_value(args[0], deep=qual == DEEPCOPY, line=node.lineno)
         if qual.startswith(NUMBER_MODULES):
-            return ConstValue(0.0)  # a Python number: it never carries a graph
+            return NumberValue("float")  # a Python number: it never carries a graph
         if qual in NUMPY_CONVERTERS and args and isinstance(args[0], TensorValue):
             if args[0].rg is True and node.args:
                 self.emit(NumpyOnGradTensor(node, array=node.args[0]), ctx)
@@ -784,3 +787,23 @@ def _hides_tensor(args: list[Value], kwargs: dict[str, Value]) -> bool:
     return any(
         k in TENSOR_KEYWORDS and (v is UNKNOWN or isinstance(v, BoundModuleAttr)) for k, v in kwargs.items()
     )
+
+
+#: ``str`` methods folded on constants (a parameter's name in ``name.startswith("bias")``).
+STRING_METHODS = frozenset(
+    {"startswith", "endswith", "lower", "upper", "strip", "lstrip", "rstrip", "replace", "split", "isdigit"}
+)
+
+
+def _string_method(text: str, method: str, args: list[Value]) -> Value:
+    """``"text".method(*constants)``: its value, or unknown."""
+    if method not in STRING_METHODS or not all(isinstance(a, ConstValue) for a in args):
+        return UNKNOWN
+    raw = [a.value for a in args if isinstance(a, ConstValue)]
+    try:
+        result = getattr(text, method)(*raw)
+    except (TypeError, ValueError):
+        return UNKNOWN
+    if isinstance(result, list):
+        return SeqValue(tuple(ConstValue(part) for part in result[:64]), "list")
+    return ConstValue(result) if isinstance(result, (str, bool)) else UNKNOWN

@@ -21,6 +21,7 @@ from .values import (
     ConstValue,
     DictValue,
     ModuleValue,
+    NumberValue,
     ParamsValue,
     SeqValue,
     TensorValue,
@@ -82,7 +83,7 @@ class ContainersMixin:
         param.owners = params.modules
         param.stands_for_all = True
         if params.named:
-            return SeqValue((ConstValue("name"), param))
+            return SeqValue((UNKNOWN, param))  # the name is not known here
         return param
 
     def container_method(
@@ -143,7 +144,7 @@ class ContainersMixin:
         if name == "enumerate" and args:
             source = args[0]
             if isinstance(source, ParamsValue):
-                return SeqValue((SeqValue((ConstValue(0), self._parameter_of(source))),), "list-comp")
+                return SeqValue((SeqValue((NumberValue("int"), self._parameter_of(source))),), "list-comp")
             items = elements(source)
             if items is not None:
                 return SeqValue(tuple(SeqValue((ConstValue(i), v)) for i, v in enumerate(items)), "list")

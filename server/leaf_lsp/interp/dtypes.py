@@ -8,8 +8,10 @@ from ..torch_api import TorchApi
 from .facts import DEFAULT_DTYPES
 from .values import (
     ConstValue,
+    NumberValue,
     TensorValue,
     Value,
+    number_kind,
 )
 
 
@@ -34,12 +36,8 @@ def promote_kind(a: Value, b: Value) -> str | None:
     for v in (a, b):
         if isinstance(v, TensorValue):
             kinds.append(v.kind)
-        elif isinstance(v, ConstValue) and isinstance(v.value, float):
-            kinds.append("float")
-        elif isinstance(v, ConstValue) and isinstance(v.value, int):
-            kinds.append("int")
         else:
-            kinds.append(None)
+            kinds.append(number_kind(v))
     if "float" in kinds or "complex" in kinds:
         return "float"
     if all(k in ("int", "bool") for k in kinds):
@@ -93,6 +91,8 @@ def literal_dtype(node: ast.AST) -> str | None:
 
 def number_dtype(value: Value) -> str | None:
     """The dtype torch infers from a Python scalar (``torch.full``'s fill value)."""
+    if isinstance(value, NumberValue) and value.kind is not None:
+        return "float32" if value.kind == "float" else "int64"
     if isinstance(value, ConstValue):
         if isinstance(value.value, bool):
             return "bool"

@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import ast
+import operator
 from typing import TYPE_CHECKING, Any
 
 from .containers import merge_rest
@@ -32,6 +33,7 @@ from .values import (
     FunctionValue,
     ItemValue,
     ModuleValue,
+    NumberValue,
     ParamsValue,
     RefValue,
     SeqValue,
@@ -43,6 +45,7 @@ from .values import (
     join_elements,
     join_values,
     new_tensor,
+    number_kind,
 )
 
 if TYPE_CHECKING:
@@ -256,7 +259,7 @@ class ExpressionsMixin:
             if isinstance(left, ItemValue) or isinstance(right, ItemValue):
                 return ItemValue(getattr(node, "lineno", 0))
             if is_number(left) and is_number(right):
-                return ConstValue(0.0)  # arithmetic on Python numbers stays a number
+                return fold_arithmetic(left, right, op)  # Python numbers stay numbers, never a graph
             if (
                 isinstance(op, ast.Add)
                 and isinstance(left, ConstValue)
@@ -278,6 +281,8 @@ class ExpressionsMixin:
             if isinstance(node.op, ast.Not):
                 return UNKNOWN
             return self.op_result([operand], node, "unary `-`", ctx, kind=operand.kind)
+        if isinstance(operand, NumberValue):
+            return operand if not isinstance(node.op, ast.Not) else UNKNOWN
         if isinstance(operand, ConstValue) and is_number(operand):
             number = operand.value
             assert isinstance(number, (int, float))
@@ -294,6 +299,9 @@ class ExpressionsMixin:
 
     def expr_Compare(self: Interpreter, node: ast.Compare, scope: Scope, ctx: Ctx) -> Value:
         values = [self.eval(node.left, scope, ctx)] + [self.eval(c, scope, ctx) for c in node.comparators]
+        folded = fold_comparison(values, node.ops)
+        if folded is not None:
+            return folded
         if any(isinstance(v, TensorValue) for v in values) and not any(
             isinstance(op, (ast.Is, ast.IsNot, ast.In, ast.NotIn)) for op in node.ops
         ):
@@ -309,6 +317,13 @@ class ExpressionsMixin:
 
     def expr_BoolOp(self: Interpreter, node: ast.BoolOp, scope: Scope, ctx: Ctx) -> Value:
         values = [self.eval(v, scope, ctx) for v in node.values]
+        if values and all(isinstance(v, ConstValue) for v in values):
+            # Python's own rule: the first falsy (and) / truthy (or) operand, else the last one.
+            for value in values:
+                truthy = bool(value.value) if isinstance(value, ConstValue) else False
+                if truthy == isinstance(node.op, ast.Or):
+                    return value
+            return values[-1]
         if (
             isinstance(node.op, ast.Or)
             and len(values) == 2
@@ -452,3 +467,75 @@ def _indexed_members(module: ModuleValue) -> list[Value]:
     if module.torch_class in PARAMETER_CONTAINERS:
         return [v for v in module.attrs.values() if isinstance(v, TensorValue)]
     return list(module.children)
+
+
+#: Operators folded on constant numbers (others, and overflow, give an unknown number).
+_ARITHMETIC = {
+    ast.Add: operator.add,
+    ast.Sub: operator.sub,
+    ast.Mult: operator.mul,
+    ast.Div: operator.truediv,
+    ast.FloorDiv: operator.floordiv,
+    ast.Mod: operator.mod,
+}
+_COMPARISONS = {
+    ast.Eq: operator.eq,
+    ast.NotEq: operator.ne,
+    ast.Lt: operator.lt,
+    ast.LtE: operator.le,
+    ast.Gt: operator.gt,
+    ast.GtE: operator.ge,
+    ast.Is: operator.is_,
+    ast.IsNot: operator.is_not,
+    ast.In: lambda a, b: operator.contains(b, a),
+    ast.NotIn: lambda a, b: not operator.contains(b, a),
+}
+
+
+def fold_arithmetic(left: Value, right: Value, op: ast.operator) -> Value:
+    """``left <op> right`` on Python numbers: the value when both are constants, else a number."""
+    kind = "float" if "float" in (number_kind(left), number_kind(right)) or isinstance(op, ast.Div) else None
+    if kind is None and number_kind(left) == "int" and number_kind(right) == "int":
+        kind = "int"
+    function = _ARITHMETIC.get(type(op))
+    if isinstance(left, ConstValue) and isinstance(right, ConstValue) and function is not None:
+        try:
+            result = function(left.value, right.value)
+        except (ArithmeticError, TypeError, ValueError):
+            return NumberValue(kind)
+        if isinstance(result, (int, float)) and abs(result) < 1e15:
+            return ConstValue(result)
+    return NumberValue(kind)
+
+
+def fold_comparison(values: list[Value], ops: list[ast.cmpop]) -> Value | None:
+    """A comparison of constants (``name.startswith`` results, config values): its answer."""
+    if not all(isinstance(v, ConstValue) or _constant_container(v) for v in values):
+        return None
+    raw = [v.value if isinstance(v, ConstValue) else _container_constants(v) for v in values]
+    result = True
+    try:
+        for op, left, right in zip(ops, raw, raw[1:]):
+            function = _COMPARISONS.get(type(op))
+            if function is None:
+                return None
+            result = result and bool(function(left, right))
+    except (TypeError, ValueError):
+        return None
+    return ConstValue(result)
+
+
+def _constant_container(value: Value) -> bool:
+    return (
+        isinstance(value, SeqValue)
+        and value.kind != "list-comp"
+        and all(isinstance(v, ConstValue) for v in value.items)
+    )
+
+
+def _container_constants(value: Value) -> tuple[object, ...]:
+    return (
+        tuple(v.value for v in value.items if isinstance(v, ConstValue))
+        if isinstance(value, SeqValue)
+        else ()
+    )

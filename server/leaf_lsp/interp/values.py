@@ -222,6 +222,13 @@ class ConstValue(Value):
 
 
 @dataclass(eq=False)
+class NumberValue(Value):
+    """A Python number whose value is not known statically (``kind``: "int", "float" or None)."""
+
+    kind: str | None = None
+
+
+@dataclass(eq=False)
 class RefValue(Value):
     """A reference to a torch (or other library) object by qualified name."""
 
@@ -380,11 +387,26 @@ def call_signature(value: Value) -> Any:
 
 
 def is_number(value: Value) -> bool:
+    """A Python number, known (a constant) or not."""
+    if isinstance(value, NumberValue):
+        return True
     return (
         isinstance(value, ConstValue)
         and isinstance(value.value, (int, float))
         and not isinstance(value.value, bool)
     )
+
+
+def number_kind(value: Value) -> str | None:
+    """ "int" / "float" for a Python number value, None when not known."""
+    if isinstance(value, NumberValue):
+        return value.kind
+    if isinstance(value, ConstValue) and not isinstance(value.value, bool):
+        if isinstance(value.value, int):
+            return "int"
+        if isinstance(value.value, float):
+            return "float"
+    return None
 
 
 def fresh_result(value: Value, args: list[Value]) -> Value:
