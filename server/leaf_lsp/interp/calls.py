@@ -31,6 +31,7 @@ from .facts import (
     CHAINING_FUNCTIONS,
     DEEPCOPY,
     MODULE_RETURNING,
+    REPARAMETRISING,
     NN_PREFIX,
     NON_TENSOR_FUNCTIONS,
     NOT_OPTIMIZERS,
@@ -432,7 +433,15 @@ class CallsMixin:
         if qual.startswith(NN_PREFIX) and last[:1].isupper() and not functional and qual not in BUFFER_NAMES:
             return ModuleValue(last, torch_class=last, has_params=None)
         if qual.startswith(MODULE_RETURNING):
-            return args[0] if args and isinstance(args[0], ModuleValue) else UNKNOWN
+            module = args[0] if args and isinstance(args[0], ModuleValue) else None
+            if module is not None and qual.startswith(REPARAMETRISING):
+                # weight_norm(m) / register_parametrization(m, "weight", P): `m.weight` is now
+                # computed from other parameters at each access (a non-leaf), not a parameter.
+                named = args[1] if len(args) > 1 else kwargs.get("name", ConstValue("weight"))
+                if isinstance(named, ConstValue) and isinstance(named.value, str):
+                    module.computed.add(named.value)
+                    module.attrs.pop(named.value, None)
+            return module if module is not None else UNKNOWN
         return None
 
     def _torch_function(

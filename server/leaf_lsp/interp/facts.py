@@ -38,6 +38,14 @@ MODULE_RETURNING = (
     "torch.jit.script",
 )
 
+#: Of those, the ones that turn a parameter into a value computed from others at each access.
+REPARAMETRISING = (
+    "torch.nn.utils.parametrizations.",
+    "torch.nn.utils.parametrize.register_parametrization",
+    "torch.nn.utils.weight_norm",
+    "torch.nn.utils.spectral_norm",
+)
+
 # --- grad mode ---
 
 #: Spellings of the grad-mode context managers under ``torch.`` besides their top-level name

@@ -65,6 +65,17 @@ class ModulesMixin:
     """The ``nn.Module`` and optimizer model (mixed into :class:`~.core.Interpreter`)."""
 
     def module_attribute(self: Interpreter, module: ModuleValue, attr: str) -> Value:
+        if attr in module.computed:
+            rg = module.params_rg
+            return new_tensor(
+                None if rg is None else not rg,
+                rg,
+                0,
+                f"`{module.name}.{attr}` is computed by a parametrization at each access"
+                + (" (a non-leaf)" if rg else ""),
+                dtype="float32",
+                origin="op",
+            )
         if attr in module.attrs:
             return module.attrs[attr]
         if module.cls is not None:

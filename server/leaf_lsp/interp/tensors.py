@@ -613,6 +613,15 @@ class TensorsMixin:
                 getattr(node, "lineno", 0), f"{what} False: a leaf that does not require grad"
             )
             return t
+        # Set to a value not known here: whether it (and, for an element of parameters(),
+        # every parameter it stands for) requires grad is unknown from now on.
+        if t.stands_for_all:
+            for owner in t.owners:
+                owner.set_params_rg(None)
+        else:
+            for owner in t.owners:
+                if owner.params_rg is False:
+                    owner.params_rg = None
         t.rg = None
         return t
 

@@ -130,6 +130,8 @@ class ModuleValue(Value):
     #: (not a method analysed on its own with made-up arguments).
     used: set[str] = field(default_factory=set)
     forward_runs: int = 0  # forward calls run for real under grad
+    #: Attributes computed at each access by a parametrization (``weight`` after weight_norm).
+    computed: set[str] = field(default_factory=set)
     forward_hooks: list[Value] = field(default_factory=list)  # register_forward_hook(fn)
     pre_hooks: list[Value] = field(default_factory=list)  # register_forward_pre_hook(fn)
 
@@ -525,6 +527,7 @@ def _copy(value: Value, deep: bool, line: int, memo: dict[int, Value]) -> Value:
             children=[],
             param_obj=Obj(line) if deep else value.param_obj,
             used=set(),
+            computed=set(value.computed),
             forward_runs=0,
             forward_hooks=list(value.forward_hooks),
             pre_hooks=list(value.pre_hooks),
