@@ -733,6 +733,7 @@ class CallsMixin:
             inner.depth = 0
         self._active.append(id(node))
         outer_stmt = self.current_stmt
+        hooks_before = self.hook_runs
         try:
             if isinstance(node, ast.Lambda):
                 inner.returns.append(self.eval(node.body, scope, inner))
@@ -756,7 +757,8 @@ class CallsMixin:
             result = inner.returns[0]
             for other in inner.returns[1:]:
                 result = join_values(result, other)
-        if key is not None:
+        if key is not None and self.hook_runs == hooks_before:
+            # (A call that ran hooks is not cached: a repeat must run them again.)
             # The key holds ids of the arguments; keeping them alive keeps those ids unique.
             self._call_cache[key] = (result, raised, (func, args, kwargs))
         return result, raised

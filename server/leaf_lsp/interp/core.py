@@ -111,6 +111,8 @@ class Interpreter(
         self._active: list[int] = []
         #: Bumped whenever a hook is registered: calls made before run differently after.
         self.hook_epoch = 0
+        #: How many hook calls ran so far (a call that ran one is never replayed from cache).
+        self.hook_runs = 0
         #: A clock for what happens before what (optimizers built and stepped, parameters made).
         self.clock = 0
         #: Optimizers built so far, with their interpretation run.

@@ -340,6 +340,7 @@ class ModulesMixin:
         """Call a user hook function with ``args`` under grad mode ``grad``; what it returns."""
         if not isinstance(hook, FunctionValue):
             return UNKNOWN
+        self.hook_runs += 1
         hook_ctx = Ctx(ctx.func, ctx.depth, grad, ctx.record)
         hook_ctx.weak = ctx.weak
         hook_ctx.loops = ctx.loops

@@ -589,7 +589,7 @@ class TensorsMixin:
             if t.origin == "op" and t.rg is False and t.leaf is True:
                 self.emit(RequiresGradOnComputed(node, name=receiver_name(node) or ""), ctx)
             for owner in t.owners:
-                if t.stands_for_all and ctx.cond_depth == 0:
+                if t.stands_for_all and not in_condition(ctx):
                     owner.set_params_rg(True)
                 else:
                     owner.params_rg = True  # now at least this parameter is trained
