@@ -479,9 +479,10 @@ def print_report(runs: list[PackageRun], data: dict[str, Any], listing: str | No
     if listing:
         print()
         print(f"every {listing}:")
+        wanted = set(listing.split(","))
         for run in runs:
             for f in run.findings:
-                if f.code != listing:
+                if "ALL" not in wanted and f.code not in wanted:
                     continue
                 verdict = f"[{f.review.verdict}: {f.review.why}]" if f.review else "[unreviewed]"
                 print(f"  {f.package}: {f.path}:{f.line}:{f.column}: {verdict}")
@@ -501,7 +502,9 @@ def main() -> int:
         help="check only this package (repeat, or comma-separated); names: " + ", ".join(BY_NAME),
     )
     parser.add_argument(
-        "--list", metavar="CODE", help="print every diagnostic with this code, with its review"
+        "--list",
+        metavar="CODES",
+        help="print every diagnostic with these codes (comma-separated, or ALL), with its review",
     )
     parser.add_argument("--json", metavar="OUT", help="write the figures as JSON to OUT")
     parser.add_argument(
