@@ -50,6 +50,13 @@ def elements(value: Value) -> tuple[Value, ...] | None:
     if isinstance(value, DictValue):
         keys: tuple[Value, ...] = tuple(ConstValue(k) for k in value.items)
         return keys + ((UNKNOWN,) if value.rest is not None else ())
+    if isinstance(value, ModuleValue) and value.torch_class is not None:
+        if value.torch_class in ("ModuleDict", "ParameterDict"):
+            return tuple(ConstValue(k) for k in value.attrs)  # iterating a dict-like gives its keys
+        if value.torch_class in PARAMETER_CONTAINERS:
+            return tuple(v for v in value.attrs.values() if isinstance(v, TensorValue))
+        if value.children:
+            return tuple(value.children)  # ModuleList / Sequential: their modules, in order
     return None
 
 

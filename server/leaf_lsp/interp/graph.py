@@ -79,7 +79,7 @@ def resume_run(run: int) -> None:
 class Node:
     """An autograd graph node (the ``grad_fn`` of a non-leaf), with what it saved."""
 
-    __slots__ = ("id", "inputs", "saved", "freed", "line", "run", "backwards")
+    __slots__ = ("id", "inputs", "saved", "freed", "line", "run", "backwards", "merge")
 
     def __init__(self, inputs: tuple[Node, ...], saved: tuple[tuple[Obj, int], ...], line: int) -> None:
         self.id = next(_ids)
@@ -90,3 +90,5 @@ class Node:
         self.run = current_run()
         #: How many backward passes went through this node so far.
         self.backwards = 0
+        #: Stands for either of its inputs (a value joined from branches): not a real op.
+        self.merge = False

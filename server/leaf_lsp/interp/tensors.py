@@ -672,23 +672,28 @@ class TensorsMixin:
         create = const_bool_value(kwargs.get("create_graph", ConstValue(False)))
         keep = retain is True or create is True or (retain is None and "retain_graph" in kwargs)
         seen: set[int] = set()
-        stack = [t.node]
+        # (node, certain): below a merge node (a value joined from branches or iterations) the
+        # graph is one of several possible ones: it counts as reached, but proves no error.
+        stack: list[tuple[Node, bool]] = [(t.node, True)]
         visited: list[Node] = []
+        reached: list[Node] = []
         while stack:
-            current = stack.pop()
+            current, certain = stack.pop()
             if current.id in seen:
                 continue
             seen.add(current.id)
-            if current.freed:
+            reached.append(current)
+            if certain and current.freed:
                 self.emit(BackwardTwice(node, built_line=current.line), ctx)
                 return
-            for obj, version in current.saved:
-                if obj.version != version:
-                    self.emit(SavedTensorModified(node, used_line=current.line), ctx)
-                    return
-            visited.append(current)
-            stack.extend(current.inputs)
-        for n in visited:
+            if certain and any(obj.version != version for obj, version in current.saved):
+                self.emit(SavedTensorModified(node, used_line=current.line), ctx)
+                return
+            if certain:
+                visited.append(current)
+            below = certain and not current.merge
+            stack.extend((child, below) for child in current.inputs)
+        for n in reached:
             n.backwards += 1
         if not keep:
             for n in visited:

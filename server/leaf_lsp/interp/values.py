@@ -304,7 +304,7 @@ def join_values(a: Value, b: Value) -> Value:
             a.dtype if a.dtype == b.dtype else None,
             a.kind if a.kind == b.kind else None,
             a.device if a.device == b.device else None,
-            a.node if a.node is b.node else None,
+            a.node if a.node is b.node else _merged_node(a.node, b.node),
             a.origin if a.origin == b.origin else "unknown",
             a.owners + tuple(o for o in b.owners if o not in a.owners),
             a.data_of_param and b.data_of_param,
@@ -354,6 +354,15 @@ def _join_element(a: Value, b: Value) -> Value:
     if isinstance(a, ItemValue) and isinstance(b, ItemValue):
         return a
     return join_values(a, b)
+
+
+def _merged_node(a: Node | None, b: Node | None) -> Node | None:
+    """The graph of a value that is one of two: a merge node over both (None if neither has one)."""
+    if a is None or b is None:
+        return None
+    node = Node((a, b), (), a.line)
+    node.merge = True
+    return node
 
 
 def _joined_obj(a: Obj, b: Obj) -> Obj:

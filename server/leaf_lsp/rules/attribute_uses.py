@@ -44,10 +44,10 @@ PLACING = frozenset({"device", "dtype"})
 
 
 def first_unmoved_use(
-    uses: list[ast.Attribute], parent_of: dict[int, ast.AST], funcs: list[ast.FunctionDef]
+    name: str, uses: list[ast.expr], parent_of: dict[int, ast.AST], funcs: list[ast.FunctionDef]
 ) -> ast.AST | None:
     """The first use that combines the attribute with another value without moving it."""
-    if uses and _moved_in_place(uses[0].attr, funcs):
+    if uses and _moved_in_place(name, funcs):
         return None
     for use in sorted(uses, key=lambda u: (u.lineno, u.col_offset)):
         found = _combines(use, parent_of, funcs, depth=0)

@@ -27,7 +27,7 @@ _BY_NAME_RE = re.compile(
 )
 _SELF_CALL_RE = re.compile(r"\bself\.(\w+)\(")
 _DETACHING = frozenset({"detach", "item", "tolist", "numpy", "data"})
-_DETACH_WORD_RE = re.compile(r"\.(?:detach|item|tolist|numpy|data)\b")
+_DETACH_WORD_RE = re.compile(r"\.(?:detach|item|tolist|numpy|data)\b|\b(?:float|int|bool)\(")
 
 
 @dataclass
@@ -140,6 +140,25 @@ def self_attribute_uses(funcs: list[ast.FunctionDef], name: str) -> list[ast.Att
     return uses
 
 
+def self_attribute_reads(funcs: list[ast.FunctionDef], name: str) -> list[ast.expr]:
+    """Every read of ``self.<name>``, as ``self.<name>`` or ``getattr(self, "<name>")``."""
+    uses: list[ast.expr] = list(self_attribute_uses(funcs, name))
+    for func in funcs:
+        for node in ast.walk(func):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Name)
+                and node.func.id == "getattr"
+                and len(node.args) >= 2
+                and isinstance(node.args[0], ast.Name)
+                and node.args[0].id == "self"
+                and isinstance(node.args[1], ast.Constant)
+                and node.args[1].value == name
+            ):
+                uses.append(node)
+    return uses
+
+
 def may_be_detached_only(module: ModuleClass, funcs: list[ast.FunctionDef], name: str) -> bool:
     """Cheap text test: every line that reads ``self.<name>`` also mentions a detaching call."""
     pattern = re.compile(rf"\bself\.{re.escape(name)}\b")
@@ -148,7 +167,8 @@ def may_be_detached_only(module: ModuleClass, funcs: list[ast.FunctionDef], name
         for line in module.source(func).splitlines():
             if pattern.search(line):
                 found = True
-                if not _DETACH_WORD_RE.search(line):
+                # A returned chain is judged where the method is called (see detaching_use).
+                if not _DETACH_WORD_RE.search(line) and not line.lstrip().startswith("return "):
                     return False
     return found
 
@@ -162,8 +182,14 @@ def parents(func: ast.AST) -> dict[int, ast.AST]:
     return out
 
 
-def detaching_use(use: ast.Attribute, parent_of: dict[int, ast.AST]) -> ast.AST | None:
-    """If the chain starting at ``use`` ends in ``.detach()/.item()/.data/...``, that node."""
+def detaching_use(
+    use: ast.AST, parent_of: dict[int, ast.AST], funcs: list[ast.FunctionDef] | None = None, depth: int = 0
+) -> ast.AST | None:
+    """If the chain starting at ``use`` ends in ``.detach()/.item()/.data/...``, that node.
+
+    A method that returns the chain (``def temperature(self): return self.t.exp()``) is
+    followed to its callers in ``funcs``: every call must detach.
+    """
     node: ast.AST = use
     for _ in range(12):
         parent = parent_of.get(id(node))
@@ -177,5 +203,36 @@ def detaching_use(use: ast.Attribute, parent_of: dict[int, ast.AST]) -> ast.AST 
         if isinstance(parent, ast.Call) and parent.func is node:
             node = parent
             continue
+        if (
+            isinstance(parent, ast.Call)
+            and isinstance(parent.func, ast.Name)
+            and parent.func.id in ("float", "int", "bool")
+            and node in parent.args
+        ):
+            return parent  # float(self.log_tau.exp()): a Python number, the graph ends
+        if isinstance(parent, ast.Return) and funcs and depth < 2:
+            return _detached_by_every_caller(parent, parent_of, funcs, depth + 1)
         return None
     return None
+
+
+def _detached_by_every_caller(
+    ret: ast.Return, parent_of: dict[int, ast.AST], funcs: list[ast.FunctionDef], depth: int
+) -> ast.AST | None:
+    owner = next((f for f in funcs if f.lineno <= ret.lineno <= (f.end_lineno or f.lineno)), None)
+    if owner is None:
+        return None
+    calls = [
+        node
+        for func in funcs
+        for node in ast.walk(func)
+        if isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr == owner.name
+        and isinstance(node.func.value, ast.Name)
+        and node.func.value.id == "self"
+    ]
+    found = [detaching_use(call, parent_of, funcs, depth) for call in calls]
+    if not found or any(f is None for f in found):
+        return None
+    return found[0]

@@ -19,6 +19,7 @@ from .classes import (
     may_be_detached_only,
     module_classes,
     parents,
+    self_attribute_reads,
     self_attribute_uses,
 )
 from .edits import fix, indentation, nn_name, node_text, replace_node
@@ -67,7 +68,8 @@ def unregistered_tensor_attribute(inf: Inference) -> Iterator[Finding]:
         if value.origin in ("param", "buffer") or _reassigned_later(inf, assign):
             continue
         stmt = assign.stmt
-        if not isinstance(stmt, ast.Assign) or len(stmt.targets) != 1:
+        by_setattr = isinstance(stmt, ast.Expr) and _is_setattr(stmt.value)
+        if not by_setattr and (not isinstance(stmt, ast.Assign) or len(stmt.targets) != 1):
             continue
         name = assign.attr
         grad = value.rg is True
@@ -87,7 +89,7 @@ def unregistered_tensor_attribute(inf: Inference) -> Iterator[Finding]:
                 f"mismatch, or the wrong precision); register it with `register_buffer`"
             )
         edit = None
-        if nn is not None:
+        if nn is not None and isinstance(stmt, ast.Assign):
             expr = node_text(inf, stmt.value)
             if grad:
                 edit = replace_node(inf, stmt.value, f"{nn}.Parameter({expr})")
@@ -134,7 +136,7 @@ def parameter_detached(inf: Inference) -> Iterator[Finding]:
         if not module.params:
             continue
         funcs = module.forward_methods()
-        if not funcs or module.reads_dynamically(funcs):
+        if not funcs or module.reads_by_name():
             continue
         candidates = [name for name in module.params if may_be_detached_only(module, funcs, name)]
         if not candidates:
@@ -146,13 +148,14 @@ def parameter_detached(inf: Inference) -> Iterator[Finding]:
             uses = self_attribute_uses(funcs, name)
             if not uses:
                 continue
-            detaching = [detaching_use(u, parent_of) for u in uses]
+            detaching = [detaching_use(u, parent_of, funcs) for u in uses]
             if all(d is not None for d in detaching):
                 first = min(uses, key=lambda u: (u.lineno, u.col_offset))
                 node = detaching[uses.index(first)]
                 assert node is not None
+                line = getattr(node, "lineno", first.lineno)  # where it detaches (a caller of a helper)
                 yield Finding(
-                    inf.span(_statement_at(funcs, first.lineno) or first),
+                    inf.span(_statement_at(funcs, line) or first),
                     f"`self.{name}` is a parameter but `forward` only uses it through "
                     f"`{node_text(inf, node)}`: no gradient reaches it and the optimizer never changes it",
                 )
@@ -400,6 +403,10 @@ def _aliases_in(init: ast.AST | None, name: str) -> list[str]:
     return found
 
 
+def _is_setattr(node: ast.expr) -> bool:
+    return isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "setattr"
+
+
 def _unmoved_use(inf: Inference, assign: InitAssign) -> int | None:
     """The line where ``forward`` combines a plain tensor attribute with its inputs without
     moving it to their device (None when it never does, or the class handles it)."""
@@ -412,13 +419,13 @@ def _unmoved_use(inf: Inference, assign: InitAssign) -> int | None:
     if _placed_on_a_device(stmt) or _scalar_literal(stmt) or _under_parameter_test(module, stmt):
         return None
     funcs = [f for m in family for f in m.forward_methods()]
-    uses = self_attribute_uses(funcs, assign.attr)
+    uses = self_attribute_reads(funcs, assign.attr)
     if not uses:
         return None  # a cache, a counter or a flag: forward never combines it
     parent_of: dict[int, ast.AST] = {}
     for func in funcs:
         parent_of.update(parents(func))
-    found = first_unmoved_use(uses, parent_of, funcs)
+    found = first_unmoved_use(assign.attr, uses, parent_of, funcs)
     return getattr(found, "lineno", None) if found is not None else None
 
 
