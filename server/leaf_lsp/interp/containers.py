@@ -16,6 +16,7 @@ import ast
 from typing import TYPE_CHECKING
 
 from .facts import PARAMETER_CONTAINERS
+from .graph import Obj
 from .values import (
     UNKNOWN,
     ConstValue,
@@ -83,10 +84,15 @@ class ContainersMixin:
 
     def _parameter_of(self: Interpreter, params: ParamsValue) -> Value:
         """One parameter of ``parameters()`` (a (name, parameter) pair for ``named_parameters()``)."""
-        param = self._module_param(params.modules[0], "<parameter>") if len(params.modules) == 1 else None
+        single = (
+            len(params.modules) == 1 and not params.modules[0].children and not _submodules(params.modules[0])
+        )
+        param = self._module_param(params.modules[0], "<parameter>") if single else None
         if param is None:
             rg = all_same([m.params_rg for m in params.modules])
             param = new_tensor(True, rg, 0, "a parameter of the model", origin="param", kind="float")
+            # One value standing for the parameters of every module in the tree.
+            param.obj.joined = tuple(_parameter_storages(params.modules))[:64]
         param.owners = params.modules
         param.stands_for_all = True
         if params.named:
@@ -202,6 +208,18 @@ def _submodules(module: ModuleValue) -> list[tuple[str, ModuleValue]]:
         if id(child) not in seen:
             seen.add(id(child))
             found.append((str(index), child))
+    return found
+
+
+def _parameter_storages(modules: tuple[ModuleValue, ...]) -> list[Obj]:
+    """The storages of every parameter of ``modules`` and their submodules."""
+    found: list[Obj] = []
+    for module in modules:
+        for _, member in _named_modules(module, recurse=True) or [("", module)]:
+            found.append(member.param_obj)
+            found.extend(
+                v.obj for v in member.attrs.values() if isinstance(v, TensorValue) and v.origin == "param"
+            )
     return found
 
 

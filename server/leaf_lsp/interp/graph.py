@@ -32,6 +32,12 @@ class Obj:
         #: For the storage of a value joined from several (branches): the storages it stands for.
         self.joined: tuple[Obj, ...] = ()
 
+    def bump(self) -> None:
+        """An in-place change: a new version (of every tensor a joined value stands for too)."""
+        self.version += 1
+        for obj in self.joined:
+            obj.version += 1
+
     def mark_optimized(self) -> None:
         """An optimizer holds this tensor (and every tensor a joined value stands for)."""
         self.optimized = True
@@ -43,11 +49,13 @@ class Obj:
         return self.live_user() is not None
 
     def live_user(self) -> Node | None:
-        """The latest graph node that saved this tensor's value and still waits for backward."""
+        """The latest graph node that saved this tensor's value (or, for a value standing for
+        several tensors, one of theirs) and still waits for backward."""
         run = current_run()
-        for node in reversed(self.users[-8:]):
-            if not node.freed and node.run == run and any(obj is self for obj, _ in node.saved):
-                return node
+        for obj in (self,) + self.joined:
+            for node in reversed(obj.users[-8:]):
+                if not node.freed and node.run == run and any(saved is obj for saved, _ in node.saved):
+                    return node
         return None
 
 

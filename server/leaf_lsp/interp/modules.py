@@ -187,7 +187,7 @@ class ModulesMixin:
         if method == "step":
             opt.steps.append(self.tick())
             for tensor in opt.tensors:
-                tensor.obj.version += 1
+                tensor.obj.bump()
             for module in opt.modules:
                 module.bump_params()
         return ConstValue(None)

@@ -644,7 +644,7 @@ class TensorsMixin:
                 stmt = self.current_stmt
             self.emit(InplaceOnLeaf(stmt, what=what, via_view=via_view or t.origin == "view"), ctx)
             return
-        t.obj.version += 1
+        t.obj.bump()
         others = [v for v in inputs if isinstance(v, TensorValue)]
         if ctx.grad is not False and any(v.rg is True for v in others) and t.rg is not True:
             line = getattr(stmt, "lineno", 0)
