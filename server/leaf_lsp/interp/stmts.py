@@ -40,6 +40,7 @@ from .syntax import (
     AUG_TEXT,
     const_bool,
     isinstance_tensor_test,
+    short_source,
     static_truth,
 )
 from .values import (
@@ -50,6 +51,7 @@ from .values import (
     FunctionValue,
     ItemValue,
     ModuleValue,
+    NumberValue,
     ParamsValue,
     RefValue,
     SeqValue,
@@ -308,6 +310,13 @@ class StatementsMixin:
             base = self.eval(target.value, scope, ctx)
             if isinstance(base, TensorValue):
                 self.inplace(base, target, stmt, [right], "in-place item update", ctx, via_view=True)
+                return
+            # stats["loss"] += loss: a running total kept in a container.
+            index = self.eval(target.slice, scope, ctx)
+            current = self.item_of(base, index)
+            if isinstance(stmt.op, ast.Add):
+                self._check_accumulate(stmt, short_source(target), right, scope, ctx, current=current)
+            self.store_item(base, index, self.binop(current, right, stmt.op, stmt, ctx))
             return
         current = self.eval(target, scope, ctx)
         if isinstance(current, TensorValue):
@@ -328,13 +337,20 @@ class StatementsMixin:
         self.assign(target, new, stmt, scope, ctx)
 
     def _check_accumulate(
-        self: Interpreter, stmt: ast.stmt, name: str, right: Value, scope: Scope, ctx: Ctx
+        self: Interpreter,
+        stmt: ast.stmt,
+        name: str,
+        right: Value,
+        scope: Scope,
+        ctx: Ctx,
+        current: Value | None = None,
     ) -> None:
         if ctx.loop_depth == 0 or not isinstance(right, TensorValue) or right.rg is not True:
             return
-        current = scope.vars.get(name)
+        if current is None:
+            current = scope.vars.get(name)
         start = ctx.loops[-1].lineno if ctx.loops else 0
-        before_loop = isinstance(current, (ConstValue, ItemValue)) or (
+        before_loop = isinstance(current, (ConstValue, ItemValue, NumberValue)) or (
             isinstance(current, TensorValue) and 0 < current.obj.line < start
         )
         if before_loop or current is None:

@@ -157,3 +157,11 @@ def changes_state(node: ast.AST) -> bool:
 
 #: id(function node) -> (the node, whether it changes state); the node keeps the id unique.
 _STATEFUL: dict[int, tuple[ast.AST, bool]] = {}
+
+
+def short_source(node: ast.AST) -> str:
+    """The code of an expression, as written (normalised), for messages and names."""
+    try:
+        return ast.unparse(node)[:60]
+    except (ValueError, RecursionError):
+        return "<expression>"
