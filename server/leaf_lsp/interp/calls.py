@@ -125,6 +125,9 @@ class CallsMixin:
         func: ast.expr | None = None,
     ) -> Value:
         """Call what ``callee`` is (a library name, a function, a class, a module, a partial)."""
+        name = getattr(func, "id", None) or getattr(func, "attr", None)
+        if isinstance(name, str) and "zero_grad" in name and not isinstance(callee, FunctionValue):
+            self.note_grads_cleared()  # a library helper that zeroes gradients
         if isinstance(callee, RefValue):
             return self.library_call(callee.qualname, args, kwargs, node, scope, ctx)
         if isinstance(callee, FunctionValue):
@@ -163,7 +166,7 @@ class CallsMixin:
             self.note_use(receiver, func.attr, ctx)
             return self.module_method(receiver, func.attr, args, kwargs, node, scope, ctx)
         if isinstance(receiver, OptimizerValue):
-            return self.optimizer_method(receiver, func.attr, node)
+            return self.optimizer_method(receiver, func.attr, node, ctx)
         if isinstance(receiver, ParamsValue):
             return UNKNOWN
         if isinstance(receiver, ClassValue):

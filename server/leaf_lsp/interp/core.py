@@ -117,6 +117,11 @@ class Interpreter(
         self.clock = 0
         #: Optimizers built so far, with their interpretation run.
         self.optimizers: list[OptimizerValue] = []
+        #: When gradients were last cleared other than by an optimizer's zero_grad()
+        #: (``model.zero_grad()``, ``p.grad = None``, a helper named like zero_grad).
+        self.grads_cleared = 0
+        #: Backward calls on the clock (time, call, loops around it), latest last.
+        self.backward_times: list[tuple[int, ast.Call, bool]] = []
         self._prototypes: dict[int, ModuleValue] = {}
         self._foreign_cache: dict[str, Scope | None] = {}
         #: The user modules this interpretation imported, with their text hashes.
@@ -228,6 +233,10 @@ class Interpreter(
         """The next time on the interpreter's clock."""
         self.clock += 1
         return self.clock
+
+    def note_grads_cleared(self) -> None:
+        """Gradients were cleared other than by an optimizer's ``zero_grad()`` (now)."""
+        self.grads_cleared = self.tick()
 
     # ------------------------------------------------------------------ recording
     def emit(self, event: Event, ctx: Ctx) -> bool:

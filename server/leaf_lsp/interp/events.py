@@ -205,3 +205,12 @@ class ParameterMade(Event):
     #: When it was made, and the optimizers of the same run built before then.
     made: int = 0
     earlier_optimizers: tuple[OptimizerValue, ...] = ()
+
+
+@dataclass(frozen=True, eq=False)
+class GradientsAccumulate(Event):
+    """An optimizer stepped twice with a backward between and no zeroing since the first step;
+    ``node`` is that backward call."""
+
+    code: ClassVar[str] = "LEAF209"
+    optimizer_line: int = 0

@@ -16,6 +16,7 @@ from .dtypes import (
     first_dtype,
 )
 from .events import (
+    GradientsAccumulate,
     OptimizerGetsNonLeaf,
 )
 from .facts import (
@@ -183,14 +184,36 @@ class ModulesMixin:
                 module.has_params = True
         return module
 
-    def optimizer_method(self: Interpreter, opt: OptimizerValue, method: str, node: ast.Call) -> Value:
+    def optimizer_method(
+        self: Interpreter, opt: OptimizerValue, method: str, node: ast.Call, ctx: Ctx | None = None
+    ) -> Value:
+        if method == "zero_grad":
+            opt.zeroed.append(self.tick())
         if method == "step":
+            loops = (ctx.outer_loops + tuple(ctx.loops)) if ctx is not None else ()
+            loop = id(loops[-1]) if loops else 0
+            if ctx is not None and loop:
+                self._check_accumulation(opt, loop, ctx)
             opt.steps.append(self.tick())
+            opt.step_loops.append(loop)
             for tensor in opt.tensors:
                 tensor.obj.bump()
             for module in opt.modules:
                 module.bump_params()
         return ConstValue(None)
+
+    def _check_accumulation(self: Interpreter, opt: OptimizerValue, loop: int, ctx: Ctx) -> None:
+        """A second step in the same loop with a backward since the first and nothing zeroed in
+        between: the gradients of both backward passes add up (LEAF209, at that backward)."""
+        if not opt.steps or opt.step_loops[-1] != loop:
+            return
+        previous = opt.steps[-1]
+        cleared = max([self.grads_cleared, *opt.zeroed])
+        if cleared > previous:
+            return
+        later = [(when, call, looped) for when, call, looped in self.backward_times if when > previous]
+        if later and later[-1][2]:
+            self.emit(GradientsAccumulate(later[-1][1], optimizer_line=opt.line), ctx)
 
     def instantiate(
         self: Interpreter,
@@ -309,6 +332,8 @@ class ModulesMixin:
             return ConstValue(None)
         if method in ("forward", "__call__"):
             return self.call_module(module, args, kwargs, node, ctx)
+        if method == "zero_grad":
+            self.note_grads_cleared()
         if method in MODULE_OTHER_METHODS:
             return ConstValue(None)
         contained = self.container_method(module, method, args, kwargs, node)

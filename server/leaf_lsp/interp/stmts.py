@@ -275,7 +275,7 @@ class StatementsMixin:
             elif attr in REQUIRES_GRAD_TYPOS:
                 self.emit(RequiresGradAttributeTypo(stmt, attribute=target, wrong=attr), ctx)
             elif attr == "grad":
-                pass
+                self.note_grads_cleared()  # p.grad = None: gradients start again
             return
         if isinstance(owner, ModuleValue):
             if isinstance(value, TensorValue) and value.origin == "param" and attr in owner.attrs:
@@ -600,6 +600,8 @@ class StatementsMixin:
                 scope.vars.pop(target.id, None)
             elif isinstance(target, ast.Attribute):
                 owner = self.eval(target.value, scope, ctx)
+                if target.attr == "grad":
+                    self.note_grads_cleared()
                 if isinstance(owner, ModuleValue):
                     owner.attrs.pop(target.attr, None)  # del self.W: no longer registered
 

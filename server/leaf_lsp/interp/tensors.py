@@ -638,6 +638,8 @@ class TensorsMixin:
         if t.origin == "data":
             self._data_mutation(target, stmt, ctx, t)
             return  # `.data` changes do not bump the version counter: autograd never notices
+        if t.origin == "grad":
+            self.note_grads_cleared()  # p.grad.zero_(): gradients start again
         on_leaf = t.leaf is True and t.rg is True
         if ctx.grad is not False and (on_leaf or t.view_of_leaf) and t.origin != "data":
             if not isinstance(stmt, ast.stmt) and self.current_stmt is not None:
@@ -654,6 +656,9 @@ class TensorsMixin:
             t.reason = t.with_reason(line, f"{what} with a tensor that requires grad -> non-leaf")
 
     def _note_backward(self: Interpreter, node: ast.Call, ctx: Ctx) -> None:
+        looped = bool(ctx.outer_loops or ctx.loops)
+        self.backward_times.append((self.tick(), node, looped))
+        del self.backward_times[:-16]
         if self.cross_depth == 0 and ctx.record:
             self.result.backward_calls.append((node, ctx.outer_loops + tuple(ctx.loops)))
 

@@ -184,6 +184,8 @@ class OptimizerValue(Value):
     line: int = 0
     made: int = 0  # when it was built, on the interpreter's clock
     steps: list[int] = field(default_factory=list)  # when its step() ran
+    zeroed: list[int] = field(default_factory=list)  # when its zero_grad() ran
+    step_loops: list[int] = field(default_factory=list)  # id of the loop around each step (0: none)
     run: int = field(default_factory=current_run)  # the interpretation run that built it
 
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from ..interp import Inference
 from ..interp.events import (
+    GradientsAccumulate,
     GraphKeptAcrossIterations,
     LeafCopied,
     NonLeafGradRead,
@@ -272,6 +273,14 @@ def missing_zero_grad(inf: Inference) -> Iterator[Finding]:
     reported: set[int] = set()
     verdicts: dict[int, bool] = {}
     roles: GradRoles | None = None
+    for event in inf.events_of(GradientsAccumulate):
+        if id(event.node) not in reported:
+            reported.add(id(event.node))
+            yield Finding(
+                inf.span(event.node),
+                f"the optimizer of line {event.optimizer_line} steps again after this `backward()` with no "
+                "`zero_grad()` since its last step: gradients accumulate across iterations",
+            )
     for call, loops in inf.backward_calls:
         if id(call) in reported or not loops:
             continue
