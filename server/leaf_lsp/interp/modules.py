@@ -405,6 +405,13 @@ class ModulesMixin:
         node: ast.Call,
         ctx: Ctx,
     ) -> Value:
+        if module.cls is not None and not module.is_module:
+            # An instance of a plain class called like a function: its __call__.
+            call = find_method(module.cls, "__call__")
+            if call is None:
+                return UNKNOWN
+            bound = FunctionValue(call.node, call.qualname, call.scope, call.cls, module, call.grad_mode)
+            return self.call_and_propagate(bound, args, kwargs, ctx)
         if module.cls is not None:
             forward = find_method(module.cls, "forward")
             if forward is not None:
