@@ -39,6 +39,45 @@ METADATA = frozenset(
         "mul_",
     }
 )
+#: Methods whose arguments are sizes, dims or counts: the result is on the tensor's device.
+SHAPING = frozenset(
+    {
+        "expand",
+        "view",
+        "reshape",
+        "repeat",
+        "permute",
+        "transpose",
+        "unsqueeze",
+        "squeeze",
+        "flatten",
+        "narrow",
+        "select",
+        "split",
+        "chunk",
+        "roll",
+        "flip",
+        "sum",
+        "mean",
+        "amax",
+        "amin",
+        "norm",
+        "softmax",
+        "log_softmax",
+        "cumsum",
+        "pow",
+        "contiguous",
+        "t",
+        "exp",
+        "log",
+        "sqrt",
+        "abs",
+        "clamp",
+        "long",
+        "int",
+        "bool",
+    }
+)
 #: Keywords that place a tensor built from another one (``torch.as_tensor(t, device=x.device)``).
 PLACING = frozenset({"device", "dtype"})
 
@@ -91,7 +130,9 @@ def _combines(
                 return None
             call = parent_of.get(id(parent))
             if isinstance(call, ast.Call) and call.func is parent:
-                if _has_other_value(call.args + [k.value for k in call.keywords]):
+                if parent.attr not in SHAPING and _has_other_value(
+                    call.args + [k.value for k in call.keywords]
+                ):
                     return call  # self.table.index_select(0, ids), self.mask.mul(h)
                 node = call  # self.table.t(), .exp(): still the attribute's device
                 continue
@@ -122,16 +163,31 @@ def _combines(
                 return None  # torch.as_tensor(self.t, device=x.device)
             arguments = parent.args + [k.value for k in parent.keywords]
             others = [a for a in arguments if a is not node and not _within(node, a)]
+            if _user_code(parent.func):
+                return (
+                    None  # handed to the code's own function or method: what it does there is not seen here
+                )
             if _has_other_value(others):
                 return parent  # torch.matmul(x, self.w), F.linear(x, self.w)
             func = parent.func
+            if _user_code(func):
+                return (
+                    None  # handed to the code's own function or method: what it does there is not seen here
+                )
             if isinstance(func, ast.Attribute) and not _namespace(func.value):
                 return parent  # x.mul(self.w): a method of another tensor
             if isinstance(func, ast.Attribute):
                 node = parent  # torch.sigmoid(self.w): a result on the same device
                 continue
             return None  # print(self.t), len(self.t)
-        if isinstance(parent, (ast.Tuple, ast.List, ast.Starred, ast.keyword)):
+        if isinstance(parent, (ast.Tuple, ast.List)):
+            call = parent_of.get(id(parent))
+            mixed = any(e is not node and not _constant(e) for e in parent.elts)
+            if mixed and isinstance(call, ast.Call) and not _user_code(call.func):
+                return call  # torch.cat([self.prompt, h]): joined with the inputs
+            node = parent
+            continue
+        if isinstance(parent, (ast.Starred, ast.keyword)):
             node = parent
             continue
         if (
@@ -188,6 +244,17 @@ def _local_uses(
 
 #: Names code calls functions through (``torch.exp``, ``F.linear``), not tensors.
 NAMESPACES = frozenset({"torch", "F", "nn", "np", "numpy", "math", "functional"})
+
+
+def _user_code(func: ast.expr) -> bool:
+    """A call of the code's own function, method or class (``helper(t)``, ``self.m(t)``,
+    ``Cls.f(t)``), not of torch or of a tensor."""
+    if isinstance(func, ast.Name):
+        return func.id not in ("float", "int", "bool", "len", "print", "max", "min")
+    if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name):
+        owner = func.value.id
+        return owner == "self" or owner[:1].isupper()
+    return False
 
 
 def _namespace(node: ast.AST) -> bool:

@@ -79,6 +79,8 @@ def unregistered_tensor_attribute(inf: Inference) -> Iterator[Finding]:
                 "optimizer never updates it (nor is it moved by `.to()` or saved in `state_dict()`); use "
                 "`nn.Parameter`"
             )
+        elif value.kind in ("int", "bool"):
+            continue  # integer and bool tables: indices and masks, harmless on another device
         else:
             where = _unmoved_use(inf, assign)
             if where is None:
