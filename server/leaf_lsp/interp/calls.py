@@ -88,6 +88,7 @@ from .values import (
     dtype_kind,
     flatten_tensors,
     fresh_result,
+    is_number,
     join_values,
     new_tensor,
     open_kwargs,
@@ -545,7 +546,7 @@ class CallsMixin:
         )
         # Built from numbers taken out of tensors (.item()): a computed result whose graph is gone.
         computed = bool(args) and isinstance(args[0], ItemValue)
-        return new_tensor(
+        made = new_tensor(
             True,
             rg,
             node.lineno,
@@ -555,6 +556,8 @@ class CallsMixin:
             device=device,
             origin="op" if computed else "factory",
         )
+        made.zero_dim = name in ("tensor", "as_tensor", "scalar_tensor") and bool(args) and is_number(args[0])
+        return made
 
     def like_factory(
         self: Interpreter,
@@ -619,7 +622,12 @@ class CallsMixin:
             # Every sighting counts (one call may hand it to an optimizer, another not): no dedup.
             self.result.events.append(
                 ParameterMade(
-                    node, wraps_graph=wraps_graph, obj=value.obj, made=made, earlier_optimizers=earlier
+                    node,
+                    wraps_graph=wraps_graph,
+                    obj=value.obj,
+                    made=made,
+                    made_run=current_run(),
+                    earlier_optimizers=earlier,
                 )
             )
         return value

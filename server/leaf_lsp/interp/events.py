@@ -204,6 +204,7 @@ class ParameterMade(Event):
     obj: Obj | None = None
     #: When it was made, and the optimizers of the same run built before then.
     made: int = 0
+    made_run: int = 0
     earlier_optimizers: tuple[OptimizerValue, ...] = ()
 
 

@@ -129,7 +129,10 @@ class ModulesMixin:
         for module in modules:
             _mark_optimized(module, 0)
         made = OptimizerValue(name, tuple(tensors), tuple(modules), node.lineno, self.tick())
+        made.opaque = _hides_values(params)
         self.optimizers.append(made)
+        if self.cross_depth == 0 and len(self.result.optimizers) < 256:
+            self.result.optimizers.append(made)
         return made
 
     def _collect_params(
@@ -574,3 +577,16 @@ def _mark_optimized(module: ModuleValue, depth: int) -> None:
             _mark_optimized(value, depth + 1)
     for child in module.children:
         _mark_optimized(child, depth + 1)
+
+
+def _hides_values(value: Value, depth: int = 0) -> bool:
+    """Whether an optimizer's ``params`` argument holds values the interpreter cannot see."""
+    if depth > 4:
+        return True
+    if isinstance(value, (TensorValue, ParamsValue)):
+        return False
+    if isinstance(value, SeqValue):
+        return any(_hides_values(v, depth + 1) for v in value.items)
+    if isinstance(value, DictValue):
+        return _hides_values(value.items.get("params", UNKNOWN), depth + 1)
+    return True

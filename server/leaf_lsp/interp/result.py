@@ -10,7 +10,7 @@ from typing import TypeVar, cast
 from ..model import ExprFact, Hint, InternalError, Span
 from ..parse import SourceText
 from .events import Event
-from .values import ClassValue, ModuleValue, Value
+from .values import ClassValue, ModuleValue, OptimizerValue, Value
 
 E = TypeVar("E", bound=Event)
 T = TypeVar("T")
@@ -50,6 +50,8 @@ class Inference:
     call_qualnames: dict[int, str] = field(default_factory=dict)
     #: Facts the rules derive from this inference, computed once and shared (see :meth:`derive`).
     derived: dict[str, object] = field(default_factory=dict)
+    #: Every optimizer this interpretation built.
+    optimizers: list[OptimizerValue] = field(default_factory=list)
     #: Every instance of a user class this interpretation built (prototypes included).
     instances: list[ModuleValue] = field(default_factory=list)
     #: User module instances whose ``forward`` ran for real under grad (what they read: ``used``).

@@ -35,6 +35,7 @@ from .state import (
     RETURN,
     Ctx,
     Scope,
+    in_condition,
 )
 from .syntax import (
     AUG_TEXT,
@@ -278,8 +279,16 @@ class StatementsMixin:
                 self.note_grads_cleared()  # p.grad = None: gradients start again
             return
         if isinstance(owner, ModuleValue):
-            if isinstance(value, TensorValue) and value.origin == "param" and attr in owner.attrs:
-                pass
+            old = owner.attrs.get(attr)
+            if (
+                in_condition(ctx)
+                and old is not None
+                and not (isinstance(old, ConstValue) and old.value is None)
+                and not (isinstance(old, ModuleValue) and isinstance(value, ModuleValue))
+            ):
+                # Set in one branch only: afterwards it is either value (a dict in one branch,
+                # a Parameter in another is neither for sure).
+                value = join_values(old, value)
             owner.attrs[attr] = value
             if isinstance(value, ModuleValue) and value is not owner:
                 owner.children.append(value)

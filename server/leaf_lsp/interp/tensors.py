@@ -62,6 +62,7 @@ from .values import (
     const_bool_value,
     copy_tensor,
     dtype_kind,
+    is_number,
     flatten_tensors,
     new_tensor,
     open_kwargs,
@@ -172,6 +173,34 @@ class TensorsMixin:
 
     # ------------------------------------------------------------------ tensor semantics
     def op_result(
+        self: Interpreter,
+        inputs: Sequence[Value],
+        node: ast.AST,
+        what: str,
+        ctx: Ctx,
+        *,
+        saves_inputs: bool = False,
+        saves_result: bool = False,
+        kind: str | None = None,
+        copy_of: TensorValue | None = None,
+    ) -> Value:
+        """The result of an op on ``inputs`` (0-d when every input is a 0-d tensor or a number)."""
+        result = self._op_value(
+            inputs,
+            node,
+            what,
+            ctx,
+            saves_inputs=saves_inputs,
+            saves_result=saves_result,
+            kind=kind,
+            copy_of=copy_of,
+        )
+        tensors = [v for v in inputs if isinstance(v, TensorValue)]
+        if isinstance(result, TensorValue) and tensors and all(t.zero_dim for t in tensors):
+            result.zero_dim = all(isinstance(v, TensorValue) or is_number(v) for v in inputs)
+        return result
+
+    def _op_value(
         self: Interpreter,
         inputs: Sequence[Value],
         node: ast.AST,
@@ -506,18 +535,21 @@ class TensorsMixin:
             return t  # same object
         if dtype_kind(dtype) in ("int", "bool"):
             # Integer and boolean tensors never require grad: the conversion ends the graph.
-            return TensorValue(
-                True,
-                False,
-                t.with_reason(
-                    line, f"`{what}` gives a {dtype} tensor: integer and bool tensors never require grad"
+            return replace_zero_dim(
+                t,
+                TensorValue(
+                    True,
+                    False,
+                    t.with_reason(
+                        line, f"`{what}` gives a {dtype} tensor: integer and bool tensors never require grad"
+                    ),
+                    Obj(line),
+                    dtype,
+                    dtype_kind(dtype),
+                    device or t.device,
+                    None,
+                    "copy",
                 ),
-                Obj(line),
-                dtype,
-                dtype_kind(dtype),
-                device or t.device,
-                None,
-                "copy",
             )
         if not known or dtype_unknown or device_unknown:
             return _uncertain_conversion(t, dtype, device, line, what)
@@ -559,7 +591,7 @@ class TensorsMixin:
             "copy",
         )
         result.kind = dtype_kind(result.dtype)
-        return result
+        return replace_zero_dim(t, result)
 
     def _leaf_lost(self: Interpreter, call: ast.Call) -> bool:
         """Whether the converted leaf is left without a name (the copy takes its place)."""
@@ -827,3 +859,9 @@ def _after_one_frozen(module: ModuleValue) -> bool | None:
     if any(p.rg is True for p in params):
         return True
     return None
+
+
+def replace_zero_dim(source: TensorValue, result: TensorValue) -> TensorValue:
+    """A conversion of a 0-d tensor is 0-d."""
+    result.zero_dim = source.zero_dim
+    return result

@@ -56,6 +56,8 @@ class TensorValue(Value):
     data_of_node: Node | None = None  # a `.data` alias of a non-leaf: that non-leaf's grad_fn
     #: Stands for every parameter of its owners (an element of ``parameters()``), not one of them.
     stands_for_all: bool = False
+    #: A 0-d tensor (``torch.tensor(2.0)``): torch lets it meet tensors on any device.
+    zero_dim: bool = False
     #: For ops that may return a tuple (``values, indices = x.max(1)``): each output, with its
     #: namedtuple field name; the value itself stands for the first when used as a tensor.
     outputs: tuple[tuple[str | None, TensorValue], ...] = ()
@@ -187,6 +189,7 @@ class OptimizerValue(Value):
     zeroed: list[int] = field(default_factory=list)  # when its zero_grad() ran
     step_loops: list[int] = field(default_factory=list)  # id of the loop around each step (0: none)
     run: int = field(default_factory=current_run)  # the interpretation run that built it
+    opaque: bool = False  # built from values the interpreter cannot see into (it may hold anything)
 
 
 @dataclass(eq=False)

@@ -234,8 +234,18 @@ def _local_uses(
     func = next((f for f in funcs if f.lineno <= assign.lineno <= (f.end_lineno or f.lineno)), None)
     if func is None:
         return None
+    stores = sorted(
+        (n.lineno, n.col_offset)
+        for n in ast.walk(func)
+        if isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Store)
+    )
+    mine = (assign.lineno, assign.col_offset)
     for node in ast.walk(func):
         if isinstance(node, ast.Name) and node.id == name and isinstance(node.ctx, ast.Load):
+            here = (node.lineno, node.col_offset)
+            before = [s for s in stores if s < here]
+            if before and before[-1] > mine:
+                continue  # read after the name was bound again (x = x.to(device)): not our value
             found = _combines(node, parent_of, funcs, depth)
             if found is not None:
                 return found

@@ -10,7 +10,7 @@ from ..interp import Inference, InitAssign
 from ..interp.events import DataMutated, ParameterMade
 from ..interp.modules import class_mro
 from ..interp.syntax import short_text
-from ..interp.values import DictValue, ModuleValue, SeqValue, TensorValue, Value
+from ..interp.values import DictValue, ModuleValue, OptimizerValue, SeqValue, TensorValue, Value
 from .attribute_uses import first_unmoved_use
 from .base import Finding, rule
 from .classes import (
@@ -79,8 +79,8 @@ def unregistered_tensor_attribute(inf: Inference) -> Iterator[Finding]:
                 "optimizer never updates it (nor is it moved by `.to()` or saved in `state_dict()`); use "
                 "`nn.Parameter`"
             )
-        elif value.kind in ("int", "bool"):
-            continue  # integer and bool tables: indices and masks, harmless on another device
+        elif value.kind in ("int", "bool") or value.zero_dim:
+            continue  # integer and bool tables (indices, masks) and 0-d scalars meet any device
         else:
             where = _unmoved_use(inf, assign)
             if where is None:
@@ -242,13 +242,13 @@ def parameter_created_in_forward(inf: Inference) -> Iterator[Finding]:
             func = next((f for f in funcs if f.lineno <= node.lineno <= (f.end_lineno or f.lineno)), None)
             if func is None or _frozen_on_purpose(module, func, node):
                 continue
-            message = _parameter_made_problem(events)
+            message = _parameter_made_problem(events, inf.optimizers)
             if message is not None:
                 reported.add(key)
                 yield Finding(inf.span(node), message)
 
 
-def _parameter_made_problem(events: list[ParameterMade]) -> str | None:
+def _parameter_made_problem(events: list[ParameterMade], optimizers: list[OptimizerValue]) -> str | None:
     """What goes wrong with a parameter made in ``forward``, over every time the call was seen
     (None: each time it was made and then handed to an optimizer built afterwards)."""
     if any(e.wraps_graph for e in events):
@@ -263,7 +263,10 @@ def _parameter_made_problem(events: list[ParameterMade]) -> str | None:
                 f"`nn.Parameter(...)` makes a new parameter after the optimizer of line {stale[0].line} was "
                 "built, and that optimizer still steps: it keeps updating the old parameter, never this one"
             )
-    if all(e.obj is not None and not e.obj.optimized for e in events):
+    unseen = any(
+        o.opaque and o.run == event.made_run and o.made > event.made for event in events for o in optimizers
+    )
+    if not unseen and all(e.obj is not None and not e.obj.optimized for e in events):
         return (
             "`nn.Parameter(...)` inside `forward` makes a new leaf on every call: no optimizer holds it, "
             "so it is never trained"
@@ -649,6 +652,8 @@ def module_in_plain_container(inf: Inference) -> Iterator[Finding]:
             continue  # self.layers = [...]; ...; self.layers = nn.ModuleList(self.layers)
         if _aliases_registered(inf, assign, items):
             continue  # self.blocks = [self.b1, self.b2]: registered as b1 and b2 already
+        if all(isinstance(v, ModuleValue) and v.is_module and v.has_params is False for v in items):
+            continue  # modules without parameters (losses, activations): nothing to train or save
         if all(isinstance(v, ModuleValue) and v.is_module for v in items):
             container = "ModuleList"
         elif all(isinstance(v, TensorValue) and v.origin == "param" for v in items):
