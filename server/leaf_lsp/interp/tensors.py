@@ -62,8 +62,8 @@ from .values import (
     const_bool_value,
     copy_tensor,
     dtype_kind,
-    is_number,
     flatten_tensors,
+    is_number,
     new_tensor,
     open_kwargs,
 )
