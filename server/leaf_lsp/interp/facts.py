@@ -7,6 +7,9 @@ Everything else the interpreter knows about torch comes from that table (through
 
 from __future__ import annotations
 
+#: How an unknown ``**mapping`` appears among keyword arguments (see ``values.UNKNOWN_KWARGS``).
+UNKNOWN_KWARGS_KEY = "**"
+
 # --- namespaces ---
 
 TORCH = "torch"
@@ -102,6 +105,8 @@ QUERY_METHODS = frozenset(
 NUMPY_METHODS = frozenset({"numpy", "__array__"})
 #: NumPy functions that convert a tensor argument through ``Tensor.__array__`` (so raise likewise).
 NUMPY_CONVERTERS = frozenset({"numpy.asarray", "numpy.array", "numpy.asanyarray", "numpy.ascontiguousarray"})
+#: The keyword arguments ``Tensor.backward`` accepts (any other raises TypeError).
+BACKWARD_KEYWORDS = frozenset({"gradient", "retain_graph", "create_graph", "inputs", UNKNOWN_KWARGS_KEY})
 #: Methods that turn a tensor into Python numbers or lists (the graph ends there).
 TO_PYTHON_METHODS = frozenset({"item", "tolist"})
 #: Methods that move a tensor to a device (a copy unless it is there already).

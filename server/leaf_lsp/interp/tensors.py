@@ -29,6 +29,7 @@ from .events import (
     SavedTensorModified,
 )
 from .facts import (
+    BACKWARD_KEYWORDS,
     DEFAULT_DTYPES,
     DEVICE_METHODS,
     INDEX_RESULTS,
@@ -41,6 +42,7 @@ from .facts import (
 )
 from .graph import Node, Obj
 from .state import (
+    RAISES,
     Ctx,
     Scope,
     in_condition,
@@ -323,6 +325,10 @@ class TensorsMixin:
             t.obj.retains_grad = True
             return ConstValue(None)
         if method == "backward":
+            if any(k.arg is not None and k.arg not in BACKWARD_KEYWORDS for k in node.keywords):
+                # backward(retain_variables=True) raises TypeError before any backward runs.
+                ctx.stopped = RAISES
+                return UNKNOWN
             self._note_backward(node, ctx)
             self.backward(t, kwargs, node, ctx)
             name = target_name(node.func.value) if isinstance(node.func, ast.Attribute) else None

@@ -14,6 +14,7 @@ from typing import Any
 
 from ..model import ReasonStep
 from ..torch_api import load
+from .facts import UNKNOWN_KWARGS_KEY
 from .graph import Node, Obj, current_run
 
 MAX_REASON = 6
@@ -489,7 +490,7 @@ class BoundModuleAttr(Value):
 
 
 #: The keyword-argument key standing for ``**mapping`` whose keys are not known statically.
-UNKNOWN_KWARGS = "**"
+UNKNOWN_KWARGS = UNKNOWN_KWARGS_KEY
 
 
 def open_kwargs(kwargs: dict[str, Value]) -> dict[str, Value]:
