@@ -521,8 +521,8 @@ class CallsMixin:
     ) -> Value:
         rg = const_bool_value(kwargs.get("requires_grad", ConstValue(False)))
         dtype = self._dtype_of(kwargs.get("dtype"))
-        if name == "tensor" and args and isinstance(args[0], TensorValue):
-            self.emit(TensorFromTensor(node), ctx)
+        if name == "tensor" and args and isinstance(args[0], TensorValue) and args[0].rg is True:
+            self.emit(TensorFromTensor(node), ctx)  # it drops a graph only when there is one
         if dtype is None and "dtype" not in kwargs:
             if dkind == "data":
                 if args and isinstance(args[0], TensorValue):

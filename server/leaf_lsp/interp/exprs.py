@@ -166,7 +166,7 @@ class ExpressionsMixin:
         if len(node.generators) == 1 and not node.generators[0].is_async:
             gen = node.generators[0]
             source = self.eval(gen.iter, inner, ctx)
-            items = unrollable(source)
+            items = unrollable(source, numbers=True)
             if items is not None:
                 return self._comprehension_per_item(node, gen, items, inner, ctx)
             return self._comprehension_joined(node, source, inner, ctx)

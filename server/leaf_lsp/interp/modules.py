@@ -507,8 +507,8 @@ class ModulesMixin:
             node=node_obj,
             reason=base_reason,
             # A loss module's result is floating point whatever its (integer) targets are.
-            dtype=first_dtype(inputs[:1]) if name.endswith("Loss") else first_dtype(inputs),
-            kind="float" if name.endswith("Loss") else None,
+            dtype=_output_dtype(module, name, inputs),
+            kind="float" if name.endswith("Loss") or module.has_params else None,
         )
         if node_obj is not None and name.lower() in self.api.saves_result:
             # nn.Tanh / nn.Sigmoid / nn.ReLU... keep their output for backward, like torch.tanh.
@@ -590,3 +590,14 @@ def _hides_values(value: Value, depth: int = 0) -> bool:
     if isinstance(value, DictValue):
         return _hides_values(value.items.get("params", UNKNOWN), depth + 1)
     return True
+
+
+def _output_dtype(module: ModuleValue, name: str, inputs: list[TensorValue]) -> str | None:
+    """The dtype of a torch module's output: a loss's first input's; for a module with
+    parameters, floating point (an Embedding of integer ids gives float vectors)."""
+    if name.endswith("Loss"):
+        return first_dtype(inputs[:1])
+    dtype = first_dtype(inputs)
+    if module.has_params and (dtype is None or not dtype.startswith(("float", "bfloat", "complex"))):
+        return None if dtype is None else "float32"
+    return dtype

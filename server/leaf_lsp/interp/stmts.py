@@ -254,8 +254,10 @@ class StatementsMixin:
                     base.children.append(value)
 
     def _unpack(self: Interpreter, value: Value, n: int) -> list[Value]:
-        if isinstance(value, SeqValue) and len(value.items) == n:
+        if isinstance(value, SeqValue) and len(value.items) == n and value.kind != "list-comp":
             return list(value.items)
+        if isinstance(value, SeqValue) and value.kind == "list-comp" and value.items:
+            return [value.items[0]] * n  # a list of unknown length: each name gets one of its elements
         if isinstance(value, TensorValue) and len(value.outputs) == n:
             return [output for _, output in value.outputs]  # values, indices = x.max(1)
         if isinstance(value, TensorValue):
@@ -627,8 +629,9 @@ def _waits_for_backward(node: Node | None) -> bool:
 MAX_UNROLL = 12
 
 
-def unrollable(iterable: Value) -> tuple[Value, ...] | None:
-    """The elements of a short, known list whose elements differ (None otherwise)."""
+def unrollable(iterable: Value, numbers: bool = False) -> tuple[Value, ...] | None:
+    """The elements of a short, known list whose elements differ (None otherwise); a list of
+    plain numbers only when ``numbers`` (a comprehension, cheap to run per element)."""
     if not isinstance(iterable, SeqValue) or iterable.kind not in ("list", "tuple", "set"):
         return None
     items = iterable.items
@@ -637,7 +640,9 @@ def unrollable(iterable: Value) -> tuple[Value, ...] | None:
     first = items[0]
     if all(item is first for item in items):
         return None
-    if all(isinstance(item, ConstValue) and isinstance(item.value, (int, float)) for item in items):
+    if not numbers and all(
+        isinstance(item, ConstValue) and isinstance(item.value, (int, float)) for item in items
+    ):
         return None  # for i in range(n): the numbers do not change what the body does
     return items
 

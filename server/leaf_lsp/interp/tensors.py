@@ -198,6 +198,9 @@ class TensorsMixin:
             copy_of=copy_of,
         )
         tensors = [v for v in inputs if isinstance(v, TensorValue)]
+        if isinstance(result, TensorValue) and result.kind in ("int", "bool") and result.rg is not False:
+            # Integer and bool tensors never require grad (their inputs were integers too).
+            result = copy_tensor(result, leaf=True, rg=False, node=None)
         if isinstance(result, TensorValue) and tensors and all(t.zero_dim for t in tensors):
             result.zero_dim = all(isinstance(v, TensorValue) or is_number(v) for v in inputs)
         return result
@@ -264,9 +267,7 @@ class TensorsMixin:
                 dtype=dtype,
                 device=tensors[0].device if tensors else None,
             )
-        return new_tensor(
-            leaf, rg, line, f"{what}: inputs of unknown grad state", kind=kind, dtype=first_dtype(tensors)
-        )
+        return new_tensor(leaf, rg, line, f"{what}: inputs of unknown grad state", kind=kind, dtype=dtype)
 
     def tensor_method(
         self: Interpreter,

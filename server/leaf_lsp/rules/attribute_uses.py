@@ -164,16 +164,13 @@ def _combines(
             arguments = parent.args + [k.value for k in parent.keywords]
             others = [a for a in arguments if a is not node and not _within(node, a)]
             if _user_code(parent.func):
-                return (
-                    None  # handed to the code's own function or method: what it does there is not seen here
-                )
+                # Handed to the code's own method: followed there when forward reaches it.
+                return _in_callee(parent, node, parent_of, funcs, depth) if depth < 3 else None
             if _has_other_value(others):
                 return parent  # torch.matmul(x, self.w), F.linear(x, self.w)
             func = parent.func
             if _user_code(func):
-                return (
-                    None  # handed to the code's own function or method: what it does there is not seen here
-                )
+                return None  # the code's own function: what it does there is not seen here
             if isinstance(func, ast.Attribute) and not _namespace(func.value):
                 return parent  # x.mul(self.w): a method of another tensor
             if isinstance(func, ast.Attribute):
@@ -201,6 +198,34 @@ def _combines(
         if isinstance(parent, ast.Return) and depth < 3:
             return _callers_use(parent, parent_of, funcs, depth + 1)
         return None
+    return None
+
+
+def _in_callee(
+    call: ast.Call, arg: ast.AST, parent_of: dict[int, ast.AST], funcs: list[ast.FunctionDef], depth: int
+) -> ast.AST | None:
+    """``self.method(..., self.t, ...)``: where ``method`` uses the parameter it receives."""
+    func = call.func
+    if not (isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id == "self"):
+        return None
+    target = next((f for f in funcs if f.name == func.attr), None)
+    if target is None:
+        return None
+    params = [a.arg for a in target.args.posonlyargs + target.args.args][1:]  # after self
+    name: str | None = None
+    for index, value in enumerate(call.args):
+        if value is arg and index < len(params):
+            name = params[index]
+    for keyword in call.keywords:
+        if keyword.value is arg:
+            name = keyword.arg
+    if name is None:
+        return None
+    for node in ast.walk(target):
+        if isinstance(node, ast.Name) and node.id == name and isinstance(node.ctx, ast.Load):
+            found = _combines(node, parent_of, funcs, depth + 1)
+            if found is not None:
+                return found
     return None
 
 
