@@ -33,16 +33,28 @@ from .edits import fix, indentation, nn_name, node_text, replace_node
     """
 ## What it does
 Finds `self.x = <tensor>` in the `__init__` of an `nn.Module` where the tensor is neither an
-`nn.Parameter` nor registered with `register_buffer`.
+`nn.Parameter` nor registered with `register_buffer`, and something goes wrong because of it:
+
+* the tensor requires grad: it is meant to be learned, but it is not in `parameters()`;
+* or `forward` (or a method it calls) combines it with its inputs without moving it to their
+  device and dtype: after `model.cuda()` / `model.to(device)` it stays on the CPU (a device
+  mismatch), after `.half()` it stays float32.
+
+It stays quiet when every use moves the tensor (`self.t.to(x)`, `.to(x.device, x.dtype)`,
+`.type_as(x)`), when the tensor is built on an input's device (`device=x.device`), for 0-d
+scalars and integer or bool tables (torch lets them meet tensors on any device), for caches,
+counters and flags `forward` never combines, in classes that override `_apply` to move their
+tensors, and in `isinstance(x, nn.Parameter)` branches.
 
 ## Why is this bad?
 A plain tensor attribute is not in `parameters()` (the optimizer never updates it, even if it
 requires grad), not moved by `model.to(device)` / `.double()`, and not saved in
-`state_dict()`. Nothing raises: the model silently does not learn it.
+`state_dict()`. Nothing raises for a tensor that should be learned: the model silently does
+not learn it.
 
 ## Example
 ```python
-self.custom_bias = torch.zeros(num_filters)
+self.custom_bias = torch.zeros(num_filters)      # forward: return x + self.custom_bias
 ```
 
 ## Use instead
@@ -201,7 +213,10 @@ def _statement_at(funcs: list[ast.FunctionDef], line: int) -> ast.stmt | None:
     "`nn.Parameter(...)` is built inside `forward`.",
     """
 ## What it does
-Finds `nn.Parameter(...)` calls inside a Module's `forward` (or the methods it calls).
+Finds `nn.Parameter(...)` calls inside a Module's `forward` (or the methods it calls) that
+wrap a value with a graph, that run after an optimizer was built which still steps (it keeps
+the old parameter), or whose parameter no optimizer ever holds. A parameter made and then
+handed to an optimizer built afterwards (an explainer's fresh masks) is fine.
 
 ## Why is this bad?
 Each call makes a fresh leaf: the optimizer holds the old object and never sees the new one,
@@ -281,13 +296,20 @@ def _parameter_made_problem(events: list[ParameterMade], optimizers: list[Optimi
     "`.data` of a tensor in a live graph is mutated.",
     """
 ## What it does
-Finds in-place changes through `.data` (`self.scale.data += 0.1`, `p.data.mul_(...)`,
-`p.data = ...`) inside `forward`.
+Finds changes through `.data` (`self.scale.data += 0.1`, `p.data.mul_(...)`, `p.data = ...`,
+or an alias `d = p.data; d.zero_()`):
+
+* of a parameter inside `forward`: it changes outside autograd on every call, unseen by the
+  optimizer;
+* of a tensor a waiting graph saved, or of a result of that graph, when a backward through
+  that graph follows: the gradients are computed from values that no longer match.
+
+It stays quiet in init, reset and load-time code, on buffers (running statistics are meant to
+be changed that way), and where no backward goes through the graph afterwards.
 
 ## Why is this bad?
-`.data` bypasses autograd's version checks: the graph silently computes gradients for values
-that no longer match, and the parameter drifts on every forward call. It stays a leaf and
-nothing raises.
+`.data` bypasses autograd's version checks: nothing raises, and gradients or parameters
+silently differ from what the code appears to compute.
 
 ## Example
 ```python
@@ -340,8 +362,11 @@ def _data_mutation_message(inf: Inference, event: DataMutated) -> str:
     "A registered parameter is never used in `forward`.",
     """
 ## What it does
-Finds `nn.Parameter` attributes registered in `__init__` that no method of the class reads
-(outside `__init__`), in a Module that defines `forward`.
+Finds `nn.Parameter` attributes (and submodules with parameters) registered in `__init__`
+that nothing reads: no method of the class (outside `__init__`), or, where the program runs
+`forward`, no code that ran with gradients enabled (a branch a config turns off, a subclass
+that overrides `forward` and drops a base-class parameter, a submodule `forward` never calls).
+Frozen parameters (`requires_grad=False`) and aliases (`self.weight = self.W`) are not reported.
 
 ## Why is this bad?
 The parameter's `.grad` stays None, it wastes optimizer state, and
