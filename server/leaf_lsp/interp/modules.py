@@ -242,6 +242,7 @@ class ModulesMixin:
                     instance.attrs[name] = kwargs[name]
                 elif UNKNOWN_KWARGS in kwargs or unknown_args:
                     instance.attrs[name] = UNKNOWN
+        first_assign = len(self.result.init_assigns)
         if init is not None:
             bound = FunctionValue(init.node, init.qualname, init.scope, init.cls, instance, init.grad_mode)
             if unknown_args:
@@ -250,6 +251,12 @@ class ModulesMixin:
                 self.call_function(bound, call_args, {}, Ctx(), standalone=True)
             else:
                 self.call_function(bound, args, kwargs, ctx)
+        for assign in self.result.init_assigns[first_assign:]:
+            held = assign.value
+            if isinstance(held, SeqValue):
+                assign.held_after_init = held.items
+            elif isinstance(held, DictValue):
+                assign.held_after_init = held.values()
         if instance.has_params is None and instance.torch_class is None:
             if any(
                 isinstance(v, TensorValue) and v.origin == "param" for v in instance.attrs.values()

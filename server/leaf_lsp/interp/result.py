@@ -25,6 +25,8 @@ class InitAssign:
     value: Value
     stmt: ast.stmt
     target: ast.Attribute | None
+    #: For a container: what it held when ``__init__`` returned (later methods may fill it).
+    held_after_init: tuple[Value, ...] | None = None
 
 
 @dataclass

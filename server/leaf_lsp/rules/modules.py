@@ -662,12 +662,10 @@ def module_in_plain_container(inf: Inference) -> Iterator[Finding]:
         stmt = assign.stmt
         if not isinstance(stmt, ast.Assign):
             continue
-        if isinstance(value, DictValue):
-            items = tuple(value.items.values())
-        elif isinstance(value, SeqValue):
-            items = value.items
-        else:
+        if not isinstance(value, (DictValue, SeqValue)):
             continue
+        # What it held when __init__ returned: a dict filled later (fresh masks in forward) is not this.
+        items = assign.held_after_init if assign.held_after_init is not None else ()
         if not items:
             continue
         init = module.methods.get("__init__")
