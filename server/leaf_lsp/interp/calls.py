@@ -52,6 +52,7 @@ from .graph import current_run
 from .modules import class_mro, find_method
 from .state import (
     MAX_CALL_DEPTH,
+    in_condition,
     MAX_CALLS,
     RAISES,
     Ctx,
@@ -443,7 +444,8 @@ class CallsMixin:
                 # computed from other parameters at each access (a non-leaf), not a parameter.
                 named = args[1] if len(args) > 1 else kwargs.get("name", ConstValue("weight"))
                 if isinstance(named, ConstValue) and isinstance(named.value, str):
-                    module.computed.add(named.value)
+                    # Under a condition it may or may not be: then whether it is a leaf is unknown.
+                    (module.maybe_computed if in_condition(ctx) else module.computed).add(named.value)
                     module.attrs.pop(named.value, None)
             return module if module is not None else UNKNOWN
         return None

@@ -77,6 +77,18 @@ class ModulesMixin:
                 dtype="float32",
                 origin="op",
             )
+        if attr in module.maybe_computed and attr not in module.attrs:
+            maybe = new_tensor(
+                None,
+                module.params_rg,
+                0,
+                f"`{module.name}.{attr}`: a parameter, or computed by a parametrization applied in one branch",
+                dtype="float32",
+                origin="param",
+            )
+            maybe.owners = (module,)
+            module.attrs[attr] = maybe
+            return maybe
         if attr in module.attrs:
             return module.attrs[attr]
         if module.cls is not None:

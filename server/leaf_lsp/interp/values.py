@@ -135,6 +135,7 @@ class ModuleValue(Value):
     forward_runs: int = 0  # forward calls run for real under grad
     #: Attributes computed at each access by a parametrization (``weight`` after weight_norm).
     computed: set[str] = field(default_factory=set)
+    maybe_computed: set[str] = field(default_factory=set)  # parametrized in one branch only
     forward_hooks: list[Value] = field(default_factory=list)  # register_forward_hook(fn)
     pre_hooks: list[Value] = field(default_factory=list)  # register_forward_pre_hook(fn)
 
@@ -543,6 +544,7 @@ def _copy(value: Value, deep: bool, line: int, memo: dict[int, Value]) -> Value:
             param_obj=Obj(line) if deep else value.param_obj,
             used=set(),
             computed=set(value.computed),
+            maybe_computed=set(value.maybe_computed),
             forward_runs=0,
             forward_hooks=list(value.forward_hooks),
             pre_hooks=list(value.pre_hooks),

@@ -84,7 +84,9 @@ def unregistered_tensor_attribute(inf: Inference) -> Iterator[Finding]:
         if not by_setattr and (not isinstance(stmt, ast.Assign) or len(stmt.targets) != 1):
             continue
         name = assign.attr
-        grad = value.rg is True
+        grad = value.rg is True and value.leaf is True
+        if value.rg is True and value.leaf is not True:
+            continue  # computed from parameters (a cached delta): its sources are what is trained
         if grad:
             message = (
                 f"`self.{name}` is a plain tensor that requires grad: it is not in `parameters()`, so the "
