@@ -52,11 +52,11 @@ from .graph import current_run
 from .modules import class_mro, find_method
 from .state import (
     MAX_CALL_DEPTH,
-    in_condition,
     MAX_CALLS,
     RAISES,
     Ctx,
     Scope,
+    in_condition,
 )
 from .syntax import (
     changes_state,
