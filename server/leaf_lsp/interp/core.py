@@ -51,7 +51,7 @@ from .values import (
 )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class HintEntry:
     """One value a name took at a line: in a real run or not, under which grad mode, and the
     line of the call that ran it (0 at module level)."""

@@ -5,6 +5,7 @@ operator spellings, short source excerpts for messages.
 from __future__ import annotations
 
 import ast
+import weakref
 from typing import Any
 
 from ..model import Span
@@ -112,9 +113,9 @@ AUG_TEXT = {op: f"`{sym}=`" for op, sym in OP_TEXT.items()}
 
 def is_generator(node: ast.AST) -> bool:
     """Whether a function's own body (not a nested function's) contains ``yield``."""
-    cached = _GENERATORS.get(id(node))
-    if cached is not None and cached[0] is node:
-        return cached[1]
+    cached = _GENERATORS.get(node)
+    if cached is not None:
+        return cached
     found = False
     stack = list(ast.iter_child_nodes(node))
     while stack and not found:
@@ -123,40 +124,58 @@ def is_generator(node: ast.AST) -> bool:
             found = True
         elif not isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
             stack.extend(ast.iter_child_nodes(child))
-    if len(_GENERATORS) > 4096:
-        _GENERATORS.clear()
-    _GENERATORS[id(node)] = (node, found)
+    _GENERATORS[node] = found
     return found
 
 
-#: id(function node) -> (the node, whether it is a generator); the node is kept so ids stay unique.
-_GENERATORS: dict[int, tuple[ast.AST, bool]] = {}
-
-
 def changes_state(node: ast.AST) -> bool:
-    """Whether a function's body stores into attributes or items (``self.m = ...``,
-    ``cache[k] = ...``, ``setattr``): calling it twice is not the same as calling it once."""
-    cached = _STATEFUL.get(id(node))
-    if cached is not None and cached[0] is node:
-        return cached[1]
+    """Whether a function stores into something that outlives the call: an attribute or item of
+    one of its parameters (``self.m = ...``, ``cache[k] = ...``) or of a global, or ``setattr``.
+    Calling it twice is then not the same as calling it once. Stores into its own locals
+    (``mask[:, 0] = 1`` on a tensor it made) do not count."""
+    cached = _STATEFUL.get(node)
+    if cached is not None:
+        return cached
+    local = _local_names(node)
     found = False
     for child in ast.walk(node):
         if isinstance(child, (ast.Assign, ast.AugAssign, ast.AnnAssign, ast.Delete)):
             targets = child.targets if isinstance(child, (ast.Assign, ast.Delete)) else [child.target]
-            if any(isinstance(t, (ast.Attribute, ast.Subscript)) for t in targets):
+            if any(_outlives(t, local) for t in targets):
                 found = True
                 break
         elif isinstance(child, ast.Call) and isinstance(child.func, ast.Name) and child.func.id == "setattr":
             found = True
             break
-    if len(_STATEFUL) > 4096:
-        _STATEFUL.clear()
-    _STATEFUL[id(node)] = (node, found)
+    _STATEFUL[node] = found
     return found
 
 
-#: id(function node) -> (the node, whether it changes state); the node keeps the id unique.
-_STATEFUL: dict[int, tuple[ast.AST, bool]] = {}
+def _local_names(func: ast.AST) -> set[str]:
+    """Names a function binds itself (not its parameters): assignment and loop targets."""
+    names: set[str] = set()
+    for child in ast.walk(func):
+        if isinstance(child, ast.Name) and isinstance(child.ctx, ast.Store):
+            names.add(child.id)
+    params = getattr(func, "args", None)
+    if params is not None:
+        for arg in params.posonlyargs + params.args + params.kwonlyargs:
+            names.discard(arg.arg)
+    return names
+
+
+def _outlives(target: ast.AST, local: set[str]) -> bool:
+    if not isinstance(target, (ast.Attribute, ast.Subscript)):
+        return False
+    root: ast.AST = target
+    while isinstance(root, (ast.Attribute, ast.Subscript)):
+        root = root.value
+    return not (isinstance(root, ast.Name) and root.id in local)
+
+
+#: Per function node, whether it is a generator / changes state (weak: trees are not kept alive).
+_GENERATORS: weakref.WeakKeyDictionary[ast.AST, bool] = weakref.WeakKeyDictionary()
+_STATEFUL: weakref.WeakKeyDictionary[ast.AST, bool] = weakref.WeakKeyDictionary()
 
 
 def short_source(node: ast.AST) -> str:
