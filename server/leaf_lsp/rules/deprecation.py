@@ -127,3 +127,54 @@ def deprecated_variable(inf: Inference) -> Iterator[Finding]:
                 "(with `requires_grad=True` or `.requires_grad_()`)",
                 fix("Use the tensor directly", edit, safe=False) if edit else None,
             )
+
+
+@rule(
+    "LEAF303",
+    "deprecated-backward-hook",
+    "deprecation",
+    "`Module.register_backward_hook` is deprecated.",
+    """
+## What it does
+Finds `module.register_backward_hook(hook)`.
+
+## Why is this bad?
+It is superseded by `register_full_backward_hook`. When the module's forward is more than one
+autograd node (most modules but a single op), the `grad_input` the hook receives is the
+gradient of the last op only, not of the module's inputs: the hook silently sees the wrong
+values. torch warns (FutureWarning) not when the hook is registered but when the hooked
+module's forward runs with grad enabled, and for some modules not at all.
+
+## Example
+```python
+layer.register_backward_hook(log_grads)
+```
+
+## Use instead
+```python
+layer.register_full_backward_hook(log_grads)
+```
+
+## Fix safety
+Unsafe: the full hook's `grad_input` is the gradient of the module's inputs, which is what the
+hook usually meant but not what it received before; hooks that return a value must match it.
+""",
+    tags=("deprecated",),
+)
+def deprecated_backward_hook(inf: Inference) -> Iterator[Finding]:
+    """Report register_backward_hook calls, offering register_full_backward_hook."""
+    for node in ast.walk(inf.tree):
+        if not (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr == "register_backward_hook"
+        ):
+            continue
+        func = node.func
+        edit = replace_node(inf, func, f"{node_text(inf, func.value)}.register_full_backward_hook")
+        yield Finding(
+            inf.span(node),
+            "`register_backward_hook` is deprecated and its `grad_input` can be wrong (the gradient of "
+            "the module's last op, not of its inputs): use `register_full_backward_hook`",
+            fix("Use `register_full_backward_hook`", edit, safe=False),
+        )
