@@ -1,3 +1,3 @@
 """Imports every rule module so that each registers itself."""
 
-from . import deprecation, modules, raising, silent  # noqa: F401
+from . import deprecation, functions, modules, raising, silent  # noqa: F401

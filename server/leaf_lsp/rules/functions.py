@@ -1,0 +1,131 @@
+"""Custom ``torch.autograd.Function`` classes: ``backward`` returns one gradient per input of
+``forward`` (LEAF111)."""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+
+from ..interp import Inference
+from .base import Finding, rule
+from .edits import fix, node_text, replace_node
+
+
+@rule(
+    "LEAF111",
+    "function-backward-arity",
+    "raises",
+    "A custom autograd Function's `backward` returns the wrong number of gradients.",
+    """
+## What it does
+Finds `torch.autograd.Function` subclasses whose `backward` returns fewer values than
+`forward` takes inputs (after `ctx`), or extra values that are not `None`, on some return.
+
+## Why is this bad?
+The outer `backward()` raises `RuntimeError: function XBackward returned an incorrect number
+of gradients (expected N, got M)`. Trailing `None`s are accepted, and so is `None` for an
+input that is not a tensor: the count is what matters.
+
+## Example
+```python
+class Scale(torch.autograd.Function):
+    @staticmethod
+    def forward(ctx, x, factor):
+        ctx.factor = factor
+        return x * factor
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad * ctx.factor
+```
+
+## Use instead
+```python
+    @staticmethod
+    def backward(ctx, grad):
+        return grad * ctx.factor, None
+```
+
+## Fix safety
+Unsafe: padding with `None` says the missing inputs get no gradient, which is right for
+non-tensor inputs and wrong for a tensor that needs one.
+""",
+)
+def function_backward_arity(inf: Inference) -> Iterator[Finding]:
+    """Report backward returns whose count does not match forward's inputs."""
+    for cls in inf.classes:
+        if not cls.is_autograd_function:
+            continue
+        methods = {
+            item.name: item
+            for item in cls.node.body
+            if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef))
+        }
+        forward, backward = methods.get("forward"), methods.get("backward")
+        if forward is None or backward is None:
+            continue
+        expected = _input_count(forward, with_ctx="setup_context" not in methods)
+        if expected is None:
+            continue
+        for ret in _own_returns(backward):
+            got = _returned_count(ret)
+            if got is None or got == expected:
+                continue
+            if got > expected and _extra_are_none(ret, expected):
+                continue
+            edit = None
+            if got < expected and ret.value is not None:
+                padding = ", None" * (expected - got)
+                values = node_text(inf, ret.value)
+                if isinstance(ret.value, ast.Tuple) and not values.startswith("("):
+                    values = f"({values})"
+                inner = values[1:-1] if isinstance(ret.value, ast.Tuple) else values
+                edit = replace_node(inf, ret.value, f"{inner}{padding}")
+            yield Finding(
+                inf.span(ret),
+                f"`{cls.name}.backward` returns {got} gradient{'s' if got != 1 else ''} but `forward` takes "
+                f'{expected} input{"s" if expected != 1 else ""}: backward() raises "returned an incorrect '
+                'number of gradients"; return one per input (None for those that need none)',
+                fix("Pad with `None`", edit, safe=False) if edit else None,
+            )
+
+
+def _input_count(forward: ast.FunctionDef | ast.AsyncFunctionDef, with_ctx: bool) -> int | None:
+    """How many inputs ``forward`` takes (after ``ctx``); None with ``*args``."""
+    args = forward.args
+    if args.vararg is not None:
+        return None
+    names = args.posonlyargs + args.args
+    count = len(names) - (1 if with_ctx else 0) + len(args.kwonlyargs)
+    return count if count >= 0 else None
+
+
+def _own_returns(func: ast.AST) -> Iterator[ast.Return]:
+    stack = list(ast.iter_child_nodes(func))
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ast.Return):
+            yield node
+        elif not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+            stack.extend(ast.iter_child_nodes(node))
+
+
+def _returned_count(ret: ast.Return) -> int | None:
+    """How many values a return gives: a tuple's length, else one (None when not known)."""
+    value = ret.value
+    if value is None:
+        return 1
+    if isinstance(value, ast.Tuple):
+        if any(isinstance(e, ast.Starred) for e in value.elts):
+            return None
+        return len(value.elts)
+    if isinstance(value, (ast.Name, ast.Call, ast.Subscript, ast.Attribute, ast.ListComp, ast.GeneratorExp)):
+        return None  # may itself be a tuple of gradients
+    return 1
+
+
+def _extra_are_none(ret: ast.Return, expected: int) -> bool:
+    value = ret.value
+    return isinstance(value, ast.Tuple) and all(
+        isinstance(e, ast.Constant) and e.value is None for e in value.elts[expected:]
+    )
