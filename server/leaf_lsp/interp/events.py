@@ -215,3 +215,16 @@ class GradientsAccumulate(Event):
 
     code: ClassVar[str] = "LEAF209"
     optimizer_line: int = 0
+
+
+@dataclass(frozen=True, eq=False)
+class ParametersAddedAfterOptimizer(Event):
+    """A submodule or Parameter put into a model after an optimizer was built from its
+    parameters; the rule checks (at the end) that the optimizer stepped afterwards with no new
+    optimizer or ``add_param_group`` for them."""
+
+    code: ClassVar[str] = "LEAF215"
+    optimizer: OptimizerValue | None = None
+    when: int = 0
+    #: The storage of the new parameters (``optimized`` tells whether an optimizer got them later).
+    obj: Obj | None = None

@@ -18,6 +18,7 @@ from .dtypes import (
 from .events import (
     GradientsAccumulate,
     OptimizerGetsNonLeaf,
+    ParametersAddedAfterOptimizer,
 )
 from .facts import (
     MODULE_HOOKS,
@@ -31,7 +32,7 @@ from .facts import (
     SEQUENTIAL,
     TORCH_PREFIX,
 )
-from .graph import Node
+from .graph import Node, current_run
 from .result import InitAssign
 from .state import (
     Ctx,
@@ -66,6 +67,8 @@ class ModulesMixin:
     """The ``nn.Module`` and optimizer model (mixed into :class:`~.core.Interpreter`)."""
 
     def module_attribute(self: Interpreter, module: ModuleValue, attr: str) -> Value:
+        if attr == "training" and module.is_module and attr not in module.attrs:
+            return ConstValue(module.training) if module.training is not None else UNKNOWN
         if attr in module.computed:
             rg = module.params_rg
             return new_tensor(
@@ -204,6 +207,8 @@ class ModulesMixin:
     ) -> Value:
         if method == "zero_grad":
             opt.zeroed.append(self.tick())
+        if method == "add_param_group":
+            opt.groups_added.append(self.tick())
         if method == "step":
             loops = (ctx.outer_loops + tuple(ctx.loops)) if ctx is not None else ()
             loop = id(loops[-1]) if loops else 0
@@ -216,6 +221,30 @@ class ModulesMixin:
             for module in opt.modules:
                 module.bump_params()
         return ConstValue(None)
+
+    def note_new_parameters(
+        self: Interpreter, owner: ModuleValue, value: Value, stmt: ast.stmt, ctx: Ctx
+    ) -> None:
+        """``model.fc = nn.Linear(...)`` (or a new Parameter) after an optimizer over ``model``'s
+        parameters was built: remember it for LEAF215."""
+        func = ctx.func
+        if func is not None and func.node.name == "__init__" or not ctx.record:
+            return
+        if func is not None and func.bound_self is owner:
+            return  # a module changing itself (in forward: LEAF205's case), not a caller swapping parts
+        if isinstance(value, ModuleValue):
+            if not value.has_params or value.params_rg is False:
+                return
+            obj = value.param_obj
+        elif isinstance(value, TensorValue) and value.origin == "param" and value.rg is not False:
+            obj = value.obj
+        else:
+            return
+        run = current_run()
+        for opt in reversed(self.optimizers):
+            if opt.run == run and any(_holds(m, owner, 0) for m in opt.modules):
+                self.emit(ParametersAddedAfterOptimizer(stmt, optimizer=opt, when=self.tick(), obj=obj), ctx)
+                return
 
     def _check_accumulation(self: Interpreter, opt: OptimizerValue, loop: int, ctx: Ctx) -> None:
         """A second step in the same loop with a backward since the first and nothing zeroed in
@@ -239,6 +268,8 @@ class ModulesMixin:
         unknown_args: bool = False,
     ) -> ModuleValue:
         instance = ModuleValue(cls.name, cls=cls, has_params=None, is_module=bool(cls.is_module))
+        if unknown_args:
+            instance.training = None  # a method analysed on its own may run in either mode
         if self.cross_depth == 0 and len(self.result.instances) < 512:
             self.result.instances.append(instance)
         torch_base = torch_base_class(cls, self.api)
@@ -309,6 +340,11 @@ class ModulesMixin:
             return UNKNOWN
         if method in PARAMETER_ITERATORS:
             return ParamsValue((module,), named=PARAMETER_ITERATORS[method])
+        if method in ("train", "eval"):
+            mode = const_bool_value(args[0]) if method == "train" and args else method == "train"
+            if method == "train" and "mode" in kwargs:
+                mode = const_bool_value(kwargs["mode"])
+            module.set_training(None if in_condition(ctx) else mode)
         if method in MODULE_SELF_METHODS:
             return module
         if method == "requires_grad_":
@@ -339,6 +375,8 @@ class ModulesMixin:
             return ConstValue(None)
         if method == "register_parameter" and len(args) >= 2 and isinstance(args[0], ConstValue):
             name = str(args[0].value)
+            if self.optimizers and self.current_stmt is not None:
+                self.note_new_parameters(module, args[1], self.current_stmt, ctx)
             module.attrs[name] = args[1]
             module.has_params = True
             func = ctx.func
@@ -620,3 +658,13 @@ def _output_dtype(module: ModuleValue, name: str, inputs: list[TensorValue]) -> 
     if module.has_params and (dtype is None or not dtype.startswith(("float", "bfloat", "complex"))):
         return None if dtype is None else "float32"
     return dtype
+
+
+def _holds(module: ModuleValue, wanted: ModuleValue, depth: int) -> bool:
+    """Whether ``wanted`` is ``module`` or one of its submodules."""
+    if module is wanted:
+        return True
+    if depth > 6:
+        return False
+    members = [v for v in module.attrs.values() if isinstance(v, ModuleValue)] + module.children
+    return any(_holds(m, wanted, depth + 1) for m in members if m is not module)

@@ -226,9 +226,11 @@ class StatementsMixin:
             if isinstance(base, TensorValue):
                 self.inplace(base, target, stmt, [value], "item assignment", ctx, via_view=True)
             else:
-                self.store_item(base, index, value)
+                self.store_item(base, index, value, ctx)
 
-    def store_item(self: Interpreter, base: Value, index: Value, value: Value) -> None:
+    def store_item(
+        self: Interpreter, base: Value, index: Value, value: Value, ctx: Ctx | None = None
+    ) -> None:
         """``base[index] = value`` for a dict, a list or a container module."""
         constant = index.value if isinstance(index, ConstValue) else None
         if isinstance(base, DictValue):
@@ -245,6 +247,8 @@ class StatementsMixin:
                 base.kind = "list-comp"
                 base.items = (join_elements(base.items + (value,)),)
         elif isinstance(base, ModuleValue):
+            if self.optimizers and self.current_stmt is not None and ctx is not None:
+                self.note_new_parameters(base, value, self.current_stmt, ctx)
             if isinstance(constant, str):
                 base.attrs[constant] = value
             if isinstance(value, ModuleValue):
@@ -291,6 +295,8 @@ class StatementsMixin:
                 # Set in one branch only: afterwards it is either value (a dict in one branch,
                 # a Parameter in another is neither for sure).
                 value = join_values(old, value)
+            if isinstance(value, (ModuleValue, TensorValue)) and self.optimizers:
+                self.note_new_parameters(owner, value, stmt, ctx)
             owner.attrs[attr] = value
             if isinstance(value, ModuleValue) and value is not owner:
                 owner.children.append(value)
@@ -327,7 +333,7 @@ class StatementsMixin:
             current = self.item_of(base, index)
             if isinstance(stmt.op, ast.Add):
                 self._check_accumulate(stmt, short_source(target), right, scope, ctx, current=current)
-            self.store_item(base, index, self.binop(current, right, stmt.op, stmt, ctx))
+            self.store_item(base, index, self.binop(current, right, stmt.op, stmt, ctx), ctx)
             return
         current = self.eval(target, scope, ctx)
         if isinstance(current, TensorValue):

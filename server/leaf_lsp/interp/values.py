@@ -133,11 +133,20 @@ class ModuleValue(Value):
     #: (not a method analysed on its own with made-up arguments).
     used: set[str] = field(default_factory=set)
     forward_runs: int = 0  # forward calls run for real under grad
+    #: ``module.training``: True when built, changed by ``.train()`` / ``.eval()`` (None: unknown).
+    training: bool | None = True
     #: Attributes computed at each access by a parametrization (``weight`` after weight_norm).
     computed: set[str] = field(default_factory=set)
     maybe_computed: set[str] = field(default_factory=set)  # parametrized in one branch only
     forward_hooks: list[Value] = field(default_factory=list)  # register_forward_hook(fn)
     pre_hooks: list[Value] = field(default_factory=list)  # register_forward_pre_hook(fn)
+
+    def set_training(self, value: bool | None) -> None:
+        """``.train(mode)`` / ``.eval()``: this module and every submodule."""
+        self.training = value
+        for member in [*self.children, *(v for v in self.attrs.values() if isinstance(v, ModuleValue))]:
+            if member is not self and member.training is not value:
+                member.set_training(value)
 
     def set_params_rg(self, value: bool | None) -> None:
         """Freeze / unfreeze every parameter of this module and its children."""
@@ -192,6 +201,7 @@ class OptimizerValue(Value):
     step_loops: list[int] = field(default_factory=list)  # id of the loop around each step (0: none)
     run: int = field(default_factory=current_run)  # the interpretation run that built it
     opaque: bool = False  # built from values the interpreter cannot see into (it may hold anything)
+    groups_added: list[int] = field(default_factory=list)  # when add_param_group() ran
 
 
 @dataclass(eq=False)

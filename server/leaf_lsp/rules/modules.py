@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterator
 
 from ..interp import Inference, InitAssign
-from ..interp.events import DataMutated, ParameterMade
+from ..interp.events import DataMutated, ParameterMade, ParametersAddedAfterOptimizer
 from ..interp.modules import class_mro
 from ..interp.syntax import short_text
 from ..interp.values import DictValue, ModuleValue, OptimizerValue, SeqValue, TensorValue, Value
@@ -701,4 +701,54 @@ def module_in_plain_container(inf: Inference) -> Iterator[Finding]:
             f"`self.{assign.attr}` keeps {'modules' if 'Module' in container else 'parameters'} in a plain "
             f"container: they are not registered, so they are not trained, moved or saved; use `nn.{container}`",
             fix(f"Wrap in `{nn}.{container}(...)`", edit, safe=False) if edit else None,
+        )
+
+
+@rule(
+    "LEAF215",
+    "optimizer-misses-new-parameters",
+    "silent",
+    "Parameters are put into a model after its optimizer was built.",
+    """
+## What it does
+Finds an assignment that puts new parameters into a model (`model.fc = nn.Linear(...)`,
+`model.classifier[6] = ...`, `model.scale = nn.Parameter(...)`, `register_parameter`) after
+an optimizer was built from that model's parameters, when the optimizer steps afterwards and
+no new optimizer (nor `add_param_group`) takes the new parameters.
+
+## Why is this bad?
+The optimizer holds the parameters it was given: the new ones get gradients but are never
+updated. Nothing raises; the new head silently stays at its initial weights.
+
+## Example
+```python
+opt = torch.optim.SGD(model.parameters(), lr=0.1)
+model.fc = nn.Linear(512, 10)
+```
+
+## Use instead
+```python
+model.fc = nn.Linear(512, 10)
+opt = torch.optim.SGD(model.parameters(), lr=0.1)
+```
+
+## Fix safety
+No automatic fix: where the optimizer should be built depends on the training code.
+""",
+)
+def optimizer_misses_new_parameters(inf: Inference) -> Iterator[Finding]:
+    """Report parameters added to a model after its optimizer, when that optimizer still steps."""
+    for event in inf.events_of(ParametersAddedAfterOptimizer):
+        opt = event.optimizer
+        if opt is None or not any(step > event.when for step in opt.steps):
+            continue  # the optimizer never steps afterwards: nothing is missed
+        if any(added > event.when for added in opt.groups_added):
+            continue  # add_param_group afterwards (assume it takes them)
+        if event.obj is not None and event.obj.optimized:
+            continue  # a new optimizer was built with them
+        yield Finding(
+            inf.span(event.node),
+            f"new parameters are put into the model after the optimizer of line {opt.line} was built from "
+            "its parameters: that optimizer never updates them; build the optimizer after this (or "
+            "`add_param_group`)",
         )
