@@ -228,7 +228,7 @@ class ModulesMixin:
         """``model.fc = nn.Linear(...)`` (or a new Parameter) after an optimizer over ``model``'s
         parameters was built: remember it for LEAF215."""
         func = ctx.func
-        if func is not None and func.node.name == "__init__" or not ctx.record:
+        if not ctx.record:
             return
         if func is not None and func.bound_self is owner:
             return  # a module changing itself (in forward: LEAF205's case), not a caller swapping parts

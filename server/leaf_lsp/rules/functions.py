@@ -68,7 +68,7 @@ def function_backward_arity(inf: Inference) -> Iterator[Finding]:
         if expected is None:
             continue
         for ret in _own_returns(backward):
-            got = _returned_count(ret)
+            got = _returned_count(ret, backward)
             if got is None or got == expected:
                 continue
             if got > expected and _extra_are_none(ret, expected):
@@ -110,11 +110,18 @@ def _own_returns(func: ast.AST) -> Iterator[ast.Return]:
             stack.extend(ast.iter_child_nodes(node))
 
 
-def _returned_count(ret: ast.Return) -> int | None:
-    """How many values a return gives: a tuple's length, else one (None when not known)."""
+def _returned_count(ret: ast.Return, func: ast.AST) -> int | None:
+    """How many values a return gives: a tuple's length, else one (None when not known).
+
+    ``return grads`` counts what ``grads`` was last bound to before it in the function."""
     value = ret.value
     if value is None:
         return 1
+    if isinstance(value, ast.Name):
+        bound = _last_binding(func, value.id, ret.lineno)
+        if bound is None:
+            return None
+        value = bound
     if isinstance(value, ast.Tuple):
         if any(isinstance(e, ast.Starred) for e in value.elts):
             return None
@@ -129,3 +136,25 @@ def _extra_are_none(ret: ast.Return, expected: int) -> bool:
     return isinstance(value, ast.Tuple) and all(
         isinstance(e, ast.Constant) and e.value is None for e in value.elts[expected:]
     )
+
+
+def _last_binding(func: ast.AST, name: str, before: int) -> ast.expr | None:
+    """The value of the last ``name = value`` before line ``before`` (None if none or unclear)."""
+    found: ast.expr | None = None
+    for node in ast.walk(func):
+        if (
+            isinstance(node, ast.Assign)
+            and node.lineno < before
+            and len(node.targets) == 1
+            and isinstance(node.targets[0], ast.Name)
+            and node.targets[0].id == name
+        ):
+            if found is None or node.lineno > getattr(found, "lineno", 0):
+                found = node.value
+        elif isinstance(node, (ast.AugAssign, ast.For, ast.With)) and name in {
+            n.id for n in ast.walk(node) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)
+        }:
+            return None  # bound in a way whose count is not read here
+    if isinstance(found, ast.Name):
+        return None
+    return found
