@@ -119,6 +119,30 @@ TRIGGERS = [
         "c = torch.tensor(t)",
     ),
     _t("LEAF301", "weight-norm", "warning", "layer = torch.nn.utils.weight_norm(nn.Linear(2, 2))"),
+    _t(
+        "LEAF111",
+        "function-arity",
+        "exception",
+        "class Scale(torch.autograd.Function):",
+        "    @staticmethod",
+        "    def forward(ctx, x, factor):",
+        "        return x * factor",
+        "    @staticmethod",
+        "    def backward(ctx, grad):",
+        "        return grad",
+        "Scale.apply(torch.ones(2, requires_grad=True), 2.0).sum().backward()",
+    ),
+    _t(
+        "LEAF112",
+        "unscale-twice",
+        "exception",
+        "model = nn.Linear(2, 1)",
+        "opt = torch.optim.SGD(model.parameters(), lr=0.1)",
+        "scaler = torch.amp.GradScaler('cpu')",
+        "scaler.scale(model(torch.ones(3, 2)).sum()).backward()",
+        "scaler.unscale_(opt)",
+        "scaler.unscale_(opt)",
+    ),
 ]
 
 #: Declared texts that torch 2.13 never produces, each with its silent program: kept so that a

@@ -29,7 +29,9 @@ from .events import (
 from .facts import (
     BUFFER_NAMES,
     CHAINING_FUNCTIONS,
+    CLIPPING,
     DEEPCOPY,
+    GRAD_SCALERS,
     MODULE_RETURNING,
     NN_PREFIX,
     NON_TENSOR_FUNCTIONS,
@@ -79,6 +81,7 @@ from .values import (
     ParamsValue,
     PartialValue,
     RefValue,
+    ScalerValue,
     SeqValue,
     SuperValue,
     TensorValue,
@@ -167,6 +170,8 @@ class CallsMixin:
         if isinstance(receiver, ModuleValue):
             self.note_use(receiver, func.attr, ctx)
             return self.module_method(receiver, func.attr, args, kwargs, node, scope, ctx)
+        if isinstance(receiver, ScalerValue):
+            return self.scaler_method(receiver, func.attr, args, node, ctx)
         if isinstance(receiver, OptimizerValue):
             return self.optimizer_method(receiver, func.attr, node, ctx)
         if isinstance(receiver, ParamsValue):
@@ -353,6 +358,8 @@ class CallsMixin:
             self.result.call_qualnames[id(node)] = qual
             self.result.calls_by_qualname.setdefault(qual, []).append(node)
         kwargs = open_kwargs(kwargs)
+        if qual.endswith(CLIPPING):
+            self._check_clip(node, ctx)
         if not qual.startswith(TORCH_PREFIX):
             return self._other_library_call(qual, args, kwargs, node, ctx)
         if self._kw_typos(kwargs, node, qual, ctx):
@@ -430,6 +437,10 @@ class CallsMixin:
                 origin="factory",
                 device="cpu",
             )
+        if last == "GradScaler" and qual.startswith(GRAD_SCALERS):
+            scaler = ScalerValue(node.lineno)
+            self.scalers.append(scaler)
+            return scaler
         if qual.startswith(OPTIM_PREFIX) and last in api.optimizers and not qual.startswith(NOT_OPTIMIZERS):
             return self.make_optimizer(last, args, kwargs, node, ctx)
         functional = any(qual.startswith(module + ".") for module in api.functional_modules)

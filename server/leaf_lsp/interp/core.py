@@ -45,6 +45,7 @@ from .values import (
     FunctionValue,
     ModuleValue,
     OptimizerValue,
+    ScalerValue,
     TensorValue,
     Value,
     join_bool,
@@ -117,6 +118,10 @@ class Interpreter(
         self.clock = 0
         #: Optimizers built so far, with their interpretation run.
         self.optimizers: list[OptimizerValue] = []
+        #: How many user forward calls are running (reads there count as uses even under no_grad).
+        self.forward_depth = 0
+        #: GradScalers built so far.
+        self.scalers: list[ScalerValue] = []
         #: When gradients were last cleared other than by an optimizer's zero_grad()
         #: (``model.zero_grad()``, ``p.grad = None``, a helper named like zero_grad).
         self.grads_cleared = 0

@@ -228,3 +228,21 @@ class ParametersAddedAfterOptimizer(Event):
     when: int = 0
     #: The storage of the new parameters (``optimized`` tells whether an optimizer got them later).
     obj: Obj | None = None
+
+
+@dataclass(frozen=True, eq=False)
+class UnscaledTwice(Event):
+    """``scaler.unscale_(opt)`` again for the same optimizer before ``scaler.update()``."""
+
+    code: ClassVar[str] = "LEAF112"
+    raises: ClassVar[bool] = True
+    first_line: int = 0
+
+
+@dataclass(frozen=True, eq=False)
+class ClipBeforeUnscale(Event):
+    """``clip_grad_norm_`` / ``clip_grad_value_`` on gradients a GradScaler scaled and has not
+    unscaled yet."""
+
+    code: ClassVar[str] = "LEAF216"
+    scaler_line: int = 0

@@ -161,6 +161,10 @@ OPAQUE_PREFIXES = (
 )
 #: Other libraries' functions that copy what they are given.
 DEEPCOPY = "copy.deepcopy"
+#: Where GradScaler lives (``torch.amp.GradScaler``, the older ``torch.cuda.amp.GradScaler``).
+GRAD_SCALERS = ("torch.amp.", "torch.cuda.amp.", "torch.cpu.amp.")
+#: Gradient clipping functions (they act on ``.grad`` as it is: scaled, under a GradScaler).
+CLIPPING = ("clip_grad_norm_", "clip_grad_value_", "clip_grad_norm")
 #: ``functools.partial``: a callable that calls its function with some arguments bound.
 PARTIAL = "functools.partial"
 SHALLOW_COPY = "copy.copy"

@@ -16,9 +16,11 @@ from .dtypes import (
     first_dtype,
 )
 from .events import (
+    ClipBeforeUnscale,
     GradientsAccumulate,
     OptimizerGetsNonLeaf,
     ParametersAddedAfterOptimizer,
+    UnscaledTwice,
 )
 from .facts import (
     MODULE_HOOKS,
@@ -51,6 +53,7 @@ from .values import (
     OptimizerValue,
     ParamsValue,
     RefValue,
+    ScalerValue,
     SeqValue,
     TensorValue,
     Value,
@@ -246,6 +249,40 @@ class ModulesMixin:
                 self.emit(ParametersAddedAfterOptimizer(stmt, optimizer=opt, when=self.tick(), obj=obj), ctx)
                 return
 
+    def scaler_method(
+        self: Interpreter, scaler: ScalerValue, method: str, args: list[Value], node: ast.Call, ctx: Ctx
+    ) -> Value:
+        """``scaler.scale(loss)`` / ``unscale_(opt)`` / ``step(opt)`` / ``update()``."""
+        scaler.in_run(current_run())
+        if method == "scale":
+            scaler.scaled = self.tick()
+            return args[0] if args else UNKNOWN  # the scaled loss has the loss's graph
+        if method == "unscale_" and args:
+            key = id(args[0])
+            before = scaler.unscaled.get(key)
+            if before is not None and before > scaler.updated and not in_condition(ctx):
+                self.emit(UnscaledTwice(node), ctx)
+                return UNKNOWN
+            scaler.unscaled[key] = self.tick()  # (under a condition: maybe twice, not for sure)
+            return ConstValue(None)
+        if method == "update":
+            scaler.updated = self.tick()
+            scaler.unscaled.clear()
+            return ConstValue(None)
+        if method == "step" and args and isinstance(args[0], OptimizerValue):
+            return self.optimizer_method(args[0], "step", node, ctx)
+        return UNKNOWN
+
+    def _check_clip(self: Interpreter, node: ast.Call, ctx: Ctx) -> None:
+        """Clipping while a GradScaler's scaled gradients have not been unscaled (LEAF216)."""
+        for scaler in self.scalers:
+            if scaler.run != current_run() or scaler.scaled <= scaler.updated:
+                continue  # nothing scaled since the last update
+            last_unscale = max(scaler.unscaled.values(), default=0)
+            if last_unscale < scaler.scaled:
+                self.emit(ClipBeforeUnscale(node, scaler_line=scaler.line), ctx)
+                return
+
     def _check_accumulation(self: Interpreter, opt: OptimizerValue, loop: int, ctx: Ctx) -> None:
         """A second step in the same loop with a backward since the first and nothing zeroed in
         between: the gradients of both backward passes add up (LEAF209, at that backward)."""
@@ -400,8 +437,9 @@ class ModulesMixin:
         return contained if contained is not None else UNKNOWN
 
     def note_use(self: Interpreter, module: ModuleValue, attr: str, ctx: Ctx) -> None:
-        """``module.attr`` is read in code run for real while gradients are recorded."""
-        if not ctx.weak and ctx.record and ctx.grad is not False:
+        """``module.attr`` is read in code run for real while gradients are recorded, or
+        inside a ``forward`` under ``no_grad`` (a part frozen on purpose: used, not forgotten)."""
+        if not ctx.weak and ctx.record and (ctx.grad is not False or self.forward_depth > 0):
             module.used.add(attr)
 
     def _register_module_hook(
@@ -484,7 +522,11 @@ class ModulesMixin:
                     if module.forward_runs == 0:
                         self.result.run_modules.append(module)
                     module.forward_runs += 1
-                output = self.call_and_propagate(bound, args, kwargs, ctx)
+                self.forward_depth += 1
+                try:
+                    output = self.call_and_propagate(bound, args, kwargs, ctx)
+                finally:
+                    self.forward_depth -= 1
                 if real and ctx.stopped:
                     self.result.truncated = True  # forward raised: later reads never ran
                 return output

@@ -205,6 +205,24 @@ class OptimizerValue(Value):
 
 
 @dataclass(eq=False)
+class ScalerValue(Value):
+    """A ``GradScaler``: when it last scaled a loss, which optimizers it unscaled since its
+    last ``update()`` (and when)."""
+
+    line: int = 0
+    run: int = 0  # the interpretation run the times below belong to
+    scaled: int = 0  # when scale(loss) last ran
+    updated: int = 0  # when update() last ran
+    unscaled: dict[int, int] = field(default_factory=dict)  # id(optimizer) -> when unscale_ ran
+
+    def in_run(self, run: int) -> None:
+        """Forget what another interpretation run did (methods analysed on their own)."""
+        if self.run != run:
+            self.run, self.scaled, self.updated = run, 0, 0
+            self.unscaled.clear()
+
+
+@dataclass(eq=False)
 class SeqValue(Value):
     """A tuple or list of values (element-wise when known)."""
 

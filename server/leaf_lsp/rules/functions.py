@@ -7,7 +7,7 @@ import ast
 from collections.abc import Iterator
 
 from ..interp import Inference
-from .base import Finding, rule
+from .base import Finding, raises, rule
 from .edits import fix, node_text, replace_node
 
 
@@ -50,6 +50,7 @@ class Scale(torch.autograd.Function):
 Unsafe: padding with `None` says the missing inputs get no gradient, which is right for
 non-tensor inputs and wrong for a tensor that needs one.
 """,
+    runtime=(raises("returned an incorrect number of gradients", types=("RuntimeError",)),),
 )
 def function_backward_arity(inf: Inference) -> Iterator[Finding]:
     """Report backward returns whose count does not match forward's inputs."""

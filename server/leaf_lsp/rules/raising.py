@@ -16,6 +16,7 @@ from ..interp.events import (
     NumpyOnGradTensor,
     OptimizerGetsNonLeaf,
     SavedTensorModified,
+    UnscaledTwice,
 )
 from ..interp.syntax import short_text
 from ..model import Edit, Span
@@ -451,4 +452,54 @@ def inplace_on_saved_tensor(inf: Inference) -> Iterator[Finding]:
             event,
             "a tensor saved for this backward was modified in place after it was used "
             f"(used at line {event.used_line}): backward raises RuntimeError",
+        )
+
+
+@rule(
+    "LEAF112",
+    "grad-scaler-unscale-twice",
+    "raises",
+    "`scaler.unscale_(opt)` twice before `scaler.update()`.",
+    """
+## What it does
+Finds a second `scaler.unscale_(opt)` for the same optimizer with no `scaler.update()` in
+between (also through helpers and loop iterations).
+
+## Why is this bad?
+It raises `RuntimeError: unscale_() has already been called on this optimizer since the last
+update().` Gradients are unscaled once per step: unscale before clipping, then `step`.
+
+## Example
+```python
+scaler.unscale_(opt)
+clip_grad_norm_(model.parameters(), 1.0)
+scaler.unscale_(opt)      # e.g. in a logging helper
+```
+
+## Use instead
+```python
+scaler.unscale_(opt)
+clip_grad_norm_(model.parameters(), 1.0)
+scaler.step(opt)
+scaler.update()
+```
+
+## Fix safety
+No automatic fix: which call to keep depends on the step.
+""",
+    runtime=(
+        raises(
+            "unscale_() has already been called on this optimizer since the last update()",
+            types=("RuntimeError",),
+        ),
+    ),
+)
+def grad_scaler_unscale_twice(inf: Inference) -> Iterator[Finding]:
+    """Report second unscale_ calls before update()."""
+    for event in inf.events_of(UnscaledTwice):
+        yield _at(
+            inf,
+            event,
+            "`unscale_` again for this optimizer before `scaler.update()`: it raises RuntimeError "
+            '"unscale_() has already been called on this optimizer since the last update()"',
         )

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from ..interp import Inference
 from ..interp.events import (
+    ClipBeforeUnscale,
     GradientsAccumulate,
     GraphKeptAcrossIterations,
     LeafCopied,
@@ -585,3 +586,48 @@ def tensor_from_tensor(inf: Inference) -> Iterator[Finding]:
 
 
 __all__ = ["node_text"]
+
+
+@rule(
+    "LEAF216",
+    "clip-before-unscale",
+    "silent",
+    "Gradients are clipped while a GradScaler still has them scaled.",
+    """
+## What it does
+Finds `clip_grad_norm_` / `clip_grad_value_` after `scaler.scale(loss).backward()` and before
+`scaler.unscale_(opt)` (or with no `unscale_` at all before `scaler.step(opt)`, which
+unscales after the clip).
+
+## Why is this bad?
+The gradients are still multiplied by the scale (65536 at first): a norm of about 1e5 is
+clipped against a threshold of 1, so every step is clipped to almost nothing, or the clip does
+not do what it says. Nothing raises.
+
+## Example
+```python
+scaler.scale(loss).backward()
+clip_grad_norm_(model.parameters(), 1.0)
+scaler.step(opt)
+```
+
+## Use instead
+```python
+scaler.scale(loss).backward()
+scaler.unscale_(opt)
+clip_grad_norm_(model.parameters(), 1.0)
+scaler.step(opt)
+```
+
+## Fix safety
+No automatic fix yet: the optimizer to unscale is not always the one in view.
+""",
+)
+def clip_before_unscale(inf: Inference) -> Iterator[Finding]:
+    """Report clipping of scaled gradients."""
+    for event in inf.events_of(ClipBeforeUnscale):
+        yield Finding(
+            inf.span(event.node),
+            f"this clips the gradients the GradScaler of line {event.scaler_line} scaled, before "
+            "`scaler.unscale_(optimizer)`: the threshold is compared with scaled values; unscale first",
+        )
