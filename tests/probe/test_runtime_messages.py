@@ -120,6 +120,14 @@ TRIGGERS = [
     ),
     _t("LEAF301", "weight-norm", "warning", "layer = torch.nn.utils.weight_norm(nn.Linear(2, 2))"),
     _t(
+        "LEAF214",
+        "checkpoint-frozen",
+        "warning",
+        "import torch.utils.checkpoint",
+        "block = nn.Linear(2, 2)",
+        "h = torch.utils.checkpoint.checkpoint(block, torch.randn(1, 2), use_reentrant=True)",
+    ),
+    _t(
         "LEAF111",
         "function-arity",
         "exception",

@@ -19,6 +19,7 @@ from .dtypes import (
     number_dtype,
 )
 from .events import (
+    CheckpointWithoutGradInputs,
     GraphKeptAcrossIterations,
     NonFloatRequiresGrad,
     NumpyOnGradTensor,
@@ -29,6 +30,7 @@ from .events import (
 from .facts import (
     BUFFER_NAMES,
     CHAINING_FUNCTIONS,
+    CHECKPOINT_FUNCTIONS,
     CLIPPING,
     DEEPCOPY,
     GRAD_SCALERS,
@@ -88,6 +90,7 @@ from .values import (
     Value,
     call_signature,
     const_bool_value,
+    copy_tensor,
     copy_value,
     dtype_kind,
     flatten_tensors,
@@ -360,6 +363,8 @@ class CallsMixin:
         kwargs = open_kwargs(kwargs)
         if qual.endswith(CLIPPING):
             self._check_clip(node, ctx)
+        if qual in CHECKPOINT_FUNCTIONS and args:
+            return self._checkpoint(args, kwargs, node, scope, ctx)
         if not qual.startswith(TORCH_PREFIX):
             return self._other_library_call(qual, args, kwargs, node, ctx)
         if self._kw_typos(kwargs, node, qual, ctx):
@@ -368,6 +373,33 @@ class CallsMixin:
         if made is not None:
             return made
         return self._torch_function(qual, args, kwargs, node, ctx)
+
+    def _checkpoint(
+        self: Interpreter, args: list[Value], kwargs: dict[str, Value], node: ast.Call, scope: Scope, ctx: Ctx
+    ) -> Value:
+        """``checkpoint(fn, *inputs)``: ``fn(*inputs)``, except that the reentrant variant's output
+        requires grad only when an input does (LEAF214 when none does)."""
+        flag = kwargs.get("use_reentrant")
+        reentrant = const_bool_value(flag) if flag is not None else True
+        inputs = [a for a in args[1:] if isinstance(a, TensorValue)]
+        hidden = any(a is UNKNOWN or isinstance(a, BoundModuleAttr) for a in args[1:])
+        no_grad_inputs = bool(inputs) and not hidden and all(t.rg is False for t in inputs)
+        call_kwargs = {k: v for k, v in kwargs.items() if k not in ("use_reentrant", "preserve_rng_state")}
+        if reentrant is True and no_grad_inputs and ctx.grad is not False:
+            self.emit(CheckpointWithoutGradInputs(node, implicit=flag is None), ctx)
+            self.call_value(args[0], args[1:], call_kwargs, node, scope, ctx)  # its effects still happen
+            return new_tensor(
+                True,
+                False,
+                node.lineno,
+                "a reentrant `checkpoint` whose inputs do not require grad: its output does not either",
+            )
+        result = self.call_value(args[0], args[1:], call_kwargs, node, scope, ctx)
+        unsure = hidden or not inputs or any(t.rg is None for t in inputs)
+        if reentrant is not False and unsure and isinstance(result, TensorValue) and result.rg is not False:
+            # Reentrant: the output requires grad only if an input does, which is not known here.
+            return copy_tensor(result, leaf=None, rg=None)
+        return result
 
     def _other_library_call(
         self: Interpreter, qual: str, args: list[Value], kwargs: dict[str, Value], node: ast.Call, ctx: Ctx

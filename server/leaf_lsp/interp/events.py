@@ -246,3 +246,12 @@ class ClipBeforeUnscale(Event):
 
     code: ClassVar[str] = "LEAF216"
     scaler_line: int = 0
+
+
+@dataclass(frozen=True, eq=False)
+class CheckpointWithoutGradInputs(Event):
+    """A reentrant ``checkpoint(fn, *inputs)`` where no input tensor requires grad."""
+
+    code: ClassVar[str] = "LEAF214"
+    #: ``use_reentrant`` was not passed (torch warns and uses the reentrant variant).
+    implicit: bool = False

@@ -163,6 +163,8 @@ OPAQUE_PREFIXES = (
 DEEPCOPY = "copy.deepcopy"
 #: Where GradScaler lives (``torch.amp.GradScaler``, the older ``torch.cuda.amp.GradScaler``).
 GRAD_SCALERS = ("torch.amp.", "torch.cuda.amp.", "torch.cpu.amp.")
+#: Activation checkpointing (``torch.utils.checkpoint.checkpoint(fn, *inputs)``).
+CHECKPOINT_FUNCTIONS = frozenset({"torch.utils.checkpoint.checkpoint"})
 #: Gradient clipping functions (they act on ``.grad`` as it is: scaled, under a GradScaler).
 CLIPPING = ("clip_grad_norm_", "clip_grad_value_", "clip_grad_norm")
 #: ``functools.partial``: a callable that calls its function with some arguments bound.

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from ..interp import Inference
 from ..interp.events import (
+    CheckpointWithoutGradInputs,
     ClipBeforeUnscale,
     GradientsAccumulate,
     GraphKeptAcrossIterations,
@@ -630,4 +631,70 @@ def clip_before_unscale(inf: Inference) -> Iterator[Finding]:
             inf.span(event.node),
             f"this clips the gradients the GradScaler of line {event.scaler_line} scaled, before "
             "`scaler.unscale_(optimizer)`: the threshold is compared with scaled values; unscale first",
+        )
+
+
+@rule(
+    "LEAF214",
+    "checkpoint-without-grad-inputs",
+    "silent",
+    "A reentrant `checkpoint` gets no input that requires grad.",
+    """
+## What it does
+Finds `torch.utils.checkpoint.checkpoint(fn, *inputs)` with `use_reentrant=True` (or not
+passed: torch then warns and uses the reentrant variant) where no input tensor requires grad:
+token embeddings from a frozen embedding, raw inputs, features computed under `no_grad`.
+
+## Why is this bad?
+The reentrant variant only builds a graph through its inputs: the output does not require
+grad and the parameters inside `fn` get no gradient (torch warns "None of the inputs have
+requires_grad=True. Gradients will be None"). Training silently skips them.
+
+## Example
+```python
+h = checkpoint(block, frozen_embed(tokens))
+```
+
+## Use instead
+```python
+h = checkpoint(block, frozen_embed(tokens), use_reentrant=False)
+```
+
+## Fix safety
+Unsafe: the non-reentrant variant differs in memory use and in how it treats hooks and
+`torch.autograd.grad` inside `fn`.
+""",
+    runtime=(warns("None of the inputs have requires_grad=True", categories=("UserWarning",)),),
+)
+def checkpoint_without_grad_inputs(inf: Inference) -> Iterator[Finding]:
+    """Report reentrant checkpoints whose inputs do not require grad."""
+    for event in inf.events_of(CheckpointWithoutGradInputs):
+        call = event.node
+        edit = None
+        if isinstance(call, ast.Call):
+            given = next((k for k in call.keywords if k.arg == "use_reentrant"), None)
+            if given is not None:
+                edit = replace_node(inf, given.value, "False")
+            elif call.args:
+                end = inf.span(call.args[-1])
+                last_kw = inf.span(call.keywords[-1].value) if call.keywords else None
+                anchor = (
+                    last_kw
+                    if last_kw is not None and (last_kw.line, last_kw.col) > (end.line, end.col)
+                    else end
+                )
+                edit = Edit(
+                    Span(anchor.end_line, anchor.end_col, anchor.end_line, anchor.end_col),
+                    ", use_reentrant=False",
+                )
+        implicit = (
+            " (`use_reentrant` is not passed: torch warns and uses the reentrant variant)"
+            if event.implicit
+            else ""
+        )
+        yield Finding(
+            inf.span(call),
+            "no input of this reentrant `checkpoint` requires grad: its output does not either, and the "
+            f"parameters inside get no gradient{implicit}; pass `use_reentrant=False`",
+            fix("Pass `use_reentrant=False`", edit, safe=False) if edit else None,
         )
