@@ -120,6 +120,14 @@ TRIGGERS = [
     ),
     _t("LEAF301", "weight-norm", "warning", "layer = torch.nn.utils.weight_norm(nn.Linear(2, 2))"),
     _t(
+        "LEAF109",
+        "non-scalar",
+        "exception",
+        "x = torch.randn(4, 3, requires_grad=True)",
+        "per_sample = (x * 2).pow(2).mean(dim=1)",
+        "per_sample.backward()",
+    ),
+    _t(
         "LEAF214",
         "checkpoint-frozen",
         "warning",

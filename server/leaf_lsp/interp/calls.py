@@ -33,6 +33,7 @@ from .facts import (
     CHECKPOINT_FUNCTIONS,
     CLIPPING,
     DEEPCOPY,
+    FULL_REDUCTIONS,
     GRAD_SCALERS,
     MODULE_RETURNING,
     NN_PREFIX,
@@ -49,6 +50,7 @@ from .facts import (
     REPARAMETRISING,
     REQUIRES_GRAD_TYPOS,
     SHALLOW_COPY,
+    SIZED_FACTORIES,
     TORCH_PREFIX,
     VARIABLE_NAMES,
 )
@@ -553,6 +555,8 @@ class CallsMixin:
             saves_result=last in api.saves_result,
             kind=kind,
         )
+        if isinstance(result, TensorValue):
+            result.one_element = _function_size(last, flat, args, kwargs, api.loss_functions)
         return self.with_outputs(result, last, node)
 
     def factory(
@@ -602,6 +606,7 @@ class CallsMixin:
             origin="op" if computed else "factory",
         )
         made.zero_dim = name in ("tensor", "as_tensor", "scalar_tensor") and bool(args) and is_number(args[0])
+        made.one_element = True if made.zero_dim else _factory_size(name, args)
         return made
 
     def like_factory(
@@ -874,3 +879,40 @@ def _string_method(text: str, method: str, args: list[Value]) -> Value:
     if isinstance(result, list):
         return SeqValue(tuple(ConstValue(part) for part in result[:64]), "list")
     return ConstValue(result) if isinstance(result, (str, bool)) else UNKNOWN
+
+
+def _factory_size(name: str, args: list[Value]) -> bool | None:
+    """Whether ``torch.<name>(*sizes)`` holds one element (only for constant sizes)."""
+    if name not in SIZED_FACTORIES or not args:
+        return None
+    sizes = args[0].items if isinstance(args[0], SeqValue) else tuple(args)
+    if name in ("randint", "full", "normal"):
+        return None  # their sizes are not the positional arguments
+    numbers = [s.value for s in sizes if isinstance(s, ConstValue) and type(s.value) is int]
+    if len(numbers) != len(sizes):
+        return None
+    total = 1
+    for n in numbers:
+        total *= n
+    return total == 1
+
+
+def _function_size(
+    name: str, tensors: list[TensorValue], args: list[Value], kwargs: dict[str, Value], losses: frozenset[str]
+) -> bool | None:
+    """How many elements a torch function's result holds, where that is clear."""
+    if name in losses:
+        reduction = kwargs.get("reduction")
+        mode = (
+            reduction.value if isinstance(reduction, ConstValue) else ("mean" if reduction is None else None)
+        )
+        if mode in ("mean", "sum", "batchmean"):
+            return True
+        if mode == "none" and tensors and tensors[0].one_element is False:
+            return False
+        return None
+    if name in FULL_REDUCTIONS and len(args) == 1 and not kwargs:
+        return True
+    if name == "stack" and args and isinstance(args[0], SeqValue) and len(args[0].items) >= 2:
+        return False
+    return None

@@ -255,3 +255,11 @@ class CheckpointWithoutGradInputs(Event):
     code: ClassVar[str] = "LEAF214"
     #: ``use_reentrant`` was not passed (torch warns and uses the reentrant variant).
     implicit: bool = False
+
+
+@dataclass(frozen=True, eq=False)
+class BackwardNonScalar(Event):
+    """``backward()`` without ``gradient=`` on a tensor with more than one element."""
+
+    code: ClassVar[str] = "LEAF109"
+    raises: ClassVar[bool] = True

@@ -271,6 +271,10 @@ class ExpressionsMixin:
             return UNKNOWN
         symbol = OP_TEXT.get(type(op), "an operator")
         result = self.op_result([left, right], node, f"`{symbol}`", ctx, kind=promote_kind(left, right))
+        if isinstance(result, TensorValue) and not isinstance(op, ast.MatMult):
+            # Elementwise: as many elements as the larger operand (broadcasting never shrinks).
+            sizes = [v.one_element for v in (left, right) if isinstance(v, TensorValue)]
+            result.one_element = False if False in sizes else (True if all(sizes) else None)
         if isinstance(result, TensorValue) and result.node is not None:
             result.node.saved = binop_saved(op, left, right)
         return result

@@ -163,6 +163,27 @@ OPAQUE_PREFIXES = (
 DEEPCOPY = "copy.deepcopy"
 #: Where GradScaler lives (``torch.amp.GradScaler``, the older ``torch.cuda.amp.GradScaler``).
 GRAD_SCALERS = ("torch.amp.", "torch.cuda.amp.", "torch.cpu.amp.")
+#: Reductions that give one element when called without ``dim`` (``x.sum()``, ``torch.mean(x)``).
+FULL_REDUCTIONS = frozenset(
+    {
+        "sum",
+        "mean",
+        "norm",
+        "prod",
+        "std",
+        "var",
+        "amax",
+        "amin",
+        "max",
+        "min",
+        "nansum",
+        "nanmean",
+        "all",
+        "any",
+    }
+)
+#: Factories whose positional arguments are the sizes (``torch.randn(8, 3)``).
+SIZED_FACTORIES = frozenset({"randn", "rand", "zeros", "ones", "empty", "randint", "full", "normal"})
 #: Activation checkpointing (``torch.utils.checkpoint.checkpoint(fn, *inputs)``).
 CHECKPOINT_FUNCTIONS = frozenset({"torch.utils.checkpoint.checkpoint"})
 #: Gradient clipping functions (they act on ``.grad`` as it is: scaled, under a GradScaler).

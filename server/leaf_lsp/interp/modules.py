@@ -173,6 +173,10 @@ class ModulesMixin:
         kind = info.get("kind", "module")
         module = ModuleValue(name, torch_class=name, has_params=bool(info.get("params")))
         module.inplace = const_bool_value(kwargs.get("inplace")) is True
+        reduction = kwargs.get("reduction")
+        if reduction is not None:
+            raw = reduction.value if isinstance(reduction, ConstValue) else None
+            module.reduction = raw if isinstance(raw, str) else None
         if kind == "container":
             children: list[ModuleValue] = []
             held: list[TensorValue] = []
@@ -609,6 +613,16 @@ class ModulesMixin:
             dtype=_output_dtype(module, name, inputs),
             kind="float" if name.endswith("Loss") or module.has_params else None,
         )
+        if name.endswith("Loss"):
+            mode = module.reduction
+            first = inputs[0].one_element if inputs else None
+            result.one_element = (
+                True
+                if mode in ("mean", "sum", "batchmean")
+                else (False if mode == "none" and first is False else None)
+            )
+        elif inputs and inputs[0].one_element is False:
+            result.one_element = False  # a layer on a batch gives a batch
         if node_obj is not None and name.lower() in self.api.saves_result:
             # nn.Tanh / nn.Sigmoid / nn.ReLU... keep their output for backward, like torch.tanh.
             node_obj.saved = node_obj.saved + ((result.obj, 0),)

@@ -17,6 +17,7 @@ from .dtypes import (
     first_dtype,
 )
 from .events import (
+    BackwardNonScalar,
     BackwardTwice,
     BackwardWithoutGrad,
     FlagOnNonLeaf,
@@ -32,6 +33,7 @@ from .facts import (
     BACKWARD_KEYWORDS,
     DEFAULT_DTYPES,
     DEVICE_METHODS,
+    FULL_REDUCTIONS,
     INDEX_RESULTS,
     NUMPY_METHODS,
     QUERY_METHODS,
@@ -203,6 +205,7 @@ class TensorsMixin:
             result = copy_tensor(result, leaf=True, rg=False, node=None)
         if isinstance(result, TensorValue) and tensors and all(t.zero_dim for t in tensors):
             result.zero_dim = all(isinstance(v, TensorValue) or is_number(v) for v in inputs)
+            result.one_element = True if result.zero_dim else result.one_element
         return result
 
     def _op_value(
@@ -330,6 +333,9 @@ class TensorsMixin:
                 # backward(retain_variables=True) raises TypeError before any backward runs.
                 ctx.stopped = RAISES
                 return UNKNOWN
+            if t.one_element is False and not args and "gradient" not in kwargs and t.rg is not False:
+                self.emit(BackwardNonScalar(node), ctx)
+                return UNKNOWN
             self._note_backward(node, ctx)
             self.backward(t, kwargs, node, ctx)
             name = target_name(node.func.value) if isinstance(node.func, ast.Attribute) else None
@@ -438,6 +444,11 @@ class TensorsMixin:
         if method in api.view_methods:
             return self._view_of(t, line, f"`.{method}()` of", ctx)
         others = [a for a in args if isinstance(a, TensorValue)]
+        if method in FULL_REDUCTIONS and not args and "dim" not in kwargs:
+            reduced = self.op_result([t], node, f"`.{method}()`", ctx, kind=t.kind)
+            if isinstance(reduced, TensorValue):
+                reduced.one_element = True  # a full reduction: one element
+            return reduced
         result = self.op_result(
             [t] + others + flatten_tensors([a for a in args if isinstance(a, SeqValue)]),
             node,

@@ -59,6 +59,9 @@ class TensorValue(Value):
     stands_for_all: bool = False
     #: A 0-d tensor (``torch.tensor(2.0)``): torch lets it meet tensors on any device.
     zero_dim: bool = False
+    #: Holds exactly one element (a full reduction, a default-reduction loss): True; more than
+    #: one for sure (a per-sample loss, a batch of outputs): False; None when not known.
+    one_element: bool | None = None
     #: For ops that may return a tuple (``values, indices = x.max(1)``): each output, with its
     #: namedtuple field name; the value itself stands for the first when used as a tensor.
     outputs: tuple[tuple[str | None, TensorValue], ...] = ()
@@ -129,6 +132,7 @@ class ModuleValue(Value):
     param_obj: Obj = field(default_factory=Obj)
     is_module: bool = True
     inplace: bool = False  # nn.ReLU(inplace=True) and friends modify their input
+    reduction: str | None = "mean"  # a loss module's ``reduction`` (None: not known)
     #: Attributes read while gradients were recorded, in code the interpreter ran for real
     #: (not a method analysed on its own with made-up arguments).
     used: set[str] = field(default_factory=set)

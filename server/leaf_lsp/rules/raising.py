@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 from ..interp import Inference
 from ..interp.events import (
+    BackwardNonScalar,
     BackwardTwice,
     BackwardWithoutGrad,
     Event,
@@ -502,4 +503,57 @@ def grad_scaler_unscale_twice(inf: Inference) -> Iterator[Finding]:
             event,
             "`unscale_` again for this optimizer before `scaler.update()`: it raises RuntimeError "
             '"unscale_() has already been called on this optimizer since the last update()"',
+        )
+
+
+@rule(
+    "LEAF109",
+    "backward-non-scalar",
+    "raises",
+    "`backward()` without `gradient=` on a tensor with more than one element.",
+    """
+## What it does
+Finds `t.backward()` with no `gradient` where `t` holds more than one element for sure: a loss
+built with `reduction="none"`, a per-sample loss, a stack of losses, the output of a layer on
+a batch. A full reduction (`sum()`, `mean()`, `norm()` without `dim`) or a loss with its
+default reduction is a scalar; anything else is unknown and not reported.
+
+## Why is this bad?
+It raises `RuntimeError: grad can be implicitly created only for scalar outputs`.
+
+## Example
+```python
+loss = F.cross_entropy(logits, y, reduction="none")
+loss.backward()
+```
+
+## Use instead
+```python
+loss.mean().backward()
+```
+
+## Fix safety
+Unsafe: `.mean()` and `.sum()` give different gradient scales; choose the one the training
+expects (or pass `gradient=`).
+""",
+    runtime=(raises("grad can be implicitly created only for scalar outputs", types=("RuntimeError",)),),
+)
+def backward_non_scalar(inf: Inference) -> Iterator[Finding]:
+    """Report backward() on tensors with more than one element."""
+    for event in inf.events_of(BackwardNonScalar):
+        call = event.node
+        edit = None
+        if (
+            isinstance(call, ast.Call)
+            and isinstance(call.func, ast.Attribute)
+            and not call.args
+            and not call.keywords
+        ):
+            edit = replace_node(inf, call.func, f"{atom(inf, call.func.value)}.mean().backward")
+        yield Finding(
+            inf.span(call),
+            "`backward()` on a tensor with more than one element raises RuntimeError ('grad can be "
+            "implicitly created only for scalar outputs'): reduce it first (`.mean()` / `.sum()`) or pass "
+            "`gradient=`",
+            fix("Reduce with `.mean()` before `backward()`", edit, safe=False) if edit else None,
         )
