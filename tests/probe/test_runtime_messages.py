@@ -120,6 +120,15 @@ TRIGGERS = [
     ),
     _t("LEAF301", "weight-norm", "warning", "layer = torch.nn.utils.weight_norm(nn.Linear(2, 2))"),
     _t(
+        "LEAF110",
+        "inference-mode",
+        "exception",
+        "w = torch.randn(3, requires_grad=True)",
+        "with torch.inference_mode():",
+        "    mask = torch.ones(3)",
+        "out = w * mask",
+    ),
+    _t(
         "LEAF109",
         "non-scalar",
         "exception",

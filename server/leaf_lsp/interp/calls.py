@@ -607,6 +607,7 @@ class CallsMixin:
         )
         made.zero_dim = name in ("tensor", "as_tensor", "scalar_tensor") and bool(args) and is_number(args[0])
         made.one_element = True if made.zero_dim else _factory_size(name, args)
+        made.inference = ctx.inference
         return made
 
     def like_factory(
@@ -789,6 +790,7 @@ class CallsMixin:
         inner = Ctx(owner, ctx.depth + (0 if standalone else 1), grad, record=ctx.record and home is self)
         inner.weak = ctx.weak or standalone
         inner.outer_loops = ctx.outer_loops + tuple(ctx.loops)
+        inner.inference = func.inference or (ctx.inference and func.grad_mode is None)
         inner.call_line = self.current_stmt.lineno if self.current_stmt is not None and not standalone else 0
         if standalone:
             inner.depth = 0

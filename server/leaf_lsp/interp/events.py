@@ -263,3 +263,11 @@ class BackwardNonScalar(Event):
 
     code: ClassVar[str] = "LEAF109"
     raises: ClassVar[bool] = True
+
+
+@dataclass(frozen=True, eq=False)
+class InferenceTensorSaved(Event):
+    """An op outside inference mode that saves an inference tensor with one that requires grad."""
+
+    code: ClassVar[str] = "LEAF110"
+    raises: ClassVar[bool] = True

@@ -277,6 +277,10 @@ class ExpressionsMixin:
             result.one_element = False if False in sizes else (True if all(sizes) else None)
         if isinstance(result, TensorValue) and result.node is not None:
             result.node.saved = binop_saved(op, left, right)
+        if isinstance(op, (ast.Mult, ast.MatMult, ast.Div)) and self._saves_inference_tensor(
+            [left, right], ctx, node
+        ):
+            return UNKNOWN  # `*`, `@`, `/` save their operands for backward
         return result
 
     def expr_UnaryOp(self: Interpreter, node: ast.UnaryOp, scope: Scope, ctx: Ctx) -> Value:

@@ -18,6 +18,7 @@ from .dtypes import (
 from .events import (
     ClipBeforeUnscale,
     GradientsAccumulate,
+    InferenceTensorSaved,
     OptimizerGetsNonLeaf,
     ParametersAddedAfterOptimizer,
     UnscaledTwice,
@@ -559,6 +560,12 @@ class ModulesMixin:
             return value
         own = module.output_rg()
         inputs = flatten_tensors(args) + flatten_tensors(list(kwargs.values()))
+        if own is True and not ctx.inference and ctx.grad is not False and any(t.inference for t in inputs):
+            # A layer with trainable weights saves its input for their gradient: an inference
+            # tensor from outside inference mode cannot be saved.
+            stmt = self.current_stmt if self.current_stmt is not None else node
+            self.emit(InferenceTensorSaved(stmt), ctx)
+            return UNKNOWN
         if module.inplace and inputs:
             target = inputs[0]
             self.inplace(target, node, node, [], f"`{module.torch_class}(inplace=True)`", ctx)
@@ -613,6 +620,7 @@ class ModulesMixin:
             dtype=_output_dtype(module, name, inputs),
             kind="float" if name.endswith("Loss") or module.has_params else None,
         )
+        result.inference = ctx.inference
         if name.endswith("Loss"):
             mode = module.reduction
             first = inputs[0].one_element if inputs else None

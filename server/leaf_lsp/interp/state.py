@@ -73,6 +73,7 @@ class Ctx:
         "yields",
         "outer_loops",
         "call_line",
+        "inference",
     )
 
     def __init__(
@@ -95,6 +96,8 @@ class Ctx:
         self.outer_loops: tuple[ast.stmt, ...] = ()
         #: The line of the call that runs this function (0 at module level).
         self.call_line = 0
+        #: Inside ``torch.inference_mode()``: tensors made here are inference tensors.
+        self.inference = False
 
 
 class AnalysisCancelled(Exception):

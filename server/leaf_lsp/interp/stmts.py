@@ -97,9 +97,15 @@ class StatementsMixin:
             qual = self._qual_of(target, scope)
             if qual is None:
                 continue
-            mode = self.api.grad_contexts.get(self._grad_context_name(qual) or "")
+            name = self._grad_context_name(qual) or ""
+            mode = self.api.grad_contexts.get(name)
             if isinstance(mode, bool):  # @torch.no_grad(), @torch.enable_grad(), @torch.inference_mode()
                 func.grad_mode = mode
+                func.inference = (
+                    name == "inference_mode"
+                    and not isinstance(deco, ast.Call)
+                    or (name == "inference_mode" and isinstance(deco, ast.Call) and not deco.args)
+                )
         return func
 
     def _grad_context_name(self: Interpreter, qual: str) -> str | None:
@@ -546,10 +552,13 @@ class StatementsMixin:
 
     def stmt_With(self: Interpreter, stmt: ast.With, scope: Scope, ctx: Ctx) -> None:
         saved = ctx.grad
+        saved_inference = ctx.inference
         for item in stmt.items:
             mode = self._grad_context(item.context_expr, scope, ctx)
             if mode is not NOT_GRAD_CONTEXT:
                 ctx.grad = mode  # type: ignore[assignment]
+                if mode is False and _names_inference_mode(self, item.context_expr, scope):
+                    ctx.inference = True
             else:
                 value = self.eval(item.context_expr, scope, ctx)
                 if item.optional_vars is not None:
@@ -562,6 +571,7 @@ class StatementsMixin:
                     )
         self.exec_block(stmt.body, scope, ctx)
         ctx.grad = saved
+        ctx.inference = saved_inference
 
     stmt_AsyncWith = stmt_With
 
@@ -658,3 +668,10 @@ def _names_dataclass(decorator: ast.expr) -> bool:
     target = decorator.func if isinstance(decorator, ast.Call) else decorator
     name = target.attr if isinstance(target, ast.Attribute) else getattr(target, "id", "")
     return name == "dataclass"
+
+
+def _names_inference_mode(interp: Interpreter, expr: ast.expr, scope: Scope) -> bool:
+    """``with torch.inference_mode():`` (not ``no_grad``)."""
+    target = expr.func if isinstance(expr, ast.Call) else expr
+    qual = interp._qual_of(target, scope)
+    return qual is not None and interp._grad_context_name(qual) == "inference_mode"

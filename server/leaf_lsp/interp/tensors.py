@@ -21,6 +21,7 @@ from .events import (
     BackwardTwice,
     BackwardWithoutGrad,
     FlagOnNonLeaf,
+    InferenceTensorSaved,
     InplaceOnLeaf,
     LeafCopied,
     NonFloatRequiresGrad,
@@ -200,6 +201,10 @@ class TensorsMixin:
             copy_of=copy_of,
         )
         tensors = [v for v in inputs if isinstance(v, TensorValue)]
+        if ctx.inference and isinstance(result, TensorValue):
+            result.inference = True
+        elif saves_inputs and self._saves_inference_tensor(tensors, ctx, node):
+            return UNKNOWN
         if isinstance(result, TensorValue) and result.kind in ("int", "bool") and result.rg is not False:
             # Integer and bool tensors never require grad (their inputs were integers too).
             result = copy_tensor(result, leaf=True, rg=False, node=None)
@@ -207,6 +212,18 @@ class TensorsMixin:
             result.zero_dim = all(isinstance(v, TensorValue) or is_number(v) for v in inputs)
             result.one_element = True if result.zero_dim else result.one_element
         return result
+
+    def _saves_inference_tensor(self: Interpreter, tensors: Sequence[Value], ctx: Ctx, node: ast.AST) -> bool:
+        """Outside inference mode, an op that saves its inputs gets an inference tensor together
+        with a tensor that requires grad: it raises (LEAF110)."""
+        values = [t for t in tensors if isinstance(t, TensorValue)]
+        if ctx.inference or ctx.grad is False:
+            return False
+        if any(t.inference for t in values) and any(t.rg is True for t in values):
+            stmt = self.current_stmt if self.current_stmt is not None else node
+            self.emit(InferenceTensorSaved(stmt), ctx)
+            return True
+        return False
 
     def _op_value(
         self: Interpreter,

@@ -57,6 +57,8 @@ class TensorValue(Value):
     data_of_node: Node | None = None  # a `.data` alias of a non-leaf: that non-leaf's grad_fn
     #: Stands for every parameter of its owners (an element of ``parameters()``), not one of them.
     stands_for_all: bool = False
+    #: Made under ``torch.inference_mode()``: it cannot be saved for backward outside it.
+    inference: bool = False
     #: A 0-d tensor (``torch.tensor(2.0)``): torch lets it meet tensors on any device.
     zero_dim: bool = False
     #: Holds exactly one element (a full reduction, a default-reduction loss): True; more than
@@ -286,6 +288,7 @@ class FunctionValue(Value):
     cls: ClassValue | None = None
     bound_self: Value | None = None
     grad_mode: bool | None = None  # decorated with no_grad / enable_grad
+    inference: bool = False  # decorated with @torch.inference_mode()
 
 
 @dataclass(eq=False)

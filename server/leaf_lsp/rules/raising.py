@@ -12,6 +12,7 @@ from ..interp.events import (
     BackwardWithoutGrad,
     Event,
     FlagOnNonLeaf,
+    InferenceTensorSaved,
     InplaceOnLeaf,
     NonFloatRequiresGrad,
     NumpyOnGradTensor,
@@ -556,4 +557,51 @@ def backward_non_scalar(inf: Inference) -> Iterator[Finding]:
             "implicitly created only for scalar outputs'): reduce it first (`.mean()` / `.sum()`) or pass "
             "`gradient=`",
             fix("Reduce with `.mean()` before `backward()`", edit, safe=False) if edit else None,
+        )
+
+
+@rule(
+    "LEAF110",
+    "inference-tensor-in-autograd",
+    "raises",
+    "An inference tensor is saved for backward outside `torch.inference_mode()`.",
+    """
+## What it does
+Finds a tensor made inside `torch.inference_mode()` (a block, or a function decorated with
+it: a model's output computed there, labels from a teacher) used outside it in an op that
+saves it for backward together with a tensor that requires grad: `*`, `@`, `/`, a layer with
+trainable weights, a loss of it. `+` and `-` save nothing and are fine.
+
+## Why is this bad?
+It raises `RuntimeError: Inference tensors cannot be saved for backward. To work around you
+can make a clone to get a normal tensor and use it in autograd.` (`.detach()` does not help:
+it is still an inference tensor.)
+
+## Example
+```python
+with torch.inference_mode():
+    targets = teacher(x).argmax(1)
+loss = F.cross_entropy(student(x), targets)
+```
+
+## Use instead
+```python
+with torch.no_grad():
+    targets = teacher(x).argmax(1)
+```
+
+## Fix safety
+No automatic fix: `.clone()` at the boundary or `torch.no_grad()` where the tensor is made
+both work; which one depends on the code.
+""",
+    runtime=(raises("Inference tensors cannot be saved for backward", types=("RuntimeError",)),),
+)
+def inference_tensor_in_autograd(inf: Inference) -> Iterator[Finding]:
+    """Report ops that save inference tensors for backward."""
+    for event in inf.events_of(InferenceTensorSaved):
+        yield _at(
+            inf,
+            event,
+            "a tensor made under `torch.inference_mode()` is saved for backward here, with a tensor that "
+            "requires grad: it raises RuntimeError; make it under `torch.no_grad()` (or `.clone()` it first)",
         )
