@@ -286,7 +286,7 @@ def _dict_method(d: DictValue, method: str, args: list[Value], kwargs: dict[str,
 
 
 def _list_method(seq: SeqValue, method: str, args: list[Value]) -> Value | None:
-    if method in ("extend", "__iadd__") and args and seq.kind == "list":
+    if method == "extend" and args and seq.kind == "list":
         more = elements(args[0])
         if isinstance(args[0], ParamsValue):
             more = (args[0],)

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import ast
 
+from .classes import enclosing, self_calls
+
 #: Methods that move or cast a tensor to where (and what) another one is.
 MOVING = frozenset({"to", "type_as", "cuda", "cpu", "half", "float", "double", "bfloat16", "as_subclass"})
 #: Attribute reads and methods that give metadata or Python values, not a tensor to combine.
@@ -233,21 +235,13 @@ def _callers_use(
     ret: ast.Return, parent_of: dict[int, ast.AST], funcs: list[ast.FunctionDef], depth: int
 ) -> ast.AST | None:
     """A method returns it: follow to where ``self.<method>(...)`` is called in ``funcs``."""
-    owner = next((f for f in funcs if f.lineno <= ret.lineno <= (f.end_lineno or f.lineno)), None)
+    owner = enclosing(funcs, ret.lineno)
     if owner is None:
         return None
-    for func in funcs:
-        for node in ast.walk(func):
-            if (
-                isinstance(node, ast.Call)
-                and isinstance(node.func, ast.Attribute)
-                and node.func.attr == owner.name
-                and isinstance(node.func.value, ast.Name)
-                and node.func.value.id == "self"
-            ):
-                found = _combines(node, parent_of, funcs, depth)
-                if found is not None:
-                    return found
+    for call in self_calls(funcs, owner.name):
+        found = _combines(call, parent_of, funcs, depth)
+        if found is not None:
+            return found
     return None
 
 
@@ -256,7 +250,7 @@ def _local_uses(
 ) -> ast.AST | None:
     """Follow ``t = self.table[...]`` to the uses of ``t`` in the same function (any of them:
     ``drop_mask = self.mask`` in one branch is used after the join)."""
-    func = next((f for f in funcs if f.lineno <= assign.lineno <= (f.end_lineno or f.lineno)), None)
+    func = enclosing(funcs, assign.lineno)
     if func is None:
         return None
     stores = sorted(

@@ -216,23 +216,32 @@ def detaching_use(
     return None
 
 
-def _detached_by_every_caller(
-    ret: ast.Return, parent_of: dict[int, ast.AST], funcs: list[ast.FunctionDef], depth: int
-) -> ast.AST | None:
-    owner = next((f for f in funcs if f.lineno <= ret.lineno <= (f.end_lineno or f.lineno)), None)
-    if owner is None:
-        return None
-    calls = [
+def enclosing(funcs: list[ast.FunctionDef], line: int) -> ast.FunctionDef | None:
+    """The method of ``funcs`` whose body holds ``line``."""
+    return next((f for f in funcs if f.lineno <= line <= (f.end_lineno or f.lineno)), None)
+
+
+def self_calls(funcs: list[ast.FunctionDef], name: str) -> list[ast.Call]:
+    """Every ``self.<name>(...)`` call in ``funcs``."""
+    return [
         node
         for func in funcs
         for node in ast.walk(func)
         if isinstance(node, ast.Call)
         and isinstance(node.func, ast.Attribute)
-        and node.func.attr == owner.name
+        and node.func.attr == name
         and isinstance(node.func.value, ast.Name)
         and node.func.value.id == "self"
     ]
-    found = [detaching_use(call, parent_of, funcs, depth) for call in calls]
+
+
+def _detached_by_every_caller(
+    ret: ast.Return, parent_of: dict[int, ast.AST], funcs: list[ast.FunctionDef], depth: int
+) -> ast.AST | None:
+    owner = enclosing(funcs, ret.lineno)
+    if owner is None:
+        return None
+    found = [detaching_use(call, parent_of, funcs, depth) for call in self_calls(funcs, owner.name)]
     if not found or any(f is None for f in found):
         return None
     return found[0]

@@ -16,6 +16,7 @@ from .base import Finding, rule
 from .classes import (
     ModuleClass,
     detaching_use,
+    enclosing,
     may_be_detached_only,
     module_classes,
     parents,
@@ -256,7 +257,7 @@ def parameter_created_in_forward(inf: Inference) -> Iterator[Finding]:
             node = events[0].node
             if key in reported or not isinstance(node, ast.Call):
                 continue
-            func = next((f for f in funcs if f.lineno <= node.lineno <= (f.end_lineno or f.lineno)), None)
+            func = enclosing(funcs, node.lineno)
             if func is None or _frozen_on_purpose(module, func, node):
                 continue
             message = _parameter_made_problem(events, inf.optimizers)
