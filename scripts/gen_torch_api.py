@@ -1155,8 +1155,68 @@ def _source_registers_params(cls: type) -> bool:
     return False
 
 
+def _own_parameter_names(instance: Any) -> list[str] | None:
+    """The names of a module's parameters when they are all its own (none in a submodule)."""
+    names = [name for name, _ in instance.named_parameters()]
+    return names if all("." not in name for name in names) else None
+
+
+def _parameter_names(cls: type, kwargs: dict[str, Any]) -> dict[str, list[str]]:
+    """``param_names`` of an instance built with ``kwargs``, and ``param_names_no_bias`` of
+    one built with ``bias=False`` too, where the class takes that argument and it changes them."""
+    out: dict[str, list[str]] = {}
+    for key, extra in (("param_names", {}), ("param_names_no_bias", {"bias": False})):
+        if extra and "bias" not in inspect.signature(cls).parameters:
+            continue
+        for device in (_meta_device, contextlib.nullcontext):
+            try:
+                with device():
+                    instance = cls(**kwargs, **extra)
+            except Exception:
+                continue
+            names = _own_parameter_names(instance)
+            if names is not None and names:
+                out[key] = names
+            break
+    if out.get("param_names_no_bias") == out.get("param_names"):
+        out.pop("param_names_no_bias", None)
+    if "param_names" in out:
+        changing = _arguments_changing_names(cls, kwargs, out["param_names"])
+        if changing is None:
+            return {}
+        if changing:
+            out["param_names_args"] = changing
+    return out
+
+
+def _arguments_changing_names(cls: type, kwargs: dict[str, Any], names: list[str]) -> dict[str, int] | None:
+    """Constructor arguments (other than ``bias``) whose value changes the parameter names,
+    with their positions: an importer passing one cannot know the names. None when the
+    signature hides its arguments (``*args``)."""
+    params = [p for p in inspect.signature(cls).parameters.values() if p.name != "self"]
+    if any(p.kind is p.VAR_POSITIONAL for p in params):
+        return None
+    changing: dict[str, int] = {}
+    for index, param in enumerate(params):
+        default = kwargs.get(param.name, param.default)
+        if param.name == "bias" or not isinstance(default, int):  # bool is an int too
+            continue
+        other = (not default) if isinstance(default, bool) else default + 1
+        for device in (_meta_device, contextlib.nullcontext):
+            try:
+                with device():
+                    instance = cls(**{**kwargs, param.name: other})
+            except Exception:
+                continue
+            if [name for name, _ in instance.named_parameters()] != names:
+                changing[param.name] = index
+            break
+    return changing
+
+
 def nn_modules() -> tuple[dict[str, dict[str, Any]], list[str]]:
-    """Public ``torch.nn`` Module classes -> {"params": bool, "kind": module|loss|container}."""
+    """Public ``torch.nn`` Module classes -> {"params": bool, "kind": module|loss|container,
+    "param_names": [...] (when every parameter is the module's own), "param_names_no_bias"}."""
     import torch
     from torch.nn.modules.loss import _Loss
 
@@ -1173,6 +1233,7 @@ def nn_modules() -> tuple[dict[str, dict[str, Any]], list[str]]:
         else:
             kind = "module"
         params: bool | None = None
+        names: dict[str, list[str]] = {}
         if kind == "container" or cls is torch.nn.Module:
             params = False  # the brief: params of an empty / base instance
         else:
@@ -1189,13 +1250,15 @@ def nn_modules() -> tuple[dict[str, dict[str, Any]], list[str]]:
                         except Exception:
                             continue
                         params = any(True for _ in instance.parameters())
+                        if params:
+                            names = _parameter_names(cls, kw)
                         break
                     if params is not None:
                         break
             if params is None:
                 params = _source_registers_params(cls)
                 errors.append(f"nn.{name}: not instantiable, params from source = {params}")
-        out[name] = {"params": params, "kind": kind}
+        out[name] = {"params": params, "kind": kind, **names}
     return out, errors
 
 

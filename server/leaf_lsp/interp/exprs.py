@@ -26,6 +26,7 @@ from .syntax import (
 )
 from .tensors import binop_saved
 from .values import (
+    TENSOR_SERIALS,
     UNKNOWN,
     ClassValue,
     ConstValue,
@@ -52,6 +53,21 @@ if TYPE_CHECKING:
     from .core import Interpreter
 
 
+#: Expressions whose result can be a tensor they made (not one that existed before).
+MAKING_EXPRESSIONS = (ast.Call, ast.BinOp, ast.UnaryOp, ast.Compare)
+
+
+def mark_inference(value: TensorValue) -> None:
+    """A tensor made under ``torch.inference_mode()`` is an inference tensor, and so is each
+    of its outputs; a view or ``.detach()`` is one only when its base is (set where made)."""
+    if value.origin in ("view", "detach", "param", "data"):
+        return
+    value.inference = True
+    for _, output in value.outputs:
+        if output.origin not in ("view", "detach", "param", "data"):
+            output.inference = True
+
+
 class ExpressionsMixin:
     """Expressions: names, literals, containers, operators, subscripts, attributes (mixed into :class:`~.core.Interpreter`)."""
 
@@ -65,7 +81,13 @@ class ExpressionsMixin:
                 if isinstance(child, ast.expr):
                     self.eval(child, scope, ctx)
             return UNKNOWN
-        value: Value = handler(self, node, scope, ctx)
+        if ctx.inference and isinstance(node, MAKING_EXPRESSIONS):
+            mark = next(TENSOR_SERIALS)
+            value: Value = handler(self, node, scope, ctx)
+            if isinstance(value, TensorValue) and value.serial > mark:
+                mark_inference(value)
+        else:
+            value = handler(self, node, scope, ctx)
         if value.__class__ is TensorValue and ctx.record and self.settings.hints:
             self.record_expr(node, value)
         return value
@@ -448,14 +470,7 @@ class ExpressionsMixin:
             for cls in class_mro(base.cls)[1:]:
                 method = cls.methods.get(attr)
                 if method is not None:
-                    return FunctionValue(
-                        method.node,
-                        method.qualname,
-                        method.scope,
-                        method.cls,
-                        base.self_value,
-                        method.grad_mode,
-                    )
+                    return method.bound_to(base.self_value)
             return UNKNOWN
         return UNKNOWN
 

@@ -9,6 +9,7 @@ methods and forward calls; optimizers and their steps.
 from __future__ import annotations
 
 import ast
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from ..torch_api import TorchApi
@@ -101,13 +102,13 @@ class ModulesMixin:
         if module.cls is not None:
             method = find_method(module.cls, attr)
             if method is not None:
-                return FunctionValue(
-                    method.node, method.qualname, method.scope, method.cls, module, method.grad_mode
-                )
+                return method.bound_to(module)
             for klass in class_mro(module.cls):
                 if attr in klass.class_attrs:
                     return klass.class_attrs[attr]  # a class attribute (a config default)
-        if module.torch_class is not None and attr in MODULE_PARAMETER_ATTRS:
+        if module.torch_class is not None and (
+            attr in MODULE_PARAMETER_ATTRS or attr in (module.param_names or ())
+        ):
             param = self._module_param(module, attr) if module.has_params else None
             if param is not None:
                 module.attrs[attr] = param
@@ -174,6 +175,7 @@ class ModulesMixin:
         kind = info.get("kind", "module")
         module = ModuleValue(name, torch_class=name, has_params=bool(info.get("params")))
         module.inplace = const_bool_value(kwargs.get("inplace")) is True
+        module.param_names = _parameter_names(info, args, kwargs)
         reduction = kwargs.get("reduction")
         if reduction is not None:
             raw = reduction.value if isinstance(reduction, ConstValue) else None
@@ -329,7 +331,7 @@ class ModulesMixin:
                     instance.attrs[name] = UNKNOWN
         first_assign = len(self.result.init_assigns)
         if init is not None:
-            bound = FunctionValue(init.node, init.qualname, init.scope, init.cls, instance, init.grad_mode)
+            bound = init.bound_to(instance)
             if unknown_args:
                 self._analysed.add(id(init.node))
                 call_args = self._unknown_args(init, instance)[1:]
@@ -370,7 +372,7 @@ class ModulesMixin:
         if module.cls is not None:
             user = find_method(module.cls, method)
             if user is not None:
-                bound = FunctionValue(user.node, user.qualname, user.scope, user.cls, module, user.grad_mode)
+                bound = user.bound_to(module)
                 return self.call_and_propagate(bound, args, kwargs, ctx)
         attr = module.attrs.get(method)
         if isinstance(attr, ModuleValue):
@@ -513,14 +515,12 @@ class ModulesMixin:
             call = find_method(module.cls, "__call__")
             if call is None:
                 return UNKNOWN
-            bound = FunctionValue(call.node, call.qualname, call.scope, call.cls, module, call.grad_mode)
+            bound = call.bound_to(module)
             return self.call_and_propagate(bound, args, kwargs, ctx)
         if module.cls is not None:
             forward = find_method(module.cls, "forward")
             if forward is not None:
-                bound = FunctionValue(
-                    forward.node, forward.qualname, forward.scope, forward.cls, module, forward.grad_mode
-                )
+                bound = forward.bound_to(module)
                 grad = ctx.grad if forward.grad_mode is None else forward.grad_mode
                 real = not ctx.weak and ctx.record and grad is not False and self.cross_depth == 0
                 if real:
@@ -732,3 +732,27 @@ def _holds(module: ModuleValue, wanted: ModuleValue, depth: int) -> bool:
         return False
     members = [v for v in module.attrs.values() if isinstance(v, ModuleValue)] + module.children
     return any(_holds(m, wanted, depth + 1) for m in members if m is not module)
+
+
+def _parameter_names(
+    info: Mapping[str, object], args: list[Value], kwargs: dict[str, Value]
+) -> frozenset[str] | None:
+    """A torch module's parameter names as the API table records them for this call: the
+    ``bias=False`` variant when so passed, unknown when an argument that changes them is."""
+    names = info.get("param_names")
+    if not isinstance(names, list):
+        return None
+    changing = info.get("param_names_args")
+    if isinstance(changing, dict):
+        for arg, index in changing.items():
+            if arg in kwargs or (isinstance(index, int) and index < len(args)):
+                return None
+    bias = kwargs.get("bias")
+    if bias is not None:
+        flag = const_bool_value(bias)
+        if flag is None:
+            return None
+        if flag is False:
+            no_bias = info.get("param_names_no_bias")
+            names = no_bias if isinstance(no_bias, list) else names
+    return frozenset(str(name) for name in names)

@@ -127,6 +127,14 @@ class TensorsMixin:
     def _view_of(
         self: Interpreter, base: TensorValue, line: int, what: str, ctx: Ctx | None = None
     ) -> TensorValue:
+        """A view of ``base`` (indexing, ``.view()``, ``.t()``...)."""
+        view = self._view_facts(base, line, what, ctx)
+        view.inference = base.inference  # views of inference tensors are inference tensors
+        return view
+
+    def _view_facts(
+        self: Interpreter, base: TensorValue, line: int, what: str, ctx: Ctx | None
+    ) -> TensorValue:
         grad = ctx.grad if ctx is not None else True
         if base.rg is True and grad is not False:
             node = Node((base.node,) if base.node else (), (), line)
@@ -319,7 +327,7 @@ class TensorsMixin:
         """The methods of the autograd API itself (detach, requires_grad_, backward...)."""
         line = node.lineno
         if method == "detach":
-            return TensorValue(
+            detached = TensorValue(
                 True,
                 False,
                 t.with_reason(line, "`.detach()` returns a leaf that does not require grad"),
@@ -330,6 +338,8 @@ class TensorsMixin:
                 None,
                 "detach",
             )
+            detached.inference = t.inference  # a view of an inference tensor is one too
+            return detached
         if method in self.api.detach_inplace:
             t.leaf, t.rg, t.node = True, False, None
             return t
@@ -881,13 +891,15 @@ def _uncertain_conversion(
 
 def _after_one_frozen(module: ModuleValue) -> bool | None:
     """Whether a module's parameters require grad after one of them was frozen: False once
-    its weight and bias both are, unknown while others may still be trained."""
+    every parameter the API table names for the torch module is, unknown while others may
+    still be trained."""
     if module.params_rg is False:
         return False
     params = [v for v in module.attrs.values() if isinstance(v, TensorValue) and v.origin == "param"]
     if (
         module.cls is None
-        and {"weight", "bias"} <= module.attrs.keys()
+        and module.param_names is not None
+        and module.param_names <= module.attrs.keys()
         and all(p.rg is False for p in params)
     ):
         return False

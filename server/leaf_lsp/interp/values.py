@@ -8,6 +8,7 @@ leaf and whether it requires grad (each ``True``/``False``/``None`` for unknown)
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -36,6 +37,10 @@ class Unknown(Value):
 
 
 UNKNOWN = Unknown()
+
+
+#: Numbers the tensor values in the order they are made.
+TENSOR_SERIALS = itertools.count()
 
 
 @dataclass(eq=False)
@@ -67,6 +72,9 @@ class TensorValue(Value):
     #: For ops that may return a tuple (``values, indices = x.max(1)``): each output, with its
     #: namedtuple field name; the value itself stands for the first when used as a tensor.
     outputs: tuple[tuple[str | None, TensorValue], ...] = ()
+    #: When this value was made (copies are new values): tells a result made by an
+    #: expression from a tensor that existed before it.
+    serial: int = field(init=False, repr=False, default_factory=lambda: next(TENSOR_SERIALS))
 
     def with_reason(self, line: int, text: str) -> tuple[ReasonStep, ...]:
         """This value's reason chain extended by one step (bounded length)."""
@@ -135,6 +143,8 @@ class ModuleValue(Value):
     is_module: bool = True
     inplace: bool = False  # nn.ReLU(inplace=True) and friends modify their input
     reduction: str | None = "mean"  # a loss module's ``reduction`` (None: not known)
+    #: A torch module's own parameters by name, from the API table (None: not known).
+    param_names: frozenset[str] | None = None
     #: Attributes read while gradients were recorded, in code the interpreter ran for real
     #: (not a method analysed on its own with made-up arguments).
     used: set[str] = field(default_factory=set)
@@ -289,6 +299,10 @@ class FunctionValue(Value):
     bound_self: Value | None = None
     grad_mode: bool | None = None  # decorated with no_grad / enable_grad
     inference: bool = False  # decorated with @torch.inference_mode()
+
+    def bound_to(self, receiver: Value | None) -> FunctionValue:
+        """This method bound to ``receiver`` (its decorators' grad modes kept)."""
+        return replace(self, bound_self=receiver)
 
 
 @dataclass(eq=False)
