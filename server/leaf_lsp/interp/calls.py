@@ -56,6 +56,7 @@ from .facts import (
 )
 from .graph import current_run
 from .modules import class_mro, find_method
+from .shapes import Shape, function_shape, literal_shape, set_shape, sizes_shape
 from .state import (
     MAX_CALL_DEPTH,
     MAX_CALLS,
@@ -557,6 +558,10 @@ class CallsMixin:
         )
         if isinstance(result, TensorValue):
             result.one_element = _function_size(last, flat, args, kwargs, api.loss_functions)
+            result = self.with_outputs(result, last, node)
+            if isinstance(result, TensorValue):
+                set_shape(result, function_shape(last, args, kwargs))
+            return result
         return self.with_outputs(result, last, node)
 
     def factory(
@@ -607,6 +612,7 @@ class CallsMixin:
         )
         made.zero_dim = name in ("tensor", "as_tensor", "scalar_tensor") and bool(args) and is_number(args[0])
         made.one_element = True if made.zero_dim else _factory_size(name, args)
+        set_shape(made, _factory_shape(name, args, kwargs))
         made.inference = ctx.inference
         return made
 
@@ -630,7 +636,7 @@ class CallsMixin:
         if rg is True and dtype_kind(dtype) in ("int", "bool"):
             self.emit(NonFloatRequiresGrad(node, via="like_factory", name=name, dtype=dtype), ctx)
             return UNKNOWN
-        return new_tensor(
+        made = new_tensor(
             True,
             rg,
             node.lineno,
@@ -640,6 +646,9 @@ class CallsMixin:
             device=device,
             origin="factory",
         )
+        if isinstance(src, TensorValue):
+            set_shape(made, src.shape)  # zeros_like(x): x's shape
+        return made
 
     def make_parameter(
         self: Interpreter, args: list[Value], kwargs: dict[str, Value], node: ast.Call, ctx: Ctx
@@ -881,6 +890,22 @@ def _string_method(text: str, method: str, args: list[Value]) -> Value:
     if isinstance(result, list):
         return SeqValue(tuple(ConstValue(part) for part in result[:64]), "list")
     return ConstValue(result) if isinstance(result, (str, bool)) else UNKNOWN
+
+
+def _factory_shape(name: str, args: list[Value], kwargs: dict[str, Value]) -> Shape | None:
+    """The shape of ``torch.<name>(...)`` from its size arguments or its data."""
+    if name in ("tensor", "as_tensor"):
+        return literal_shape(args[0]) if args else None
+    if name == "randint":
+        size = kwargs.get("size", args[-1] if len(args) >= 2 else None)
+        return sizes_shape([size]) if isinstance(size, SeqValue) else None
+    if name == "full":
+        size = kwargs.get("size", args[0] if args else None)
+        return sizes_shape([size]) if isinstance(size, SeqValue) else None
+    if name not in SIZED_FACTORIES or name == "normal":
+        return None
+    size = kwargs.get("size")
+    return sizes_shape([size] if size is not None else args) if (args or size is not None) else None
 
 
 def _factory_size(name: str, args: list[Value]) -> bool | None:

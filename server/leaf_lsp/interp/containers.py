@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from .facts import PARAMETER_CONTAINERS
 from .graph import Obj
+from .shapes import dim_value
 from .values import (
     UNKNOWN,
     ConstValue,
@@ -168,6 +169,8 @@ class ContainersMixin:
                 return self._parameter_of(first)
             items = elements(first)
             return items[0] if items else None
+        if name == "len" and args and isinstance(args[0], TensorValue) and args[0].shape:
+            return dim_value(args[0].shape[0])
         if name == "len" and args and isinstance(args[0], SeqValue) and args[0].kind != "list-comp":
             return ConstValue(len(args[0].items))
         if name == "len" and args and isinstance(args[0], DictValue) and args[0].rest is None:

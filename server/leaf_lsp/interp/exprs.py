@@ -16,6 +16,7 @@ from .dtypes import (
 )
 from .facts import PARAMETER_CONTAINERS
 from .modules import class_mro, find_method
+from .shapes import broadcast, indexed, int_bounds, matmul, set_shape
 from .state import (
     Ctx,
     Scope,
@@ -297,6 +298,9 @@ class ExpressionsMixin:
             # Elementwise: as many elements as the larger operand (broadcasting never shrinks).
             sizes = [v.one_element for v in (left, right) if isinstance(v, TensorValue)]
             result.one_element = False if False in sizes else (True if all(sizes) else None)
+            set_shape(result, broadcast(_shape_of(left), _shape_of(right)))
+        elif isinstance(result, TensorValue):
+            set_shape(result, matmul(_shape_of(left), _shape_of(right)))
         if isinstance(result, TensorValue) and result.node is not None:
             result.node.saved = binop_saved(op, left, right)
         if isinstance(op, (ast.Mult, ast.MatMult, ast.Div)) and self._saves_inference_tensor(
@@ -310,7 +314,10 @@ class ExpressionsMixin:
         if isinstance(operand, TensorValue):
             if isinstance(node.op, ast.Not):
                 return UNKNOWN
-            return self.op_result([operand], node, "unary `-`", ctx, kind=operand.kind)
+            negated = self.op_result([operand], node, "unary `-`", ctx, kind=operand.kind)
+            if isinstance(negated, TensorValue):
+                set_shape(negated, operand.shape)
+            return negated
         if isinstance(operand, NumberValue):
             return operand if not isinstance(node.op, ast.Not) else UNKNOWN
         if isinstance(operand, ConstValue) and is_number(operand):
@@ -398,8 +405,27 @@ class ExpressionsMixin:
                 return base.outputs[position][1]
             if isinstance(index, TensorValue) and index.kind in ("int", "bool"):
                 return self.op_result([base], node, "advanced indexing", ctx, kind=base.kind, copy_of=base)
-            return self._view_of(base, node.lineno, "indexing", ctx)
+            view = self._view_of(base, node.lineno, "indexing", ctx)
+            set_shape(view, indexed(base.shape, node.slice, self._index_parts(node.slice, scope, ctx)))
+            return view
         return self.item_of(base, index)
+
+    def _index_parts(self: Interpreter, index: ast.expr, scope: Scope, ctx: Ctx) -> list[Value]:
+        """The values in a tensor index, each slice as its bounds and the width added to its
+        start (``x[i : i + k]``), for
+        :func:`~.shapes.indexed` (only side-effect-free parts are evaluated again)."""
+        values: list[Value] = []
+        for part in index.elts if isinstance(index, ast.Tuple) else [index]:
+            if isinstance(part, ast.Slice):
+                width = part.upper.right if isinstance(part.upper, ast.BinOp) else None
+                bounds = [part.lower, part.upper, width]  # x[i : i + width]
+            else:
+                bounds = [part]
+            for bound in bounds:
+                values.append(
+                    self.eval(bound, scope, ctx) if bound is not None and _pure(bound) else ConstValue(None)
+                )
+        return values
 
     def item_of(self: Interpreter, base: Value, index: Value) -> Value:
         """``base[index]`` for a container or a container module (not a tensor)."""
@@ -515,6 +541,28 @@ _COMPARISONS = {
 }
 
 
+def _shape_of(value: Value) -> tuple[int | None, ...] | None:
+    """A tensor's shape, a Python number's (a 0-d operand); None when not known."""
+    if isinstance(value, TensorValue):
+        return value.shape
+    return () if is_number(value) else None
+
+
+def _pure(node: ast.expr) -> bool:
+    """Names, constants, attributes and arithmetic on them: evaluating again changes nothing."""
+    if isinstance(node, (ast.Name, ast.Constant)):
+        return True
+    if isinstance(node, ast.Attribute):
+        return _pure(node.value)
+    if isinstance(node, ast.BinOp):
+        return _pure(node.left) and _pure(node.right)
+    if isinstance(node, ast.UnaryOp):
+        return _pure(node.operand)
+    if isinstance(node, ast.Subscript):
+        return _pure(node.value) and isinstance(node.slice, ast.Constant)
+    return False
+
+
 def fold_arithmetic(left: Value, right: Value, op: ast.operator) -> Value:
     """``left <op> right`` on Python numbers: the value when both are constants, else a number."""
     kind = "float" if "float" in (number_kind(left), number_kind(right)) or isinstance(op, ast.Div) else None
@@ -528,7 +576,22 @@ def fold_arithmetic(left: Value, right: Value, op: ast.operator) -> Value:
             return NumberValue(kind)
         if isinstance(result, (int, float)) and abs(result) < 1e15:
             return ConstValue(result)
+    if kind == "int" and isinstance(op, (ast.Add, ast.Sub, ast.Mult)):
+        return NumberValue("int", *_int_interval(left, right, op))
     return NumberValue(kind)
+
+
+def _int_interval(left: Value, right: Value, op: ast.operator) -> tuple[int | None, int | None]:
+    """Bounds of ``left <op> right`` on ints from the operands' bounds."""
+    (a, b), (c, d) = int_bounds(left), int_bounds(right)
+    if a is None or b is None or c is None or d is None:
+        return None, None
+    if isinstance(op, ast.Add):
+        return a + c, b + d
+    if isinstance(op, ast.Sub):
+        return a - d, b - c
+    products = (a * c, a * d, b * c, b * d)
+    return min(products), max(products)
 
 
 def fold_comparison(values: list[Value], ops: list[ast.cmpop]) -> Value | None:

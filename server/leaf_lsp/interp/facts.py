@@ -227,3 +227,165 @@ SEQUENTIAL = "Sequential"
 PARAMETER_CONTAINERS = frozenset({"ParameterList", "ParameterDict"})
 #: Recurrent modules: they return (output, hidden state).
 RECURRENT_MODULES = frozenset({"RNN", "LSTM", "GRU"})
+
+# --- shapes (enough to tell one element from many; anything else is not known) ---
+
+#: Tensor methods and torch / ``torch.nn.functional`` functions whose result has their first
+#: tensor's shape, broadcast with the other tensors they are given.
+ELEMENTWISE = frozenset(
+    {
+        "abs",
+        "add",
+        "sub",
+        "mul",
+        "div",
+        "true_divide",
+        "pow",
+        "neg",
+        "exp",
+        "log",
+        "log1p",
+        "expm1",
+        "sqrt",
+        "rsqrt",
+        "square",
+        "sin",
+        "cos",
+        "tan",
+        "tanh",
+        "sigmoid",
+        "relu",
+        "gelu",
+        "silu",
+        "elu",
+        "selu",
+        "leaky_relu",
+        "softplus",
+        "mish",
+        "hardswish",
+        "relu6",
+        "softmax",
+        "log_softmax",
+        "dropout",
+        "clamp",
+        "clip",
+        "sign",
+        "floor",
+        "ceil",
+        "round",
+        "reciprocal",
+        "erf",
+        "masked_fill",
+        "where",
+        "lerp",
+        "maximum",
+        "minimum",
+        "float",
+        "double",
+        "half",
+        "bfloat16",
+        "long",
+        "int",
+        "bool",
+        "to",
+        "type_as",
+        "cpu",
+        "cuda",
+        "clone",
+        "contiguous",
+        "detach",
+        "nan_to_num",
+        "normalize",
+        "layer_norm",
+        "logsigmoid",
+        "hardtanh",
+        "sub_",
+        "add_",
+        "mul_",
+        "div_",
+        "clamp_",
+        "fill_",
+        "zero_",
+        "normal_",
+        "uniform_",
+        "relu_",
+        "sigmoid_",
+        "tanh_",
+        "exp_",
+        "pow_",
+        "abs_",
+    }
+)
+#: Reductions over ``dim`` (all dimensions without it).
+DIM_REDUCTIONS = FULL_REDUCTIONS | {"logsumexp", "argmax", "argmin", "median", "count_nonzero"}
+#: Losses computed per element (``reduction="none"`` keeps the broadcast input shape); the
+#: others named in ``CLASS_LOSSES`` drop the class dimension (1) of an ``(N, C, ...)`` input.
+ELEMENTWISE_LOSSES = frozenset(
+    {
+        "mse_loss",
+        "l1_loss",
+        "smooth_l1_loss",
+        "huber_loss",
+        "binary_cross_entropy",
+        "binary_cross_entropy_with_logits",
+        "kl_div",
+        "soft_margin_loss",
+        "poisson_nll_loss",
+    }
+)
+CLASS_LOSSES = frozenset({"cross_entropy", "nll_loss", "multi_margin_loss"})
+#: Loss module classes -> their functional form.
+LOSS_MODULES = {
+    "MSELoss": "mse_loss",
+    "L1Loss": "l1_loss",
+    "SmoothL1Loss": "smooth_l1_loss",
+    "HuberLoss": "huber_loss",
+    "BCELoss": "binary_cross_entropy",
+    "BCEWithLogitsLoss": "binary_cross_entropy_with_logits",
+    "KLDivLoss": "kl_div",
+    "SoftMarginLoss": "soft_margin_loss",
+    "PoissonNLLLoss": "poisson_nll_loss",
+    "CrossEntropyLoss": "cross_entropy",
+    "NLLLoss": "nll_loss",
+    "MultiMarginLoss": "multi_margin_loss",
+}
+#: Modules whose output has their input's shape.
+SHAPE_KEEPING_MODULES = frozenset(
+    {
+        "ReLU",
+        "GELU",
+        "SiLU",
+        "Tanh",
+        "Sigmoid",
+        "ELU",
+        "SELU",
+        "LeakyReLU",
+        "Softplus",
+        "Mish",
+        "Hardswish",
+        "ReLU6",
+        "PReLU",
+        "Softmax",
+        "LogSoftmax",
+        "Dropout",
+        "Dropout1d",
+        "Dropout2d",
+        "Dropout3d",
+        "AlphaDropout",
+        "Identity",
+        "LayerNorm",
+        "RMSNorm",
+        "GroupNorm",
+        "BatchNorm1d",
+        "BatchNorm2d",
+        "BatchNorm3d",
+        "InstanceNorm1d",
+        "InstanceNorm2d",
+        "InstanceNorm3d",
+        "LocalResponseNorm",
+    }
+)
+#: Modules whose constructor's argument at this position (or keyword) is the size of the
+#: output's last dimension (Linear) or of a dimension appended (Embedding).
+LAST_DIM_MODULES = {"Linear": (1, "out_features"), "LazyLinear": (0, "out_features")}
+APPENDED_DIM_MODULES = {"Embedding": (1, "embedding_dim")}

@@ -25,6 +25,7 @@ from .events import (
     UnscaledTwice,
 )
 from .facts import (
+    LOSS_MODULES,
     MODULE_HOOKS,
     MODULE_OTHER_METHODS,
     MODULE_PARAMETER_ATTRS,
@@ -38,6 +39,7 @@ from .facts import (
 )
 from .graph import Node, current_run
 from .result import InitAssign
+from .shapes import function_shape, module_output_shape, module_shape_kind, set_shape
 from .state import (
     Ctx,
     Scope,
@@ -176,6 +178,7 @@ class ModulesMixin:
         module = ModuleValue(name, torch_class=name, has_params=bool(info.get("params")))
         module.inplace = const_bool_value(kwargs.get("inplace")) is True
         module.param_names = _parameter_names(info, args, kwargs)
+        module.shape_kind = module_shape_kind(name, args, kwargs)
         reduction = kwargs.get("reduction")
         if reduction is not None:
             raw = reduction.value if isinstance(reduction, ConstValue) else None
@@ -629,8 +632,15 @@ class ModulesMixin:
                 if mode in ("mean", "sum", "batchmean")
                 else (False if mode == "none" and first is False else None)
             )
-        elif inputs and inputs[0].one_element is False:
-            result.one_element = False  # a layer on a batch gives a batch
+            functional = LOSS_MODULES.get(name)
+            if functional is not None and mode is not None:
+                set_shape(result, function_shape(functional, args, {"reduction": ConstValue(mode)}))
+        else:
+            if inputs and inputs[0].one_element is False:
+                result.one_element = False  # a layer on a batch gives a batch
+            first_arg = args[0] if args else None
+            if isinstance(first_arg, TensorValue):
+                set_shape(result, module_output_shape(*module.shape_kind, first_arg.shape))
         if node_obj is not None and name.lower() in self.api.saves_result:
             # nn.Tanh / nn.Sigmoid / nn.ReLU... keep their output for backward, like torch.tanh.
             node_obj.saved = node_obj.saved + ((result.obj, 0),)

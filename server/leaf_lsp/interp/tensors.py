@@ -44,6 +44,7 @@ from .facts import (
     VIEW_PROPERTIES,
 )
 from .graph import Node, Obj
+from .shapes import method_shape, set_shape, shape_value, size_query, transposed
 from .state import (
     RAISES,
     Ctx,
@@ -119,7 +120,11 @@ class TensorsMixin:
         if named is not None:
             return named  # (values, indices) result: `.indices`
         if attr in VIEW_PROPERTIES:
-            return self._view_of(base, line, f"`.{attr}`", ctx)
+            view = self._view_of(base, line, f"`.{attr}`", ctx)
+            view.shape = transposed(base.shape) if attr == "T" else None
+            return view
+        if attr == "shape":
+            return shape_value(base.shape)
         if attr in ("requires_grad", "is_leaf"):
             return ConstValue(base.rg if attr == "requires_grad" else base.leaf)
         return UNKNOWN
@@ -130,6 +135,7 @@ class TensorsMixin:
         """A view of ``base`` (indexing, ``.view()``, ``.t()``...)."""
         view = self._view_facts(base, line, what, ctx)
         view.inference = base.inference  # views of inference tensors are inference tensors
+        view.shape = base.shape  # the caller changes it where the view changes it
         return view
 
     def _view_facts(
@@ -309,11 +315,18 @@ class TensorsMixin:
     ) -> Value:
         """``t.method(*args, **kwargs)``."""
         kwargs = open_kwargs(kwargs)
+        if method in ("size", "dim", "numel") and t.shape is not None:
+            known = size_query(method, t.shape, args)
+            if known is not None:
+                return known
         for handler in (self._autograd_method, self._conversion_method):
             result = handler(t, method, args, kwargs, node, ctx)
             if result is not None:
                 return result
-        return self._op_method(t, method, args, kwargs, node, ctx)
+        result = self._op_method(t, method, args, kwargs, node, ctx)
+        if isinstance(result, TensorValue) and result is not t:
+            set_shape(result, method_shape(method, t.shape, args, kwargs))
+        return result
 
     def _autograd_method(
         self: Interpreter,

@@ -72,6 +72,8 @@ class TensorValue(Value):
     #: For ops that may return a tuple (``values, indices = x.max(1)``): each output, with its
     #: namedtuple field name; the value itself stands for the first when used as a tensor.
     outputs: tuple[tuple[str | None, TensorValue], ...] = ()
+    #: Its dimensions where known (see :mod:`.shapes`); None when not known at all.
+    shape: tuple[int | None, ...] | None = None
     #: When this value was made (copies are new values): tells a result made by an
     #: expression from a tensor that existed before it.
     serial: int = field(init=False, repr=False, default_factory=lambda: next(TENSOR_SERIALS))
@@ -145,6 +147,8 @@ class ModuleValue(Value):
     reduction: str | None = "mean"  # a loss module's ``reduction`` (None: not known)
     #: A torch module's own parameters by name, from the API table (None: not known).
     param_names: frozenset[str] | None = None
+    #: How a torch layer shapes its output (see :func:`.shapes.module_shape_kind`).
+    shape_kind: tuple[str | None, int | None] = (None, None)
     #: Attributes read while gradients were recorded, in code the interpreter ran for real
     #: (not a method analysed on its own with made-up arguments).
     used: set[str] = field(default_factory=set)
@@ -276,9 +280,12 @@ class ConstValue(Value):
 
 @dataclass(eq=False)
 class NumberValue(Value):
-    """A Python number whose value is not known statically (``kind``: "int", "float" or None)."""
+    """A Python number whose value is not known statically (``kind``: "int", "float" or None),
+    with the bounds of an int where they are known (a loop over ``range``)."""
 
     kind: str | None = None
+    low: int | None = None
+    high: int | None = None
 
 
 @dataclass(eq=False)
@@ -367,6 +374,8 @@ def join_values(a: Value, b: Value) -> Value:
         )
     if isinstance(a, ConstValue) and isinstance(b, ConstValue) and a.value == b.value:
         return a
+    if _int_like(a) and _int_like(b):
+        return _join_ints(a, b)
     if isinstance(a, SeqValue) and isinstance(b, SeqValue) and len(a.items) == len(b.items):
         return SeqValue(tuple(join_values(x, y) for x, y in zip(a.items, b.items)), a.kind)
     if isinstance(a, ConstValue) and a.value is None and not isinstance(b, ConstValue):
@@ -374,6 +383,28 @@ def join_values(a: Value, b: Value) -> Value:
     if isinstance(b, ConstValue) and b.value is None and not isinstance(a, ConstValue):
         return a
     return UNKNOWN
+
+
+def _int_like(value: Value) -> bool:
+    if isinstance(value, ConstValue):
+        return type(value.value) is int
+    return isinstance(value, NumberValue) and value.kind == "int"
+
+
+def _bounds(value: Value) -> tuple[int | None, int | None]:
+    if isinstance(value, ConstValue) and type(value.value) is int:
+        return value.value, value.value
+    if isinstance(value, NumberValue):
+        return value.low, value.high
+    return None, None
+
+
+def _join_ints(a: Value, b: Value) -> NumberValue:
+    """One of two ints (a loop counter over ``range``): an int between their bounds."""
+    (a_low, a_high), (b_low, b_high) = _bounds(a), _bounds(b)
+    low = min(a_low, b_low) if a_low is not None and b_low is not None else None
+    high = max(a_high, b_high) if a_high is not None and b_high is not None else None
+    return NumberValue("int", low, high)
 
 
 def join_elements(items: Iterable[Value]) -> Value:
@@ -441,7 +472,18 @@ def join_envs(envs: list[dict[str, Value]]) -> dict[str, Value]:
 
 def call_signature(value: Value) -> Any:
     if isinstance(value, TensorValue):
-        return ("T", value.leaf, value.rg, value.kind, value.node is not None, id(value.obj))
+        return (
+            "T",
+            value.leaf,
+            value.rg,
+            value.kind,
+            value.node is not None,
+            id(value.obj),
+            value.shape,
+            value.one_element,
+            value.inference,
+            value.zero_dim,
+        )
     if isinstance(value, ConstValue):
         try:
             hash(value.value)

@@ -10,7 +10,7 @@ drown the real findings).
 from __future__ import annotations
 
 from ..model import Diagnostic, Severity, Span
-from ..rules.base import SignalKind, get_rule, runtime_signals
+from ..rules.base import RuntimeSignal, SignalKind, get_rule, runtime_signals
 from .result import ProbeException, ProbeResult, ProbeWarning
 
 PROBE_SOURCE = "leaf-lsp (probe)"
@@ -26,21 +26,35 @@ _PROBE_NAMES = {
 }
 
 
-def _first_match(kind: SignalKind, type_name: str, message: str) -> str | None:
+def _first_match(kind: SignalKind, type_name: str, message: str) -> tuple[RuntimeSignal, str] | None:
     for signal, owner in runtime_signals(kind):
         if signal.matches(kind, type_name, message):
-            return owner.code
+            return signal, owner.code
     return None
 
 
 def exception_code(exc: ProbeException) -> str | None:
     """The code of the rule whose run-time error this exception is, if any (see ``Rule.runtime``)."""
-    return _first_match("exception", exc.type, exc.message)
+    found = _first_match("exception", exc.type, exc.message)
+    return found[1] if found else None
 
 
 def warning_code(warning: ProbeWarning) -> str | None:
     """The code of the rule whose run-time warning this is, if any (see ``Rule.runtime``)."""
-    return _first_match("warning", warning.category, warning.message)
+    found = _first_match("warning", warning.category, warning.message)
+    return found[1] if found else None
+
+
+def _report_lines(signal: RuntimeSignal, source: str, message: str, line: int | None) -> tuple[int, ...]:
+    """Where a matched signal is reported: where its rule says (``locate``), else torch's line."""
+    if signal.locate is not None:
+        try:
+            lines = signal.locate(source, message)
+        except (RecursionError, MemoryError):
+            lines = ()
+        if lines:
+            return lines
+    return (line,) if line is not None else ()
 
 
 def rule_name(code: str) -> str:
@@ -73,20 +87,22 @@ def runtime_diagnostics(result: ProbeResult, source: str) -> list[Diagnostic]:
         )
 
     exc = result.exception
-    if exc is not None and exc.line is not None:
-        code = exception_code(exc)
+    if exc is not None:
+        found = _first_match("exception", exc.type, exc.message)
         first = exc.message.splitlines()[0] if exc.message else ""
         text = f"run time: {exc.type}: {first}"
-        add(code or RUNTIME_EXCEPTION_CODE, "error" if code else "warning", text, exc.line)
+        if found is None:
+            if exc.line is not None:
+                add(RUNTIME_EXCEPTION_CODE, "warning", text, exc.line)
+        else:
+            for line in _report_lines(found[0], source, exc.message, exc.line):
+                add(found[1], "error", text, line)
     for w in result.warnings:
-        code = warning_code(w)
-        if code is None or w.line is None:
+        matched = _first_match("warning", w.category, w.message)
+        if matched is None:
             continue
         severity: Severity = "warning"
-        add(
-            code,
-            severity,
-            "run time: {}: {}".format(w.category, w.message.splitlines()[0] if w.message else ""),
-            w.line,
-        )
+        text = "run time: {}: {}".format(w.category, w.message.splitlines()[0] if w.message else "")
+        for line in _report_lines(matched[0], source, w.message, w.line):
+            add(matched[1], severity, text, line)
     return out

@@ -9,7 +9,7 @@ messages that show its problem happened (:class:`RuntimeSignal`, read by the pro
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
 from ..model import Fix, Severity, Span, Tag
@@ -32,6 +32,10 @@ Check = Callable[["Inference"], Iterable[Finding]]
 SignalKind = Literal["exception", "warning"]
 
 
+#: (source, message) -> the 1-based lines a run-time message points at in the program.
+Locator = Callable[[str, str], tuple[int, ...]]
+
+
 @dataclass(frozen=True)
 class RuntimeSignal:
     """A run-time exception or warning whose message shows that a rule's problem happened.
@@ -45,6 +49,9 @@ class RuntimeSignal:
     messages: tuple[str, ...]
     types: tuple[str, ...] = ()
     priority: int = 0
+    #: Where the rule reports it, when that is not where torch raises or warns: the lines in
+    #: the program's source that the message points at (none: torch's own line).
+    locate: Locator | None = field(default=None, compare=False)
 
     def __post_init__(self) -> None:
         if not self.messages or not all(self.messages):
@@ -57,14 +64,18 @@ class RuntimeSignal:
         return any(needle in message for needle in self.messages)
 
 
-def raises(*messages: str, types: tuple[str, ...] = (), priority: int = 0) -> RuntimeSignal:
+def raises(
+    *messages: str, types: tuple[str, ...] = (), priority: int = 0, locate: Locator | None = None
+) -> RuntimeSignal:
     """An exception signal: any of ``messages`` in an exception of ``types`` (empty: any type)."""
-    return RuntimeSignal("exception", messages, types, priority)
+    return RuntimeSignal("exception", messages, types, priority, locate)
 
 
-def warns(*messages: str, categories: tuple[str, ...] = (), priority: int = 0) -> RuntimeSignal:
+def warns(
+    *messages: str, categories: tuple[str, ...] = (), priority: int = 0, locate: Locator | None = None
+) -> RuntimeSignal:
     """A warning signal: any of ``messages`` in a warning of ``categories`` (empty: any category)."""
-    return RuntimeSignal("warning", messages, categories, priority)
+    return RuntimeSignal("warning", messages, categories, priority, locate)
 
 
 @dataclass(frozen=True)

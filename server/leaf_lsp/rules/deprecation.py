@@ -160,6 +160,13 @@ Unsafe: the full hook's `grad_input` is the gradient of the module's inputs, whi
 hook usually meant but not what it received before; hooks that return a value must match it.
 """,
     tags=("deprecated",),
+    runtime=(
+        warns(
+            "non-full backward hook",
+            categories=("FutureWarning",),
+            locate=lambda source, message: backward_hook_calls_in(source),
+        ),
+    ),
 )
 def deprecated_backward_hook(inf: Inference) -> Iterator[Finding]:
     """Report register_backward_hook calls, offering register_full_backward_hook."""
@@ -178,3 +185,21 @@ def deprecated_backward_hook(inf: Inference) -> Iterator[Finding]:
             "the module's last op, not of its inputs): use `register_full_backward_hook`",
             fix("Use `register_full_backward_hook`", edit, safe=False),
         )
+
+
+def backward_hook_calls_in(source: str) -> tuple[int, ...]:
+    """The lines of the ``register_backward_hook`` calls (torch warns later, when a hooked
+    forward runs, without saying which registration it is about)."""
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError):
+        return ()
+    return tuple(
+        sorted(
+            node.lineno
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr == "register_backward_hook"
+        )
+    )

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Iterator
 
 from ..interp import Inference
@@ -50,7 +51,13 @@ class Scale(torch.autograd.Function):
 Unsafe: padding with `None` says the missing inputs get no gradient, which is right for
 non-tensor inputs and wrong for a tensor that needs one.
 """,
-    runtime=(raises("returned an incorrect number of gradients", types=("RuntimeError",)),),
+    runtime=(
+        raises(
+            "returned an incorrect number of gradients",
+            types=("RuntimeError",),
+            locate=lambda source, message: backward_returns_in(source, message),
+        ),
+    ),
 )
 def function_backward_arity(inf: Inference) -> Iterator[Finding]:
     """Report backward returns whose count does not match forward's inputs."""
@@ -159,3 +166,41 @@ def _last_binding(func: ast.AST, name: str, before: int) -> ast.expr | None:
     if isinstance(found, ast.Name):
         return None
     return found
+
+
+_WRONG_COUNT = re.compile(
+    r"function (\w+)Backward returned an incorrect number of gradients \(expected (\d+), got (\d+)\)"
+)
+
+
+def backward_returns_in(source: str, message: str) -> tuple[int, ...]:
+    """The ``return`` lines in ``backward`` of the Function the message names (torch raises at
+    the outer ``backward()``): the only one, or those giving the count torch got, else every
+    one that may be wrong."""
+    match = _WRONG_COUNT.search(message)
+    if match is None:
+        return ()
+    name, expected, got = match.group(1), int(match.group(2)), int(match.group(3))
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError):
+        return ()
+    for cls in ast.walk(tree):
+        if not (isinstance(cls, ast.ClassDef) and cls.name == name):
+            continue
+        backward = next(
+            (
+                item
+                for item in cls.body
+                if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)) and item.name == "backward"
+            ),
+            None,
+        )
+        if backward is None:
+            continue
+        counts = [(ret.lineno, _returned_count(ret, backward)) for ret in _own_returns(backward)]
+        if len(counts) == 1:
+            return (counts[0][0],)
+        exact = tuple(sorted(line for line, count in counts if count == got))
+        return exact or tuple(sorted(line for line, count in counts if count != expected))
+    return ()

@@ -1,0 +1,127 @@
+"""Shapes where the code makes them plain, told apart from shapes it does not: LEAF109 on
+``backward()`` of many elements (batches cut from data, per-sample losses, reductions over
+one dimension, broadcasts), never on one element or an unknown count; loop counters over
+``range`` with their bounds; freezing every named parameter of a torch module; inference
+tensors made by any expression under ``inference_mode``."""
+
+from __future__ import annotations
+
+import textwrap
+
+from leaf_lsp.engine import analyze
+
+
+def codes(source: str) -> list[tuple[int, str]]:
+    analysis = analyze("import torch\nimport torch.nn.functional as F\n" + textwrap.dedent(source), "prog.py")
+    return sorted((d.span.line, d.code) for d in analysis.diagnostics)
+
+
+def test_windows_cut_from_data_in_a_generator_make_per_sample_losses_many_elements() -> None:
+    found = codes(
+        """
+        lin = torch.nn.Linear(6, 6)
+
+        def windows(data, size):
+            for start in range(0, data.shape[0], size):
+                yield data[start:start + size]
+
+        def per_row(pred, target):
+            return F.mse_loss(pred, target, reduction="none").sum(dim=1)
+
+        data = torch.randn(12, 6)
+        for xb in windows(data, 4):
+            loss = per_row(lin(xb), xb) + 0.1 * lin.weight.pow(2).mean()
+            loss.backward()
+        """
+    )
+    assert found == [(16, "LEAF109")]
+
+
+def test_a_window_of_one_row_is_one_element_and_an_unknown_width_is_not_reported() -> None:
+    found = codes(
+        """
+        lin = torch.nn.Linear(6, 1)
+
+        def train(data, width):
+            for i in range(data.shape[0]):
+                row = data[i:i + 1]
+                lin(row).sum(dim=1).backward()
+            for i in range(0, data.shape[0], width):
+                lin(data[i:i + width]).sum(dim=1).backward()
+
+        train(torch.randn(5, 6), int(input()))
+        """
+    )
+    assert found == []  # a width of 2 or more would raise: not known here, so not said
+
+
+def test_windows_whose_last_may_be_one_row_are_reported_when_the_first_holds_many() -> None:
+    # range(0, 9, 4) starts at 8 last: data[8:12] of 9 rows holds one row.
+    found = codes(
+        """
+        lin = torch.nn.Linear(3, 3)
+        data = torch.randn(9, 3)
+        for i in range(0, 9, 4):
+            batch = data[i:i + 4]
+            F.cross_entropy(lin(batch), torch.zeros(batch.shape[0], dtype=torch.long), reduction="none").backward()
+        """
+    )
+    assert found == [(8, "LEAF109")]  # the first window holds four rows: it raises at once
+
+
+def test_reductions_over_a_dimension_keep_the_others_and_keepdim_keeps_all() -> None:
+    found = codes(
+        """
+        w = torch.randn(4, 1, requires_grad=True)
+        a = (w * 2).sum(dim=1)
+        b = (w * 2).sum(dim=0)
+        c = w.mean(dim=0, keepdim=True)
+        b.backward()
+        c.backward()
+        a.backward()
+        """
+    )
+    assert found == [(10, "LEAF109")]
+
+
+def test_shape_queries_fold_to_numbers() -> None:
+    found = codes(
+        """
+        x = torch.randn(8, 3, requires_grad=True)
+        n, d = x.shape
+        y = x.view(n * d)
+        z = y[: x.size(1)]
+        z.sum().backward()
+        (x.reshape(-1, 4).sum(dim=0) * len(x)).backward()
+        """
+    )
+    assert found == [(9, "LEAF109")]
+
+
+def test_freezing_every_named_parameter_of_a_torch_module_freezes_its_output() -> None:
+    found = codes(
+        """
+        import torch.utils.checkpoint as cp
+        emb = torch.nn.Embedding(10, 4)
+        emb.weight.requires_grad_(False)
+        block = torch.nn.Linear(4, 4)
+        out = cp.checkpoint(block, emb(torch.tensor([1, 2])), use_reentrant=True)
+        lin = torch.nn.Linear(4, 4)
+        lin.weight.requires_grad = False
+        out2 = cp.checkpoint(block, lin(torch.randn(2, 4)), use_reentrant=True)
+        """
+    )
+    assert found == [(8, "LEAF214")]  # the Linear's bias still requires grad
+
+
+def test_any_tensor_made_under_inference_mode_is_an_inference_tensor() -> None:
+    found = codes(
+        """
+        model = torch.nn.Linear(4, 3)
+        head = torch.nn.Linear(3, 3)
+        with torch.inference_mode():
+            feats = (model(torch.randn(2, 4)) - 1.0).detach()
+        out = head(feats[0:1])
+        """
+    )
+    assert found == [(8, "LEAF110")]
