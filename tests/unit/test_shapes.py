@@ -125,3 +125,69 @@ def test_any_tensor_made_under_inference_mode_is_an_inference_tensor() -> None:
         """
     )
     assert found == [(8, "LEAF110")]
+
+
+def hints_of(source: str) -> dict[tuple[int, str], tuple[bool | None, bool | None]]:
+    analysis = analyze("import torch\nimport torch.nn.functional as F\n" + textwrap.dedent(source), "prog.py")
+    return {(h.line, h.name): (h.is_leaf, h.requires_grad) for h in analysis.hints}
+
+
+def test_a_reentrant_checkpoint_runs_its_function_without_grad_when_no_input_requires_it() -> None:
+    source = """
+        from torch.utils.checkpoint import checkpoint
+        lin = torch.nn.Linear(3, 3)
+
+        def stage(h):
+            inner = lin(h)
+            return inner
+
+        out = checkpoint(stage, torch.randn(2, 3), use_reentrant=True)
+        out2 = checkpoint(stage, torch.randn(2, 3, requires_grad=True), use_reentrant=True)
+        """
+    assert codes(source) == [(11, "LEAF214")]
+    hints = hints_of(source)
+    assert hints[(11, "out")] == (True, False)
+    assert hints[(12, "out2")] == (False, True)
+
+
+def test_parameters_a_model_method_registers_after_the_optimizer_are_not_optimized() -> None:
+    found = codes(
+        """
+        class Net(torch.nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.fc = torch.nn.Linear(2, 2)
+
+            def add_scale(self):
+                self.register_parameter("scale", torch.nn.Parameter(torch.ones(1)))
+
+            def forward(self, x):
+                return self.fc(x) * self.scale
+
+        net = Net()
+        opt = torch.optim.SGD(net.parameters(), lr=0.1)
+        net.add_scale()
+        net(torch.randn(1, 2)).sum().backward()
+        opt.step()
+        """
+    )
+    assert found == [(10, "LEAF215")]
+
+
+def test_clipping_checks_the_unscale_of_the_optimizer_over_the_clipped_parameters() -> None:
+    found = codes(
+        """
+        a, b = torch.nn.Linear(2, 2), torch.nn.Linear(2, 2)
+        opt_a = torch.optim.SGD(a.parameters(), lr=0.1)
+        opt_b = torch.optim.SGD(b.parameters(), lr=0.1)
+        scaler = torch.amp.GradScaler("cpu")
+        scaler.scale(b(a(torch.randn(1, 2))).sum()).backward()
+        scaler.unscale_(opt_a)
+        torch.nn.utils.clip_grad_norm_(a.parameters(), 1.0)
+        torch.nn.utils.clip_grad_norm_(b.parameters(), 1.0)
+        scaler.step(opt_a)
+        scaler.step(opt_b)
+        scaler.update()
+        """
+    )
+    assert found == [(11, "LEAF216")]

@@ -365,7 +365,7 @@ class CallsMixin:
             self.result.calls_by_qualname.setdefault(qual, []).append(node)
         kwargs = open_kwargs(kwargs)
         if qual.endswith(CLIPPING):
-            self._check_clip(node, ctx)
+            self._check_clip(node, args[0] if args else kwargs.get("parameters", UNKNOWN), ctx)
         if qual in CHECKPOINT_FUNCTIONS and args:
             return self._checkpoint(args, kwargs, node, scope, ctx)
         if not qual.startswith(TORCH_PREFIX):
@@ -388,15 +388,35 @@ class CallsMixin:
         hidden = any(a is UNKNOWN or isinstance(a, BoundModuleAttr) for a in args[1:])
         no_grad_inputs = bool(inputs) and not hidden and all(t.rg is False for t in inputs)
         call_kwargs = {k: v for k, v in kwargs.items() if k not in ("use_reentrant", "preserve_rng_state")}
-        if reentrant is True and no_grad_inputs and ctx.grad is not False:
-            self.emit(CheckpointWithoutGradInputs(node, implicit=flag is None), ctx)
-            self.call_value(args[0], args[1:], call_kwargs, node, scope, ctx)  # its effects still happen
-            return new_tensor(
-                True,
-                False,
-                node.lineno,
-                "a reentrant `checkpoint` whose inputs do not require grad: its output does not either",
-            )
+        if reentrant is not False and ctx.grad is not False:
+            # The reentrant variant runs ``fn`` under no_grad, and again with grad in backward
+            # when an input requires grad: inside it, grad mode is off or not one thing.
+            saved = ctx.grad
+            ctx.grad = False if no_grad_inputs and reentrant is True else None
+            try:
+                result = self.call_value(args[0], args[1:], call_kwargs, node, scope, ctx)
+            finally:
+                ctx.grad = saved
+            if reentrant is True and no_grad_inputs:
+                self.emit(CheckpointWithoutGradInputs(node, implicit=flag is None), ctx)
+                return new_tensor(
+                    True,
+                    False,
+                    node.lineno,
+                    "a reentrant `checkpoint` whose inputs do not require grad: its output does not either",
+                )
+            if reentrant is True and any(t.rg is True for t in inputs) and isinstance(result, TensorValue):
+                return copy_tensor(
+                    result,
+                    leaf=False,
+                    rg=True,
+                    reason=result.with_reason(
+                        node.lineno, "a reentrant `checkpoint` with an input that requires grad: non-leaf"
+                    ),
+                )
+            if isinstance(result, TensorValue) and result.rg is not False:
+                return copy_tensor(result, leaf=None, rg=None)
+            return result
         result = self.call_value(args[0], args[1:], call_kwargs, node, scope, ctx)
         unsure = hidden or not inputs or any(t.rg is None for t in inputs)
         if reentrant is not False and unsure and isinstance(result, TensorValue) and result.rg is not False:

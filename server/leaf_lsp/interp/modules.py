@@ -243,8 +243,10 @@ class ModulesMixin:
         func = ctx.func
         if not ctx.record:
             return
-        if func is not None and func.bound_self is owner:
-            return  # a module changing itself (in forward: LEAF205's case), not a caller swapping parts
+        if self.forward_depth > 0 or (
+            func is not None and func.bound_self is owner and func.node.name == "__init__"
+        ):
+            return  # a module building itself, or changing itself in forward (LEAF205's case)
         if isinstance(value, ModuleValue):
             if not value.has_params or value.params_rg is False:
                 return
@@ -283,15 +285,37 @@ class ModulesMixin:
             return self.optimizer_method(args[0], "step", node, ctx)
         return UNKNOWN
 
-    def _check_clip(self: Interpreter, node: ast.Call, ctx: Ctx) -> None:
-        """Clipping while a GradScaler's scaled gradients have not been unscaled (LEAF216)."""
+    def _check_clip(self: Interpreter, node: ast.Call, clipped: Value, ctx: Ctx) -> None:
+        """Clipping while a GradScaler's scaled gradients have not been unscaled (LEAF216): those
+        of the optimizers over the clipped parameters, where they are known."""
+        owners = self._optimizers_over(clipped)
         for scaler in self.scalers:
             if scaler.run != current_run() or scaler.scaled <= scaler.updated:
                 continue  # nothing scaled since the last update
-            last_unscale = max(scaler.unscaled.values(), default=0)
+            if owners:
+                last_unscale = min(scaler.unscaled.get(id(opt), 0) for opt in owners)
+            else:
+                last_unscale = max(scaler.unscaled.values(), default=0)
             if last_unscale < scaler.scaled:
                 self.emit(ClipBeforeUnscale(node, scaler_line=scaler.line), ctx)
                 return
+
+    def _optimizers_over(self: Interpreter, params: Value) -> list[OptimizerValue]:
+        """The optimizers of this run built over the modules whose ``parameters()`` these are
+        (none when that is not known)."""
+        if not isinstance(params, ParamsValue):
+            return []
+        run = current_run()
+        return [
+            opt
+            for opt in self.optimizers
+            if opt.run == run
+            and any(
+                _holds(held, module, 0) or _holds(module, held, 0)
+                for held in opt.modules
+                for module in params.modules
+            )
+        ]
 
     def _check_accumulation(self: Interpreter, opt: OptimizerValue, loop: int, ctx: Ctx) -> None:
         """A second step in the same loop with a backward since the first and nothing zeroed in
