@@ -54,6 +54,7 @@ from .values import (
     ModuleValue,
     NumberValue,
     ParamsValue,
+    PartialValue,
     RefValue,
     SeqValue,
     TensorValue,
@@ -84,7 +85,20 @@ class StatementsMixin:
         self.eval(value, scope, ctx)
 
     def stmt_FunctionDef(self: Interpreter, stmt: ast.FunctionDef, scope: Scope, ctx: Ctx) -> None:
-        scope.vars[stmt.name] = self.make_function(stmt, scope, None, ctx)
+        value: Value = self.make_function(stmt, scope, None, ctx)
+        for deco in reversed(stmt.decorator_list):
+            # A decorator written in this program: the name is bound to what it returns (its
+            # wrapper), so that calls run the wrapper's code around the function.
+            decorator = (
+                self.eval(deco, scope, ctx) if isinstance(deco, (ast.Name, ast.Attribute)) else UNKNOWN
+            )
+            if not isinstance(decorator, FunctionValue) or decorator.node is stmt:
+                continue
+            call = ast.Call(func=deco, args=[], keywords=[], lineno=deco.lineno, col_offset=deco.col_offset)
+            wrapped = self.call_value(decorator, [value], {}, call, scope, ctx)
+            if isinstance(wrapped, (FunctionValue, PartialValue)):
+                value = wrapped
+        scope.vars[stmt.name] = value
 
     stmt_AsyncFunctionDef = stmt_FunctionDef
 
@@ -557,7 +571,7 @@ class StatementsMixin:
             mode = self._grad_context(item.context_expr, scope, ctx)
             if mode is not NOT_GRAD_CONTEXT:
                 ctx.grad = mode  # type: ignore[assignment]
-                if mode is False and _names_inference_mode(self, item.context_expr, scope):
+                if mode is False and _names_inference_mode(self, item.context_expr, scope, ctx):
                     ctx.inference = True
             else:
                 value = self.eval(item.context_expr, scope, ctx)
@@ -577,7 +591,7 @@ class StatementsMixin:
 
     def _grad_context(self: Interpreter, expr: ast.expr, scope: Scope, ctx: Ctx) -> object:
         call = expr if isinstance(expr, ast.Call) else None
-        qual = self._qual_of(call.func if call else expr, scope)
+        qual = self.context_qualname(call.func if call else expr, scope, ctx)
         name = self._grad_context_name(qual) if qual is not None else None
         if name is None:
             return NOT_GRAD_CONTEXT
@@ -594,6 +608,15 @@ class StatementsMixin:
             mode = self._const_flag(mode_arg, scope)
             return None if mode is None else (False if mode else ctx.grad)
         return effect
+
+    def context_qualname(self: Interpreter, target: ast.expr, scope: Scope, ctx: Ctx) -> str | None:
+        """The qualified name of a context manager: spelled out (``torch.no_grad``) or held in a
+        name, an attribute or a container (``self.frozen = CONTEXTS[cfg.mode]``)."""
+        qual = self._qual_of(target, scope)
+        if qual is None and isinstance(target, (ast.Name, ast.Attribute)):
+            value = self.eval_quiet(target, scope, ctx)
+            qual = value.qualname if isinstance(value, RefValue) else None
+        return qual
 
     def _const_flag(self: Interpreter, node: ast.expr, scope: Scope) -> bool | None:
         """A literal or a name bound to a constant, as a bool (None when unknown)."""
@@ -670,8 +693,8 @@ def _names_dataclass(decorator: ast.expr) -> bool:
     return name == "dataclass"
 
 
-def _names_inference_mode(interp: Interpreter, expr: ast.expr, scope: Scope) -> bool:
+def _names_inference_mode(interp: Interpreter, expr: ast.expr, scope: Scope, ctx: Ctx) -> bool:
     """``with torch.inference_mode():`` (not ``no_grad``)."""
     target = expr.func if isinstance(expr, ast.Call) else expr
-    qual = interp._qual_of(target, scope)
+    qual = interp.context_qualname(target, scope, ctx)
     return qual is not None and interp._grad_context_name(qual) == "inference_mode"
