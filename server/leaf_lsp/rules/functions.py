@@ -8,6 +8,7 @@ import re
 from collections.abc import Iterator
 
 from ..interp import Inference
+from ..interp.values import ClassValue
 from .base import Finding, raises, rule
 from .edits import fix, node_text, replace_node
 
@@ -61,14 +62,18 @@ non-tensor inputs and wrong for a tensor that needs one.
 )
 def function_backward_arity(inf: Inference) -> Iterator[Finding]:
     """Report backward returns whose count does not match forward's inputs."""
+    reported: set[int] = set()
     for cls in inf.classes:
-        if not cls.is_autograd_function:
+        lineage = _lineage(cls)
+        if not any(klass.is_autograd_function for klass in lineage):
             continue
-        methods = {
-            item.name: item
-            for item in cls.node.body
-            if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef))
-        }
+        methods: dict[str, ast.FunctionDef | ast.AsyncFunctionDef] = {}
+        for klass in reversed(lineage):  # a subclass's own methods override its bases'
+            methods.update(
+                (item.name, item)
+                for item in klass.node.body
+                if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef))
+            )
         forward, backward = methods.get("forward"), methods.get("backward")
         if forward is None or backward is None:
             continue
@@ -81,6 +86,9 @@ def function_backward_arity(inf: Inference) -> Iterator[Finding]:
                 continue
             if got > expected and _extra_are_none(ret, expected):
                 continue
+            if ret.lineno in reported:
+                continue  # a backward two Functions share: once
+            reported.add(ret.lineno)
             edit = None
             if got < expected and ret.value is not None:
                 padding = ", None" * (expected - got)
@@ -96,6 +104,18 @@ def function_backward_arity(inf: Inference) -> Iterator[Finding]:
                 'number of gradients"; return one per input (None for those that need none)',
                 fix("Pad with `None`", edit, safe=False) if edit else None,
             )
+
+
+def _lineage(cls: ClassValue) -> list[ClassValue]:
+    """The class and its bases written in this program, nearest first."""
+    out: list[ClassValue] = []
+    stack = [cls]
+    while stack and len(out) < 16:
+        current = stack.pop(0)
+        if current not in out:
+            out.append(current)
+            stack.extend(base for base in current.bases if isinstance(base, ClassValue))
+    return out
 
 
 def _input_count(forward: ast.FunctionDef | ast.AsyncFunctionDef, with_ctx: bool) -> int | None:
@@ -128,7 +148,8 @@ def _returned_count(ret: ast.Return, func: ast.AST) -> int | None:
     if isinstance(value, ast.Name):
         bound = _last_binding(func, value.id, ret.lineno)
         if bound is None:
-            return None
+            # An output gradient ``backward`` was given (not ``*grads``) is one tensor.
+            return 1 if value.id in _positional_names(func) else None
         value = bound
     if isinstance(value, ast.Tuple):
         if any(isinstance(e, ast.Starred) for e in value.elts):
@@ -137,6 +158,12 @@ def _returned_count(ret: ast.Return, func: ast.AST) -> int | None:
     if isinstance(value, (ast.Name, ast.Call, ast.Subscript, ast.Attribute, ast.ListComp, ast.GeneratorExp)):
         return None  # may itself be a tuple of gradients
     return 1
+
+
+def _positional_names(func: ast.AST) -> set[str]:
+    if not isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return set()
+    return {a.arg for a in func.args.posonlyargs + func.args.args}
 
 
 def _extra_are_none(ret: ast.Return, expected: int) -> bool:
