@@ -236,7 +236,7 @@ class ModulesMixin:
         return ConstValue(None)
 
     def note_new_parameters(
-        self: Interpreter, owner: ModuleValue, value: Value, stmt: ast.stmt, ctx: Ctx
+        self: Interpreter, owner: ModuleValue, value: Value, stmt: ast.stmt, ctx: Ctx, adds: bool = False
     ) -> None:
         """``model.fc = nn.Linear(...)`` (or a new Parameter) after an optimizer over ``model``'s
         parameters was built: remember it for LEAF215."""
@@ -244,9 +244,13 @@ class ModulesMixin:
         if not ctx.record:
             return
         if self.forward_depth > 0 or (
-            func is not None and func.bound_self is owner and func.node.name == "__init__"
+            func is not None
+            and func.bound_self is owner
+            and (not adds or func.node.name in ("__init__", "forward"))
         ):
-            return  # a module building itself, or changing itself in forward (LEAF205's case)
+            # A module building itself, or replacing its own parameters (LEAF205's case); one of
+            # its methods adding a parameter under a new name after the optimizer is LEAF215's.
+            return
         if isinstance(value, ModuleValue):
             if not value.has_params or value.params_rg is False:
                 return
@@ -447,7 +451,9 @@ class ModulesMixin:
         if method == "register_parameter" and len(args) >= 2 and isinstance(args[0], ConstValue):
             name = str(args[0].value)
             if self.optimizers and self.current_stmt is not None:
-                self.note_new_parameters(module, args[1], self.current_stmt, ctx)
+                self.note_new_parameters(
+                    module, args[1], self.current_stmt, ctx, adds=name not in module.attrs
+                )
             module.attrs[name] = args[1]
             module.has_params = True
             func = ctx.func
