@@ -191,3 +191,23 @@ def test_clipping_checks_the_unscale_of_the_optimizer_over_the_clipped_parameter
         """
     )
     assert found == [(11, "LEAF216")]
+
+
+def test_a_filtered_list_of_submodules_and_a_sum_of_losses_keep_their_counts() -> None:
+    found = codes(
+        """
+        from torch import nn
+
+        class Net(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.body = nn.Sequential(nn.Linear(3, 3), nn.GELU())
+                self.head = nn.Linear(3, 2)
+
+        model = Net()
+        norms = [m.weight.pow(2).sum() for m in model.modules() if isinstance(m, nn.Linear)]
+        losses = {"fit": model.head(torch.randn(4, 3)).mean(), "penalty": 0.1 * torch.stack(norms)}
+        sum(losses.values()).backward()
+        """
+    )
+    assert found == [(15, "LEAF109")]

@@ -56,7 +56,7 @@ from .facts import (
 )
 from .graph import current_run
 from .modules import class_mro, find_method
-from .shapes import Shape, function_shape, literal_shape, set_shape, sizes_shape
+from .shapes import Shape, broadcast, function_shape, literal_shape, set_shape, sizes_shape
 from .state import (
     MAX_CALL_DEPTH,
     MAX_CALLS,
@@ -276,7 +276,19 @@ class CallsMixin:
         if name == "sum" and args and isinstance(args[0], SeqValue):
             tensors = [v for v in args[0].items if isinstance(v, TensorValue)]
             if tensors:
-                return self.op_result(list(tensors), node, "`sum`", ctx)
+                total = self.op_result(list(tensors), node, "`sum`", ctx)
+                if isinstance(total, TensorValue):
+                    # Added one by one: broadcasting never shrinks what is added.
+                    if any(t.one_element is False for t in tensors):
+                        total.one_element = False
+                    if args[0].kind != "list-comp" and all(
+                        isinstance(v, TensorValue) or is_number(v) for v in args[0].items
+                    ):
+                        shape: Shape | None = ()
+                        for item in args[0].items:
+                            shape = broadcast(shape, item.shape if isinstance(item, TensorValue) else ())
+                        set_shape(total, shape)
+                return total
             if args[0].items and all(isinstance(v, ItemValue) for v in args[0].items):
                 return ItemValue(node.lineno)
         if name == "filter" and args:
@@ -315,7 +327,21 @@ class CallsMixin:
             return value.is_module
         if value.cls is None and value.torch_class is not None:
             return value.torch_class == last  # torch classes: exact (their own subclasses are rare)
-        return True if value.torch_class == last else None
+        if value.torch_class == last:
+            return True
+        if value.cls is not None:
+            bases = [base for klass in class_mro(value.cls) for base in klass.bases]
+            if all(
+                isinstance(base, ClassValue)
+                or (
+                    isinstance(base, RefValue)
+                    and base.qualname.startswith(TORCH_PREFIX)
+                    and base.qualname.rsplit(".", 1)[-1] != last
+                )
+                for base in bases
+            ):
+                return False  # every base is known (this program's or torch's), and none is that class
+        return None
 
     def _constant_attribute(
         self: Interpreter, name: str, args: list[Value], node: ast.Call, scope: Scope, ctx: Ctx
