@@ -129,14 +129,14 @@ def test_unseen_corpora_reach_the_targets() -> None:
     assert coverage >= 0.95, summary
 
 
-def test_unseen_programs_for_the_new_rules_keep_their_scores() -> None:
-    """The unseen batch for LEAF109-112, LEAF214-216 and LEAF303: no false alarm and no wrong
-    hint; its recall (0.885 when added: three per-sample or inference cases stay unknown) may
-    only rise."""
+def test_unseen_programs_for_the_new_rules_reach_the_targets() -> None:
+    """The unseen batch for LEAF109-112, LEAF214-216 and LEAF303: precision >= 0.97, recall
+    >= 0.95, hint accuracy >= 0.995. Coverage is lower here (0.90): checkpointed and
+    inference-mode code leave honest unknowns."""
     assert len(UNSEEN_NEW_RULES) >= 30
     precision, recall, accuracy, coverage = scores(UNSEEN_NEW_RULES)
     summary = f"P {precision:.3f} R {recall:.3f} A {accuracy:.3f} C {coverage:.3f}"
     assert precision >= 0.97, summary
-    assert recall >= 0.88, summary
+    assert recall >= 0.95, summary
     assert accuracy >= 0.995, summary
-    assert coverage >= 0.85, summary
+    assert coverage >= 0.88, summary

@@ -211,3 +211,16 @@ def test_a_filtered_list_of_submodules_and_a_sum_of_losses_keep_their_counts() -
         """
     )
     assert found == [(15, "LEAF109")]
+
+
+def test_a_layer_built_under_inference_mode_cannot_save_its_weights_for_a_grad_input() -> None:
+    found = codes(
+        """
+        with torch.inference_mode():
+            first = torch.nn.Linear(3, 3)
+            second = torch.nn.Linear(3, 3)
+        hidden = first(torch.randn(2, 3))
+        out = second(hidden)
+        """
+    )
+    assert found == [(8, "LEAF110")]  # the first layer's input needs no grad: nothing saved

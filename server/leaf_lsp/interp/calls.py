@@ -526,7 +526,10 @@ class CallsMixin:
             return self.make_optimizer(last, args, kwargs, node, ctx)
         functional = any(qual.startswith(module + ".") for module in api.functional_modules)
         if qual.startswith(NN_PREFIX) and last in api.nn_modules and not functional:
-            return self.make_torch_module(last, args, kwargs, node)
+            made = self.make_torch_module(last, args, kwargs, node)
+            if isinstance(made, ModuleValue) and ctx.inference:
+                made.inference_params = True  # its parameters are inference tensors
+            return made
         if qual.startswith(NN_PREFIX) and last[:1].isupper() and not functional and qual not in BUFFER_NAMES:
             return ModuleValue(last, torch_class=last, has_params=None)
         if qual.startswith(MODULE_RETURNING):

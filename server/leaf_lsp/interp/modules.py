@@ -593,9 +593,12 @@ class ModulesMixin:
             return value
         own = module.output_rg()
         inputs = flatten_tensors(args) + flatten_tensors(list(kwargs.values()))
-        if own is True and not ctx.inference and ctx.grad is not False and any(t.inference for t in inputs):
-            # A layer with trainable weights saves its input for their gradient: an inference
-            # tensor from outside inference mode cannot be saved.
+        saves_inference = any(t.inference for t in inputs) or (
+            module.inference_params and any(t.rg is True for t in inputs)
+        )
+        if own is True and not ctx.inference and ctx.grad is not False and saves_inference:
+            # A layer with trainable weights saves its input for their gradient, and its weights
+            # for its input's: an inference tensor from outside inference mode cannot be saved.
             stmt = self.current_stmt if self.current_stmt is not None else node
             self.emit(InferenceTensorSaved(stmt), ctx)
             return UNKNOWN

@@ -147,6 +147,8 @@ class ModuleValue(Value):
     reduction: str | None = "mean"  # a loss module's ``reduction`` (None: not known)
     #: A torch module's own parameters by name, from the API table (None: not known).
     param_names: frozenset[str] | None = None
+    #: Built under ``torch.inference_mode()``: its parameters are inference tensors.
+    inference_params: bool = False
     #: How a torch layer shapes its output (see :func:`.shapes.module_shape_kind`).
     shape_kind: tuple[str | None, int | None] = (None, None)
     #: Attributes read while gradients were recorded, in code the interpreter ran for real
