@@ -141,3 +141,30 @@ def test_rule_docs_page_covers_the_registry() -> None:
     for rule in all_rules():
         assert f'<a id="{rule.code.lower()}"></a>' in page
         assert f"`{rule.name}`" in page
+
+
+NEW_CODES = """\
+import torch
+from torch import nn
+
+model = nn.Linear(2, 2)
+model.register_backward_hook(lambda module, grad_in, grad_out: None)
+opt = torch.optim.SGD(model.parameters(), lr=0.1)
+model.extra = nn.Linear(2, 2)
+scaler = torch.amp.GradScaler("cpu")
+scaler.scale(model(torch.randn(3, 2)).sum()).backward()
+torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+scaler.step(opt)
+scaler.update()
+model(torch.randn(3, 2)).backward()
+"""
+
+
+def test_select_and_ignore_prefixes_pick_the_codes_of_december_2026(tmp_path: Path) -> None:
+    (tmp_path / "a.py").write_text(NEW_CODES)
+    _, everything = check_json("a.py", cwd=tmp_path)
+    assert found(everything) == [(5, "LEAF303"), (7, "LEAF215"), (10, "LEAF216"), (13, "LEAF109")]
+    _, data = check_json("--select", "LEAF21", "a.py", cwd=tmp_path)
+    assert found(data) == [(7, "LEAF215"), (10, "LEAF216")]
+    _, data = check_json("--select", "LEAF1,LEAF3", "--ignore", "LEAF303", "a.py", cwd=tmp_path)
+    assert found(data) == [(13, "LEAF109")]
