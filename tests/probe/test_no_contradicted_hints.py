@@ -11,7 +11,14 @@ from leaf_lsp.engine import analyze
 from leaf_lsp.probe import DISAGREEMENT_CODE, ProbeWorker, merge
 
 REPO = Path(__file__).resolve().parents[2]
-FOLDERS = ("corpus_public", "corpus", "corpus_generality", "corpus_holdout")
+FOLDERS = (
+    "corpus_public",
+    "corpus",
+    "corpus_generality",
+    "corpus_holdout",
+    "corpus_newrules",
+    "corpus_newrules2",
+)
 CASES = sorted(
     case
     for folder in FOLDERS
@@ -23,7 +30,7 @@ CASES = sorted(
 def test_every_corpus_is_present() -> None:
     """The folders this test walks hold programs (a renamed folder must not silently drop out)."""
     found = {case.parent.name for case in CASES}
-    assert {"corpus_public", "corpus", "corpus_generality"} <= found
+    assert {"corpus_public", "corpus", "corpus_generality", "corpus_newrules2"} <= found
     assert len(CASES) > 250
 
 
