@@ -31,6 +31,7 @@ from .facts import (
     BUFFER_NAMES,
     CHAINING_FUNCTIONS,
     CHECKPOINT_FUNCTIONS,
+    CLASS_LOSSES,
     CLIPPING,
     DEEPCOPY,
     FULL_REDUCTIONS,
@@ -109,6 +110,12 @@ if TYPE_CHECKING:
     from .core import Interpreter
 
 
+#: Inside an ``__init__`` at least this deep, a class is built from its prototype (made once,
+#: with unknown arguments) instead of for real: a model's own parts (built from the config it
+#: is given) are real, the parts of its parts are shared.
+NESTED_INSTANTIATION_DEPTH = 3
+
+
 class CallsMixin:
     """Calls: dispatch on the callee, argument binding, factories, user functions (mixed into :class:`~.core.Interpreter`)."""
 
@@ -150,7 +157,11 @@ class CallsMixin:
         if isinstance(callee, ClassValue):
             if callee.is_autograd_function:
                 return UNKNOWN
-            if ctx.func is not None and ctx.func.node.name == "__init__" and ctx.depth >= 1:
+            if (
+                ctx.func is not None
+                and ctx.func.node.name == "__init__"
+                and ctx.depth >= NESTED_INSTANTIATION_DEPTH
+            ):
                 return self.prototype(callee)
             return self.instantiate(callee, args, kwargs, ctx)
         if isinstance(callee, ModuleValue):
@@ -984,8 +995,8 @@ def _function_size(
         )
         if mode in ("mean", "sum", "batchmean"):
             return True
-        if mode == "none" and tensors and tensors[0].one_element is False:
-            return False
+        if mode == "none" and tensors and tensors[0].one_element is False and name not in CLASS_LOSSES:
+            return False  # per element: as many as its input (a per-class loss drops a dim)
         return None
     if name in FULL_REDUCTIONS and len(args) == 1 and not kwargs:
         return True

@@ -25,6 +25,7 @@ from .events import (
     UnscaledTwice,
 )
 from .facts import (
+    CLASS_LOSSES,
     LOSS_MODULES,
     MODULE_HOOKS,
     MODULE_OTHER_METHODS,
@@ -659,13 +660,14 @@ class ModulesMixin:
         result.inference = ctx.inference
         if name.endswith("Loss"):
             mode = module.reduction
+            functional = LOSS_MODULES.get(name)
+            per_element = functional is not None and functional not in CLASS_LOSSES
             first = inputs[0].one_element if inputs else None
             result.one_element = (
                 True
                 if mode in ("mean", "sum", "batchmean")
-                else (False if mode == "none" and first is False else None)
+                else (False if mode == "none" and first is False and per_element else None)
             )
-            functional = LOSS_MODULES.get(name)
             if functional is not None and mode is not None:
                 set_shape(result, function_shape(functional, args, {"reduction": ConstValue(mode)}))
         else:

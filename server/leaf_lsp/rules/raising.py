@@ -519,6 +519,12 @@ built with `reduction="none"`, a per-sample loss, a stack of losses, the output 
 a batch. A full reduction (`sum()`, `mean()`, `norm()` without `dim`) or a loss with its
 default reduction is a scalar; anything else is unknown and not reported.
 
+Shapes are followed where the code makes them plain: sizes given to factories, batches cut
+from data (`x[i : i + batch]` with `i` from a `range` whose every window is known to hold
+more than one row), layers (`Linear`, `Embedding`, activations, norms), per-element and
+per-class losses, reductions over a `dim`, broadcasting, views and `.shape` / `.size()`. A
+boolean mask, a batch of unknown size or a window that may hold one row stays unknown.
+
 ## Why is this bad?
 It raises `RuntimeError: grad can be implicitly created only for scalar outputs`.
 
