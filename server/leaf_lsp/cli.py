@@ -447,7 +447,8 @@ def _probed_reports(
     if len(to_probe) > 1:
         _start_warm_probe(probe, args.probe_interpreter)
     for target, report in to_probe:
-        report.analysis = _run_probe(probe, target, report.analysis, args, graph, state)
+        program = report.cells.program.text if report.cells is not None else None
+        report.analysis = _run_probe(probe, target, report.analysis, args, graph, state, program)
     return reports
 
 
@@ -827,16 +828,31 @@ def _run_probe(
     args: argparse.Namespace,
     graph: tuple[str, Path] | None,
     state: RunState,
+    program: str | None = None,
 ) -> Analysis:
+    """Run one file under the probe; ``program``: a notebook's cells as one text, run instead."""
     try:
-        result = probe.run_file(
-            # Absolute: a warm worker process need not share our working directory.
-            str(_absolute(target.path)),
-            interpreter=args.probe_interpreter,
-            cwd=None,
-            timeout=args.probe_timeout,
-            graph=graph[0] if graph else None,
-        )
+        if program is None:
+            result = probe.run_file(
+                # Absolute: a warm worker process need not share our working directory.
+                str(_absolute(target.path)),
+                interpreter=args.probe_interpreter,
+                cwd=None,
+                timeout=args.probe_timeout,
+                graph=graph[0] if graph else None,
+            )
+        else:
+            from .notebook_check import program_file
+
+            # The cells run in order in one process, from the notebook's folder, as Jupyter does.
+            with program_file(program) as path:
+                result = probe.run_file(
+                    path,
+                    interpreter=args.probe_interpreter,
+                    cwd=str(_absolute(target.path).parent),
+                    timeout=args.probe_timeout,
+                    graph=graph[0] if graph else None,
+                )
         merged: Analysis = probe.merge(analysis, result)
     except Exception as error:  # noqa: BLE001 - report the probe's failure, keep the static result
         state.internal_errors += 1

@@ -8,6 +8,11 @@ values changed. A fix is kept only if the cell still parses (its magics neutrali
 from __future__ import annotations
 
 import difflib
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 
 from .fixcheck import apply_edits, parses
@@ -156,3 +161,16 @@ def cell_diff(display: str, before: NotebookFile, after: NotebookFile) -> str:
         ):
             out.append(line if line.endswith(("\n", "\r")) else line + "\n\\ No newline at end of cell\n")
     return "".join(out)
+
+
+@contextmanager
+def program_file(program: str) -> Iterator[str]:
+    """A temporary ``.py`` file holding a notebook's program (for the probe), removed afterwards."""
+    folder = tempfile.mkdtemp(prefix="leaf-lsp-notebook-")
+    try:
+        path = os.path.join(folder, "notebook.py")
+        with open(path, "w", encoding="utf-8", newline="") as handle:
+            handle.write(program)
+        yield path
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
