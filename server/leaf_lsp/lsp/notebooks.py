@@ -78,6 +78,10 @@ class Notebooks:
         self.by_uri: dict[str, Notebook] = {}
         #: Cell URI -> notebook URI.
         self.owner: dict[str, str] = {}
+        #: The client has pulled the diagnostics of a cell. Until then they are pushed, even to
+        #: a client that pulls: VS Code's language client pulls only for documents shown in
+        #: their own tab, which a notebook's cells never are.
+        self.cells_pulled = False
 
     # -- sync -------------------------------------------------------------------------
 
@@ -133,7 +137,8 @@ class Notebooks:
     def _drop(self, notebook: Notebook) -> None:
         for cell in notebook.cells:
             self.owner.pop(cell.doc.uri, None)
-            self.session.clear(cell.doc.uri)
+            if self.session.push_diagnostics or not self.cells_pulled:
+                self._clear(cell.doc.uri)
         if notebook.doc is not None:
             self.session.analyzer.close(notebook.uri)
 
@@ -204,7 +209,7 @@ class Notebooks:
             return False
         snap = doc.effective
         session = self.session
-        if snap is None or doc.closed or not session.push_diagnostics:
+        if snap is None or doc.closed or (self.cells_pulled and not session.push_diagnostics):
             return True
         program = self.program_of(notebook, snap)
         if program is None or snap.index.text != doc.text:
@@ -222,8 +227,19 @@ class Notebooks:
             )
         return True
 
+    def _clear(self, uri: str) -> None:
+        self.session.server.text_document_publish_diagnostics(
+            lsp.PublishDiagnosticsParams(uri=uri, diagnostics=[])
+        )
+
     async def diagnostics(self, uri: str) -> list[lsp.Diagnostic]:
-        """Pulled diagnostics of cell ``uri``."""
+        """Pulled diagnostics of cell ``uri`` (from now on no cell's are pushed: see ``cells_pulled``)."""
+        if not self.cells_pulled and not self.session.push_diagnostics:
+            self.cells_pulled = True
+            # What was pushed would show twice, next to what is pulled.
+            for notebook in self.by_uri.values():
+                for cell in notebook.cells:
+                    self._clear(cell.doc.uri)
         found = await self.cell_snapshot(uri)
         if found is None:
             return []
