@@ -486,17 +486,22 @@ def _format_source(
     pieces = [dump(line) for line in new.splitlines(keepends=True)]
     if not pieces:
         return "[]"
-    if "\n" not in old:
+    if elements and "\n" not in old:
         return "[" + ", ".join(pieces) + "]"
     if elements:
         lead = text[start + 1 : elements[0][0]]
         close = text[elements[-1][1] : start + len(old) - 1]
         close = close[close.find("\n") :] if "\n" in close else "\n"
-    else:
+    elif "\n" in text.strip():
+        # An empty list had no layout of its own: indent as the file indents its members.
         line_start = text.rfind("\n", 0, start) + 1
-        key_indent = text[line_start : len(text[:line_start]) + _indent_width(text, line_start)]
-        lead = "\n" + key_indent + " "
+        key_indent = text[line_start : line_start + _indent_width(text, line_start)]
+        first = text.find("\n") + 1
+        unit = text[first : first + _indent_width(text, first)] or " "
+        lead = "\n" + key_indent + unit
         close = "\n" + key_indent
+    else:
+        return "[" + ", ".join(pieces) + "]"
     return "[" + lead + ("," + lead).join(pieces) + close + "]"
 
 

@@ -197,3 +197,15 @@ async def test_magics_and_a_cell_that_does_not_parse(tmp_path: Path) -> None:
         assert _codes(await _pulled(client, cells[0])) == []
         assert [code for _, code in _codes(await _pulled(client, cells[1]))] == ["LEAF000"]
         assert (4, "LEAF102") in _codes(await _pulled(client, cells[2]))
+        uri = (tmp_path / "train.ipynb").as_uri()
+        client.notebook_document_did_save(
+            lsp.DidSaveNotebookDocumentParams(notebook_document=lsp.NotebookDocumentIdentifier(uri=uri))
+        )
+        client.notebook_document_did_close(
+            lsp.DidCloseNotebookDocumentParams(
+                notebook_document=lsp.NotebookDocumentIdentifier(uri=uri),
+                cell_text_documents=[lsp.TextDocumentIdentifier(uri=c) for c in cells],
+            )
+        )
+        # Closed: its cells are no longer known.
+        assert await _pulled(client, cells[2]) == []

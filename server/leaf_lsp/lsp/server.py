@@ -394,6 +394,11 @@ def create_server() -> LeafServer:
     def notebook_did_change(ls: LeafServer, params: lsp.DidChangeNotebookDocumentParams) -> None:
         session.notebooks.change(params)
 
+    @server.feature(lsp.NOTEBOOK_DOCUMENT_DID_SAVE)
+    def notebook_did_save(ls: LeafServer, params: lsp.DidSaveNotebookDocumentParams) -> None:
+        # As for a saved file: cached reads of it are dropped (its cells are analysed from the buffer).
+        session.file_changed(uri_to_path(params.notebook_document.uri))
+
     @server.feature(lsp.NOTEBOOK_DOCUMENT_DID_CLOSE)
     def notebook_did_close(ls: LeafServer, params: lsp.DidCloseNotebookDocumentParams) -> None:
         session.notebooks.close(params)
