@@ -303,12 +303,12 @@ def cell_analysis(program: Program, analysis: Analysis, number: int) -> Analysis
         if inside(d.span)
     ]
     hints = [
-        replace(h, line=h.line - offset, span=shift(h.span), reason=_shift_reason(h.reason, offset, cell))
+        replace(h, line=h.line - offset, span=shift(h.span), reason=_shift_reason(h.reason, program, cell))
         for h in analysis.hints
         if inside(h.span)
     ]
     facts = [
-        ExprFact(shift(f.span), f.text, f.is_leaf, f.requires_grad, _shift_reason(f.reason, offset, cell))
+        ExprFact(shift(f.span), f.text, f.is_leaf, f.requires_grad, _shift_reason(f.reason, program, cell))
         for f in analysis.expr_facts
         if inside(f.span)
     ]
@@ -338,12 +338,19 @@ def _shift_fix(fix: Fix, lines: int) -> Fix:
     return replace(fix, edits=tuple(Edit(_shift(e.span, lines), e.new_text) for e in fix.edits))
 
 
-def _shift_reason(reason: tuple[ReasonStep, ...], offset: int, cell: CellRange) -> tuple[ReasonStep, ...]:
-    # Reason steps name program lines; steps in other cells keep their text, lose nothing.
+def _shift_reason(
+    reason: tuple[ReasonStep, ...], program: Program, cell: CellRange
+) -> tuple[ReasonStep, ...]:
+    """Reason steps in the lines of their own cell; a step in another cell says which."""
     out = []
     for step in reason:
-        line = step.line - offset
-        out.append(replace(step, line=line if 1 <= line <= cell.count else step.line))
+        found = program.locate(step.line)
+        if found is None:
+            out.append(step)
+        elif found[0].number == cell.number:
+            out.append(replace(step, line=found[1]))
+        else:
+            out.append(replace(step, line=found[1], text=f"{step.text} (cell {found[0].number})"))
     return tuple(out)
 
 

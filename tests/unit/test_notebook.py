@@ -133,3 +133,15 @@ def test_file_positions_point_at_the_json_string_of_the_line() -> None:
     assert not isinstance(notebook, str)
     line, column = notebook.file_position(1, 2, 3)
     assert text.splitlines()[line - 1][column - 1 :].startswith("= 2")
+
+
+def test_reason_steps_in_another_cell_name_it() -> None:
+    cells = [
+        CellSource(2, "import torch\nw = torch.zeros(3, requires_grad=True)\n"),
+        CellSource(4, "v = w * 2\n"),
+    ]
+    result = analyze_cells(cells, "nb.ipynb", None, analyze)
+    hint = next(h for h in result.cell_analysis(4).hints if h.name == "v")
+    assert hint.line == 1
+    steps = [(step.line, step.text) for step in hint.reason]
+    assert any(text.endswith("(cell 2)") and line == 2 for line, text in steps), steps
