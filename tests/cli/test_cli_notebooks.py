@@ -361,3 +361,20 @@ def test_fix_from_stdin_with_a_notebook_name(
     data = json.loads(out)
     assert "with torch.no_grad():" in "".join(data["cells"][2]["source"])
     assert code == 1  # LEAF209 (no fix) remains
+
+
+def test_probe_runs_the_cells_in_order_from_the_notebooks_folder(run: Run, write: Any) -> None:
+    # The first cell reads a file next to the notebook: the run starts in the notebook's folder.
+    write("nb/data.txt", "50\n")
+    setup = README_SETUP.replace("linspace(-1, 1, 50)", "linspace(-1, 1, int(open('data.txt').read()))")
+    cells = [
+        cell("markdown", "# Fit\n", number=0),
+        cell("code", "%matplotlib inline\n!echo hi\n" + setup, number=1),
+        cell("code", README_LOOP, number=2),
+    ]
+    write("nb/train.ipynb", notebook(cells))
+    code, out, err = run("--check", "--probe", "--format", "json", "nb/train.ipynb")
+    assert "probe did not complete" not in err and "Traceback" not in err, err
+    hints = {h["name"]: h for h in _json(out)["files"][0]["hints"]}
+    assert (hints["w"]["cell"], hints["w"]["line"], hints["w"]["verified"]) == (2, 7, True)
+    assert (hints["pred"]["cell"], hints["pred"]["line"], hints["pred"]["verified"]) == (3, 2, True)
