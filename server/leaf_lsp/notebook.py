@@ -12,6 +12,7 @@ text, ``with_sources`` writes it back, byte-identical outside the edited ``sourc
 from __future__ import annotations
 
 import bisect
+import functools
 import json
 import re
 from collections.abc import Callable, Mapping, Sequence
@@ -104,20 +105,33 @@ def build_program(cells: Sequence[CellSource], path: str = "<notebook>") -> Prog
     errors: list[tuple[int, Diagnostic]] = []
     line = 1
     for cell in cells:
-        text, neutral = neutralise(cell.text)
-        if text and not text.endswith(("\n", "\r")):
-            text += "\n"
-        lines = split_lines(text)
-        tree, error = parse(text, path) if text.strip() else (None, None)
-        if tree is None and error is not None:
-            errors.append(
-                (cell.number, Diagnostic("LEAF000", "syntax-error", "error", error.message, error.span))
-            )
-            text = "\n" * len(lines)
+        text, neutral, error = _cell_text(cell.text, path)
+        if error is not None:
+            errors.append((cell.number, error))
+        count = len(split_lines(text))
         parts.append(text)
-        ranges.append(CellRange(cell.number, line, len(lines), cell.text, neutral))
-        line += len(lines)
+        ranges.append(CellRange(cell.number, line, count, cell.text, neutral))
+        line += count
     return Program("".join(parts), tuple(ranges), tuple(errors), tuple(r.first for r in ranges))
+
+
+@functools.lru_cache(maxsize=512)
+def _cell_text(source: str, path: str) -> tuple[str, frozenset[int], Diagnostic | None]:
+    """A cell's part of the program: (text, neutralised lines, its LEAF000 or None).
+
+    Cached: while one cell is edited the others are the same text, and each is parsed
+    alone (as Jupyter compiles each cell alone) to know whether it is valid.
+    """
+    text, neutral = neutralise(source)
+    if text and not text.endswith(("\n", "\r")):
+        text += "\n"
+    if not text.strip():
+        return text, neutral, None
+    tree, error = parse(text, path)
+    if tree is None and error is not None:
+        diagnostic = Diagnostic("LEAF000", "syntax-error", "error", error.message, error.span)
+        return "\n" * len(split_lines(text)), neutral, diagnostic
+    return text, neutral, None
 
 
 def neutralise(source: str) -> tuple[str, frozenset[int]]:
