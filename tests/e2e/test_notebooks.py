@@ -11,7 +11,7 @@ import asyncio
 from pathlib import Path
 
 import attrs
-from lsp_helpers import apply_text_edits, diagnostics_for, edits_of, publishes, rng, start
+from lsp_helpers import apply_text_edits, diagnostics_for, edits_of, next_publish, publishes, rng, start
 from lsprotocol import types as lsp
 from pytest_lsp import LanguageClient, client_capabilities
 
@@ -209,3 +209,31 @@ async def test_magics_and_a_cell_that_does_not_parse(tmp_path: Path) -> None:
         )
         # Closed: its cells are no longer known.
         assert await _pulled(client, cells[2]) == []
+
+
+async def test_verify_with_torch_from_a_cell_runs_the_notebook(tmp_path: Path) -> None:
+    # Static analysis cannot see through getattr; the run does, in cell 3.
+    hidden = 'getattr(w, "add_")(1)\n'
+    options = {"trusted": True}
+    async with start(
+        tmp_path, fake=False, options=options, capabilities=_capabilities("visual-studio-code")
+    ) as client:
+        uri, cells = _open(
+            client,
+            tmp_path,
+            [("code", "%matplotlib inline\n" + SETUP), ("markdown", "Then:\n"), ("code", hidden)],
+        )
+        assert await diagnostics_for(client, cells[2], version=1) == []
+        seen = len(publishes(client, cells[2]))
+        result = await client.workspace_execute_command_async(
+            lsp.ExecuteCommandParams(command="leaf-lsp.probe", arguments=[cells[2]])
+        )
+        assert result["ok"] is True, result
+        assert (result["exception"]["cell"], result["exception"]["line"]) == (3, 1), result
+        assert result["exception"]["type"] == "RuntimeError"
+        published = await next_publish(client, cells[2], seen)
+        assert [(d.range.start.line, d.source) for d in published.diagnostics] == [(0, "leaf-lsp (probe)")]
+        hints = await client.text_document_inlay_hint_async(
+            lsp.InlayHintParams(text_document=lsp.TextDocumentIdentifier(uri=cells[0]), range=rng(0, 0, 7, 0))
+        )
+        assert (5, "leaf · grad ✓") in [(h.position.line, h.label) for h in hints]

@@ -592,7 +592,9 @@ def create_server() -> LeafServer:
         if len(args) > 2 or (len(args) == 2 and args[1] is not None and not isinstance(args[1], str)):
             raise JsonRpcInvalidParams("expected [uri] or [uri, variable name]")
         name = args[1] if len(args) == 2 and args[1] is not None else ""
-        result = await run_probe(session, tuple(args[:1]), ls.protocol.msg_id, graph=name)
+        notebook = session.notebooks.notebook_of(args[0]) if args and isinstance(args[0], str) else None
+        target = (notebook.uri,) if notebook is not None else tuple(args[:1])
+        result = await run_probe(session, target, ls.protocol.msg_id, graph=name)
         return graph_response(result)
 
     return server
