@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from leaf_lsp.engine import analyze
 from leaf_lsp.notebook import (
@@ -145,3 +147,66 @@ def test_reason_steps_in_another_cell_name_it() -> None:
     assert hint.line == 1
     steps = [(step.line, step.text) for step in hint.reason]
     assert any(text.endswith("(cell 2)") and line == 2 for line, text in steps), steps
+
+
+_LINES = st.sampled_from(
+    [
+        "import torch",
+        "w = torch.zeros(3, requires_grad=True)",
+        "w += 1",
+        "%matplotlib inline",
+        "!pip install x",
+        "%%time",
+        "%%bash",
+        "x?",
+        "if True:",
+        "    %time w.sum()",
+        "s = '''",
+        "(1 +",
+        "% 2)",
+        "def broken(:",
+        "",
+        "é = '😋' # %",
+    ]
+)
+_CELL = st.lists(_LINES, max_size=6).map("\n".join)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(st.sampled_from(["code", "markdown", "raw"]), _CELL), max_size=5), st.data())
+def test_any_notebook_is_read_analysed_fixed_and_written_back(
+    cells: list[tuple[str, str]], data: st.DataObject
+) -> None:
+    from leaf_lsp.fixes import analyze as run
+    from leaf_lsp.notebook_check import analyze_notebook, fix_notebook
+
+    raw = [
+        {"cell_type": kind, "metadata": {}, "source": text.splitlines(keepends=True)} for kind, text in cells
+    ]
+    text = _nb(raw, indent=data.draw(st.sampled_from([None, 1, 2])))  # type: ignore[arg-type]
+    notebook = notebook_file(text)
+    assert not isinstance(notebook, str)
+    result = analyze_notebook(notebook, "nb.ipynb", None, run)
+    for number, (kind, source) in enumerate(cells, start=1):
+        lines = max(1, len(source.splitlines()))
+        for diagnostic in result.cell_analysis(number).diagnostics:
+            assert kind == "code" and 1 <= diagnostic.span.line <= diagnostic.span.end_line <= lines
+    fixed, _, _ = fix_notebook(notebook, "nb.ipynb", None, run, unsafe=True)
+    after = json.loads(fixed.text)
+    # Only code cells' sources change, and each still parses as a cell (magics neutralised).
+    for before, now in zip(raw, after["cells"], strict=True):
+        assert {k: v for k, v in before.items() if k != "source"} == {
+            k: v for k, v in now.items() if k != "source"
+        }
+        if before["source"] != now["source"]:
+            assert before["cell_type"] == "code"
+            from leaf_lsp.fixcheck import parses
+
+            assert parses(neutralise("".join(now["source"]))[0])
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=200))
+def test_any_text_is_a_notebook_or_one_clear_reason(text: str) -> None:
+    result = notebook_file(text)
+    assert isinstance(result, str) or all(isinstance(c.source, str) for c in result.cells)
