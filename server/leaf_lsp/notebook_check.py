@@ -20,6 +20,7 @@ from .fixes import _non_overlapping, is_fixable
 from .model import Analysis, Diagnostic, Edit, Fix, Span
 from .notebook import (
     Analyzer,
+    CellSource,
     NotebookAnalysis,
     NotebookFile,
     Program,
@@ -114,6 +115,29 @@ def _fix_round(result: NotebookAnalysis, unsafe: bool) -> tuple[dict[int, str], 
             sources[number] = new
             count += done
     return sources, count
+
+
+def fix_cell(
+    cells: list[CellSource],
+    number: int,
+    path: str,
+    settings: Settings | None,
+    analyzer: Analyzer,
+    unsafe: bool = False,
+    max_rounds: int = 10,
+) -> str:
+    """Cell ``number``'s text with every fix for it applied, the notebook re-analysed each round."""
+    current = list(cells)
+    index = next((i for i, cell in enumerate(current) if cell.number == number), None)
+    if index is None:
+        return ""
+    for _ in range(max(0, max_rounds)):
+        result = analyze_cells(current, path, settings, analyzer)
+        sources, count = _fix_round(result, unsafe)
+        if number not in sources:
+            break
+        current[index] = CellSource(number, sources[number])
+    return current[index].text
 
 
 def _up(span: Span, lines: int) -> Span:

@@ -16,7 +16,7 @@ from lsprotocol import types as lsp
 from pytest_lsp import LanguageClient, client_capabilities
 
 from leaf_lsp.fixcheck import parses
-from leaf_lsp.lsp.actions import PROBE_TITLE
+from leaf_lsp.lsp.actions import FIX_ALL_KIND, PROBE_TITLE
 
 SETUP = (
     "import torch\n"
@@ -170,6 +170,17 @@ async def test_pushed_diagnostics_hints_hover_and_quick_fix_per_cell(tmp_path: P
         assert not await client.text_document_code_lens_async(
             lsp.CodeLensParams(text_document=lsp.TextDocumentIdentifier(uri=cells[2]))
         )
+
+        # Fix all (the Source Action / on save) rewrites cell 3 only, with every safe fix.
+        fix_all = await client.text_document_code_action_async(
+            lsp.CodeActionParams(
+                text_document=lsp.TextDocumentIdentifier(uri=cells[2]),
+                range=rng(0, 0, 0, 0),
+                context=lsp.CodeActionContext(diagnostics=[], only=[FIX_ALL_KIND]),
+            )
+        )
+        (whole,) = [a for a in fix_all if isinstance(a, lsp.CodeAction) and a.kind == FIX_ALL_KIND]
+        assert apply_text_edits(LOOP, edits_of(whole, cells[2])) == fixed
 
         # Applying the fix in cell 3 clears its LEAF102 (a new publish for version 2).
         seen = len(publishes(client, cells[2]))

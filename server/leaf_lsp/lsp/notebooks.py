@@ -9,6 +9,7 @@ analysis cut down to the cell and shifted to the cell's own lines.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections import OrderedDict
 from collections.abc import Sequence
@@ -19,9 +20,11 @@ from lsprotocol import types as lsp
 
 from ..model import Analysis
 from ..notebook import CellSource, Program, build_program, cell_analysis, localize
-from .actions import PROBE_COMMAND, PROBE_TITLE, code_actions
+from ..notebook_check import fix_cell
+from ..settings import Settings
+from .actions import FIX_ALL_KIND, PROBE_COMMAND, PROBE_TITLE, _wanted, code_actions, fix_all_action
 from .convert import from_position, to_diagnostic, to_range
-from .documents import Change, Document, DocumentClosed, Snapshot
+from .documents import Change, Document, DocumentClosed, Snapshot, analyze_safe
 from .hover import diagnostics_at, fact_hover, noqa_code_at, rule_hover
 from .inlay import inlay_hints
 from .text import LineIndex
@@ -305,6 +308,30 @@ class Notebooks:
         for action in actions:
             if action.command is not None and action.command.command == PROBE_COMMAND:
                 action.command.arguments = [notebook.uri]
+        has_safe_fix = any(d.fix is not None and d.fix.safe for d in snap.analysis.diagnostics)
+        if has_safe_fix and only and _wanted(FIX_ALL_KIND, only) and notebook.doc is not None:
+            number = notebook.number_of(uri)
+            settings = session.settings_for(notebook.doc)
+
+            def run(text: str, path: str, _settings: Settings | None) -> Analysis:
+                return analyze_safe(text, path, settings)
+
+            def fixed_cell() -> str:
+                assert number is not None  # cell_snapshot found the cell
+                return fix_cell(notebook.sources(), number, notebook.path, settings, run)
+
+            new_text = await asyncio.get_running_loop().run_in_executor(session.analyzer.executor, fixed_cell)
+            fix_all = fix_all_action(
+                uri,
+                snap.version,
+                snap.index.text,
+                new_text,
+                snap.index,
+                session.encoding,
+                session.document_changes,
+            )
+            if fix_all is not None:
+                actions.append(fix_all)
         return actions
 
     def code_lens(self, uri: str) -> list[lsp.CodeLens]:
