@@ -192,8 +192,9 @@ def _pass(indent: str, raw: str) -> str:
 
 
 def _blank(raw: str) -> str:
+    # The last line may have no break: it still is a line, or later cells would move up one.
     body = raw.rstrip("\r\n")
-    return raw[len(body) :] or ""
+    return raw[len(body) :] or "\n"
 
 
 def _statement_starts(lines: Sequence[str]) -> set[int]:

@@ -17,6 +17,7 @@ from leaf_lsp.notebook import (
     notebook_file,
     with_sources,
 )
+from leaf_lsp.parse import split_lines
 
 
 @pytest.mark.parametrize(
@@ -30,6 +31,7 @@ from leaf_lsp.notebook import (
         ("!pip install \\\n    torch\nx = 1\n", "pass\npass\nx = 1\n"),
         ("%%time\nx = 1\n", "pass\nx = 1\n"),
         ("%%bash\necho hi {\n", "\n\n"),
+        ("%%bash\necho hi", "\n\n"),
     ],
 )
 def test_ipython_lines_become_pass_on_the_same_line(source: str, expected: str) -> None:
@@ -187,6 +189,14 @@ def test_any_notebook_is_read_analysed_fixed_and_written_back(
     notebook = notebook_file(text)
     assert not isinstance(notebook, str)
     result = analyze_notebook(notebook, "nb.ipynb", None, run)
+    # Every code cell takes exactly its own lines in the program, whatever it holds.
+    for cell_range in result.program.cells:
+        own = (
+            cell_range.text
+            if cell_range.text.endswith(("\n", "\r")) or not cell_range.text
+            else cell_range.text + "\n"
+        )
+        assert cell_range.count == len(split_lines(own))
     for number, (kind, source) in enumerate(cells, start=1):
         lines = max(1, len(source.splitlines()))
         for diagnostic in result.cell_analysis(number).diagnostics:
@@ -210,3 +220,15 @@ def test_any_notebook_is_read_analysed_fixed_and_written_back(
 def test_any_text_is_a_notebook_or_one_clear_reason(text: str) -> None:
     result = notebook_file(text)
     assert isinstance(result, str) or all(isinstance(c.source, str) for c in result.cells)
+
+
+@pytest.mark.parametrize("foreign", ["%%bash\necho hi", "%%bash\necho hi\n", "%%html\n<b>x</b>\n\n"])
+def test_a_foreign_cell_keeps_its_lines_so_later_cells_stay_in_place(foreign: str) -> None:
+    cells = [
+        CellSource(1, "import torch\nw = torch.zeros(3, requires_grad=True)"),
+        CellSource(2, foreign),
+        CellSource(3, "x = 1\nw += 1"),
+    ]
+    result = analyze_cells(cells, "nb.ipynb", None, analyze)
+    assert [(d.code, d.span.line) for d in result.cell_analysis(3).diagnostics] == [("LEAF102", 2)]
+    assert result.cell_analysis(2).diagnostics == []
