@@ -26,6 +26,7 @@ from .discover import MissingPathError, Target, iter_targets
 from .fixcheck import parses
 from .fixes import analyze, fix_all
 from .model import Analysis, Diagnostic, Span
+from .notebook import is_notebook_path
 from .parse import split_lines
 from .probe_limits import DEFAULT_TIMEOUT_S, MAX_TIMEOUT_S, timeout_problem
 from .report import FORMATS, FileReport, ReportOptions, render
@@ -446,7 +447,8 @@ def _probed_reports(
     if len(to_probe) > 1:
         _start_warm_probe(probe, args.probe_interpreter)
     for target, report in to_probe:
-        report.analysis = _run_probe(probe, target, report.analysis, args, graph, state)
+        program = report.cells.program.text if report.cells is not None else None
+        report.analysis = _run_probe(probe, target, report.analysis, args, graph, state, program)
     return reports
 
 
@@ -568,6 +570,8 @@ def _check_one(
         return FileReport(target.display, unreadable(engine_path, problem))
     assert text is not None
     try:
+        if is_notebook_path(target.path.name):
+            return _check_notebook(target, text, engine_path, settings, args, state, stdin)
         if args.fix or args.diff:
             new_text, applied, analysis = fix_all(
                 text,
@@ -606,6 +610,56 @@ def _check_one(
         state.internal_errors += 1
         state.say(f"leaf-lsp: internal error while checking {target.display}: {error!r}")
         return None
+
+
+def _check_notebook(
+    target: Target,
+    text: str,
+    engine_path: str,
+    settings: Settings,
+    args: argparse.Namespace,
+    state: RunState,
+    stdin: bytes | None,
+) -> FileReport:
+    """``_check_one`` for a ``.ipynb`` file: its code cells as one program, fixes inside cells."""
+    from .notebook import notebook_file
+    from .notebook_check import CellMap, analyze_notebook, cell_diff, fix_notebook, invalid_notebook
+
+    notebook = notebook_file(text)
+    if isinstance(notebook, str):
+        return FileReport(target.display, invalid_notebook(engine_path, notebook))
+
+    def run(source: str, path: str, _settings: Settings | None) -> Analysis:
+        return _analyze(source, path, settings)
+
+    def report_of(result: Any, fixed: int = 0) -> FileReport:
+        return FileReport(
+            target.display, result.analysis, fixed=fixed, cells=CellMap(result.program, notebook)
+        )
+
+    if not (args.fix or args.diff):
+        return report_of(analyze_notebook(notebook, engine_path, settings, run))
+    new, applied, result = fix_notebook(notebook, engine_path, settings, run, unsafe=args.unsafe_fixes)
+    if new.text == text:
+        return report_of(result)
+    fixed = FileReport(target.display, result.analysis, fixed=applied, cells=CellMap(result.program, new))
+    if args.diff:
+        state.diffs.append(cell_diff(target.display, notebook, new))
+        state.would_fix += applied
+        return fixed
+    if stdin is not None:
+        state.fixed_stdin = reencode(stdin, new.text)
+        return fixed
+    try:
+        _write_source(target.path, new.text, text)
+    except NotWritten as refused:
+        state.say(f"leaf-lsp: {target.display}: {refused}")
+        return report_of(analyze_notebook(notebook, engine_path, settings, run))
+    except OSError as error:
+        state.internal_errors += 1
+        state.say(f"leaf-lsp: cannot write {target.display}: {error.strerror or error}")
+        return report_of(analyze_notebook(notebook, engine_path, settings, run))
+    return fixed
 
 
 #: Below this much source a process pool costs more than it saves (the engine checks a
@@ -774,16 +828,31 @@ def _run_probe(
     args: argparse.Namespace,
     graph: tuple[str, Path] | None,
     state: RunState,
+    program: str | None = None,
 ) -> Analysis:
+    """Run one file under the probe; ``program``: a notebook's cells as one text, run instead."""
     try:
-        result = probe.run_file(
-            # Absolute: a warm worker process need not share our working directory.
-            str(_absolute(target.path)),
-            interpreter=args.probe_interpreter,
-            cwd=None,
-            timeout=args.probe_timeout,
-            graph=graph[0] if graph else None,
-        )
+        if program is None:
+            result = probe.run_file(
+                # Absolute: a warm worker process need not share our working directory.
+                str(_absolute(target.path)),
+                interpreter=args.probe_interpreter,
+                cwd=None,
+                timeout=args.probe_timeout,
+                graph=graph[0] if graph else None,
+            )
+        else:
+            from .notebook_check import program_file
+
+            # The cells run in order in one process, from the notebook's folder, as Jupyter does.
+            with program_file(program) as path:
+                result = probe.run_file(
+                    path,
+                    interpreter=args.probe_interpreter,
+                    cwd=str(_absolute(target.path).parent),
+                    timeout=args.probe_timeout,
+                    graph=graph[0] if graph else None,
+                )
         merged: Analysis = probe.merge(analysis, result)
     except Exception as error:  # noqa: BLE001 - report the probe's failure, keep the static result
         state.internal_errors += 1

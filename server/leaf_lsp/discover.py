@@ -1,6 +1,6 @@
 """Finding the files a ``leaf-lsp --check`` run looks at.
 
-Directories are walked recursively for ``*.py`` files, skipping version-control folders,
+Directories are walked recursively for ``*.py`` files and Jupyter notebooks (``*.ipynb``), skipping version-control folders,
 virtual environments, caches and build output. Files named explicitly are always checked,
 whatever their suffix; exclude patterns only apply to files found by walking. A folder that
 cannot be read, or a named file that cannot be reached, becomes a target with a ``problem``,
@@ -34,6 +34,9 @@ SKIP_DIRS = frozenset(
         ".ruff_cache",
     }
 )
+
+#: The files a folder run checks.
+CHECKED_FILES = ("*.py", "*.ipynb")
 
 
 @dataclass(frozen=True)
@@ -132,7 +135,7 @@ def _walk(root: Path, excluded: Callable[[Path], bool] | None) -> Iterator[tuple
             if not is_skipped_dir(path) and not (excluded is not None and excluded(path)):
                 folders.append(path)
             continue
-        if not fnmatch.fnmatchcase(entry.name, "*.py"):
+        if not any(fnmatch.fnmatchcase(entry.name, pattern) for pattern in CHECKED_FILES):
             continue
         if excluded is not None and excluded(path):
             continue

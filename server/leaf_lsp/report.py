@@ -13,12 +13,15 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import PurePath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from . import __version__
 from .fixes import is_fixable
 from .model import Analysis, Diagnostic, Fix, Hint
+
+if TYPE_CHECKING:
+    from .notebook_check import CellMap
 
 FORMATS = ("text", "json", "sarif", "github")
 JSON_VERSION = 1
@@ -38,6 +41,16 @@ class FileReport:
     display: str
     analysis: Analysis
     fixed: int = 0
+    #: For a notebook: how program lines map to cells (and to lines of the .ipynb file).
+    cells: CellMap | None = None
+
+    def where(self, line: int) -> tuple[int | None, int]:
+        """(1-based cell number or None, line) of program ``line``: the cell's own line in a notebook."""
+        if self.cells is not None:
+            found = self.cells.label(line)
+            if found is not None:
+                return found
+        return None, line
 
 
 @dataclass(frozen=True)
@@ -76,16 +89,16 @@ def describe_fact(is_leaf: bool | None, requires_grad: bool | None) -> str:
 # --- JSON -----------------------------------------------------------------------------
 
 
-def fix_json(fix: Fix) -> dict[str, Any]:
-    """A fix in the JSON contract's shape."""
+def fix_json(fix: Fix, shift: int = 0) -> dict[str, Any]:
+    """A fix in the JSON contract's shape; ``shift`` lines are taken off (a notebook cell's)."""
     return {
         "title": fix.title,
         "safe": fix.safe,
         "edits": [
             {
-                "line": edit.span.line,
+                "line": edit.span.line - shift,
                 "column": edit.span.col + 1,
-                "end_line": edit.span.end_line,
+                "end_line": edit.span.end_line - shift,
                 "end_column": edit.span.end_col + 1,
                 "new_text": edit.new_text,
             }
@@ -94,32 +107,45 @@ def fix_json(fix: Fix) -> dict[str, Any]:
     }
 
 
-def diagnostic_json(diagnostic: Diagnostic) -> dict[str, Any]:
-    """A diagnostic in the JSON contract's shape."""
+def diagnostic_json(diagnostic: Diagnostic, report: FileReport | None = None) -> dict[str, Any]:
+    """A diagnostic in the JSON contract's shape (with ``cell``, lines in the cell, for a notebook)."""
     span = diagnostic.span
-    return {
+    cell, line = report.where(span.line) if report is not None else (None, span.line)
+    shift = span.line - line
+    out: dict[str, Any] = {
         "code": diagnostic.code,
         "name": diagnostic.name,
         "severity": diagnostic.severity,
         "message": diagnostic.message,
-        "line": span.line,
-        "column": span.col + 1,
-        "end_line": span.end_line,
-        "end_column": span.end_col + 1,
-        "fix": fix_json(diagnostic.fix) if diagnostic.fix is not None else None,
     }
+    if cell is not None:
+        out["cell"] = cell
+    out.update(
+        {
+            "line": line,
+            "column": span.col + 1,
+            "end_line": span.end_line - shift,
+            "end_column": span.end_col + 1,
+            "fix": fix_json(diagnostic.fix, shift) if diagnostic.fix is not None else None,
+        }
+    )
+    return out
 
 
-def hint_json(hint: Hint, probe: bool = False) -> dict[str, Any]:
+def hint_json(hint: Hint, probe: bool = False, report: FileReport | None = None) -> dict[str, Any]:
     """A hint in the JSON contract's shape; ``verified`` only with ``--probe``."""
-    out: dict[str, Any] = {
-        "line": hint.line,
-        "column": hint.span.col + 1,
-        "name": hint.name,
-        "is_leaf": hint.is_leaf,
-        "requires_grad": hint.requires_grad,
-        "reason": hint.reason_text,
-    }
+    cell, line = report.where(hint.line) if report is not None else (None, hint.line)
+    out: dict[str, Any] = {"cell": cell} if cell is not None else {}
+    out.update(
+        {
+            "line": line,
+            "column": hint.span.col + 1,
+            "name": hint.name,
+            "is_leaf": hint.is_leaf,
+            "requires_grad": hint.requires_grad,
+            "reason": hint.reason_text,
+        }
+    )
     if probe:
         out["verified"] = hint.verified
     return out
@@ -130,8 +156,8 @@ def to_json_data(reports: Sequence[FileReport], options: ReportOptions) -> dict[
     files = [
         {
             "path": report.display,
-            "diagnostics": [diagnostic_json(d) for d in report.analysis.diagnostics],
-            "hints": [hint_json(h, options.probe) for h in report.analysis.hints],
+            "diagnostics": [diagnostic_json(d, report) for d in report.analysis.diagnostics],
+            "hints": [hint_json(h, options.probe, report) for h in report.analysis.hints],
         }
         for report in reports
     ]
@@ -159,8 +185,14 @@ def _plural(count: int, word: str, plural: str | None = None) -> str:
     return f"{count} {word if count == 1 else (plural or word + 's')}"
 
 
-def _hint_line(display: str, hint: Hint, probe: bool) -> str:
-    text = f"{display}:{hint.line}:{hint.span.col + 1}: hint {hint.name}: {describe_fact(hint.is_leaf, hint.requires_grad)}"
+def _place(report: FileReport, line: int) -> str:
+    """``path:line`` or, in a notebook, ``path:cell N:line`` (as ruff names cells)."""
+    cell, cell_line = report.where(line)
+    return f"{report.display}:{cell_line}" if cell is None else f"{report.display}:cell {cell}:{cell_line}"
+
+
+def _hint_line(report: FileReport, hint: Hint, probe: bool) -> str:
+    text = f"{_place(report, hint.line)}:{hint.span.col + 1}: hint {hint.name}: {describe_fact(hint.is_leaf, hint.requires_grad)}"
     if hint.reason_text:
         text += f" ({hint.reason_text})"
     if probe:
@@ -171,11 +203,11 @@ def _hint_line(display: str, hint: Hint, probe: bool) -> str:
     return text
 
 
-def _diagnostic_line(display: str, diagnostic: Diagnostic, unsafe: bool) -> str:
+def _diagnostic_line(report: FileReport, diagnostic: Diagnostic, unsafe: bool) -> str:
     span = diagnostic.span
     marker = " [*]" if is_fixable(diagnostic, unsafe) else ""
     message = diagnostic.message.replace("\r", " ").replace("\n", " ")
-    return f"{display}:{span.line}:{span.col + 1}: {diagnostic.code}{marker} {message}"
+    return f"{_place(report, span.line)}:{span.col + 1}: {diagnostic.code}{marker} {message}"
 
 
 def to_text(reports: Sequence[FileReport], options: ReportOptions) -> str:
@@ -186,12 +218,10 @@ def to_text(reports: Sequence[FileReport], options: ReportOptions) -> str:
     for report in reports:
         entries: list[tuple[int, int, int, str]] = []
         for d in report.analysis.diagnostics:
-            entries.append(
-                (d.span.line, d.span.col, 0, _diagnostic_line(report.display, d, options.unsafe_fixes))
-            )
+            entries.append((d.span.line, d.span.col, 0, _diagnostic_line(report, d, options.unsafe_fixes)))
         if options.show_hints:
             for h in report.analysis.hints:
-                entries.append((h.line, h.span.col, 1, _hint_line(report.display, h, options.probe)))
+                entries.append((h.line, h.span.col, 1, _hint_line(report, h, options.probe)))
         entries.sort(key=lambda e: e[:3])
         lines.extend(entry[3] for entry in entries)
     lines.extend(_summary(reports, options))
@@ -285,15 +315,17 @@ def to_github(reports: Sequence[FileReport], options: ReportOptions) -> str:
     lines: list[str] = []
     for report in reports:
         for d in report.analysis.diagnostics:
-            span = d.span
+            region = _region(report, d)
+            cell = report.where(d.span.line)[0]
+            title = f"{d.code} {d.name}" + (f" (cell {cell})" if cell is not None else "")
             props = ",".join(
                 [
                     f"file={_escape_property(report.display)}",
-                    f"line={span.line}",
-                    f"col={span.col + 1}",
-                    f"endLine={span.end_line}",
-                    f"endColumn={span.end_col + 1}",
-                    f"title={_escape_property(f'{d.code} {d.name}')}",
+                    f"line={region['startLine']}",
+                    f"col={region['startColumn']}",
+                    f"endLine={region['endLine']}",
+                    f"endColumn={region['endColumn']}",
+                    f"title={_escape_property(title)}",
                 ]
             )
             lines.append(f"::{_GITHUB_LEVEL.get(d.severity, 'error')} {props}::{_escape_data(d.message)}")
@@ -325,6 +357,23 @@ def _artifact_uri(display: str) -> str:
             pass
     # File names need not be valid UTF-8 (surrogate-escaped bytes on POSIX): quote the bytes.
     return quote(os.fsencode(path.as_posix()))
+
+
+def _region(report: FileReport, d: Diagnostic) -> dict[str, int]:
+    """Where ``d`` lies in the file itself (in a notebook: in its JSON text), 1-based."""
+    span = d.span
+    if report.cells is None:
+        return {
+            "startLine": span.line,
+            "startColumn": span.col + 1,
+            "endLine": span.end_line,
+            "endColumn": span.end_col + 1,
+        }
+    start = report.cells.file_position(span.line, span.col)
+    end = report.cells.file_position(span.end_line, span.end_col)
+    if end < start:
+        end = start
+    return {"startLine": start[0], "startColumn": start[1], "endLine": end[0], "endColumn": end[1]}
 
 
 def _sarif_rule(info: RuleInfo) -> dict[str, Any]:
@@ -391,17 +440,16 @@ def to_sarif_data(
                     {
                         "physicalLocation": {
                             "artifactLocation": {"uri": uri},
-                            "region": {
-                                "startLine": d.span.line,
-                                "startColumn": d.span.col + 1,
-                                "endLine": d.span.end_line,
-                                "endColumn": d.span.end_col + 1,
-                            },
+                            "region": _region(report, d),
                         }
                     }
                 ],
             }
-            if d.fix is not None:
+            cell = report.where(d.span.line)[0]
+            if cell is not None:
+                result["properties"] = {"cell": cell}
+            elif d.fix is not None:
+                # A notebook's fixes edit cell text, not the JSON of the file: not SARIF replacements.
                 result["fixes"] = [_sarif_fix(d.fix, uri)]
             results.append(result)
     return {

@@ -32,8 +32,9 @@ async def start(
     fake: bool = True,
     options: Any = None,
     configuration: dict[str, Any] | None = None,
+    capabilities: lsp.ClientCapabilities | None = None,
 ) -> AsyncIterator[LanguageClient]:
-    """A client connected to a fresh server whose workspace is ``root``."""
+    """A client connected to a fresh server whose workspace is ``root`` (``capabilities``: instead of ``client``'s)."""
     config = ClientServerConfig(server_command=FAKE if fake else REAL)
     lsp_client: LanguageClient = await config.start()  # type: ignore[assignment]
     _record_publishes(lsp_client)
@@ -42,7 +43,7 @@ async def start(
     try:
         await lsp_client.initialize_session(
             lsp.InitializeParams(
-                capabilities=client_capabilities(client),
+                capabilities=capabilities or client_capabilities(client),
                 root_uri=root.as_uri(),
                 workspace_folders=[lsp.WorkspaceFolder(uri=root.as_uri(), name=root.name)],
                 initialization_options=options,

@@ -3,7 +3,9 @@
 That script installs code-server, chromium and playwright-core (once, into a cache),
 builds the .vsix, and drives VS Code through each user-visible feature: squiggle and
 Problems entry, inlay hints, hover, Verify with torch, the graph webview, the quick fix,
-and the untrusted-workspace refusal. Screenshots land in test-results/vscode/.
+and the untrusted-workspace refusal; then a Jupyter notebook (its cells analysed together:
+squiggle in the right cell, hints per cell, Verify Notebook with Torch, the quick fix saved
+into the .ipynb). Screenshots land in test-results/vscode/.
 Skipped only when chromium cannot be installed on this machine (exit code 77).
 """
 
@@ -64,5 +66,5 @@ def test_vscode_extension_end_to_end() -> None:
         + output[-4000:]
     )
     phases = {s["phase"] for s in steps}
-    wanted = set(env.get("LEAF_E2E_PHASES", "trusted untrusted").split())
+    wanted = set(env.get("LEAF_E2E_PHASES", "trusted untrusted notebook").split())
     assert phases == wanted, f"phases run: {phases}, wanted {wanted}"

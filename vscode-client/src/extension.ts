@@ -37,6 +37,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     }),
     vscode.commands.registerCommand("leaf-lsp.showLogs", () => log.show()),
     vscode.commands.registerCommand("leaf-lsp.verifyFile", () => verifyFile(server)),
+    vscode.commands.registerCommand("leaf-lsp.verifyNotebook", () => verifyNotebook(server)),
     vscode.commands.registerCommand("leaf-lsp.showGraph", () => showGraph(server)),
   );
 
@@ -98,7 +99,27 @@ async function verifyFile(server: ServerManager): Promise<void> {
   if (document === undefined) {
     return;
   }
-  const fileName = vscode.workspace.asRelativePath(document.uri);
+  // A notebook cell: the server runs the cell's whole notebook.
+  const notebook = vscode.window.activeNotebookEditor?.notebook;
+  const shown = notebook?.getCells().some((cell) => cell.document === document) ? notebook.uri : document.uri;
+  await verify(server, document.uri, vscode.workspace.asRelativePath(shown));
+}
+
+/** The notebook toolbar's "Verify Notebook with Torch": run every code cell in order. */
+async function verifyNotebook(server: ServerManager): Promise<void> {
+  if (!vscode.workspace.isTrusted) {
+    showUntrustedRefusal();
+    return;
+  }
+  const notebook = vscode.window.activeNotebookEditor?.notebook;
+  if (notebook === undefined) {
+    void vscode.window.showWarningMessage("leaf-lsp: open a Jupyter notebook first.");
+    return;
+  }
+  await verify(server, notebook.uri, vscode.workspace.asRelativePath(notebook.uri));
+}
+
+async function verify(server: ServerManager, target: vscode.Uri, fileName: string): Promise<void> {
   try {
     const result = await server.whileProbing(async () =>
       vscode.window.withProgress(
@@ -107,7 +128,7 @@ async function verifyFile(server: ServerManager): Promise<void> {
           title: `leaf-lsp: verifying ${fileName} with torch…`,
           cancellable: true,
         },
-        (_progress, token) => server.executeCommand(PROBE_COMMAND, [document.uri.toString()], token),
+        (_progress, token) => server.executeCommand(PROBE_COMMAND, [target.toString()], token),
       ),
     );
     const summary = summariseProbeResult(result, fileName);

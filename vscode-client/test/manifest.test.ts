@@ -44,11 +44,26 @@ describe("package.json", () => {
     );
   });
 
-  it("contributes the four commands with titles", () => {
+  it("contributes the five commands with titles", () => {
     const commands: { command: string; title: string }[] = manifest.contributes.commands;
     const ids = commands.map((c) => c.command).sort();
-    assert.deepEqual(ids, ["leaf-lsp.restart", "leaf-lsp.showGraph", "leaf-lsp.showLogs", "leaf-lsp.verifyFile"]);
+    assert.deepEqual(ids, [
+      "leaf-lsp.restart",
+      "leaf-lsp.showGraph",
+      "leaf-lsp.showLogs",
+      "leaf-lsp.verifyFile",
+      "leaf-lsp.verifyNotebook",
+    ]);
     assert.ok(commands.every((c) => c.title.length > 0));
+  });
+
+  it("puts Verify Notebook with Torch on the Jupyter notebook toolbar", () => {
+    const toolbar: { command: string; when: string }[] = manifest.contributes.menus["notebook/toolbar"];
+    assert.deepEqual(
+      toolbar.map((item) => [item.command, item.when]),
+      [["leaf-lsp.verifyNotebook", "notebookType == jupyter-notebook"]],
+    );
+    assert.ok(manifest.activationEvents.includes("onNotebook:jupyter-notebook"));
   });
 
   it("activates on Python and supports untrusted workspaces in limited mode", () => {

@@ -106,6 +106,27 @@ class LeafProtocol(LanguageServerProtocol):
                     data = {**data, "params": {**params, "arguments": None}}
         return data
 
+    @lsp_method(lsp.NOTEBOOK_DOCUMENT_DID_OPEN)
+    def lsp_notebook_document__did_open(
+        self, params: lsp.DidOpenNotebookDocumentParams
+    ) -> Generator[Any, Any, None]:
+        """notebookDocument/didOpen without pygls' workspace copy (see the class docstring)."""
+        yield from self._user(lsp.NOTEBOOK_DOCUMENT_DID_OPEN, params)
+
+    @lsp_method(lsp.NOTEBOOK_DOCUMENT_DID_CHANGE)
+    def lsp_notebook_document__did_change(
+        self, params: lsp.DidChangeNotebookDocumentParams
+    ) -> Generator[Any, Any, None]:
+        """notebookDocument/didChange without pygls' workspace copy."""
+        yield from self._user(lsp.NOTEBOOK_DOCUMENT_DID_CHANGE, params)
+
+    @lsp_method(lsp.NOTEBOOK_DOCUMENT_DID_CLOSE)
+    def lsp_notebook_document__did_close(
+        self, params: lsp.DidCloseNotebookDocumentParams
+    ) -> Generator[Any, Any, None]:
+        """notebookDocument/didClose without pygls' workspace copy."""
+        yield from self._user(lsp.NOTEBOOK_DOCUMENT_DID_CLOSE, params)
+
     @lsp_method(lsp.WORKSPACE_EXECUTE_COMMAND)
     def lsp_workspace__execute_command(self, params: lsp.ExecuteCommandParams) -> Generator[Any, Any, Any]:
         """executeCommand, refusing ``arguments`` that were not a JSON array."""
@@ -230,11 +251,24 @@ class LeafProtocol(LanguageServerProtocol):
         super().handle_message(message)
 
 
+#: Jupyter notebooks' Python cells are synced as notebooks (LSP 3.17), so they are analysed together.
+NOTEBOOK_SYNC = lsp.NotebookDocumentSyncOptions(
+    notebook_selector=[
+        lsp.NotebookDocumentFilterWithCells(
+            notebook="jupyter-notebook", cells=[lsp.NotebookCellLanguage(language="python")]
+        )
+    ],
+    save=True,
+)
+
+
 class LeafServer(LanguageServer):
     """The leaf-lsp language server."""
 
     def __init__(self) -> None:
-        super().__init__("leaf-lsp", __version__, protocol_cls=LeafProtocol)
+        super().__init__(
+            "leaf-lsp", __version__, protocol_cls=LeafProtocol, notebook_document_sync=NOTEBOOK_SYNC
+        )
         self.session = Session(self)
         #: Set by ``exit``: 0 after ``shutdown``, 1 without.
         self.exit_code: int | None = None
@@ -352,6 +386,23 @@ def create_server() -> LeafServer:
             session.clear(params.text_document.uri)
             session.buffer_changed(doc, closed=True)
 
+    @server.feature(lsp.NOTEBOOK_DOCUMENT_DID_OPEN)
+    def notebook_did_open(ls: LeafServer, params: lsp.DidOpenNotebookDocumentParams) -> None:
+        session.notebooks.open(params)
+
+    @server.feature(lsp.NOTEBOOK_DOCUMENT_DID_CHANGE)
+    def notebook_did_change(ls: LeafServer, params: lsp.DidChangeNotebookDocumentParams) -> None:
+        session.notebooks.change(params)
+
+    @server.feature(lsp.NOTEBOOK_DOCUMENT_DID_SAVE)
+    def notebook_did_save(ls: LeafServer, params: lsp.DidSaveNotebookDocumentParams) -> None:
+        # As for a saved file: cached reads of it are dropped (its cells are analysed from the buffer).
+        session.file_changed(uri_to_path(params.notebook_document.uri))
+
+    @server.feature(lsp.NOTEBOOK_DOCUMENT_DID_CLOSE)
+    def notebook_did_close(ls: LeafServer, params: lsp.DidCloseNotebookDocumentParams) -> None:
+        session.notebooks.close(params)
+
     @server.feature(lsp.WORKSPACE_DID_CHANGE_CONFIGURATION)
     async def did_change_configuration(ls: LeafServer, params: lsp.DidChangeConfigurationParams) -> None:
         if session.config_pull:
@@ -391,6 +442,9 @@ def create_server() -> LeafServer:
     async def diagnostic(
         ls: LeafServer, params: lsp.DocumentDiagnosticParams
     ) -> lsp.DocumentDiagnosticReport:
+        if session.notebooks.is_cell(params.text_document.uri):
+            items = await session.notebooks.diagnostics(params.text_document.uri)
+            return lsp.RelatedFullDocumentDiagnosticReport(items=items)
         found = await _snapshot(ls, params.text_document.uri)
         if found is None:
             return lsp.RelatedFullDocumentDiagnosticReport(items=[])
@@ -405,6 +459,8 @@ def create_server() -> LeafServer:
 
     @server.feature(lsp.TEXT_DOCUMENT_INLAY_HINT, lsp.InlayHintOptions(resolve_provider=False))
     async def inlay_hint(ls: LeafServer, params: lsp.InlayHintParams) -> list[lsp.InlayHint]:
+        if session.notebooks.is_cell(params.text_document.uri):
+            return await session.notebooks.inlay_hints(params)
         view = await view_of(session.analyzer, params.text_document.uri, session.encoding)
         if view is None:
             return []
@@ -421,6 +477,8 @@ def create_server() -> LeafServer:
 
     @server.feature(lsp.TEXT_DOCUMENT_HOVER)
     async def hover(ls: LeafServer, params: lsp.HoverParams) -> lsp.Hover | None:
+        if session.notebooks.is_cell(params.text_document.uri):
+            return await session.notebooks.hover(params)
         view = await view_of(session.analyzer, params.text_document.uri, session.encoding)
         if view is None:
             return None
@@ -455,6 +513,8 @@ def create_server() -> LeafServer:
     )
     async def code_action(ls: LeafServer, params: lsp.CodeActionParams) -> list[lsp.CodeAction]:
         uri = params.text_document.uri
+        if session.notebooks.is_cell(uri):
+            return await session.notebooks.code_actions(params)
         only = list(params.context.only) if params.context.only else None
         view: View | None
         if only and _wanted(FIX_ALL_KIND, only):
@@ -506,6 +566,8 @@ def create_server() -> LeafServer:
     @server.feature(lsp.TEXT_DOCUMENT_CODE_LENS, lsp.CodeLensOptions(resolve_provider=False))
     def code_lens(ls: LeafServer, params: lsp.CodeLensParams) -> list[lsp.CodeLens]:
         uri = params.text_document.uri
+        if session.notebooks.is_cell(uri):
+            return session.notebooks.code_lens(uri)
         if session.analyzer.get(uri) is None:
             return []
         top = lsp.Range(lsp.Position(0, 0), lsp.Position(0, 0))
@@ -519,15 +581,20 @@ def create_server() -> LeafServer:
     async def probe(ls: LeafServer, *args: Any) -> dict[str, Any]:
         if len(args) != 1:
             raise JsonRpcInvalidParams("expected [uri]")
-        result = await run_probe(session, tuple(args), ls.protocol.msg_id)
-        return summary(result)
+        # A cell's "Verify with torch" runs its whole notebook.
+        notebook = session.notebooks.notebook_of(args[0]) if isinstance(args[0], str) else None
+        uri = notebook.uri if notebook is not None else args[0]
+        result = await run_probe(session, (uri,), ls.protocol.msg_id)
+        return session.notebooks.probe_summary(uri, summary(result))
 
     @server.command(GRAPH_COMMAND)
     async def graph(ls: LeafServer, *args: Any) -> dict[str, str | None]:
         if len(args) > 2 or (len(args) == 2 and args[1] is not None and not isinstance(args[1], str)):
             raise JsonRpcInvalidParams("expected [uri] or [uri, variable name]")
         name = args[1] if len(args) == 2 and args[1] is not None else ""
-        result = await run_probe(session, tuple(args[:1]), ls.protocol.msg_id, graph=name)
+        notebook = session.notebooks.notebook_of(args[0]) if args and isinstance(args[0], str) else None
+        target = (notebook.uri,) if notebook is not None else tuple(args[:1])
+        result = await run_probe(session, target, ls.protocol.msg_id, graph=name)
         return graph_response(result)
 
     return server

@@ -30,6 +30,7 @@ from .config import (
 )
 from .convert import to_diagnostic
 from .documents import Analyzer, Document, Snapshot
+from .notebooks import Notebooks
 from .text import UTF8, UTF16, UTF32
 
 if TYPE_CHECKING:
@@ -124,6 +125,7 @@ class Session:
     def __init__(self, server: LanguageServer) -> None:
         self.server = server
         self.analyzer = Analyzer(self.settings_for, self._on_result)
+        self.notebooks = Notebooks(self)
         self.client = ClientSettings()
         self.configs = ConfigResolver()
         self.encoding: str = UTF16
@@ -373,6 +375,8 @@ class Session:
 
     def publish(self, doc: Document) -> None:
         """Push the document's current diagnostics (push-mode clients only)."""
+        if self.notebooks.publish(doc):
+            return
         snap = doc.effective
         if snap is None or doc.closed or not self.push_diagnostics:
             return
@@ -399,6 +403,7 @@ class Session:
     def _on_result(self, doc: Document, snap: Snapshot) -> None:
         self.publish(doc)
         # Pulling clients re-pull diagnostics after their own edits; they need a refresh
-        # only when the result changed without an edit (settings, an imported file).
-        self.refresh(diagnostics=doc.context_changed)
+        # only when the result changed without an edit (settings, an imported file), or
+        # in a notebook, where an edit of one cell changes what the others report.
+        self.refresh(diagnostics=doc.context_changed or doc.uri in self.notebooks.by_uri)
         doc.context_changed = False

@@ -7,10 +7,11 @@
 #  3. phase "trusted": a fresh profile with workspace trust off, the server on the
 #     project's venv Python (it has torch) via the leaf-lsp.interpreter user setting;
 #     phase "untrusted": workspace trust on, the folder left untrusted (Restricted Mode);
+#     phase "notebook": as trusted, on a Jupyter notebook (notebook_fixture.py, e2e_notebook.mjs);
 #  4. e2e.mjs asserts on the rendered workbench; screenshots go to test-results/vscode/.
 #
 # Exit codes: 0 all steps passed, 1 a step failed, 77 skipped (no chromium and it cannot
-# be installed). Env: LEAF_E2E_PHASES ("trusted untrusted"), LEAF_E2E_PROGRAM (corpus
+# be installed). Env: LEAF_E2E_PHASES ("trusted untrusted notebook"), LEAF_E2E_PROGRAM (corpus
 # program, default 011_augassign_bias_correction.py), LEAF_E2E_TIMEOUT_S (per wait, 120),
 # LEAF_E2E_PYTHON (the interpreter given to the extension; default the repo's .venv).
 set -uo pipefail
@@ -21,7 +22,7 @@ SHOTS="${LEAF_E2E_SHOTS:-$ROOT/test-results/vscode}"
 PROGRAM="${LEAF_E2E_PROGRAM:-011_augassign_bias_correction.py}"
 CORPUS="${LEAF_E2E_CORPUS:-$ROOT/tests/corpus_public}"
 PYTHON="${LEAF_E2E_PYTHON:-$ROOT/.venv/bin/python}"
-PHASES="${LEAF_E2E_PHASES:-trusted untrusted}"
+PHASES="${LEAF_E2E_PHASES:-trusted untrusted notebook}"
 log() { echo "[run_e2e] $*" >&2; }
 
 CACHE="$("$HERE/install_deps.sh")"
@@ -79,13 +80,19 @@ for PHASE in $PHASES; do
   printf 'import torch\n\nw = torch.ones(3, requires_grad=True)\nloss = (w * 2).sum()\nloss.backward()\nprint(w.grad)\n' >"$WS/clean.py"
   # With LEAF_SERVER_SRC (a leaf_lsp package bundled instead of server/leaf_lsp), the
   # expectations come from that same package.
-  PYTHONPATH="${LEAF_SERVER_SRC:+$(dirname "$LEAF_SERVER_SRC")}" \
-    "$ROOT/.venv/bin/python" "$HERE/expectations.py" "$CORPUS/$PROGRAM" >"$RUN/expect.json" \
-    || { log "computing expectations failed"; exit 1; }
+  if [ "$PHASE" = "notebook" ]; then
+    PYTHONPATH="$(dirname "${LEAF_SERVER_SRC:-$ROOT/server/leaf_lsp}")" \
+      "$ROOT/.venv/bin/python" "$HERE/notebook_fixture.py" "$WS" >"$RUN/expect.json" \
+      || { log "writing the notebook fixture failed"; exit 1; }
+  else
+    PYTHONPATH="${LEAF_SERVER_SRC:+$(dirname "$LEAF_SERVER_SRC")}" \
+      "$ROOT/.venv/bin/python" "$HERE/expectations.py" "$CORPUS/$PROGRAM" >"$RUN/expect.json" \
+      || { log "computing expectations failed"; exit 1; }
+  fi
 
   UD="$RUN/user-data-$PHASE"
   mkdir -p "$UD/User"
-  if [ "$PHASE" = "trusted" ]; then TRUST=false; TRUST_FLAG="--disable-workspace-trust"; else TRUST=true; TRUST_FLAG=""; fi
+  if [ "$PHASE" != "untrusted" ]; then TRUST=false; TRUST_FLAG="--disable-workspace-trust"; else TRUST=true; TRUST_FLAG=""; fi
   cat >"$UD/User/settings.json" <<JSON
 {
   "security.workspace.trust.enabled": $TRUST,
@@ -131,10 +138,13 @@ JSON
   fi
   README_SHOT=""
   [ "$PHASE" = "trusted" ] && README_SHOT="${LEAF_E2E_README_SHOT:-$SHOTS/readme-vscode.png}"
+  [ "$PHASE" = "notebook" ] && README_SHOT="$SHOTS/readme-vscode-notebook.png"
+  SCRIPT="$HERE/e2e.mjs"
+  [ "$PHASE" = "notebook" ] && SCRIPT="$HERE/e2e_notebook.mjs"
   PHASE="$PHASE" URL="http://127.0.0.1:$PORT" WORKSPACE="$WS" FILE="$PROGRAM" EXPECT="$RUN/expect.json" \
     SHOTS="$SHOTS" README_SHOT="$README_SHOT" USER_SETTINGS="$UD/User/settings.json" PLAYWRIGHT="$PLAYWRIGHT" CHROMIUM=/usr/bin/chromium \
     PROFILE="$RUN/chromium-$PHASE" TIMEOUT_S="${LEAF_E2E_TIMEOUT_S:-120}" \
-    node "$HERE/e2e.mjs"
+    node "$SCRIPT"
   prc=$?
   [ $prc -eq 0 ] || overall=1
   # The extension's own log (server stderr, traces) helps when a step failed.

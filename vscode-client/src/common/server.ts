@@ -34,11 +34,14 @@ export const GRAPH_COMMAND = "leaf-lsp.graph";
 const PREFLIGHT_TIMEOUT_MS = 20_000;
 const ANALYSIS_IDLE_MS = 5_000;
 
-/** Documents the server analyses: Python files, untitled buffers, and notebook cells. */
+/**
+ * Documents the server analyses: Python files, untitled buffers, and the Python cells of
+ * Jupyter notebooks (synced as notebooks, so the server analyses a notebook's cells together).
+ */
 const DOCUMENT_SELECTOR = [
   { scheme: "file", language: "python" },
   { scheme: "untitled", language: "python" },
-  { notebook: "*", language: "python" },
+  { notebook: "jupyter-notebook", language: "python" },
 ];
 
 export interface StateListener {

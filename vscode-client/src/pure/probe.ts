@@ -46,7 +46,9 @@ export function summariseProbeResult(result: unknown, fileName: string): { messa
   if (exception !== null && typeof exception === "object") {
     const e = exception as Record<string, unknown>;
     const type = typeof e.type === "string" ? e.type : "an exception";
-    const line = typeof e.line === "number" ? ` at line ${e.line}` : "";
+    // In a notebook the server gives the cell (1-based, as Jupyter numbers them) and its line.
+    const cell = typeof e.cell === "number" ? ` of cell ${e.cell}` : "";
+    const line = typeof e.line === "number" ? ` at line ${e.line}${cell}` : "";
     raised = ` The run raised ${type}${line}.`;
   }
   if (details.length > 0 || raised) {
