@@ -361,7 +361,7 @@ def join_values(a: Value, b: Value) -> Value:
         leaf = join_bool(a.leaf, b.leaf)
         rg = join_bool(a.rg, b.rg)
         reason = a.reason if (leaf, rg) == (a.leaf, a.rg) else b.reason
-        return TensorValue(
+        joined = TensorValue(
             leaf,
             rg,
             reason,
@@ -374,6 +374,12 @@ def join_values(a: Value, b: Value) -> Value:
             a.owners + tuple(o for o in b.owners if o not in a.owners),
             a.data_of_param and b.data_of_param,
         )
+        # What holds for both holds for either.
+        joined.one_element = join_bool(a.one_element, b.one_element)
+        joined.shape = a.shape if a.shape == b.shape else None
+        joined.inference = a.inference and b.inference
+        joined.zero_dim = a.zero_dim and b.zero_dim
+        return joined
     if isinstance(a, ConstValue) and isinstance(b, ConstValue) and a.value == b.value:
         return a
     if _int_like(a) and _int_like(b):
