@@ -224,3 +224,28 @@ def test_a_layer_built_under_inference_mode_cannot_save_its_weights_for_a_grad_i
         """
     )
     assert found == [(8, "LEAF110")]  # the first layer's input needs no grad: nothing saved
+
+
+def test_a_custom_function_runs_forward_without_grad_and_its_apply_can_be_held_in_a_name() -> None:
+    source = """
+        class Double(torch.autograd.Function):
+            @staticmethod
+            def forward(ctx, x):
+                inner = x * 2
+                return inner
+
+            @staticmethod
+            def backward(ctx, grad):
+                return grad * 2
+
+        double = Double.apply
+        w = torch.randn(3, requires_grad=True)
+        out = double(w)
+        model = torch.nn.Linear(3, 1)
+        model(out).sum().backward()
+        norm = torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        """
+    hints = hints_of(source)
+    assert hints[(7, "inner")] == (True, False)  # forward runs under no_grad
+    assert hints[(16, "out")] == (False, True)
+    assert hints[(19, "norm")] == (True, False)

@@ -75,6 +75,7 @@ from .syntax import (
 from .values import (
     UNKNOWN,
     UNKNOWN_KWARGS,
+    AutogradApplyValue,
     BoundModuleAttr,
     ClassValue,
     ConstValue,
@@ -154,6 +155,8 @@ class CallsMixin:
             merged = dict(callee.kwargs)
             merged.update(kwargs)
             return self.call_value(callee.func, list(callee.args) + args, merged, node, scope, ctx)
+        if isinstance(callee, AutogradApplyValue):
+            return self.autograd_apply(callee.cls, args, kwargs, node, ctx)
         if isinstance(callee, ClassValue):
             if callee.is_autograd_function:
                 return UNKNOWN
@@ -195,7 +198,7 @@ class CallsMixin:
             return UNKNOWN
         if isinstance(receiver, ClassValue):
             if func.attr == "apply" and receiver.is_autograd_function:
-                return self.op_result(args, node, f"`{receiver.name}.apply`", ctx)
+                return self.autograd_apply(receiver, args, kwargs, node, ctx)
             method = find_method(receiver, func.attr)
             if method is not None:
                 return self.call_function(method, args, kwargs, ctx)[0]
@@ -403,6 +406,18 @@ class CallsMixin:
         kwargs = open_kwargs(kwargs)
         if qual.endswith(CLIPPING):
             self._check_clip(node, args[0] if args else kwargs.get("parameters", UNKNOWN), ctx)
+            if qual.endswith("clip_grad_value_"):
+                return ConstValue(None)
+            norm = new_tensor(
+                True,
+                False,
+                node.lineno,
+                "the total norm clipping returns is computed from `.grad` (a leaf that does not require grad)",
+                kind="float",
+            )
+            norm.zero_dim = norm.one_element = True
+            norm.shape = ()
+            return norm
         if qual in CHECKPOINT_FUNCTIONS and args:
             return self._checkpoint(args, kwargs, node, scope, ctx)
         if not qual.startswith(TORCH_PREFIX):
@@ -787,6 +802,27 @@ class CallsMixin:
         if raised:
             ctx.stopped = RAISES
         return value
+
+    def autograd_apply(
+        self: Interpreter,
+        cls: ClassValue,
+        args: list[Value],
+        kwargs: dict[str, Value],
+        node: ast.Call,
+        ctx: Ctx,
+    ) -> Value:
+        """``Fn.apply(*inputs)``: torch runs ``forward`` with grad off (``ctx`` first unless the
+        class has ``setup_context``); its outputs require grad when an input does."""
+        forward = find_method(cls, "forward")
+        if forward is not None and ctx.grad is not False:
+            saved = ctx.grad
+            ctx.grad = False
+            try:
+                with_ctx = find_method(cls, "setup_context") is None
+                self.call_function(forward, ([UNKNOWN] if with_ctx else []) + list(args), kwargs, ctx)
+            finally:
+                ctx.grad = saved
+        return self.op_result(args, node, f"`{cls.name}.apply`", ctx)
 
     def call_function(
         self: Interpreter,

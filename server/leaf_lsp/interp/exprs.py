@@ -29,6 +29,7 @@ from .tensors import binop_saved
 from .values import (
     TENSOR_SERIALS,
     UNKNOWN,
+    AutogradApplyValue,
     ClassValue,
     ConstValue,
     DictValue,
@@ -487,6 +488,8 @@ class ExpressionsMixin:
             self.note_use(base, attr, ctx)
             return self.module_attribute(base, attr)
         if isinstance(base, ClassValue):
+            if attr == "apply" and base.is_autograd_function:
+                return AutogradApplyValue(base)
             method = find_method(base, attr)
             if method is not None:
                 return method

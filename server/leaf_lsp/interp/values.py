@@ -333,6 +333,13 @@ class ClassValue(Value):
 
 
 @dataclass(eq=False)
+class AutogradApplyValue(Value):
+    """``Fn.apply`` of a custom ``torch.autograd.Function`` (held in a name, called later)."""
+
+    cls: ClassValue
+
+
+@dataclass(eq=False)
 class PartialValue(Value):
     """``functools.partial(func, *args, **kwargs)``: calling it calls ``func`` with those first."""
 
