@@ -249,3 +249,30 @@ def test_a_custom_function_runs_forward_without_grad_and_its_apply_can_be_held_i
     assert hints[(7, "inner")] == (True, False)  # forward runs under no_grad
     assert hints[(16, "out")] == (False, True)
     assert hints[(19, "norm")] == (True, False)
+
+
+def test_a_custom_functions_backward_runs_without_grad_on_the_tensors_forward_saved() -> None:
+    source = """
+        class Mul(torch.autograd.Function):
+            @staticmethod
+            def forward(ctx, x, w):
+                ctx.save_for_backward(x, w)
+                return x * w
+
+            @staticmethod
+            def backward(ctx, grad):
+                x, w = ctx.saved_tensors
+                gx = grad * w
+                return gx, grad * x
+
+        w = torch.randn(3, requires_grad=True)
+        x = torch.randn(3) * 2
+        out = Mul.apply(x, w)
+        out.sum().backward()
+        """
+    hints = hints_of(source)
+    assert hints[(12, "w")] == (True, True)  # the tensor saved: the leaf itself
+    assert hints[(12, "x")] == (True, False)
+    assert hints[(13, "gx")] == (True, False)
+    with_graph = hints_of(source.replace("out.sum().backward()", "out.sum().backward(create_graph=True)"))
+    assert with_graph.get((13, "gx"), (None, None)) == (None, None)  # grad mode there is not known

@@ -68,6 +68,7 @@ from .state import (
 )
 from .syntax import (
     changes_state,
+    creates_graph,
     is_generator,
     is_static_method,
     target_name,
@@ -80,6 +81,7 @@ from .values import (
     ClassValue,
     ConstValue,
     DictValue,
+    FunctionCtxValue,
     FunctionValue,
     ItemValue,
     ModuleValue,
@@ -814,15 +816,39 @@ class CallsMixin:
         """``Fn.apply(*inputs)``: torch runs ``forward`` with grad off (``ctx`` first unless the
         class has ``setup_context``); its outputs require grad when an input does."""
         forward = find_method(cls, "forward")
-        if forward is not None and ctx.grad is not False:
-            saved = ctx.grad
-            ctx.grad = False
-            try:
-                with_ctx = find_method(cls, "setup_context") is None
-                self.call_function(forward, ([UNKNOWN] if with_ctx else []) + list(args), kwargs, ctx)
-            finally:
-                ctx.grad = saved
-        return self.op_result(args, node, f"`{cls.name}.apply`", ctx)
+        result = self.op_result(args, node, f"`{cls.name}.apply`", ctx)
+        if forward is None or ctx.grad is False or ctx.weak:
+            return result
+        saved = ctx.grad
+        ctx.grad = False
+        try:
+            function_ctx = FunctionCtxValue("ctx", is_module=False, has_params=False)
+            setup = find_method(cls, "setup_context")
+            prefix: list[Value] = [] if setup is not None else [function_ctx]
+            output = self.call_and_propagate(forward, prefix + list(args), kwargs, ctx)
+            if ctx.stopped:
+                return UNKNOWN  # forward raises: so does apply
+            if setup is not None:
+                self.call_function(setup, [function_ctx, SeqValue(tuple(args), "tuple"), output], {}, ctx)
+            backward = find_method(cls, "backward")
+            if (
+                backward is not None
+                and isinstance(result, TensorValue)
+                and result.rg is True
+                and not creates_graph(self.tree)
+            ):
+                # torch runs backward with grad off, handing it one gradient per output.
+                count = len(output.items) if isinstance(output, SeqValue) else 1
+                grads: list[Value] = [
+                    new_tensor(
+                        True, False, node.lineno, "a gradient torch hands to `backward` (a leaf, no grad)"
+                    )
+                    for _ in range(count)
+                ]
+                self.call_function(backward, [function_ctx, *grads], {}, ctx)
+        finally:
+            ctx.grad = saved
+        return result
 
     def call_function(
         self: Interpreter,

@@ -53,6 +53,7 @@ from .values import (
     ClassValue,
     ConstValue,
     DictValue,
+    FunctionCtxValue,
     FunctionValue,
     ModuleValue,
     OptimizerValue,
@@ -75,6 +76,8 @@ class ModulesMixin:
     """The ``nn.Module`` and optimizer model (mixed into :class:`~.core.Interpreter`)."""
 
     def module_attribute(self: Interpreter, module: ModuleValue, attr: str) -> Value:
+        if isinstance(module, FunctionCtxValue) and attr == "saved_tensors":
+            return SeqValue(module.saved, "tuple") if module.saved is not None else UNKNOWN
         if attr == "training" and module.is_module and attr not in module.attrs:
             return ConstValue(module.training) if module.training is not None else UNKNOWN
         if attr in module.computed:
@@ -401,6 +404,10 @@ class ModulesMixin:
         scope: Scope,
         ctx: Ctx,
     ) -> Value:
+        if isinstance(module, FunctionCtxValue):
+            if method == "save_for_backward":
+                module.saved = tuple(args)
+            return ConstValue(None)  # mark_dirty, set_materialize_grads...: no value
         if module.cls is not None:
             user = find_method(module.cls, method)
             if user is not None:

@@ -184,3 +184,16 @@ def short_source(node: ast.AST) -> str:
         return ast.unparse(node)[:60]
     except (ValueError, RecursionError):
         return "<expression>"
+
+
+_CREATES_GRAPH: weakref.WeakKeyDictionary[ast.AST, bool] = weakref.WeakKeyDictionary()
+
+
+def creates_graph(tree: ast.AST) -> bool:
+    """Whether the program passes ``create_graph`` anywhere (then a custom Function's
+    ``backward`` may run with grad on, and is not assumed to run without it)."""
+    cached = _CREATES_GRAPH.get(tree)
+    if cached is None:
+        cached = any(isinstance(node, ast.keyword) and node.arg == "create_graph" for node in ast.walk(tree))
+        _CREATES_GRAPH[tree] = cached
+    return cached

@@ -333,6 +333,14 @@ class ClassValue(Value):
 
 
 @dataclass(eq=False)
+class FunctionCtxValue(ModuleValue):
+    """The ``ctx`` torch hands a custom Function's ``forward`` / ``setup_context`` /
+    ``backward``: attributes set on it, and the tensors saved for backward."""
+
+    saved: tuple[Value, ...] | None = None
+
+
+@dataclass(eq=False)
 class AutogradApplyValue(Value):
     """``Fn.apply`` of a custom ``torch.autograd.Function`` (held in a name, called later)."""
 
