@@ -130,13 +130,11 @@ def test_unseen_corpora_reach_the_targets() -> None:
 
 
 def test_unseen_programs_for_the_new_rules_reach_the_targets() -> None:
-    """The unseen batch for LEAF109-112, LEAF214-216 and LEAF303: precision >= 0.97, recall
-    >= 0.95, hint accuracy >= 0.995. Coverage is lower here (0.93): checkpointed and
-    inference-mode code leave honest unknowns."""
+    """The unseen batch for LEAF109-112, LEAF214-216 and LEAF303 reaches the same targets."""
     assert len(UNSEEN_NEW_RULES) >= 30
     precision, recall, accuracy, coverage = scores(UNSEEN_NEW_RULES)
     summary = f"P {precision:.3f} R {recall:.3f} A {accuracy:.3f} C {coverage:.3f}"
     assert precision >= 0.97, summary
     assert recall >= 0.95, summary
     assert accuracy >= 0.995, summary
-    assert coverage >= 0.90, summary
+    assert coverage >= 0.95, summary
