@@ -122,6 +122,20 @@ def hint_json(hint: Hint, probe: bool = False) -> dict[str, Any]:
     }
     if probe:
         out["verified"] = hint.verified
+        if hint.static is not None:
+            # is_leaf/requires_grad above are the run's values; this is what static inference said.
+            out["static"] = {"is_leaf": hint.static[0], "requires_grad": hint.static[1]}
+        if hint.contexts:
+            out["contexts"] = [
+                {
+                    "where": ctx.where,
+                    "grad_mode": ctx.grad_mode,
+                    "call_line": ctx.call_line,
+                    "is_leaf": ctx.is_leaf,
+                    "requires_grad": ctx.requires_grad,
+                }
+                for ctx in hint.contexts
+            ]
     return out
 
 

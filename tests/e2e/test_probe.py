@@ -142,3 +142,72 @@ async def test_progress_cancel_button_stops_the_probe(tmp_path: Path) -> None:
         assert "cancelled" in info.value.message
         assert time.monotonic() - started < 30
         assert isinstance(client.progress_reports[token][-1], lsp.WorkDoneProgressEnd)
+
+
+TWO_MODES = """\
+import torch
+import torch.nn as nn
+
+
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc1 = nn.Linear(4, 8)
+        self.fc2 = nn.Linear(8, 2)
+
+    def forward(self, x):
+        h = self.fc1(x)
+        h = torch.relu(h)
+        out = self.fc2(h)
+        return out
+
+
+def train(model):
+    x = torch.randn(3, 4)
+    loss = model(x).sum()
+    loss.backward()
+
+
+def test(model):
+    with torch.no_grad():
+        pred = model(torch.randn(3, 4))
+    return pred
+
+
+model = Net()
+train(model)
+test(model)
+stats = [model.fc1.weight.sum().item()]
+scale = torch.tensor(stats)
+"""
+
+
+async def test_verify_keeps_hints_of_a_forward_run_with_and_without_grad(tmp_path: Path) -> None:
+    path = tmp_path / "two_modes.py"
+    path.write_text(TWO_MODES)
+    async with start(tmp_path, fake=False, options=TRUSTED) as client:
+        uri = open_doc(client, path, TWO_MODES)
+        await diagnostics_for(client, uri, version=1)
+        whole = lsp.InlayHintParams(text_document=lsp.TextDocumentIdentifier(uri=uri), range=rng(0, 0, 40, 0))
+        before = {h.position.line: h.label for h in await client.text_document_inlay_hint_async(whole)}
+        count = len(publishes(client, uri))
+        result = await client.workspace_execute_command_async(
+            lsp.ExecuteCommandParams(command="leaf-lsp.probe", arguments=[uri])
+        )
+        assert result["ok"] is True
+        await next_publish(client, uri, count)
+        after = {h.position.line: h.label for h in await client.text_document_inlay_hint_async(whole)}
+        # forward ran with grad (train) and under no_grad (test): its hints show the training value.
+        for line in (11, 12, 13):
+            assert before[line] == "non-leaf · grad"
+            assert after[line] == "non-leaf · grad ✓"
+        # Every other statement that ran keeps (or gains) a value.
+        assert set(before) <= set(after)
+        hover = await client.text_document_hover_async(
+            lsp.HoverParams(text_document=lsp.TextDocumentIdentifier(uri=uri), position=lsp.Position(11, 8))
+        )
+        assert hover is not None
+        text = hover.contents.value  # type: ignore[union-attr]
+        assert "with grad in `train()` (line 20): non-leaf, requires grad" in text
+        assert "under `no_grad` in `test()` (line 26): leaf, no grad" in text
+        assert "line 0:" not in text

@@ -40,7 +40,20 @@ def reason_markdown(hint: Hint) -> str:
     if hint.verified is True:
         lines += ["", "✓ confirmed by running the file with torch"]
     elif hint.verified is False:
-        lines += ["", f"✗ contradicted at run time: {hint.runtime or 'see the probe output'}"]
+        static = hint.static or (None, None)
+        lines += [
+            "",
+            f"✗ contradicted at run time: static inference said is_leaf = `{_fmt(static[0])}`, "
+            f"requires_grad = `{_fmt(static[1])}`",
+        ]
+    elif hint.static is not None and hint.static != (hint.is_leaf, hint.requires_grad):
+        lines += ["", "from the run with torch (static inference did not know)"]
+    if hint.runtime:
+        lines += ["", hint.runtime]
+    for ctx in hint.contexts:
+        lines.append(
+            f"- {ctx.where}: is_leaf = `{_fmt(ctx.is_leaf)}`, requires_grad = `{_fmt(ctx.requires_grad)}`"
+        )
     return "\n".join(lines)
 
 
@@ -58,7 +71,7 @@ def hint_label(hint: Hint, settings: InlayHintSettings) -> str | None:
     if hint.verified is True:
         return f"{base} ✓"
     if hint.verified is False:
-        return f"{base} ✗ {hint.runtime}" if hint.runtime else f"{base} ✗ (run time differs)"
+        return f"{base} ✗"  # the run's value; the tooltip says what static inference claimed
     return base
 
 

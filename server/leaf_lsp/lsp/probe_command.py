@@ -217,7 +217,7 @@ def _merge(session: Session, doc: Document, snap: Snapshot, result: Any) -> None
     if getattr(result, "error", None):
         session.show(f"leaf-lsp: the probe could not finish: {result.error}", lsp.MessageType.Warning)
     try:
-        merged = probe.merge(snap.analysis, result)
+        merged = probe.merge(snap.analysis, result, snap.index.text)
     except Exception as exc:  # a probe bug must not take the editor down
         session.show(f"leaf-lsp: cannot merge the probe result: {exc}", lsp.MessageType.Error)
         return

@@ -36,7 +36,7 @@ from .actions import (
 from .config import parse_client_settings
 from .convert import from_position, to_range
 from .documents import Change, Document, DocumentClosed, Snapshot
-from .hover import diagnostics_at, fact_hover, noqa_code_at, rule_hover
+from .hover import diagnostics_at, fact_hover, hint_at, noqa_code_at, rule_hover
 from .inlay import inlay_hints
 from .probe_command import graph_response, run_probe, summary
 from .rpc import INVALID_PARAMS, INVALID_REQUEST, Rejected, describe_error, message_id, reply_error
@@ -435,10 +435,12 @@ def create_server() -> LeafServer:
             if docs is not None:
                 return lsp.Hover(contents=lsp.MarkupContent(kind=lsp.MarkupKind.Markdown, value=docs))
         fact = snap.analysis.fact_at(line, col)
-        text = fact_hover(fact, diagnostics_at(snap.analysis, line, col))
+        hint = hint_at(snap.analysis, line, col)
+        text = fact_hover(fact, diagnostics_at(snap.analysis, line, col), hint)
         if text is None:
             return None
-        rng = to_range(snap.index, fact.span, session.encoding) if fact is not None else None
+        span = fact.span if fact is not None else hint.span if hint is not None else None
+        rng = to_range(snap.index, span, session.encoding) if span is not None else None
         if rng is not None:
             rng = view.range_to_new(rng)
             if rng is None:  # the expression was edited since: its facts may not hold
