@@ -196,6 +196,10 @@ async def test_verify_keeps_hints_of_a_forward_run_with_and_without_grad(tmp_pat
         )
         assert result["ok"] is True
         await next_publish(client, uri, count)
+        # The outcome is told: counts of the hints the run settled.
+        told = [m.message for m in client.messages if "verified" in m.message]
+        assert told and told[-1].startswith("leaf-lsp: ") and " 0 contradicted" in told[-1], told
+        assert result["summary"] == told[-1].removeprefix("leaf-lsp: ")
         after = {h.position.line: h.label for h in await client.text_document_inlay_hint_async(whole)}
         # forward ran with grad (train) and under no_grad (test): its hints show the training value.
         for line in (11, 12, 13):
@@ -211,3 +215,28 @@ async def test_verify_keeps_hints_of_a_forward_run_with_and_without_grad(tmp_pat
         assert "with grad in `train()` (line 20): non-leaf, requires grad" in text
         assert "under `no_grad` in `test()` (line 26): leaf, no grad" in text
         assert "line 0:" not in text
+
+
+async def test_interpreter_without_torch_is_named(tmp_path: Path) -> None:
+    import shutil
+    import subprocess
+
+    bare = shutil.which("python3", path="/usr/bin:/bin")
+    if bare is None or subprocess.run([bare, "-c", "import torch"], capture_output=True).returncode == 0:
+        pytest.skip("no interpreter without torch here")
+    path = tmp_path / "a.py"
+    path.write_text("import torch\nx = torch.ones(2)\n")
+    options = {"trusted": True, "probe": {"interpreter": bare}}
+    async with start(tmp_path, fake=False, options=options) as client:
+        uri = open_doc(client, path, path.read_text())
+        await diagnostics_for(client, uri, version=1)
+        result = await client.workspace_execute_command_async(
+            lsp.ExecuteCommandParams(command="leaf-lsp.probe", arguments=[uri])
+        )
+        assert result["ok"] is False and result["torch_missing"] is True
+        assert result["summary"].startswith(f"torch is not installed in {bare}")
+        assert any(
+            m.message.startswith(f"leaf-lsp: torch is not installed in {bare}")
+            and m.type == lsp.MessageType.Warning
+            for m in client.messages
+        )

@@ -521,15 +521,15 @@ def create_server() -> LeafServer:
     async def probe(ls: LeafServer, *args: Any) -> dict[str, Any]:
         if len(args) != 1:
             raise JsonRpcInvalidParams("expected [uri]")
-        result = await run_probe(session, tuple(args), ls.protocol.msg_id)
-        return summary(result)
+        result, told = await run_probe(session, tuple(args), ls.protocol.msg_id)
+        return summary(result, told)
 
     @server.command(GRAPH_COMMAND)
     async def graph(ls: LeafServer, *args: Any) -> dict[str, str | None]:
         if len(args) > 2 or (len(args) == 2 and args[1] is not None and not isinstance(args[1], str)):
             raise JsonRpcInvalidParams("expected [uri] or [uri, variable name]")
         name = args[1] if len(args) == 2 and args[1] is not None else ""
-        result = await run_probe(session, tuple(args[:1]), ls.protocol.msg_id, graph=name)
+        result, _ = await run_probe(session, tuple(args[:1]), ls.protocol.msg_id, graph=name)
         return graph_response(result)
 
     return server

@@ -146,6 +146,8 @@ class Session:
         self.transport_refusal: str | None = None
         #: Cancellation events of running commands, by JSON-RPC request id.
         self.cancel_events: dict[Any, threading.Event] = {}
+        #: Set from initializationOptions ``clientShowsProbeOutcome`` (the VS Code extension).
+        self.client_shows_probe_outcome = False
         self._resolvers: dict[str, Any] = {}
         #: Open buffers by resolved path: what cross-file resolution reads instead of the disk.
         self.overlay: dict[str, str] = {}
@@ -188,6 +190,10 @@ class Session:
             roots.append(Path(params.root_path))
         self.roots = roots
         options = params.initialization_options
+        # The VS Code extension shows Verify's outcome itself (with buttons): no second message.
+        self.client_shows_probe_outcome = (
+            isinstance(options, dict) and options.get("clientShowsProbeOutcome") is True
+        )
         if options is not None:
             self.client, problems = parse_client_settings(options)
             self.pending_problems.extend(problems)

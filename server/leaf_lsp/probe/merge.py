@@ -265,11 +265,20 @@ def merge(analysis: Analysis, result: ProbeResult, source: str | None = None) ->
         hints.extend(_run_only_hints(analysis, result, source))
         hints.sort(key=lambda h: (h.span.line, h.span.col, h.line))
     merged.hints = hints
-    static = {(d.code, d.span.line) for d in analysis.diagnostics}
+    static = {(d.code, d.span.line): i for i, d in enumerate(merged.diagnostics)}
+    seen: set[tuple[str, int]] = set()
     for diag in result.diagnostics:
-        if (diag.code, diag.span.line) not in static:
+        key = (diag.code, diag.span.line)
+        if key in seen:
+            continue
+        seen.add(key)
+        twin = static.get(key)
+        if twin is None:
             extra.append(diag)
-            static.add((diag.code, diag.span.line))
+        else:
+            # The static diagnostic (which may carry a fix) stays, with torch's own words added.
+            old = merged.diagnostics[twin]
+            merged.diagnostics[twin] = dataclasses.replace(old, message=f"{old.message}\n{diag.message}")
     merged.diagnostics = sorted(
         merged.diagnostics + extra, key=lambda d: (d.span.line, d.span.col, d.code, d.source)
     )
