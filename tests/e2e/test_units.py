@@ -121,3 +121,20 @@ async def test_edited_documents_reuse_their_parse_tree_and_opened_ones_keep_none
     # Closing dropped the old tree: a reopened document starts a fresh cache.
     assert caches[-1] is not None and caches[-1] is not caches[0]
     analyzer.shutdown()
+
+
+async def test_a_diagnostic_pull_does_not_wait_for_the_push_debounce() -> None:
+    # A debounce no test would outlive: only a pull that skips it can be answered.
+    analyzer = Analyzer(lambda doc: Settings(), lambda doc, snap: None, debounce=3600)
+    doc = Document(uri="file:///p.py", path="/p.py", text="import torch\n", version=0)
+    analyzer.open(doc)
+    await asyncio.wait_for(analyzer.wait_current(doc), 60)
+    doc.apply([Change("import torch\nx = torch.ones(2, requires_grad=True)\n")], 1, UTF16)
+    analyzer.schedule(doc)
+    assert doc.debouncing
+    waiting = asyncio.ensure_future(analyzer.wait_current(doc))
+    snap = await asyncio.wait_for(analyzer.wait_current(doc, hurry=True), 60)
+    assert snap.version == 1 and [h.name for h in snap.analysis.hints] == ["x"]
+    # Others waiting for the same version get it too.
+    assert (await asyncio.wait_for(waiting, 60)) is snap
+    analyzer.shutdown()

@@ -251,13 +251,13 @@ def _changes(params: lsp.DidChangeTextDocumentParams) -> list[Change]:
     return out
 
 
-async def _snapshot(ls: LeafServer, uri: str) -> tuple[Document, Snapshot] | None:
+async def _snapshot(ls: LeafServer, uri: str, hurry: bool = False) -> tuple[Document, Snapshot] | None:
     """The current analysis of ``uri`` (waiting for it), or None for unknown/closed documents."""
     doc = ls.session.analyzer.get(uri)
     if doc is None:
         return None
     try:
-        return doc, await ls.session.analyzer.wait_current(doc)
+        return doc, await ls.session.analyzer.wait_current(doc, hurry)
     except DocumentClosed:
         return None
 
@@ -391,7 +391,8 @@ def create_server() -> LeafServer:
     async def diagnostic(
         ls: LeafServer, params: lsp.DocumentDiagnosticParams
     ) -> lsp.DocumentDiagnosticReport:
-        found = await _snapshot(ls, params.text_document.uri)
+        # The editor debounces its pulls itself: no second debounce before answering.
+        found = await _snapshot(ls, params.text_document.uri, hurry=True)
         if found is None:
             return lsp.RelatedFullDocumentDiagnosticReport(items=[])
         _, snap = found
