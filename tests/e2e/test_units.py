@@ -138,3 +138,44 @@ async def test_a_diagnostic_pull_does_not_wait_for_the_push_debounce() -> None:
     # Others waiting for the same version get it too.
     assert (await asyncio.wait_for(waiting, 60)) is snap
     analyzer.shutdown()
+
+
+def _labels(text: str, settings: InlayHintSettings) -> list[tuple[int, str]]:
+    from lsprotocol import types as lsp
+
+    from leaf_lsp.engine import analyze
+    from leaf_lsp.lsp.inlay import inlay_hints
+    from leaf_lsp.lsp.text import LineIndex
+
+    hints = inlay_hints(
+        analyze(text, "h.py").hints, LineIndex(text), UTF16, settings, lsp.Position(0, 0), lsp.Position(99, 0)
+    )
+    return [(h.position.line, str(h.label)) for h in hints]
+
+
+def test_consecutive_reassignments_are_labelled_where_the_value_changes() -> None:
+    text = (
+        "import torch\n"
+        "w = torch.ones(3, requires_grad=True)\n"
+        "h = w * 2\n"
+        "h = torch.relu(h)\n"
+        "h = h + 1\n"
+        "h = h.detach()\n"
+        "h = h * 3\n"
+    )
+    assert _labels(text, InlayHintSettings()) == [(1, "leaf · grad"), (2, "non-leaf · grad"), (5, "no grad")]
+    every = _labels(text, InlayHintSettings(repeated=True))
+    assert [line for line, _ in every] == [1, 2, 3, 4, 5, 6]
+
+
+def test_verbose_labels_are_cut_cleanly_without_backticks() -> None:
+    from leaf_lsp.lsp.inlay import short_reason
+
+    assert short_reason("`Linear.weight` is a parameter (a leaf)") == "Linear.weight is a parameter (a leaf)"
+    cut = short_reason(
+        "computed from `encoder_hidden_states_projection` and `attention_mask_expanded` by matmul"
+    )
+    assert len(cut) <= 40 and cut.endswith("…") and "`" not in cut and not cut[:-1].endswith(" ")
+    text = "import torch\nw = torch.ones(3, requires_grad=True)\n"
+    ((_, label),) = _labels(text, InlayHintSettings(verbosity="verbose"))
+    assert label.startswith("leaf · grad ← ") and "`" not in label

@@ -151,7 +151,9 @@ class CallsMixin:
                 return UNKNOWN
             if ctx.func is not None and ctx.func.node.name == "__init__" and ctx.depth >= 1:
                 return self.prototype(callee)
-            return self.instantiate(callee, args, kwargs, ctx)
+            instance = self.instantiate(callee, args, kwargs, ctx)
+            instance.line = instance.line or getattr(node, "lineno", 0)
+            return instance
         if isinstance(callee, ModuleValue):
             return self.call_module(callee, args, kwargs, node, ctx)
         if isinstance(callee, BoundModuleAttr):

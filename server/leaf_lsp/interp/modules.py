@@ -120,7 +120,7 @@ class ModulesMixin:
         param = new_tensor(
             True,
             module.params_rg,
-            0,
+            module.line,
             f"`{module.name}.{attr}` is a parameter (a leaf)"
             if attr != "<parameter>"
             else f"a parameter of `{module.name}` (a leaf)",
@@ -172,7 +172,7 @@ class ModulesMixin:
     ) -> Value:
         info = self.api.nn_modules.get(name, {})
         kind = info.get("kind", "module")
-        module = ModuleValue(name, torch_class=name, has_params=bool(info.get("params")))
+        module = ModuleValue(name, torch_class=name, has_params=bool(info.get("params")), line=node.lineno)
         module.inplace = const_bool_value(kwargs.get("inplace")) is True
         reduction = kwargs.get("reduction")
         if reduction is not None:

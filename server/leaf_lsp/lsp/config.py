@@ -46,6 +46,8 @@ class InlayHintSettings:
     enabled: bool = True
     verbosity: str = "normal"
     show_unknown: bool = False
+    #: Label every reassignment, also consecutive ones of the same name with the same label.
+    repeated: bool = False
 
 
 @dataclass(frozen=True)
@@ -128,6 +130,7 @@ def parse_client_settings(data: Any) -> tuple[ClientSettings, list[str]]:
             enabled=_get_bool(raw_hints, "enabled", True, "inlayHints.", problems),
             verbosity=verbosity,
             show_unknown=_get_bool(raw_hints, "showUnknown", False, "inlayHints.", problems),
+            repeated=_get_bool(raw_hints, "repeated", False, "inlayHints.", problems),
         )
     else:
         problems.append("`inlayHints` must be an object; using the defaults")

@@ -84,7 +84,8 @@ def fact_hover(fact: ExprFact | None, diagnostics: list[Diagnostic], hint: Hint 
         if hint is not None:
             parts.extend(_run_lines(hint))
     for diagnostic in diagnostics:
-        parts.append(f"\n**{diagnostic.code}** `{diagnostic.name}`: {diagnostic.message}")
+        # The editor shows the diagnostic's message in the same hover: name the rule, not the message.
+        parts.append(f"\n**{diagnostic.code}** `{diagnostic.name}`")
         if diagnostic.fix is not None:
             safety = "" if diagnostic.fix.safe else " (unsafe: review the change)"
             parts.append(f"\n_Fix_: {diagnostic.fix.title}{safety}")
