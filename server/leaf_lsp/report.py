@@ -180,8 +180,13 @@ def _hint_line(display: str, hint: Hint, probe: bool) -> str:
     if probe:
         if hint.verified is True:
             text += " [verified]"
+        elif hint.verified is False and hint.static is not None:
+            # The values shown are the run's; say what static inference claimed.
+            text += f" [run time disagrees: static inference said {describe_fact(*hint.static)}]"
         elif hint.verified is False:
             text += f" [run time disagrees: {hint.runtime or 'see probe'}]"
+        elif hint.static is not None and hint.static != (hint.is_leaf, hint.requires_grad):
+            text += " [from the run]"
     return text
 
 

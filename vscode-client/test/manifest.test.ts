@@ -10,6 +10,9 @@ const properties: Record<string, { default?: unknown; description?: string; mark
 
 function defaultFor(key: string): unknown {
   const flat: Record<string, unknown> = {
+    enable: DEFAULTS.enable,
+    "lint.run": DEFAULTS.server.lint.run,
+    "inlayHints.repeated": DEFAULTS.server.inlayHints.repeated,
     select: DEFAULTS.server.select,
     ignore: DEFAULTS.server.ignore,
     severity: DEFAULTS.server.severity,
@@ -44,10 +47,17 @@ describe("package.json", () => {
     );
   });
 
-  it("contributes the four commands with titles", () => {
+  it("contributes the commands with titles", () => {
     const commands: { command: string; title: string }[] = manifest.contributes.commands;
     const ids = commands.map((c) => c.command).sort();
-    assert.deepEqual(ids, ["leaf-lsp.restart", "leaf-lsp.showGraph", "leaf-lsp.showLogs", "leaf-lsp.verifyFile"]);
+    assert.deepEqual(ids, [
+      "leaf-lsp.fixAll",
+      "leaf-lsp.restart",
+      "leaf-lsp.selectProbeInterpreter",
+      "leaf-lsp.showGraph",
+      "leaf-lsp.showLogs",
+      "leaf-lsp.verifyFile",
+    ]);
     assert.ok(commands.every((c) => c.title.length > 0));
   });
 

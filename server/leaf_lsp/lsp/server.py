@@ -344,10 +344,13 @@ def create_server() -> LeafServer:
     def did_save(ls: LeafServer, params: lsp.DidSaveTextDocumentParams) -> None:
         doc = session.analyzer.get(params.text_document.uri)
         session.file_changed(doc.path if doc is not None else uri_to_path(params.text_document.uri))
+        if doc is not None:
+            session.document_saved(doc)
 
     @server.feature(lsp.TEXT_DOCUMENT_DID_CLOSE)
     def did_close(ls: LeafServer, params: lsp.DidCloseTextDocumentParams) -> None:
         doc = session.analyzer.close(params.text_document.uri)
+        session.forget_saved(params.text_document.uri)
         if doc is not None:
             session.clear(params.text_document.uri)
             session.buffer_changed(doc, closed=True)
@@ -395,7 +398,8 @@ def create_server() -> LeafServer:
         found = await _snapshot(ls, params.text_document.uri, hurry=True)
         if found is None:
             return lsp.RelatedFullDocumentDiagnosticReport(items=[])
-        _, snap = found
+        doc, snap = found
+        snap = session.reported(doc, snap)
         # Both analysis phases of one version give the same diagnostics: one result id.
         result_id = f"{snap.version}.{snap.epoch}"
         if params.previous_result_id == result_id:
