@@ -152,7 +152,7 @@ class _Graph:
             variable = getattr(cur, "variable", None) if name == "AccumulateGrad" else None
             if variable is not None:
                 vname = self.names_of.get(id(variable), "")
-                label = "{}\n{}".format(vname or "(leaf)", tdesc(variable))
+                label = "{}\n{}".format(vname or "leaf tensor", tdesc(variable))
                 lines.append(f"  {nid} [label={q(label)}, shape=ellipse, style=filled, fillcolor=lightblue];")
             else:
                 lines.append(f"  {nid} [label={q(name)}, shape=box];")
@@ -381,17 +381,30 @@ def run_case(request: dict[str, Any]) -> dict[str, Any]:
             f = f.f_back
         return stmt(f.f_lineno, f.f_lineno) if f is not None else None
 
+    def name_scope(scope: dict[str, Any], out: dict[int, str]) -> None:
+        for vname, value in list(scope.items()):
+            if isinstance(value, torch.nn.Module):
+                for pname, p in value.named_parameters():
+                    out.setdefault(id(p), f"{vname}.{pname}")
+            elif isinstance(value, Tensor):
+                out.setdefault(id(value), vname)
+
     def names_of() -> dict[int, str]:
-        """id(tensor) -> a readable name: recorded variables, then module parameters in globals."""
+        """id(tensor) -> a readable name: recorded variables, then the parameters of the modules
+        (and the tensors) named in the file's live frames, innermost first, then in its globals."""
         out: dict[int, str] = {}
-        g = module_globals.get("g", {})
         try:
-            for gname, gval in list(g.items()):
-                if isinstance(gval, torch.nn.Module):
-                    for pname, p in gval.named_parameters():
-                        out.setdefault(id(p), f"{gname}.{pname}")
-                elif isinstance(gval, Tensor):
-                    out[id(gval)] = gname
+            f: Any = sys._getframe(1)
+            while f is not None:
+                # A model built inside main() or train() is a local: its parameters still get
+                # their names (model.fc1.weight), not "(leaf)".
+                if f.f_code.co_filename == case and f.f_code.co_name != "<module>":
+                    name_scope(dict(f.f_locals), out)
+                f = f.f_back
+        except Exception:
+            pass
+        try:
+            name_scope(module_globals.get("g", {}), out)
         except Exception:
             pass
         for name, ref in by_name.items():
