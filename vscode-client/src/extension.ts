@@ -173,7 +173,7 @@ async function showGraph(server: ServerManager): Promise<void> {
       result = parseGraphResult(await server.executeCommand(GRAPH_COMMAND, [document.uri.toString()]));
       shownName = undefined;
     }
-    showGraphPanel(result, document, shownName);
+    await showGraphPanel(result, document, shownName);
   } catch (error) {
     const message = `leaf-lsp: could not build the autograd graph: ${error instanceof Error ? error.message : String(error)}`;
     getLog().error(message);
