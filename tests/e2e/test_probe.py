@@ -202,9 +202,11 @@ async def test_verify_keeps_hints_of_a_forward_run_with_and_without_grad(tmp_pat
         assert result["summary"] == told[-1].removeprefix("leaf-lsp: ")
         after = {h.position.line: h.label for h in await client.text_document_inlay_hint_async(whole)}
         # forward ran with grad (train) and under no_grad (test): its hints show the training value.
-        for line in (11, 12, 13):
+        # (line 12 reassigns h with the same label: labelled once, at line 11.)
+        for line in (11, 13):
             assert before[line] == "non-leaf · grad"
             assert after[line] == "non-leaf · grad ✓"
+        assert 12 not in before and 12 not in after
         # Every other statement that ran keeps (or gains) a value.
         assert set(before) <= set(after)
         hover = await client.text_document_hover_async(
