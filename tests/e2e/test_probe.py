@@ -242,3 +242,44 @@ async def test_interpreter_without_torch_is_named(tmp_path: Path) -> None:
             and m.type == lsp.MessageType.Warning
             for m in client.messages
         )
+
+
+async def test_with_the_probe_every_fact_of_every_corpus_program_has_a_hint(tmp_path: Path) -> None:
+    """Through the server: after Verify, each tensor assignment the run recorded is labelled."""
+    import json
+
+    # The public corpus and the generality corpus (where static inference leaves most unknown).
+    folders = (CORPUS, CORPUS.parent / "corpus_generality")
+    cases = sorted(p for f in folders for p in f.glob("*.py") if p.with_suffix(".expect.json").is_file())
+    assert cases
+    options = {**TRUSTED, "inlayHints": {"repeated": True}}
+    async with start(tmp_path, fake=False, options=options) as client:
+        for case in cases:
+            facts = json.loads(case.with_suffix(".expect.json").read_text())["oracle"]["facts"]
+            path = tmp_path / case.name
+            path.write_text(case.read_text())
+            uri = open_doc(client, path, path.read_text())
+            await diagnostics_for(client, uri, version=1)
+            count = len(publishes(client, uri))
+            result = await client.workspace_execute_command_async(
+                lsp.ExecuteCommandParams(command="leaf-lsp.probe", arguments=[uri])
+            )
+            assert result["ok"] is True, (case.name, result)
+            await next_publish(client, uri, count)
+            hints = await client.text_document_inlay_hint_async(
+                lsp.InlayHintParams(
+                    text_document=lsp.TextDocumentIdentifier(uri=uri), range=rng(0, 0, 10_000, 0)
+                )
+            )
+            labelled: dict[int, int] = {}
+            for h in hints:
+                assert "?" not in str(h.label), (case.name, h.position.line, h.label)
+                labelled[h.position.line + 1] = labelled.get(h.position.line + 1, 0) + 1
+            wanted: dict[int, int] = {}
+            for fact in facts:
+                wanted[fact["line"]] = wanted.get(fact["line"], 0) + 1
+            missing = {line: n for line, n in wanted.items() if labelled.get(line, 0) < n}
+            assert not missing, (case.name, missing)
+            client.text_document_did_close(
+                lsp.DidCloseTextDocumentParams(text_document=lsp.TextDocumentIdentifier(uri=uri))
+            )
