@@ -179,3 +179,24 @@ def test_verbose_labels_are_cut_cleanly_without_backticks() -> None:
     text = "import torch\nw = torch.ones(3, requires_grad=True)\n"
     ((_, label),) = _labels(text, InlayHintSettings(verbosity="verbose"))
     assert label.startswith("leaf · grad ← ") and "`" not in label
+
+
+def test_parameter_reasons_name_the_line_that_built_the_module() -> None:
+    from leaf_lsp.engine import analyze
+
+    text = "import torch.nn as nn\n\nlayer = nn.Linear(3, 4)\nw = layer.weight\n"
+    (hint,) = [h for h in analyze(text, "p.py").hints if h.name == "w"]
+    assert hint.reason and all(step.line > 0 for step in hint.reason)
+    assert any(step.line == 3 and "parameter" in step.text for step in hint.reason)
+
+
+def test_hover_names_a_diagnostic_without_repeating_its_message() -> None:
+    from leaf_lsp.lsp.hover import fact_hover
+    from leaf_lsp.model import Diagnostic, ExprFact, ReasonStep
+
+    fact = ExprFact(SPAN, "y.grad", False, True, (ReasonStep(0, "no line"), ReasonStep(2, "computed")))
+    message = "`y.grad` reads the gradient of a non-leaf tensor"
+    diagnostic = Diagnostic("LEAF201", "grad-of-non-leaf", "warning", message, SPAN)
+    text = fact_hover(fact, [diagnostic]) or ""
+    assert "**LEAF201** `grad-of-non-leaf`" in text and message not in text
+    assert "line 0:" not in text and "- no line" in text and "- line 2: computed" in text
