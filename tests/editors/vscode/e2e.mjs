@@ -2,7 +2,8 @@
 // installed and asserts on what the workbench renders. Started by run_e2e.sh, once per
 // phase:
 //   PHASE=trusted    squiggle + Problems entry, inlay hints, hover with the reason,
-//                    "Verify File with Torch" -> verified (✓) hints and its counts,
+//                    "Verify File with Torch" -> verified (✓) hints and its counts, a
+//                    forward run with and without grad keeping its hint (hover: both),
 //                    autograd graph webview (SVG with parameter names, also without
 //                    Graphviz), a half-typed line keeping the other functions' squiggles,
 //                    quick fix applied to the file, a broken interpreter
@@ -358,6 +359,34 @@ async function main() {
           await page.screenshot({ path: env.README_SHOT });
           log(`README screenshot: ${env.README_SHOT}`);
         }
+      });
+
+      // forward() runs with grad in train() and under no_grad in test(): the hint keeps the
+      // training value after Verify, and the hover names the other context.
+      await step("verify-two-grad-modes", async () => {
+        await page.mouse.move(5, 5);
+        await runCommand("Notifications: Clear All Notifications");
+        await openFile("modes.py");
+        await until("the hint of h", async () => ((await renderedLines())[10] ?? "").includes("non-leaf · grad"));
+        await runCommand("leaf-lsp: Verify File with Torch");
+        await until("h verified", async () => ((await renderedLines())[10] ?? "").includes("non-leaf · grad ✓"));
+        await page.keyboard.press("Escape");
+        const point = await pointAt(11, 8);
+        await page.mouse.move(point.x, point.y, { steps: 3 });
+        // Other hovers of earlier steps may linger in the DOM: wait for this one's run-time section.
+        const text = await until("the hover's run-time contexts", async () => {
+          const t = await page.evaluate(() =>
+            [...document.querySelectorAll(".monaco-hover:not(.hidden) .monaco-hover-content, .monaco-hover .hover-contents")]
+              .map((el) => el.textContent ?? "")
+              .join("\n"),
+          );
+          return t.includes("At run time") ? t : "";
+        }, 30000);
+        if (!/under no_grad in test\(\) \(line 21\): leaf, no grad/.test(text)) {
+          throw new Error(`the hover does not name the no_grad context: ${text}`);
+        }
+        if (!/with grad in train\(\) \(line 16\)/.test(text)) throw new Error(`the hover lacks the training context: ${text}`);
+        await shot("verify-two-grad-modes");
       });
 
       // The graph needs a run that reaches backward(): use the clean file.
