@@ -45,9 +45,11 @@ LEAF000_SECTION = """<a id="leaf000"></a>
 - Kind: input
 - Fix: none
 
-Reported when a file cannot be analysed at all: it is not valid Python (`syntax-error`), or
-the command line could not read it (`unreadable-file`: not UTF-8, binary, over 10 MB, or no
-permission). It cannot be ignored, so a broken file never passes a check silently.
+Reported when a file is not valid Python (`syntax-error`), or the command line could not read
+it (`unreadable-file`: not UTF-8, binary, over 10 MB, or no permission). It cannot be ignored,
+so a broken file never passes a check silently. A syntax error is reported at each broken
+top-level statement; the statements that parse are still analysed (half-typed code keeps the
+hints and diagnostics of the rest of the file; fixes wait until the file parses again).
 """
 
 _FENCE = re.compile(r"^\s*(```|~~~)")

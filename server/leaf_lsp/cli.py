@@ -853,7 +853,9 @@ def _run_probe(
                     timeout=args.probe_timeout,
                     graph=graph[0] if graph else None,
                 )
-        merged: Analysis = probe.merge(analysis, result)
+        # The text that ran places hints for facts static analysis had none for.
+        source = program if program is not None else read_source(_absolute(target.path))[0]
+        merged: Analysis = probe.merge(analysis, result, source)
     except Exception as error:  # noqa: BLE001 - report the probe's failure, keep the static result
         state.internal_errors += 1
         print(f"leaf-lsp: probe failed on {target.display}: {error!r}", file=sys.stderr)

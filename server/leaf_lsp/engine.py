@@ -15,6 +15,7 @@ from .fixcheck import fix_parses
 from .interp import AnalysisCancelled, infer
 from .model import Analysis, Diagnostic
 from .parse import SourceText, parse
+from .recover import recover
 from .rules.base import all_rules
 from .settings import Settings
 from .suppress import Suppressions
@@ -50,11 +51,19 @@ def _analyze(source: str, path: str, settings: Settings | None) -> Analysis:
     analysis = Analysis(path=path)
     text = SourceText(source)
     tree, error = parse(source, path, settings.parse_cache, text.lines)
+    broken: list[Diagnostic] = []
     if tree is None:
         assert error is not None
         analysis.syntax_error = True
-        analysis.diagnostics.append(Diagnostic("LEAF000", "syntax-error", "error", error.message, error.span))
-        return analysis
+        recovered = recover(source, path, text.lines)
+        if recovered is None:
+            analysis.diagnostics.append(
+                Diagnostic("LEAF000", "syntax-error", "error", error.message, error.span)
+            )
+            return analysis
+        # Half-typed code: analyse the statements that parse, LEAF000 at each broken one.
+        tree, errors = recovered
+        broken = [Diagnostic("LEAF000", "syntax-error", "error", e.message, e.span) for e in errors]
     try:
         result = infer(tree, text, path, settings)
     except AnalysisCancelled:
@@ -75,7 +84,10 @@ def _analyze(source: str, path: str, settings: Settings | None) -> Analysis:
     analysis.expr_facts = result.expr_facts
     analysis.imports = tuple(result.imported_modules)
     analysis.internal_errors = list(result.internal_errors)
-    analysis.diagnostics = _run_rules(result, text, path, settings, tree)
+    analysis.diagnostics = sorted(
+        _run_rules(result, text, path, settings, tree) + broken,
+        key=lambda d: (d.span.line, d.span.col, d.code),
+    )
     return analysis
 
 

@@ -88,6 +88,20 @@ class Diagnostic:
 
 
 @dataclass(frozen=True)
+class RunContext:
+    """A hint's run-time value in a context other than the one it shows (set by the probe).
+
+    ``where`` reads like "under `no_grad` in `test()` (line 88)".
+    """
+
+    where: str
+    is_leaf: bool | None
+    requires_grad: bool | None
+    grad_mode: str = "grad"
+    call_line: int | None = None
+
+
+@dataclass(frozen=True)
 class Hint:
     """What autograd will do with the tensor bound to ``name`` at statement ``line``.
 
@@ -105,6 +119,11 @@ class Hint:
     verified: bool | None = None
     #: Run-time note from the probe, e.g. "run time: non-leaf, requires grad (grad_fn=MulBackward0)".
     runtime: str = ""
+    #: Set by the probe merge when the run settled the values: what static inference claimed
+    #: (is_leaf, requires_grad), while ``is_leaf``/``requires_grad`` hold the run-time values.
+    static: tuple[bool | None, bool | None] | None = None
+    #: The run-time values in the other contexts the statement ran in (grad modes, call sites).
+    contexts: tuple[RunContext, ...] = ()
 
     @property
     def reason_text(self) -> str:

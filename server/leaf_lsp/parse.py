@@ -147,19 +147,24 @@ def _parse_whole(source: str, path: str) -> tuple[ast.Module | None, ParseError 
             tree = ast.parse(source, filename=path, type_comments=False)
         return tree, None
     except SyntaxError as exc:
-        text = SourceText(source)
-        line = max(1, exc.lineno or 1)
-        if line > max(1, len(text.lines)):
-            line = max(1, len(text.lines))
-        # SyntaxError.offset is 1-based in characters for str input.
-        col = max(0, (exc.offset or 1) - 1)
-        line_len = len(text.line_text(line))
-        col = min(col, line_len)
-        end_col = min(line_len, col + 1) if line_len > col else col
-        return None, ParseError(f"SyntaxError: {exc.msg}", Span(line, col, line, end_col))
+        return None, error_of(exc, source)
     except (ValueError, RecursionError, MemoryError, SystemError) as exc:
         # NUL bytes, too-deep nesting: report at the top, never crash.
         return None, ParseError(f"cannot parse: {type(exc).__name__}: {exc}", Span(1, 0, 1, 0))
+
+
+def error_of(exc: SyntaxError, source: str) -> ParseError:
+    """The LEAF000 position and message of a SyntaxError raised on ``source``."""
+    text = SourceText(source)
+    line = max(1, exc.lineno or 1)
+    if line > max(1, len(text.lines)):
+        line = max(1, len(text.lines))
+    # SyntaxError.offset is 1-based in characters for str input.
+    col = max(0, (exc.offset or 1) - 1)
+    line_len = len(text.line_text(line))
+    col = min(col, line_len)
+    end_col = min(line_len, col + 1) if line_len > col else col
+    return ParseError(f"SyntaxError: {exc.msg}", Span(line, col, line, end_col))
 
 
 # A line at column 0 that continues the compound statement above it.

@@ -148,6 +148,20 @@ def hint_json(hint: Hint, probe: bool = False, report: FileReport | None = None)
     )
     if probe:
         out["verified"] = hint.verified
+        if hint.static is not None:
+            # is_leaf/requires_grad above are the run's values; this is what static inference said.
+            out["static"] = {"is_leaf": hint.static[0], "requires_grad": hint.static[1]}
+        if hint.contexts:
+            out["contexts"] = [
+                {
+                    "where": ctx.where,
+                    "grad_mode": ctx.grad_mode,
+                    "call_line": ctx.call_line,
+                    "is_leaf": ctx.is_leaf,
+                    "requires_grad": ctx.requires_grad,
+                }
+                for ctx in hint.contexts
+            ]
     return out
 
 
@@ -198,8 +212,13 @@ def _hint_line(report: FileReport, hint: Hint, probe: bool) -> str:
     if probe:
         if hint.verified is True:
             text += " [verified]"
+        elif hint.verified is False and hint.static is not None:
+            # The values shown are the run's; say what static inference claimed.
+            text += f" [run time disagrees: static inference said {describe_fact(*hint.static)}]"
         elif hint.verified is False:
             text += f" [run time disagrees: {hint.runtime or 'see probe'}]"
+        elif hint.static is not None and hint.static != (hint.is_leaf, hint.requires_grad):
+            text += " [from the run]"
     return text
 
 

@@ -160,7 +160,11 @@ def _check_contract(data: dict[str, Any], probe: bool = False) -> None:
                 for e in d["fix"]["edits"]:
                     assert set(e) == {"line", "column", "end_line", "end_column", "new_text"}
         for h in entry["hints"]:
-            assert set(h) == (HINT_KEYS | {"verified"} if probe else HINT_KEYS)
+            if probe:
+                # static/contexts appear when the run settled the hint (values are then the run's)
+                assert HINT_KEYS | {"verified"} <= set(h) <= HINT_KEYS | {"verified", "static", "contexts"}
+            else:
+                assert set(h) == HINT_KEYS
             assert h["is_leaf"] in (True, False, None) and h["requires_grad"] in (True, False, None)
             assert isinstance(h["reason"], str)
 
@@ -483,7 +487,7 @@ def _fake_probe(monkeypatch: pytest.MonkeyPatch, result: _ProbeResult, calls: li
         calls.append({"path": path, **kwargs})
         return result
 
-    def merge(analysis: Any, probe_result: Any) -> Any:
+    def merge(analysis: Any, probe_result: Any, source: Any = None) -> Any:
         hints = [dataclasses.replace(h, verified=True) for h in analysis.hints]
         return dataclasses.replace(analysis, hints=hints)
 
@@ -666,8 +670,16 @@ def test_real_probe_verifies_hints(run: Any, write: Any) -> None:
     assert code == 0, err
     data = _json(out)
     _check_contract(data, probe=True)
-    (hint,) = data["files"][0]["hints"]
+    hint, run_only = data["files"][0]["hints"]
     assert (hint["name"], hint["line"], hint["verified"]) == ("x", 2, True)
+    # The fake engine has no hint for y: the run gives it one, with nothing claimed statically.
+    assert (run_only["name"], run_only["line"], run_only["is_leaf"], run_only["requires_grad"]) == (
+        "y",
+        3,
+        False,
+        True,
+    )
+    assert run_only["static"] == {"is_leaf": None, "requires_grad": None} and run_only["verified"] is None
 
 
 def test_hidden_fixes_are_counted(run: Any, write: Any) -> None:

@@ -39,7 +39,7 @@ def probed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
         calls.append(Path(path).name)
         return _Result()
 
-    def merge(analysis: Any, result: Any) -> Any:
+    def merge(analysis: Any, result: Any, source: Any = None) -> Any:
         return dataclasses.replace(analysis)
 
     class Worker:

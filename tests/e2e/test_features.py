@@ -54,12 +54,8 @@ async def test_inlay_hint_settings(tmp_path: Path) -> None:
         hints = await client.text_document_inlay_hint_async(
             lsp.InlayHintParams(text_document=lsp.TextDocumentIdentifier(uri=uri), range=rng(0, 0, 9, 0))
         )
-        assert [(h.position.line, h.label) for h in hints] == [
-            (2, "no grad"),
-            (3, "grad"),
-            (4, "grad"),
-            (7, "grad"),
-        ]
+        # Minimal: only the tensors that require grad.
+        assert [(h.position.line, h.label) for h in hints] == [(3, "grad"), (4, "grad"), (7, "grad")]
     options = {"inlayHints": {"enabled": False}}
     async with start(tmp_path, options=options) as client:
         uri = open_doc(client, path, text)

@@ -142,3 +142,144 @@ async def test_progress_cancel_button_stops_the_probe(tmp_path: Path) -> None:
         assert "cancelled" in info.value.message
         assert time.monotonic() - started < 30
         assert isinstance(client.progress_reports[token][-1], lsp.WorkDoneProgressEnd)
+
+
+TWO_MODES = """\
+import torch
+import torch.nn as nn
+
+
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc1 = nn.Linear(4, 8)
+        self.fc2 = nn.Linear(8, 2)
+
+    def forward(self, x):
+        h = self.fc1(x)
+        h = torch.relu(h)
+        out = self.fc2(h)
+        return out
+
+
+def train(model):
+    x = torch.randn(3, 4)
+    loss = model(x).sum()
+    loss.backward()
+
+
+def test(model):
+    with torch.no_grad():
+        pred = model(torch.randn(3, 4))
+    return pred
+
+
+model = Net()
+train(model)
+test(model)
+stats = [model.fc1.weight.sum().item()]
+scale = torch.tensor(stats)
+"""
+
+
+async def test_verify_keeps_hints_of_a_forward_run_with_and_without_grad(tmp_path: Path) -> None:
+    path = tmp_path / "two_modes.py"
+    path.write_text(TWO_MODES)
+    async with start(tmp_path, fake=False, options=TRUSTED) as client:
+        uri = open_doc(client, path, TWO_MODES)
+        await diagnostics_for(client, uri, version=1)
+        whole = lsp.InlayHintParams(text_document=lsp.TextDocumentIdentifier(uri=uri), range=rng(0, 0, 40, 0))
+        before = {h.position.line: h.label for h in await client.text_document_inlay_hint_async(whole)}
+        count = len(publishes(client, uri))
+        result = await client.workspace_execute_command_async(
+            lsp.ExecuteCommandParams(command="leaf-lsp.probe", arguments=[uri])
+        )
+        assert result["ok"] is True
+        await next_publish(client, uri, count)
+        # The outcome is told: counts of the hints the run settled.
+        told = [m.message for m in client.messages if "verified" in m.message]
+        assert told and told[-1].startswith("leaf-lsp: ") and " 0 contradicted" in told[-1], told
+        assert result["summary"] == told[-1].removeprefix("leaf-lsp: ")
+        after = {h.position.line: h.label for h in await client.text_document_inlay_hint_async(whole)}
+        # forward ran with grad (train) and under no_grad (test): its hints show the training value.
+        # (line 12 reassigns h with the same label: labelled once, at line 11.)
+        for line in (11, 13):
+            assert before[line] == "non-leaf · grad"
+            assert after[line] == "non-leaf · grad ✓"
+        assert 12 not in before and 12 not in after
+        # Every other statement that ran keeps (or gains) a value.
+        assert set(before) <= set(after)
+        hover = await client.text_document_hover_async(
+            lsp.HoverParams(text_document=lsp.TextDocumentIdentifier(uri=uri), position=lsp.Position(11, 8))
+        )
+        assert hover is not None
+        text = hover.contents.value  # type: ignore[union-attr]
+        assert "with grad in `train()` (line 20): non-leaf, requires grad" in text
+        assert "under `no_grad` in `test()` (line 26): leaf, no grad" in text
+        assert "line 0:" not in text
+
+
+async def test_interpreter_without_torch_is_named(tmp_path: Path) -> None:
+    import shutil
+    import subprocess
+
+    bare = shutil.which("python3", path="/usr/bin:/bin")
+    if bare is None or subprocess.run([bare, "-c", "import torch"], capture_output=True).returncode == 0:
+        pytest.skip("no interpreter without torch here")
+    path = tmp_path / "a.py"
+    path.write_text("import torch\nx = torch.ones(2)\n")
+    options = {"trusted": True, "probe": {"interpreter": bare}}
+    async with start(tmp_path, fake=False, options=options) as client:
+        uri = open_doc(client, path, path.read_text())
+        await diagnostics_for(client, uri, version=1)
+        result = await client.workspace_execute_command_async(
+            lsp.ExecuteCommandParams(command="leaf-lsp.probe", arguments=[uri])
+        )
+        assert result["ok"] is False and result["torch_missing"] is True
+        assert result["summary"].startswith(f"torch is not installed in {bare}")
+        assert any(
+            m.message.startswith(f"leaf-lsp: torch is not installed in {bare}")
+            and m.type == lsp.MessageType.Warning
+            for m in client.messages
+        )
+
+
+async def test_with_the_probe_every_fact_of_every_corpus_program_has_a_hint(tmp_path: Path) -> None:
+    """Through the server: after Verify, each tensor assignment the run recorded is labelled."""
+    import json
+
+    # The public corpus and the generality corpus (where static inference leaves most unknown).
+    folders = (CORPUS, CORPUS.parent / "corpus_generality")
+    cases = sorted(p for f in folders for p in f.glob("*.py") if p.with_suffix(".expect.json").is_file())
+    assert cases
+    options = {**TRUSTED, "inlayHints": {"repeated": True}}
+    async with start(tmp_path, fake=False, options=options) as client:
+        for case in cases:
+            facts = json.loads(case.with_suffix(".expect.json").read_text())["oracle"]["facts"]
+            path = tmp_path / case.name
+            path.write_text(case.read_text())
+            uri = open_doc(client, path, path.read_text())
+            await diagnostics_for(client, uri, version=1)
+            count = len(publishes(client, uri))
+            result = await client.workspace_execute_command_async(
+                lsp.ExecuteCommandParams(command="leaf-lsp.probe", arguments=[uri])
+            )
+            assert result["ok"] is True, (case.name, result)
+            await next_publish(client, uri, count)
+            hints = await client.text_document_inlay_hint_async(
+                lsp.InlayHintParams(
+                    text_document=lsp.TextDocumentIdentifier(uri=uri), range=rng(0, 0, 10_000, 0)
+                )
+            )
+            labelled: dict[int, int] = {}
+            for h in hints:
+                assert "?" not in str(h.label), (case.name, h.position.line, h.label)
+                labelled[h.position.line + 1] = labelled.get(h.position.line + 1, 0) + 1
+            wanted: dict[int, int] = {}
+            for fact in facts:
+                wanted[fact["line"]] = wanted.get(fact["line"], 0) + 1
+            missing = {line: n for line, n in wanted.items() if labelled.get(line, 0) < n}
+            assert not missing, (case.name, missing)
+            client.text_document_did_close(
+                lsp.DidCloseTextDocumentParams(text_document=lsp.TextDocumentIdentifier(uri=uri))
+            )

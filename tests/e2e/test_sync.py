@@ -110,3 +110,25 @@ async def test_pull_diagnostics_for_neovim(tmp_path: Path) -> None:
         )
         assert isinstance(third, lsp.RelatedFullDocumentDiagnosticReport) and list(third.items) == []
         assert publishes(client, uri) == []
+
+
+async def test_lint_run_on_save_reports_the_saved_text(tmp_path: Path) -> None:
+    path = tmp_path / "s.py"
+    clean = "import torch\nx = torch.ones(2)\n"
+    async with start(tmp_path, fake=False, options={"lint": {"run": "onSave"}}) as client:
+        uri = open_doc(client, path, clean)
+        assert await diagnostics_for(client, uri, version=1) == []
+        # A bug typed but not saved: diagnostics stay those of the saved text ...
+        bad = "import torch\nw = torch.ones(2, requires_grad=True)\nw.add_(1)\n"
+        change(client, uri, 2, [(None, bad)])
+        await settle()
+        hints = await client.text_document_inlay_hint_async(
+            lsp.InlayHintParams(text_document=lsp.TextDocumentIdentifier(uri=uri), range=rng(0, 0, 5, 0))
+        )
+        assert [h.position.line for h in hints] == [1]  # ... while hints follow the text
+        assert all(list(p.diagnostics) == [] for p in publishes(client, uri))
+        client.text_document_did_save(
+            lsp.DidSaveTextDocumentParams(text_document=lsp.TextDocumentIdentifier(uri=uri))
+        )
+        diags = await diagnostics_for(client, uri, version=2)
+        assert [d.code for d in diags] == ["LEAF102"]

@@ -28,7 +28,7 @@ def test_hint_labels() -> None:
     contradicted = Hint(
         "b", 1, SPAN, True, False, verified=False, runtime="run time on cpu: non-leaf, requires grad"
     )
-    assert hint_label(contradicted, normal) == "no grad ✗ run time on cpu: non-leaf, requires grad"
+    assert hint_label(contradicted, normal) == "no grad ✗"
 
 
 def test_client_settings_validation() -> None:
@@ -121,3 +121,82 @@ async def test_edited_documents_reuse_their_parse_tree_and_opened_ones_keep_none
     # Closing dropped the old tree: a reopened document starts a fresh cache.
     assert caches[-1] is not None and caches[-1] is not caches[0]
     analyzer.shutdown()
+
+
+async def test_a_diagnostic_pull_does_not_wait_for_the_push_debounce() -> None:
+    # A debounce no test would outlive: only a pull that skips it can be answered.
+    analyzer = Analyzer(lambda doc: Settings(), lambda doc, snap: None, debounce=3600)
+    doc = Document(uri="file:///p.py", path="/p.py", text="import torch\n", version=0)
+    analyzer.open(doc)
+    await asyncio.wait_for(analyzer.wait_current(doc), 60)
+    doc.apply([Change("import torch\nx = torch.ones(2, requires_grad=True)\n")], 1, UTF16)
+    analyzer.schedule(doc)
+    assert doc.debouncing
+    waiting = asyncio.ensure_future(analyzer.wait_current(doc))
+    snap = await asyncio.wait_for(analyzer.wait_current(doc, hurry=True), 60)
+    assert snap.version == 1 and [h.name for h in snap.analysis.hints] == ["x"]
+    # Others waiting for the same version get it too.
+    assert (await asyncio.wait_for(waiting, 60)) is snap
+    analyzer.shutdown()
+
+
+def _labels(text: str, settings: InlayHintSettings) -> list[tuple[int, str]]:
+    from lsprotocol import types as lsp
+
+    from leaf_lsp.engine import analyze
+    from leaf_lsp.lsp.inlay import inlay_hints
+    from leaf_lsp.lsp.text import LineIndex
+
+    hints = inlay_hints(
+        analyze(text, "h.py").hints, LineIndex(text), UTF16, settings, lsp.Position(0, 0), lsp.Position(99, 0)
+    )
+    return [(h.position.line, str(h.label)) for h in hints]
+
+
+def test_consecutive_reassignments_are_labelled_where_the_value_changes() -> None:
+    text = (
+        "import torch\n"
+        "w = torch.ones(3, requires_grad=True)\n"
+        "h = w * 2\n"
+        "h = torch.relu(h)\n"
+        "h = h + 1\n"
+        "h = h.detach()\n"
+        "h = h * 3\n"
+    )
+    assert _labels(text, InlayHintSettings()) == [(1, "leaf · grad"), (2, "non-leaf · grad"), (5, "no grad")]
+    every = _labels(text, InlayHintSettings(repeated=True))
+    assert [line for line, _ in every] == [1, 2, 3, 4, 5, 6]
+
+
+def test_verbose_labels_are_cut_cleanly_without_backticks() -> None:
+    from leaf_lsp.lsp.inlay import short_reason
+
+    assert short_reason("`Linear.weight` is a parameter (a leaf)") == "Linear.weight is a parameter (a leaf)"
+    cut = short_reason(
+        "computed from `encoder_hidden_states_projection` and `attention_mask_expanded` by matmul"
+    )
+    assert len(cut) <= 40 and cut.endswith("…") and "`" not in cut and not cut[:-1].endswith(" ")
+    text = "import torch\nw = torch.ones(3, requires_grad=True)\n"
+    ((_, label),) = _labels(text, InlayHintSettings(verbosity="verbose"))
+    assert label.startswith("leaf · grad ← ") and "`" not in label
+
+
+def test_parameter_reasons_name_the_line_that_built_the_module() -> None:
+    from leaf_lsp.engine import analyze
+
+    text = "import torch.nn as nn\n\nlayer = nn.Linear(3, 4)\nw = layer.weight\n"
+    (hint,) = [h for h in analyze(text, "p.py").hints if h.name == "w"]
+    assert hint.reason and all(step.line > 0 for step in hint.reason)
+    assert any(step.line == 3 and "parameter" in step.text for step in hint.reason)
+
+
+def test_hover_names_a_diagnostic_without_repeating_its_message() -> None:
+    from leaf_lsp.lsp.hover import fact_hover
+    from leaf_lsp.model import Diagnostic, ExprFact, ReasonStep
+
+    fact = ExprFact(SPAN, "y.grad", False, True, (ReasonStep(0, "no line"), ReasonStep(2, "computed")))
+    message = "`y.grad` reads the gradient of a non-leaf tensor"
+    diagnostic = Diagnostic("LEAF201", "grad-of-non-leaf", "warning", message, SPAN)
+    text = fact_hover(fact, [diagnostic]) or ""
+    assert "**LEAF201** `grad-of-non-leaf`" in text and message not in text
+    assert "line 0:" not in text and "- no line" in text and "- line 2: computed" in text

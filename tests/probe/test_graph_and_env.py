@@ -48,6 +48,24 @@ def test_graph_of_named_variable(worker: ProbeWorker, tmp_path: Path) -> None:
     assert "PowBackward0" in (result.graph_dot or "") and "ExpBackward0" not in (result.graph_dot or "")
 
 
+def test_graph_names_the_parameters_of_a_model_built_in_a_function(
+    worker: ProbeWorker, tmp_path: Path
+) -> None:
+    path = tmp_path / "local_model.py"
+    path.write_text(
+        "import torch\nimport torch.nn as nn\n\n"
+        "def main():\n"
+        "    model = nn.Sequential(nn.Linear(3, 4), nn.ReLU(), nn.Linear(4, 1))\n"
+        "    loss = model(torch.randn(2, 3)).sum()\n"
+        "    loss.backward()\n\n"
+        "main()\n"
+    )
+    dot = worker.run(str(path), graph="").graph_dot or ""
+    for name in ("model.0.weight", "model.0.bias", "model.2.weight", "model.2.bias"):
+        assert f'"{name}\\n' in dot, dot
+    assert "(leaf)" not in dot
+
+
 def test_graph_of_unknown_name_or_no_backward(worker: ProbeWorker, tmp_path: Path) -> None:
     path = tmp_path / "g.py"
     path.write_text("import torch\nx = torch.ones(2)\n")

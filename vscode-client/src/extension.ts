@@ -11,6 +11,7 @@ import { summariseProbeResult } from "./pure/probe";
 import { needsRestart } from "./pure/settings";
 import { showGraphPanel } from "./common/graphPanel";
 import { disposeLog, getLog, showWarningOnce } from "./common/logging";
+import { SELECT_PROBE_INTERPRETER, selectProbeInterpreter, showProbeOutcome } from "./common/probeInterpreter";
 import { onInterpreterChanged } from "./common/python";
 import { GRAPH_COMMAND, PROBE_COMMAND, readSettings, ServerManager, showUntrustedRefusal } from "./common/server";
 import { StatusBar } from "./common/statusBar";
@@ -39,6 +40,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.commands.registerCommand("leaf-lsp.verifyFile", () => verifyFile(server)),
     vscode.commands.registerCommand("leaf-lsp.verifyNotebook", () => verifyNotebook(server)),
     vscode.commands.registerCommand("leaf-lsp.showGraph", () => showGraph(server)),
+    vscode.commands.registerCommand("leaf-lsp.fixAll", () => fixAll()),
+    vscode.commands.registerCommand(SELECT_PROBE_INTERPRETER, () => selectProbeInterpreter()),
   );
 
   context.subscriptions.push(
@@ -51,6 +54,17 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
         void showWarningOnce(problem);
       }
       status.setImportStrategy(next.importStrategy);
+      if (event.affectsConfiguration("leaf-lsp.enable")) {
+        if (next.enable) {
+          restarts.request("leaf-lsp.enable turned on");
+        } else {
+          void server.stop().then(() => status.update("disabled", {}));
+        }
+        return;
+      }
+      if (!next.enable) {
+        return;
+      }
       const launched = server.launchedSettings;
       // Other changes reach the server without a restart: it registered for
       // workspace/didChangeConfiguration and pulls the section, which the client's
@@ -65,7 +79,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   );
 
   const pythonListener = await onInterpreterChanged(() => {
-    if (readSettings(vscode.workspace.workspaceFolders?.[0]?.uri).settings.interpreter.length === 0) {
+    const current = readSettings(vscode.workspace.workspaceFolders?.[0]?.uri).settings;
+    if (current.enable && current.interpreter.length === 0) {
       restarts.request("the Python extension's interpreter changed");
     }
   });
@@ -73,6 +88,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     context.subscriptions.push(pythonListener);
   }
 
+  if (!readSettings(vscode.workspace.workspaceFolders?.[0]?.uri).settings.enable) {
+    log.info("leaf-lsp.enable is false: the server is not started");
+    status.update("disabled", {});
+    return;
+  }
   await server.start();
 }
 
@@ -131,18 +151,20 @@ async function verify(server: ServerManager, target: vscode.Uri, fileName: strin
         (_progress, token) => server.executeCommand(PROBE_COMMAND, [target.toString()], token),
       ),
     );
-    const summary = summariseProbeResult(result, fileName);
-    getLog().info(summary.message);
-    if (summary.isError) {
-      void vscode.window.showErrorMessage(summary.message);
-    } else {
-      void vscode.window.showInformationMessage(summary.message);
-    }
+    showProbeOutcome(summariseProbeResult(result, fileName));
   } catch (error) {
     const message = `leaf-lsp: Verify with Torch failed for ${fileName}: ${error instanceof Error ? error.message : String(error)}`;
     getLog().error(message);
     void vscode.window.showErrorMessage(message);
   }
+}
+
+/** "Fix all autograd problems": the server's `source.fixAll.leaf-lsp` action on this file. */
+async function fixAll(): Promise<void> {
+  if (activePythonDocument() === undefined) {
+    return;
+  }
+  await vscode.commands.executeCommand("editor.action.codeAction", { kind: "source.fixAll.leaf-lsp", apply: "first" });
 }
 
 async function showGraph(server: ServerManager): Promise<void> {
@@ -172,7 +194,7 @@ async function showGraph(server: ServerManager): Promise<void> {
       result = parseGraphResult(await server.executeCommand(GRAPH_COMMAND, [document.uri.toString()]));
       shownName = undefined;
     }
-    showGraphPanel(result, document, shownName);
+    await showGraphPanel(result, document, shownName);
   } catch (error) {
     const message = `leaf-lsp: could not build the autograd graph: ${error instanceof Error ? error.message : String(error)}`;
     getLog().error(message);

@@ -1,5 +1,6 @@
 import * as assert from "node:assert/strict";
-import { buildGraphHtml, escapeHtml, parseGraphResult } from "../src/pure/graph";
+import { dotToSvg } from "../src/pure/dot";
+import { buildGraphHtml, escapeHtml, parseGraphResult, withSvg } from "../src/pure/graph";
 
 describe("parseGraphResult", () => {
   it("reads the three fields and defaults the missing ones", () => {
@@ -24,11 +25,18 @@ describe("buildGraphHtml", () => {
     assert.match(html, /Content-Security-Policy/);
     assert.match(html, /default-src 'none'/);
   });
-  it("shows escaped DOT in a <pre> when there is no SVG", () => {
+  it("offers DOT only escaped, collapsed as the source, never as the graph", () => {
     const dot = 'digraph { a -> b [label="<x> & y"] }';
     const html = buildGraphHtml({ dot, svg: "", error: "" }, "t", "c");
-    assert.match(html, /<pre id="graph-dot">digraph \{ a -&gt; b \[label=&quot;&lt;x&gt; &amp; y&quot;\] \}<\/pre>/);
+    assert.match(html, /<details><summary>DOT source<\/summary><pre id="graph-dot">digraph \{ a -&gt; b \[label=&quot;&lt;x&gt; &amp; y&quot;\] \}<\/pre>/);
     assert.equal(html.includes("<img"), false);
+  });
+  it("runs only its own zoom script, under the nonce", () => {
+    const html = buildGraphHtml({ dot: "", svg, error: "" }, "t", "c", "abc123");
+    assert.match(html, /script-src 'nonce-abc123'/);
+    assert.match(html, /<script nonce="abc123">/);
+    assert.match(html, /id="zoom-fit"/);
+    assert.equal(html.includes("alert(1)"), false);
   });
   it("shows the error escaped", () => {
     const html = buildGraphHtml({ dot: "", svg: "", error: "<b>bad</b>" }, "t", "c");
@@ -39,6 +47,23 @@ describe("buildGraphHtml", () => {
   });
   it("escapes the title", () => {
     assert.match(buildGraphHtml({ dot: "d", svg: "", error: "" }, "<t>", "c"), /<title>&lt;t&gt;<\/title>/);
+  });
+});
+
+describe("withSvg", () => {
+  it("draws the server's DOT with the bundled Graphviz, parameters by name", async () => {
+    const dot = 'digraph autograd { n0 [label="model.fc1.weight\\n(4, 3) float32"]; n1 [label="AddmmBackward0"]; n0 -> n1; }';
+    const result = await withSvg({ dot, svg: "", error: "" }, dotToSvg);
+    assert.equal(result.error, "");
+    assert.match(result.svg, /^<\?xml|<svg/);
+    assert.match(result.svg, /model\.fc1\.weight/);
+    assert.match(result.svg, /AddmmBackward0/);
+  });
+  it("keeps the server's SVG and reports DOT it cannot draw", async () => {
+    assert.equal((await withSvg({ dot: "d", svg: "<svg/>", error: "" }, dotToSvg)).svg, "<svg/>");
+    const bad = await withSvg({ dot: "digraph { a -> ", svg: "", error: "" }, dotToSvg);
+    assert.equal(bad.svg, "");
+    assert.match(bad.error, /could not be drawn/);
   });
 });
 

@@ -1,5 +1,5 @@
 import * as assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import { DEFAULTS, SETTING_KEYS } from "../src/pure/settings";
 
@@ -10,6 +10,9 @@ const properties: Record<string, { default?: unknown; description?: string; mark
 
 function defaultFor(key: string): unknown {
   const flat: Record<string, unknown> = {
+    enable: DEFAULTS.enable,
+    "lint.run": DEFAULTS.server.lint.run,
+    "inlayHints.repeated": DEFAULTS.server.inlayHints.repeated,
     select: DEFAULTS.server.select,
     ignore: DEFAULTS.server.ignore,
     severity: DEFAULTS.server.severity,
@@ -44,11 +47,13 @@ describe("package.json", () => {
     );
   });
 
-  it("contributes the five commands with titles", () => {
+  it("contributes the commands with titles", () => {
     const commands: { command: string; title: string }[] = manifest.contributes.commands;
     const ids = commands.map((c) => c.command).sort();
     assert.deepEqual(ids, [
+      "leaf-lsp.fixAll",
       "leaf-lsp.restart",
+      "leaf-lsp.selectProbeInterpreter",
       "leaf-lsp.showGraph",
       "leaf-lsp.showLogs",
       "leaf-lsp.verifyFile",
@@ -71,6 +76,17 @@ describe("package.json", () => {
     assert.equal(manifest.capabilities.untrustedWorkspaces.supported, "limited");
     assert.ok(manifest.capabilities.untrustedWorkspaces.restrictedConfigurations.includes("leaf-lsp.interpreter"));
     assert.equal(manifest.main, "./dist/extension.js");
+  });
+
+  it("has an icon and a README screenshot that the package carries", () => {
+    const root = path.join(__dirname, "..", "..");
+    const ignore = readFileSync(path.join(root, ".vscodeignore"), "utf8").split("\n");
+    assert.ok(existsSync(path.join(root, manifest.icon)), manifest.icon);
+    assert.ok(ignore.includes(`!${manifest.icon}`));
+    for (const match of readFileSync(path.join(root, "README.md"), "utf8").matchAll(/!\[[^\]]*\]\(([^)]+)\)/g)) {
+      assert.ok(existsSync(path.join(root, match[1])), match[1]);
+      assert.ok(ignore.includes(`!${match[1]}`), `${match[1]} is not packaged`);
+    }
   });
 
   it("does not depend on the Python extension", () => {

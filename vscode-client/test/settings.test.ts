@@ -38,6 +38,9 @@ describe("resolveSettings", () => {
         "inlayHints.enabled": false,
         "inlayHints.verbosity": "verbose",
         "inlayHints.showUnknown": true,
+        "inlayHints.repeated": true,
+        "lint.run": "onSave",
+        enable: false,
         "probe.interpreter": "${workspaceFolder}/.venv/bin/python",
         "probe.timeout": 5,
         "probe.device": "auto",
@@ -56,14 +59,22 @@ describe("resolveSettings", () => {
       select: ["LEAF1", "LEAF201"],
       ignore: ["LEAF102"],
       severity: { LEAF102: "error", LEAF3: "information" },
-      inlayHints: { enabled: false, verbosity: "verbose", showUnknown: true },
+      inlayHints: { enabled: false, verbosity: "verbose", showUnknown: true, repeated: true },
+      lint: { run: "onSave" },
       probe: { interpreter: "/ws/proj/.venv/bin/python", timeout: 5, device: "auto", memoryMb: 512, scope: "any" },
       trusted: false,
       maxFileSizeKb: 20000,
     });
+    assert.equal(settings.enable, false);
     assert.deepEqual(settings.interpreter, ["/opt/venv/bin/python"]);
     assert.equal(settings.importStrategy, "fromEnvironment");
     assert.equal(settings.trace, "verbose");
+  });
+
+  it("refuses an unknown lint.run", () => {
+    const { settings, problems } = resolveSettings({ "lint.run": "onIdle" }, ctx, true);
+    assert.equal(settings.server.lint.run, "onType");
+    assert.equal(problems.length, 1);
   });
 
   it("bounds the probe limits as the server does and defaults the scope to the workspace", () => {
@@ -73,7 +84,7 @@ describe("resolveSettings", () => {
       true,
     );
     assert.equal(settings.server.probe.timeout, 30);
-    assert.equal(settings.server.probe.memoryMb, 2048);
+    assert.equal(settings.server.probe.memoryMb, 4096);
     assert.equal(settings.server.probe.scope, "workspace");
     for (const key of ["probe.timeout", "probe.memoryMb", "probe.scope"]) {
       assert.ok(problems.some((p) => p.includes(`leaf-lsp.${key}`)), `no problem reported for ${key}`);
@@ -114,7 +125,7 @@ describe("resolveSettings", () => {
     assert.equal(settings.server.inlayHints.enabled, true);
     assert.equal(settings.server.inlayHints.verbosity, "normal");
     assert.equal(settings.server.probe.timeout, 30);
-    assert.equal(settings.server.probe.memoryMb, 2048);
+    assert.equal(settings.server.probe.memoryMb, 4096);
     assert.equal(settings.server.maxFileSizeKb, 5120);
     assert.equal(settings.server.probe.device, "cpu");
     assert.deepEqual(settings.interpreter, []);

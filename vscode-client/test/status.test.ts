@@ -30,11 +30,33 @@ describe("statusView", () => {
     assert.match(view.tooltip, /bundled \(0\.1\.0\)/);
     assert.match(view.tooltip, /Untrusted/);
   });
+  it("says a click opens the logs in every state", () => {
+    for (const state of ["starting", "ready", "analysing", "probing", "error", "stopped"] as const) {
+      assert.match(statusView({ state, trusted: true }).tooltip, /Click to show the logs/);
+    }
+  });
+  it("shows a disabled extension as stopped and says how to enable it", () => {
+    const view = statusView({ state: "disabled", trusted: true });
+    assert.match(view.text, /leaf-lsp/);
+    assert.match(view.tooltip, /leaf-lsp\.enable/);
+  });
 });
 
 describe("summariseProbeResult", () => {
   it("prefers the server's own summary", () => {
-    assert.equal(summariseProbeResult({ summary: "3 hints verified" }, "a.py").message, "leaf-lsp: 3 hints verified");
+    const s = summariseProbeResult({ summary: "3 hints verified, 0 contradicted", is_error: false }, "a.py");
+    assert.equal(s.message, "leaf-lsp: a.py: 3 hints verified, 0 contradicted");
+    assert.equal(s.isError, false);
+    assert.equal(s.torchMissing, false);
+  });
+  it("flags a missing torch so the interpreter can be picked", () => {
+    const s = summariseProbeResult(
+      { ok: false, summary: "torch is not installed in /usr/bin/python3.", is_error: true, torch_missing: true },
+      "a.py",
+    );
+    assert.equal(s.isError, true);
+    assert.equal(s.torchMissing, true);
+    assert.match(s.message, /torch is not installed in \/usr\/bin\/python3/);
   });
   it("reports an error as an error", () => {
     const s = summariseProbeResult({ error: "torch is not installed" }, "a.py");

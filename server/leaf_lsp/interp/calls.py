@@ -168,7 +168,9 @@ class CallsMixin:
                 and ctx.depth >= NESTED_INSTANTIATION_DEPTH
             ):
                 return self.prototype(callee)
-            return self.instantiate(callee, args, kwargs, ctx)
+            instance = self.instantiate(callee, args, kwargs, ctx)
+            instance.line = instance.line or getattr(node, "lineno", 0)
+            return instance
         if isinstance(callee, ModuleValue):
             return self.call_module(callee, args, kwargs, node, ctx)
         if isinstance(callee, BoundModuleAttr):

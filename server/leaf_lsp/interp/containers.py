@@ -70,7 +70,7 @@ class ContainersMixin:
         if isinstance(iterable, ParamsValue):
             return self._parameter_of(iterable)
         if isinstance(iterable, TensorValue):
-            return self._view_of(iterable, 0, "an element of")
+            return self._view_of(iterable, iterable.obj.line, "an element of")
         if isinstance(iterable, ModuleValue):
             if iterable.torch_class in PARAMETER_CONTAINERS:
                 held = [v for v in iterable.attrs.values() if isinstance(v, TensorValue)]
@@ -91,7 +91,9 @@ class ContainersMixin:
         param = self._module_param(params.modules[0], "<parameter>") if single else None
         if param is None:
             rg = all_same([m.params_rg for m in params.modules])
-            param = new_tensor(True, rg, 0, "a parameter of the model", origin="param", kind="float")
+            built = [m.line for m in params.modules if m.line]
+            line = min(built) if built else 0
+            param = new_tensor(True, rg, line, "a parameter of the model", origin="param", kind="float")
             # One value standing for the parameters of every module in the tree.
             param.obj.joined = tuple(_parameter_storages(params.modules))[:64]
         param.owners = params.modules

@@ -185,6 +185,8 @@ class Interpreter(
         proto = self._prototypes.get(id(cls))
         if proto is None:
             proto = self.instantiate(cls, [], {}, Ctx(), unknown_args=True)
+            # Its parameters' reasons name the class: no call built this instance.
+            proto.line = proto.line or getattr(cls.node, "lineno", 0)
             self._prototypes[id(cls)] = proto
         return proto
 

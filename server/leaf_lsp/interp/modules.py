@@ -127,7 +127,7 @@ class ModulesMixin:
         param = new_tensor(
             True,
             module.params_rg,
-            0,
+            module.line,
             f"`{module.name}.{attr}` is a parameter (a leaf)"
             if attr != "<parameter>"
             else f"a parameter of `{module.name}` (a leaf)",
@@ -179,7 +179,7 @@ class ModulesMixin:
     ) -> Value:
         info = self.api.nn_modules.get(name, {})
         kind = info.get("kind", "module")
-        module = ModuleValue(name, torch_class=name, has_params=bool(info.get("params")))
+        module = ModuleValue(name, torch_class=name, has_params=bool(info.get("params")), line=node.lineno)
         module.inplace = const_bool_value(kwargs.get("inplace")) is True
         module.param_names = _parameter_names(info, args, kwargs)
         module.shape_kind = module_shape_kind(name, args, kwargs)

@@ -162,6 +162,8 @@ class ModuleValue(Value):
     maybe_computed: set[str] = field(default_factory=set)  # parametrized in one branch only
     forward_hooks: list[Value] = field(default_factory=list)  # register_forward_hook(fn)
     pre_hooks: list[Value] = field(default_factory=list)  # register_forward_pre_hook(fn)
+    #: The line of the call that built it (``nn.Linear(...)``), for its parameters' reasons; 0: unknown.
+    line: int = 0
 
     def set_training(self, value: bool | None) -> None:
         """``.train(mode)`` / ``.eval()``: this module and every submodule."""

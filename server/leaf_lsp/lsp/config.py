@@ -34,6 +34,8 @@ from ..probe_limits import (
 from ..settings import Settings
 
 VERBOSITIES = ("minimal", "normal", "verbose")
+#: ``lint.run``: when diagnostics are computed (as in ruff's editor integration).
+LINT_RUNS = ("onType", "onSave")
 #: Documents larger than this are not analysed (one information diagnostic says so).
 DEFAULT_MAX_FILE_SIZE_KB = 5 * 1024
 _ENGINE_KEYS = ("select", "ignore", "extend-select", "per-file-ignores", "exclude", "severity")
@@ -46,6 +48,8 @@ class InlayHintSettings:
     enabled: bool = True
     verbosity: str = "normal"
     show_unknown: bool = False
+    #: Label every reassignment, also consecutive ones of the same name with the same label.
+    repeated: bool = False
 
 
 @dataclass(frozen=True)
@@ -69,6 +73,8 @@ class ClientSettings:
     probe: ProbeSettings = ProbeSettings()
     trusted: bool = False
     max_file_size_kb: int = DEFAULT_MAX_FILE_SIZE_KB
+    #: "onType": diagnostics follow the text; "onSave": those of the text last saved.
+    lint_run: str = "onType"
 
 
 def _get_bool(data: Mapping[str, Any], key: str, default: bool, where: str, problems: list[str]) -> bool:
@@ -128,9 +134,17 @@ def parse_client_settings(data: Any) -> tuple[ClientSettings, list[str]]:
             enabled=_get_bool(raw_hints, "enabled", True, "inlayHints.", problems),
             verbosity=verbosity,
             show_unknown=_get_bool(raw_hints, "showUnknown", False, "inlayHints.", problems),
+            repeated=_get_bool(raw_hints, "repeated", False, "inlayHints.", problems),
         )
     else:
         problems.append("`inlayHints` must be an object; using the defaults")
+
+    lint_run = "onType"
+    raw_lint = data.get("lint", {})
+    if isinstance(raw_lint, Mapping) and raw_lint.get("run", "onType") in LINT_RUNS:
+        lint_run = str(raw_lint.get("run", "onType"))
+    else:
+        problems.append(f"`lint.run` must be one of {', '.join(LINT_RUNS)}; using onType")
 
     probe = ProbeSettings()
     raw_probe = data.get("probe", {})
@@ -169,7 +183,12 @@ def parse_client_settings(data: Any) -> tuple[ClientSettings, list[str]]:
         problems.append(f"`maxFileSizeKb` must be a positive number of KiB; using {DEFAULT_MAX_FILE_SIZE_KB}")
         max_kb = DEFAULT_MAX_FILE_SIZE_KB
     settings = ClientSettings(
-        engine=engine, inlay_hints=hints, probe=probe, trusted=trusted, max_file_size_kb=int(max_kb)
+        engine=engine,
+        inlay_hints=hints,
+        probe=probe,
+        trusted=trusted,
+        max_file_size_kb=int(max_kb),
+        lint_run=lint_run,
     )
     return settings, problems
 

@@ -337,15 +337,21 @@ class Analyzer:
         if result is not None:
             await result
 
-    async def wait_current(self, doc: Document) -> Snapshot:
-        """The snapshot for the document's current version, waiting for it if needed."""
+    async def wait_current(self, doc: Document, hurry: bool = False) -> Snapshot:
+        """The snapshot for the document's current version, waiting for it if needed.
+
+        ``hurry``: the client asked for exactly this (a diagnostic pull, which the editor
+        debounces itself): start the analysis now rather than after the push debounce.
+        """
         while True:
             if doc.closed:
                 raise DocumentClosed(doc.uri)
             snap = doc.current
             if snap is not None:
                 return snap
-            if doc.task is None or doc.task.done():
+            if hurry and doc.debouncing:
+                self.schedule(doc, delay=0.0)
+            elif doc.task is None or doc.task.done():
                 # Nothing pending (e.g. the run was cancelled by a settings change): start one.
                 self.schedule(doc, delay=0.0)
             await doc.updated.wait()

@@ -25,6 +25,7 @@ from lsprotocol import types as lsp
 from pygls.exceptions import JsonRpcException, JsonRpcInvalidParams
 
 from .documents import Document, Snapshot
+from .probe_outcome import Outcome, outcome
 from .session import Session
 
 UNTRUSTED = (
@@ -167,8 +168,11 @@ def _run(session: Session, doc: Document, cancel: threading.Event, graph: str | 
 
 async def run_probe(
     session: Session, args: tuple[Any, ...], request_id: Any, graph: str | None = None
-) -> Any:
-    """Run the probe for the document ``args[0]``; returns the probe result (raises a JSON-RPC error)."""
+) -> tuple[Any, Outcome | None]:
+    """Run the probe for the document ``args[0]`` (raises a JSON-RPC error).
+
+    Returns the probe result and, for a Verify (no ``graph``), the outcome told to the user.
+    """
     doc = _document(session, args)
     refused = refusal(session, doc)
     if refused is not None:
@@ -206,32 +210,42 @@ async def run_probe(
             progress.end(token, lsp.WorkDoneProgressEnd(message="cancelled" if cancel.is_set() else "done"))
     if cancel.is_set():
         raise ProbeError("leaf-lsp: the run was cancelled")
-    if graph is None:
-        _merge(session, doc, snap, result)
-    return result
+    told = _merge(session, doc, snap, result) if graph is None else None
+    return result, told
 
 
-def _merge(session: Session, doc: Document, snap: Snapshot, result: Any) -> None:
+def _merge(session: Session, doc: Document, snap: Snapshot, result: Any) -> Outcome:
     from .. import probe
 
-    if getattr(result, "error", None):
-        session.show(f"leaf-lsp: the probe could not finish: {result.error}", lsp.MessageType.Warning)
-    try:
-        merged = probe.merge(snap.analysis, result)
-    except Exception as exc:  # a probe bug must not take the editor down
-        session.show(f"leaf-lsp: cannot merge the probe result: {exc}", lsp.MessageType.Error)
-        return
-    merged_snap = Snapshot(version=snap.version, index=snap.index, analysis=merged, epoch=snap.epoch)
-    session.analyzer.publish_probe(doc, merged_snap)
-    if doc.probe is merged_snap:
-        session.publish(doc)
-        session.refresh()
+    merged = None
+    if not getattr(result, "error", None):
+        try:
+            merged = probe.merge(snap.analysis, result, snap.index.text)
+        except Exception as exc:  # a probe bug must not take the editor down
+            session.show(f"leaf-lsp: cannot merge the probe result: {exc}", lsp.MessageType.Error)
+            return Outcome(f"leaf-lsp: cannot merge the probe result: {exc}", True)
+        merged_snap = Snapshot(version=snap.version, index=snap.index, analysis=merged, epoch=snap.epoch)
+        session.analyzer.publish_probe(doc, merged_snap)
+        if doc.probe is merged_snap:
+            session.publish(doc)
+            session.refresh()
+    told = outcome(merged, result)
+    # The VS Code extension shows the outcome itself (with a button to pick the interpreter);
+    # any other client hears it from the server.
+    if not session.client_shows_probe_outcome:
+        session.show(told.message, lsp.MessageType.Warning if told.is_error else lsp.MessageType.Info)
+    return told
 
 
-def summary(result: Any) -> dict[str, Any]:
+def summary(result: Any, told: Outcome | None = None) -> dict[str, Any]:
     """A JSON-friendly summary of a probe result for the command's response."""
     exception = getattr(result, "exception", None)
+    told = told or outcome(None, result)
     return {
+        "summary": told.message.removeprefix("leaf-lsp: "),
+        "is_error": told.is_error,
+        "torch_missing": told.torch_missing,
+        "interpreter": told.interpreter,
         "ok": getattr(result, "error", None) is None,
         "error": getattr(result, "error", None),
         "device": getattr(result, "device", ""),

@@ -36,7 +36,7 @@ from .actions import (
 from .config import parse_client_settings
 from .convert import from_position, to_range
 from .documents import Change, Document, DocumentClosed, Snapshot
-from .hover import diagnostics_at, fact_hover, noqa_code_at, rule_hover
+from .hover import diagnostics_at, fact_hover, hint_at, noqa_code_at, rule_hover
 from .inlay import inlay_hints
 from .probe_command import graph_response, run_probe, summary
 from .rpc import INVALID_PARAMS, INVALID_REQUEST, Rejected, describe_error, message_id, reply_error
@@ -285,13 +285,13 @@ def _changes(params: lsp.DidChangeTextDocumentParams) -> list[Change]:
     return out
 
 
-async def _snapshot(ls: LeafServer, uri: str) -> tuple[Document, Snapshot] | None:
+async def _snapshot(ls: LeafServer, uri: str, hurry: bool = False) -> tuple[Document, Snapshot] | None:
     """The current analysis of ``uri`` (waiting for it), or None for unknown/closed documents."""
     doc = ls.session.analyzer.get(uri)
     if doc is None:
         return None
     try:
-        return doc, await ls.session.analyzer.wait_current(doc)
+        return doc, await ls.session.analyzer.wait_current(doc, hurry)
     except DocumentClosed:
         return None
 
@@ -378,10 +378,13 @@ def create_server() -> LeafServer:
     def did_save(ls: LeafServer, params: lsp.DidSaveTextDocumentParams) -> None:
         doc = session.analyzer.get(params.text_document.uri)
         session.file_changed(doc.path if doc is not None else uri_to_path(params.text_document.uri))
+        if doc is not None:
+            session.document_saved(doc)
 
     @server.feature(lsp.TEXT_DOCUMENT_DID_CLOSE)
     def did_close(ls: LeafServer, params: lsp.DidCloseTextDocumentParams) -> None:
         doc = session.analyzer.close(params.text_document.uri)
+        session.forget_saved(params.text_document.uri)
         if doc is not None:
             session.clear(params.text_document.uri)
             session.buffer_changed(doc, closed=True)
@@ -445,10 +448,12 @@ def create_server() -> LeafServer:
         if session.notebooks.is_cell(params.text_document.uri):
             items = await session.notebooks.diagnostics(params.text_document.uri)
             return lsp.RelatedFullDocumentDiagnosticReport(items=items)
-        found = await _snapshot(ls, params.text_document.uri)
+        # The editor debounces its pulls itself: no second debounce before answering.
+        found = await _snapshot(ls, params.text_document.uri, hurry=True)
         if found is None:
             return lsp.RelatedFullDocumentDiagnosticReport(items=[])
-        _, snap = found
+        doc, snap = found
+        snap = session.reported(doc, snap)
         # Both analysis phases of one version give the same diagnostics: one result id.
         result_id = f"{snap.version}.{snap.epoch}"
         if params.previous_result_id == result_id:
@@ -493,10 +498,12 @@ def create_server() -> LeafServer:
             if docs is not None:
                 return lsp.Hover(contents=lsp.MarkupContent(kind=lsp.MarkupKind.Markdown, value=docs))
         fact = snap.analysis.fact_at(line, col)
-        text = fact_hover(fact, diagnostics_at(snap.analysis, line, col))
+        hint = hint_at(snap.analysis, line, col)
+        text = fact_hover(fact, diagnostics_at(snap.analysis, line, col), hint)
         if text is None:
             return None
-        rng = to_range(snap.index, fact.span, session.encoding) if fact is not None else None
+        span = fact.span if fact is not None else hint.span if hint is not None else None
+        rng = to_range(snap.index, span, session.encoding) if span is not None else None
         if rng is not None:
             rng = view.range_to_new(rng)
             if rng is None:  # the expression was edited since: its facts may not hold
@@ -584,8 +591,8 @@ def create_server() -> LeafServer:
         # A cell's "Verify with torch" runs its whole notebook.
         notebook = session.notebooks.notebook_of(args[0]) if isinstance(args[0], str) else None
         uri = notebook.uri if notebook is not None else args[0]
-        result = await run_probe(session, (uri,), ls.protocol.msg_id)
-        return session.notebooks.probe_summary(uri, summary(result))
+        result, told = await run_probe(session, (uri, *args[1:]), ls.protocol.msg_id)
+        return session.notebooks.probe_summary(uri, summary(result, told))
 
     @server.command(GRAPH_COMMAND)
     async def graph(ls: LeafServer, *args: Any) -> dict[str, str | None]:
@@ -594,7 +601,7 @@ def create_server() -> LeafServer:
         name = args[1] if len(args) == 2 and args[1] is not None else ""
         notebook = session.notebooks.notebook_of(args[0]) if args and isinstance(args[0], str) else None
         target = (notebook.uri,) if notebook is not None else tuple(args[:1])
-        result = await run_probe(session, target, ls.protocol.msg_id, graph=name)
+        result, _ = await run_probe(session, target, ls.protocol.msg_id, graph=name)
         return graph_response(result)
 
     return server

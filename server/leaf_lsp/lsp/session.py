@@ -148,6 +148,11 @@ class Session:
         self.transport_refusal: str | None = None
         #: Cancellation events of running commands, by JSON-RPC request id.
         self.cancel_events: dict[Any, threading.Event] = {}
+        #: Set from initializationOptions ``clientShowsProbeOutcome`` (the VS Code extension).
+        self.client_shows_probe_outcome = False
+        #: The analysis of each document's text as last opened or saved (``lint.run`` onSave).
+        self.saved: dict[str, Snapshot] = {}
+        self._save_pending: set[str] = set()
         self._resolvers: dict[str, Any] = {}
         #: Open buffers by resolved path: what cross-file resolution reads instead of the disk.
         self.overlay: dict[str, str] = {}
@@ -190,6 +195,10 @@ class Session:
             roots.append(Path(params.root_path))
         self.roots = roots
         options = params.initialization_options
+        # The VS Code extension shows Verify's outcome itself (with buttons): no second message.
+        self.client_shows_probe_outcome = (
+            isinstance(options, dict) and options.get("clientShowsProbeOutcome") is True
+        )
         if options is not None:
             self.client, problems = parse_client_settings(options)
             self.pending_problems.extend(problems)
@@ -373,6 +382,32 @@ class Session:
         """The snapshot's diagnostics in LSP form."""
         return [to_diagnostic(snap.index, d, self.encoding) for d in snap.analysis.diagnostics]
 
+    def reported(self, doc: Document, snap: Snapshot) -> Snapshot:
+        """The snapshot whose diagnostics are reported: with ``lint.run`` onSave, the saved text's.
+
+        A Verify's merged result is always reported: the user asked for it.
+        """
+        if self.client.lint_run != "onSave" or doc.probe is snap:
+            return snap
+        return self.saved.get(doc.uri, snap)
+
+    def document_saved(self, doc: Document) -> None:
+        """``doc`` was saved: with ``lint.run`` onSave, its diagnostics are now those of this text."""
+        if self.client.lint_run != "onSave":
+            return
+        current = doc.current
+        if current is None:
+            self._save_pending.add(doc.uri)  # the analysis of the saved text is on its way
+            return
+        self.saved[doc.uri] = current
+        self.publish(doc)
+        self.refresh()
+
+    def forget_saved(self, uri: str) -> None:
+        """A closed document keeps no saved diagnostics."""
+        self.saved.pop(uri, None)
+        self._save_pending.discard(uri)
+
     def publish(self, doc: Document) -> None:
         """Push the document's current diagnostics (push-mode clients only)."""
         if self.notebooks.publish(doc):
@@ -380,6 +415,7 @@ class Session:
         snap = doc.effective
         if snap is None or doc.closed or not self.push_diagnostics:
             return
+        snap = self.reported(doc, snap)
         self.server.text_document_publish_diagnostics(
             lsp.PublishDiagnosticsParams(
                 uri=doc.uri, diagnostics=self.lsp_diagnostics(snap), version=snap.version
@@ -401,6 +437,10 @@ class Session:
             self.server.workspace_diagnostic_refresh(None)
 
     def _on_result(self, doc: Document, snap: Snapshot) -> None:
+        # Kept only when asked for: a snapshot holds a whole analysis.
+        if self.client.lint_run == "onSave" and (doc.uri not in self.saved or doc.uri in self._save_pending):
+            self.saved[doc.uri] = snap  # the text as opened, or as just saved
+            self._save_pending.discard(doc.uri)
         self.publish(doc)
         # Pulling clients re-pull diagnostics after their own edits; they need a refresh
         # only when the result changed without an edit (settings, an imported file), or

@@ -31,6 +31,8 @@ MAX_FACTS = 5000
 MAX_WARNINGS = 200
 MAX_GRAPH_NODES = 400
 MAX_MESSAGE = 2000
+#: Distinct (grad mode, call site) contexts kept per fact; later ones still count in the fact.
+MAX_CONTEXTS = 8
 
 
 def statement_index(source: str) -> tuple[dict[int, int], dict[int, list[str]]]:
@@ -150,7 +152,7 @@ class _Graph:
             variable = getattr(cur, "variable", None) if name == "AccumulateGrad" else None
             if variable is not None:
                 vname = self.names_of.get(id(variable), "")
-                label = "{}\n{}".format(vname or "(leaf)", tdesc(variable))
+                label = "{}\n{}".format(vname or "leaf tensor", tdesc(variable))
                 lines.append(f"  {nid} [label={q(label)}, shape=ellipse, style=filled, fillcolor=lightblue];")
             else:
                 lines.append(f"  {nid} [label={q(name)}, shape=box];")
@@ -240,7 +242,8 @@ def run_case(request: dict[str, Any]) -> dict[str, Any]:
     facts: dict[tuple[int, str], dict[str, Any]] = {}
     last_value: dict[tuple[int, str], Any] = {}  # weak refs, for `.grad` at the end
     by_name: dict[str, Any] = {}  # name -> weak ref to its latest tensor (graph labels, graph target)
-    pending: dict[Any, int] = {}
+    pending: dict[Any, tuple[int, str]] = {}  # frame -> (statement line, grad mode at its start)
+    call_sites: dict[Any, tuple[int | None, str]] = {}  # frame -> (calling statement, its function)
     lines_run: set[int] = set()
     module_globals: dict[str, Any] = {}
     graph_req = request.get("graph")  # None: no graph; "": last backward(); else a variable name
@@ -257,7 +260,56 @@ def run_case(request: dict[str, Any]) -> dict[str, Any]:
             "shape": list(value.shape),
         }
 
-    def record(frame: Any, line: int) -> None:
+    def grad_mode() -> str:
+        try:
+            if torch.is_inference_mode_enabled():
+                return "inference_mode"
+            return "grad" if torch.is_grad_enabled() else "no_grad"
+        except Exception:
+            return "grad"
+
+    def call_site(frame: Any) -> tuple[int | None, str]:
+        """The innermost statement of the case file that (maybe through library code) made ``frame``."""
+        f = frame.f_back
+        while f is not None and f.f_code.co_filename != case:
+            f = f.f_back
+        if f is None:
+            return None, ""
+        return stmt(f.f_lineno, f.f_lineno), f.f_code.co_name
+
+    def note_context(
+        fact: dict[str, Any], desc: dict[str, Any], mode: str, site: tuple[int | None, str]
+    ) -> None:
+        # Facts differ by grad mode (training vs evaluation under no_grad) and by call site; the
+        # oracle's single "first value, varies" record would blank both, so keep each context apart.
+        contexts = fact["contexts"]
+        for ctx in contexts:
+            if ctx["grad_mode"] == mode and ctx["call_line"] == site[0]:
+                ctx["count"] += 1
+                pair = [desc["is_leaf"], desc["requires_grad"]]
+                if pair != [ctx["is_leaf"], ctx["requires_grad"]]:
+                    ctx["varies"] = True
+                    if pair not in ctx["seen"]:
+                        ctx["seen"].append(pair)
+                return
+        if len(contexts) >= MAX_CONTEXTS:
+            fact["contexts_dropped"] = True
+            return
+        contexts.append(
+            {
+                "grad_mode": mode,
+                "call_line": site[0],
+                "caller": site[1],
+                "is_leaf": desc["is_leaf"],
+                "requires_grad": desc["requires_grad"],
+                "grad_fn": desc["grad_fn"],
+                "count": 1,
+                "varies": False,
+                "seen": [[desc["is_leaf"], desc["requires_grad"]]],
+            }
+        )
+
+    def record(frame: Any, line: int, mode: str) -> None:
         for name in targets.get(line, ()):
             try:
                 if name.startswith("self."):
@@ -279,11 +331,14 @@ def run_case(request: dict[str, Any]) -> dict[str, Any]:
                     continue
                 desc["count"] = 1
                 desc["varies"] = False
+                desc["contexts"] = []
                 facts[key] = desc
+                old = desc
             else:
                 old["count"] += 1
                 if (old["is_leaf"], old["requires_grad"]) != (desc["is_leaf"], desc["requires_grad"]):
                     old["varies"] = True
+            note_context(old, desc, mode, call_sites.get(frame, (None, "")))
             try:
                 ref = weakref.ref(value)
                 last_value[key] = ref
@@ -297,16 +352,19 @@ def run_case(request: dict[str, Any]) -> dict[str, Any]:
             pending.pop(frame, None)
         elif event == "return":
             if prev is not None:
-                record(frame, prev)
+                record(frame, *prev)
             pending.pop(frame, None)
+            call_sites.pop(frame, None)
         elif event == "line":
             cur = stmt(frame.f_lineno, frame.f_lineno)
             lines_run.add(cur)
-            if prev is not None and cur != prev:
-                record(frame, prev)
+            if prev is not None and cur != prev[0]:
+                record(frame, *prev)
                 pending.pop(frame, None)
-            if cur in targets:
-                pending[frame] = cur
+            if cur in targets and (prev is None or cur != prev[0]):
+                # The grad mode at the statement's start: a `with no_grad():` body's last
+                # assignment is recorded only after the block has restored grad mode.
+                pending[frame] = (cur, grad_mode())
         return local_trace
 
     def global_trace(frame: Any, event: str, arg: Any) -> Any:
@@ -314,6 +372,7 @@ def run_case(request: dict[str, Any]) -> dict[str, Any]:
             return None
         if frame.f_code.co_name == "<module>" and not module_globals:
             module_globals["g"] = frame.f_globals
+        call_sites[frame] = call_site(frame)
         return local_trace
 
     def case_line() -> int | None:
@@ -322,17 +381,30 @@ def run_case(request: dict[str, Any]) -> dict[str, Any]:
             f = f.f_back
         return stmt(f.f_lineno, f.f_lineno) if f is not None else None
 
+    def name_scope(scope: dict[str, Any], out: dict[int, str]) -> None:
+        for vname, value in list(scope.items()):
+            if isinstance(value, torch.nn.Module):
+                for pname, p in value.named_parameters():
+                    out.setdefault(id(p), f"{vname}.{pname}")
+            elif isinstance(value, Tensor):
+                out.setdefault(id(value), vname)
+
     def names_of() -> dict[int, str]:
-        """id(tensor) -> a readable name: recorded variables, then module parameters in globals."""
+        """id(tensor) -> a readable name: recorded variables, then the parameters of the modules
+        (and the tensors) named in the file's live frames, innermost first, then in its globals."""
         out: dict[int, str] = {}
-        g = module_globals.get("g", {})
         try:
-            for gname, gval in list(g.items()):
-                if isinstance(gval, torch.nn.Module):
-                    for pname, p in gval.named_parameters():
-                        out.setdefault(id(p), f"{gname}.{pname}")
-                elif isinstance(gval, Tensor):
-                    out[id(gval)] = gname
+            f: Any = sys._getframe(1)
+            while f is not None:
+                # A model built inside main() or train() is a local: its parameters still get
+                # their names (model.fc1.weight), not "(leaf)".
+                if f.f_code.co_filename == case and f.f_code.co_name != "<module>":
+                    name_scope(dict(f.f_locals), out)
+                f = f.f_back
+        except Exception:
+            pass
+        try:
+            name_scope(module_globals.get("g", {}), out)
         except Exception:
             pass
         for name, ref in by_name.items():
@@ -471,6 +543,9 @@ def run_case(request: dict[str, Any]) -> dict[str, Any]:
                 grad_populated = tensor.grad is not None if keeps else None
             except Exception:
                 grad_populated = None
+        for ctx in desc.get("contexts", ()):
+            if not ctx["varies"]:
+                del ctx["seen"]
         out_facts.append(dict(line=line, name=name, grad_populated=grad_populated, **desc))
     result["facts"] = out_facts
     result["exception"] = exception

@@ -3,9 +3,35 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 from ..model import Diagnostic
+
+GradMode = Literal["grad", "no_grad", "inference_mode"]
+_GRAD_MODES: tuple[GradMode, ...] = ("grad", "no_grad", "inference_mode")
+
+
+@dataclass(frozen=True)
+class ProbeContext:
+    """What one assignment bound in one context: a grad mode and the call site of its function.
+
+    ``call_line`` is the statement of the file that (perhaps through library code, such as a
+    module's ``__call__``) called the function the assignment is in; None at module level.
+    ``is_leaf``/``requires_grad`` are None when they changed between executions in this context.
+    """
+
+    grad_mode: GradMode
+    call_line: int | None
+    caller: str
+    is_leaf: bool | None
+    requires_grad: bool | None
+    grad_fn: str | None = None
+    count: int = 1
+
+    @property
+    def varies(self) -> bool:
+        """True when the run bound values of different leafness or requires_grad here."""
+        return self.is_leaf is None or self.requires_grad is None
 
 
 @dataclass(frozen=True)
@@ -26,6 +52,8 @@ class ProbeFact:
     grad_populated: bool | None = None
     #: How many times the statement bound a tensor to the name.
     count: int = 1
+    #: The same fact per grad mode and call site, in the order the contexts first ran.
+    contexts: tuple[ProbeContext, ...] = ()
 
     def describe(self) -> str:
         """Human text such as ``non-leaf, requires grad (grad_fn=MulBackward0)``."""
@@ -113,6 +141,41 @@ def _str(value: Any, default: str = "") -> str:
     return value if isinstance(value, str) else default
 
 
+def _bool(value: Any) -> bool | None:
+    return value if isinstance(value, bool) else None
+
+
+def _context(raw: Any) -> ProbeContext | None:
+    """One context of a fact from the child's JSON; None when it is malformed."""
+    if not isinstance(raw, dict):
+        return None
+    mode = raw.get("grad_mode")
+    is_leaf, requires_grad = _bool(raw.get("is_leaf")), _bool(raw.get("requires_grad"))
+    if mode not in _GRAD_MODES or is_leaf is None or requires_grad is None:
+        return None
+    call_line = _int(raw.get("call_line"))
+    seen = raw.get("seen")
+    if raw.get("varies") is True and isinstance(seen, list):
+        pairs = [p for p in seen if isinstance(p, list) and len(p) == 2]
+        # A property that every execution agreed on is still known.
+        if any(p[0] != is_leaf for p in pairs):
+            is_leaf = None
+        if any(p[1] != requires_grad for p in pairs):
+            requires_grad = None
+    elif raw.get("varies") is True:
+        is_leaf = requires_grad = None
+    grad_fn = raw.get("grad_fn")
+    return ProbeContext(
+        grad_mode=mode,
+        call_line=call_line,
+        caller=_str(raw.get("caller")),
+        is_leaf=is_leaf,
+        requires_grad=requires_grad,
+        grad_fn=grad_fn if isinstance(grad_fn, str) else None,
+        count=_int(raw.get("count")) or 1,
+    )
+
+
 def fill_from_child(result: ProbeResult, data: Any) -> None:
     """Copy a child's JSON mapping into ``result``; malformed parts are skipped, never raised on."""
     if not isinstance(data, dict):
@@ -147,6 +210,9 @@ def fill_from_child(result: ProbeResult, data: Any) -> None:
                 if isinstance(raw.get("grad_populated"), bool)
                 else None,
                 count=_int(raw.get("count")) or 1,
+                contexts=tuple(c for c in map(_context, raw.get("contexts") or ()) if c is not None)
+                if isinstance(raw.get("contexts"), list)
+                else (),
             )
         )
     exc = data.get("exception")

@@ -2,15 +2,18 @@
 // installed and asserts on what the workbench renders. Started by run_e2e.sh, once per
 // phase:
 //   PHASE=trusted    squiggle + Problems entry, inlay hints, hover with the reason,
-//                    "Verify File with Torch" -> verified (✓) hints, autograd graph
-//                    webview, quick fix applied to the file, a broken interpreter
+//                    "Verify File with Torch" -> verified (✓) hints and its counts, a
+//                    forward run with and without grad keeping its hint (hover: both),
+//                    autograd graph webview (SVG with parameter names, also without
+//                    Graphviz), a half-typed line keeping the other functions' squiggles,
+//                    quick fix applied to the file, a broken interpreter
 //                    setting reported once and recovered from without a reload.
 //   PHASE=untrusted  restricted mode: hints still shown, the probe refused with a message.
 // Every step saves a screenshot under $SHOTS; a failure saves one named FAILED-<step>.
 // Inputs (env): URL, WORKSPACE, FILE (name in WORKSPACE), EXPECT (JSON from
 // expectations.py), SHOTS, README_SHOT (optional), PLAYWRIGHT (path of playwright-core),
 // CHROMIUM, PROFILE (fresh browser profile dir), TIMEOUT_S (per wait, default 120),
-// USER_SETTINGS (the profile's settings.json), GRAPH_FILE (default clean.py).
+// USER_SETTINGS (the profile's settings.json), GRAPH_FILE (default model.py).
 
 import { createRequire } from "node:module";
 import { readFileSync, mkdirSync } from "node:fs";
@@ -342,6 +345,8 @@ async function main() {
           return /verified|failed|could not/i.test(t) ? t : "";
         }, WAIT_MS);
         if (/failed|could not/i.test(note)) throw new Error(`the probe failed: ${note}`);
+        // The outcome is told: counts of what the run settled (and any exception).
+        if (!/\d+ hints? verified, \d+ contradicted/.test(note)) throw new Error(`Verify's message gives no counts: ${note}`);
         await until("verified (✓) hints", async () => {
           const lines = await renderedLines();
           return hintsExpected.every((h) => (lines[h.line - 1] ?? "").includes(`${h.label} ✓`));
@@ -356,11 +361,39 @@ async function main() {
         }
       });
 
+      // forward() runs with grad in train() and under no_grad in test(): the hint keeps the
+      // training value after Verify, and the hover names the other context.
+      await step("verify-two-grad-modes", async () => {
+        await page.mouse.move(5, 5);
+        await runCommand("Notifications: Clear All Notifications");
+        await openFile("modes.py");
+        await until("the hint of h", async () => ((await renderedLines())[10] ?? "").includes("non-leaf · grad"));
+        await runCommand("leaf-lsp: Verify File with Torch");
+        await until("h verified", async () => ((await renderedLines())[10] ?? "").includes("non-leaf · grad ✓"));
+        await page.keyboard.press("Escape");
+        const point = await pointAt(11, 8);
+        await page.mouse.move(point.x, point.y, { steps: 3 });
+        // Other hovers of earlier steps may linger in the DOM: wait for this one's run-time section.
+        const text = await until("the hover's run-time contexts", async () => {
+          const t = await page.evaluate(() =>
+            [...document.querySelectorAll(".monaco-hover:not(.hidden) .monaco-hover-content, .monaco-hover .hover-contents")]
+              .map((el) => el.textContent ?? "")
+              .join("\n"),
+          );
+          return t.includes("At run time") ? t : "";
+        }, 30000);
+        if (!/under no_grad in test\(\) \(line 21\): leaf, no grad/.test(text)) {
+          throw new Error(`the hover does not name the no_grad context: ${text}`);
+        }
+        if (!/with grad in train\(\) \(line 16\)/.test(text)) throw new Error(`the hover lacks the training context: ${text}`);
+        await shot("verify-two-grad-modes");
+      });
+
       // The graph needs a run that reaches backward(): use the clean file.
       await step("graph-webview", async () => {
         await page.mouse.move(5, 5);
         await page.keyboard.press("Escape");
-        await openFile(env.GRAPH_FILE ?? "clean.py");
+        await openFile(env.GRAPH_FILE ?? "model.py");
         await runCommand("leaf-lsp: Show Autograd Graph");
         await page.locator('.tab[aria-label*="Autograd graph"]').first().waitFor({ timeout: WAIT_MS });
         const found = await until("the graph in the webview", async () => {
@@ -394,7 +427,49 @@ async function main() {
             return false;
           }, 20000);
           if (!loaded) throw new Error("the graph image did not load");
+          // Drawn as SVG (by the bundled wasm Graphviz when `dot` is absent), parameters named.
+          let svgText = "";
+          for (const frame of page.frames()) {
+            try {
+              if ((await frame.locator("#graph-svg").count()) === 0) continue;
+              const src = await frame.locator("#graph-svg").getAttribute("src");
+              svgText = Buffer.from((src ?? "").split(",")[1] ?? "", "base64").toString("utf8");
+            } catch {
+              // next frame
+            }
+          }
+          if (!svgText.includes("<svg")) throw new Error("the graph is not an SVG");
+          for (const name of ["model.0.weight", "model.2.weight"]) {
+            if (!svgText.includes(name)) throw new Error(`the graph does not name ${name}`);
+          }
+        } else {
+          throw new Error("the graph was not drawn (only its DOT source is there)");
         }
+      });
+
+      // Half-typed code: an unclosed "(" in second() leaves the squiggles of first() and third().
+      await step("half-typed-line", async () => {
+        await page.mouse.move(5, 5);
+        await runCommand("View: Close All Editors");
+        await openFile("half.py");
+        await until("squiggles on lines 8 and 20", async () =>
+          (await squigglesOnLine(8)).length > 0 && (await squigglesOnLine(20)).length > 0);
+        const point = await pointAt(12, 20);
+        await page.mouse.click(point.x, point.y);
+        await page.keyboard.press("End");
+        await page.keyboard.press("Backspace"); // `z = torch.relu(x` : the bracket is never closed
+        await until("LEAF000 at the broken line, the other squiggles kept", async () =>
+          (await squigglesOnLine(12)).length > 0 && (await squigglesOnLine(8)).length > 0 && (await squigglesOnLine(20)).length > 0);
+        await page.waitForTimeout(1000);
+        if ((await squigglesOnLine(8)).length === 0 || (await squigglesOnLine(20)).length === 0) {
+          throw new Error("the squiggles of the other functions went away");
+        }
+        await shot("half-typed");
+        await page.keyboard.type(")");
+        await until("the broken line's squiggle gone", async () => (await squigglesOnLine(12)).length === 0, 60000);
+        if ((await squigglesOnLine(8)).length === 0) throw new Error("first()'s squiggle went away after the fix");
+        await shot("half-typed-fixed");
+        await page.keyboard.press("Control+S");
       });
 
       // Back to the buggy file (the webview opened beside it).

@@ -78,6 +78,12 @@ for PHASE in $PHASES; do
   mkdir -p "$WS"
   cp "$CORPUS/$PROGRAM" "$WS/"
   printf 'import torch\n\nw = torch.ones(3, requires_grad=True)\nloss = (w * 2).sum()\nloss.backward()\nprint(w.grad)\n' >"$WS/clean.py"
+  # A model built inside a function: the graph must name its parameters (model.0.weight).
+  printf 'import torch\nimport torch.nn as nn\n\n\ndef main():\n    model = nn.Sequential(nn.Linear(3, 4), nn.ReLU(), nn.Linear(4, 1))\n    loss = model(torch.randn(2, 3)).sum()\n    loss.backward()\n\n\nmain()\n' >"$WS/model.py"
+  # forward runs in training and under no_grad in test(): Verify keeps the training values.
+  printf 'import torch\nimport torch.nn as nn\n\n\nclass Net(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.fc1 = nn.Linear(4, 8)\n\n    def forward(self, x):\n        h = self.fc1(x)\n        return h\n\n\ndef train(model):\n    model(torch.randn(3, 4)).sum().backward()\n\n\ndef test(model):\n    with torch.no_grad():\n        return model(torch.randn(3, 4))\n\n\nmodel = Net()\ntrain(model)\ntest(model)\n' >"$WS/modes.py"
+  # Two functions with a LEAF201 each: a half-typed line in one keeps the other's squiggle.
+  printf 'import torch\n\n\ndef first():\n    w = torch.randn(3, requires_grad=True)\n    y = w * 2\n    y.sum().backward()\n    return y.grad\n\n\ndef second(x):\n    z = torch.relu(x)\n    return z\n\n\ndef third():\n    v = torch.randn(3, requires_grad=True)\n    u = v * 2\n    u.sum().backward()\n    return u.grad\n' >"$WS/half.py"
   # With LEAF_SERVER_SRC (a leaf_lsp package bundled instead of server/leaf_lsp), the
   # expectations come from that same package.
   if [ "$PHASE" = "notebook" ]; then

@@ -1,16 +1,25 @@
-/** The "Autograd graph" webview panel: one panel, reused, showing the server's SVG (or DOT). */
+/** The "Autograd graph" webview panel: one panel, reused, showing the graph as SVG with zoom and pan. */
 
+import { randomBytes } from "crypto";
 import * as path from "path";
 import * as vscode from "vscode";
-import { buildGraphHtml, type GraphResult } from "../pure/graph";
+import { dotToSvg } from "../pure/dot";
+import { buildGraphHtml, type GraphResult, withSvg } from "../pure/graph";
 
 let panel: vscode.WebviewPanel | undefined;
 
-export function showGraphPanel(result: GraphResult, document: vscode.TextDocument, name: string | undefined): void {
+export async function showGraphPanel(
+  serverResult: GraphResult,
+  document: vscode.TextDocument,
+  name: string | undefined,
+): Promise<void> {
+  // No Graphviz where the server runs: draw the DOT here, with the bundled wasm Graphviz.
+  const result = await withSvg(serverResult, dotToSvg);
   const title = `Autograd graph: ${name ? `${name} in ` : ""}${path.basename(document.uri.fsPath || document.uri.path)}`;
   if (panel === undefined) {
     panel = vscode.window.createWebviewPanel("leaf-lsp.graph", title, vscode.ViewColumn.Beside, {
-      enableScripts: false,
+      // Only the page's own zoom/pan script runs (CSP nonce); the SVG is an <img>.
+      enableScripts: true,
       enableFindWidget: true,
       localResourceRoots: [],
     });
@@ -21,5 +30,5 @@ export function showGraphPanel(result: GraphResult, document: vscode.TextDocumen
     panel.title = title;
     panel.reveal(vscode.ViewColumn.Beside, false);
   }
-  panel.webview.html = buildGraphHtml(result, title, panel.webview.cspSource);
+  panel.webview.html = buildGraphHtml(result, title, panel.webview.cspSource, randomBytes(16).toString("hex"));
 }

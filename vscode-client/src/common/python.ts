@@ -9,6 +9,7 @@ import { getLog } from "./logging";
 
 interface PythonEnvironmentsApi {
   getActiveEnvironmentPath(resource?: vscode.Uri): { path: string } | undefined;
+  known?: readonly { path: string; executable?: { uri?: vscode.Uri } }[];
   resolveEnvironment(env: { path: string } | string): Promise<{ executable?: { uri?: vscode.Uri } } | undefined>;
   onDidChangeActiveEnvironmentPath?: vscode.Event<unknown>;
 }
@@ -69,4 +70,21 @@ export async function onInterpreterChanged(listener: () => void): Promise<vscode
   const api = await pythonApi();
   const event = api?.environments?.onDidChangeActiveEnvironmentPath ?? api?.settings?.onDidChangeExecutionDetails;
   return event ? event(() => listener()) : undefined;
+}
+
+/** The interpreters the Python extension knows (executable paths, no duplicates). Never throws. */
+export async function knownInterpreters(): Promise<string[]> {
+  const api = await pythonApi();
+  const found: string[] = [];
+  try {
+    for (const env of api?.environments?.known ?? []) {
+      const executable = env.executable?.uri?.fsPath ?? env.path;
+      if (executable && !found.includes(executable)) {
+        found.push(executable);
+      }
+    }
+  } catch (error) {
+    getLog().warn(`Could not list the Python extension's interpreters: ${String(error)}`);
+  }
+  return found;
 }

@@ -22,10 +22,11 @@ import {
 import { chooseInterpreter, type InterpreterChoice, interpreterProblem, parsePreflight, PREFLIGHT_SCRIPT } from "../pure/interpreter";
 import { buildLaunch, buildPreflight, type LaunchInput } from "../pure/launch";
 import { CrashCounter } from "../pure/once";
-import { UNTRUSTED_PROBE_MESSAGE } from "../pure/probe";
+import { summariseProbeResult, UNTRUSTED_PROBE_MESSAGE } from "../pure/probe";
 import { type ClientSettings, resolveSettings, SETTING_KEYS, type ServerSettings } from "../pure/settings";
 import type { ClientState } from "../pure/status";
 import { getLog, resetShownErrors, showErrorOnce } from "./logging";
+import { showProbeOutcome } from "./probeInterpreter";
 import { activeInterpreter } from "./python";
 
 export const CLIENT_ID = "leaf-lsp";
@@ -62,6 +63,20 @@ export function readSettings(scope: vscode.ConfigurationScope | undefined): { se
     { workspaceFolder: folder?.uri.fsPath, home: os.homedir(), env: process.env },
     vscode.workspace.isTrusted,
   );
+}
+
+/**
+ * The server section with the probe's interpreter filled in: the setting, else the Python
+ * extension's selected interpreter (the one that has the project's torch, also in remote
+ * windows, where it is the remote machine's), else "" (the server's own Python).
+ */
+export async function serverSettingsFor(scope: vscode.Uri | undefined): Promise<ServerSettings> {
+  const server = readSettings(scope).settings.server;
+  if (server.probe.interpreter) {
+    return server;
+  }
+  const fromExtension = (await activeInterpreter(scope))?.[0];
+  return fromExtension ? { ...server, probe: { ...server.probe, interpreter: fromExtension } } : server;
 }
 
 function firstScope(): vscode.Uri | undefined {
@@ -144,7 +159,8 @@ export class ServerManager implements vscode.Disposable {
       args: launch.args,
       options: { env: launch.env, cwd: firstScope()?.fsPath },
     };
-    const client = new LanguageClient(CLIENT_ID, "leaf-lsp", serverOptions, this.clientOptions(settings.server));
+    const initial = await serverSettingsFor(firstScope());
+    const client = new LanguageClient(CLIENT_ID, "leaf-lsp", serverOptions, this.clientOptions(initial));
     this.client = client;
     this.launched = settings;
     this.startedOnce = false;
@@ -226,7 +242,8 @@ export class ServerManager implements vscode.Disposable {
       documentSelector: DOCUMENT_SELECTOR,
       outputChannel: log,
       traceOutputChannel: log,
-      initializationOptions: initial,
+      // The extension shows Verify's outcome itself, with a button to pick the interpreter.
+      initializationOptions: { ...initial, clientShowsProbeOutcome: true },
       initializationFailedHandler: (error) => {
         log.error(`Server initialization failed: ${errorText(error)}`);
         return false;
@@ -264,13 +281,15 @@ export class ServerManager implements vscode.Disposable {
             if (!Array.isArray(answer)) {
               return answer;
             }
-            return params.items.map((item, index) => {
-              if (item.section !== "leaf-lsp") {
-                return answer[index];
-              }
-              const scope = item.scopeUri ? vscode.Uri.parse(item.scopeUri) : firstScope();
-              return readSettings(scope).settings.server;
-            });
+            return Promise.all(
+              params.items.map(async (item, index) => {
+                if (item.section !== "leaf-lsp") {
+                  return answer[index];
+                }
+                const scope = item.scopeUri ? vscode.Uri.parse(item.scopeUri) : firstScope();
+                return serverSettingsFor(scope);
+              }),
+            );
           },
         },
         // The server's own commands also run from its code lens: refuse the probe when
@@ -283,7 +302,13 @@ export class ServerManager implements vscode.Disposable {
             showUntrustedRefusal();
             return undefined;
           }
-          return this.whileProbing(async () => next(command, args));
+          const result = await this.whileProbing(async () => next(command, args));
+          if (command === PROBE_COMMAND) {
+            // The code lens runs the probe through here (the palette command shows its own).
+            const uri = typeof args[0] === "string" ? vscode.Uri.parse(args[0]) : undefined;
+            showProbeOutcome(summariseProbeResult(result, uri ? vscode.workspace.asRelativePath(uri) : "this file"));
+          }
+          return result;
         },
         didOpen: (document, next) => {
           this.markAnalysing(document.uri.toString());

@@ -1,4 +1,4 @@
-/** The status bar item: renders `pure/status` views and points its click at the useful command. */
+/** The status bar item: renders `pure/status` views; a click opens the log. */
 
 import * as vscode from "vscode";
 import { type ClientState, statusView } from "../pure/status";
@@ -28,7 +28,7 @@ export class StatusBar implements vscode.Disposable {
     this.item.text = view.text;
     this.item.tooltip = view.tooltip;
     this.item.backgroundColor = view.isError ? new vscode.ThemeColor("statusBarItem.errorBackground") : undefined;
-    this.item.command = state === "error" || state === "stopped" ? "leaf-lsp.showLogs" : "leaf-lsp.verifyFile";
+    this.item.command = "leaf-lsp.showLogs";
   }
 
   dispose(): void {

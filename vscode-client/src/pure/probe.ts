@@ -8,8 +8,15 @@ export const UNTRUSTED_PROBE_MESSAGE =
   "leaf-lsp: Verify with Torch and the autograd graph run this file's code, so they are disabled in an untrusted workspace. " +
   "Trust the workspace (Workspaces: Manage Workspace Trust) to use it; static hints and diagnostics keep working.";
 
+export interface ProbeSummary {
+  message: string;
+  isError: boolean;
+  /** The probe's interpreter has no torch: offer to pick another. */
+  torchMissing?: boolean;
+}
+
 /** One line for a notification after the probe finished. */
-export function summariseProbeResult(result: unknown, fileName: string): { message: string; isError: boolean } {
+export function summariseProbeResult(result: unknown, fileName: string): ProbeSummary {
   if (result === null || result === undefined) {
     return { message: `leaf-lsp: verified ${fileName} with torch.`, isError: false };
   }
@@ -20,11 +27,19 @@ export function summariseProbeResult(result: unknown, fileName: string): { messa
     return { message: `leaf-lsp: verified ${fileName} with torch.`, isError: false };
   }
   const r = result as Record<string, unknown>;
+  // The server's own outcome line ("12 hints verified, 0 contradicted; the run raised ...").
+  if (typeof r.summary === "string" && r.summary.trim()) {
+    return {
+      message: `leaf-lsp: ${fileName}: ${r.summary.trim()}`,
+      isError: r.is_error === true,
+      torchMissing: r.torch_missing === true,
+    };
+  }
   const error = typeof r.error === "string" && r.error ? r.error : undefined;
   if (error) {
     return { message: `leaf-lsp: Verify with Torch failed for ${fileName}: ${error}`, isError: true };
   }
-  for (const key of ["summary", "message"]) {
+  for (const key of ["message"]) {
     const value = r[key];
     if (typeof value === "string" && value.trim()) {
       return { message: `leaf-lsp: ${value.trim()}`, isError: false };

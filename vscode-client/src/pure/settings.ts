@@ -14,13 +14,16 @@ export type ProbeScope = "workspace" | "any";
 export type ImportStrategy = "useBundled" | "fromEnvironment";
 export type Trace = "off" | "messages" | "verbose";
 export type Severity = "error" | "warning" | "information";
+/** When diagnostics are computed: as you type, or for the saved file only (like ruff's `lint.run`). */
+export type LintRun = "onType" | "onSave";
 
 /** The server's settings section "leaf-lsp" (the contract with the language server). */
 export interface ServerSettings {
   select: string[];
   ignore: string[];
   severity: Record<string, Severity>;
-  inlayHints: { enabled: boolean; verbosity: Verbosity; showUnknown: boolean };
+  inlayHints: { enabled: boolean; verbosity: Verbosity; showUnknown: boolean; repeated: boolean };
+  lint: { run: LintRun };
   probe: { interpreter: string; timeout: number; device: Device; memoryMb: number; scope: ProbeScope };
   trusted: boolean;
   /** Documents larger than this (KiB) are not analysed. */
@@ -29,6 +32,8 @@ export interface ServerSettings {
 
 /** Everything the client needs: how to launch the server and what to send it. */
 export interface ClientSettings {
+  /** `leaf-lsp.enable`: false keeps the server stopped. */
+  enable: boolean;
   /** Interpreter command from the setting (may be empty: then the Python extension or python3). */
   interpreter: string[];
   importStrategy: ImportStrategy;
@@ -45,12 +50,15 @@ export interface SubstitutionContext {
 
 /** Keys read under the `leaf-lsp` configuration section (package.json contributes each). */
 export const SETTING_KEYS = [
+  "enable",
+  "lint.run",
   "select",
   "ignore",
   "severity",
   "inlayHints.enabled",
   "inlayHints.verbosity",
   "inlayHints.showUnknown",
+  "inlayHints.repeated",
   "probe.interpreter",
   "probe.timeout",
   "probe.device",
@@ -66,6 +74,7 @@ export type SettingKey = (typeof SETTING_KEYS)[number];
 
 /** Defaults, identical to the ones package.json declares. */
 export const DEFAULTS: ClientSettings = {
+  enable: true,
   interpreter: [],
   importStrategy: "useBundled",
   trace: "off",
@@ -73,8 +82,10 @@ export const DEFAULTS: ClientSettings = {
     select: ["LEAF"],
     ignore: [],
     severity: {},
-    inlayHints: { enabled: true, verbosity: "normal", showUnknown: false },
-    probe: { interpreter: "", timeout: 30, device: "cpu", memoryMb: 2048, scope: "workspace" },
+    inlayHints: { enabled: true, verbosity: "normal", showUnknown: false, repeated: false },
+    lint: { run: "onType" },
+    // The server's default too (server/leaf_lsp/probe_limits.py DEFAULT_MEMORY_MB).
+    probe: { interpreter: "", timeout: 30, device: "cpu", memoryMb: 4096, scope: "workspace" },
     trusted: true,
     maxFileSizeKb: 5120,
   },
@@ -196,6 +207,7 @@ export function resolveSettings(
   }
 
   const settings: ClientSettings = {
+    enable: bool("enable", d.enable),
     interpreter,
     importStrategy: oneOf("importStrategy", ["useBundled", "fromEnvironment"] as const, d.importStrategy),
     trace: oneOf("trace.server", ["off", "messages", "verbose"] as const, d.trace),
@@ -207,7 +219,9 @@ export function resolveSettings(
         enabled: bool("inlayHints.enabled", d.server.inlayHints.enabled),
         verbosity: oneOf("inlayHints.verbosity", ["minimal", "normal", "verbose"] as const, d.server.inlayHints.verbosity),
         showUnknown: bool("inlayHints.showUnknown", d.server.inlayHints.showUnknown),
+        repeated: bool("inlayHints.repeated", d.server.inlayHints.repeated),
       },
+      lint: { run: oneOf("lint.run", ["onType", "onSave"] as const, d.server.lint.run) },
       probe: {
         interpreter: probeInterpreter,
         timeout: bounded("probe.timeout", d.server.probe.timeout, 1, 3600),

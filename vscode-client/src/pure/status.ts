@@ -3,7 +3,7 @@
  * extension maps `StatusView` onto a `vscode.StatusBarItem`.
  */
 
-export type ClientState = "starting" | "ready" | "analysing" | "probing" | "error" | "stopped";
+export type ClientState = "starting" | "ready" | "analysing" | "probing" | "error" | "stopped" | "disabled";
 
 export interface StatusInput {
   state: ClientState;
@@ -30,6 +30,7 @@ const LABELS: Record<ClientState, { icon: string; label: string }> = {
   probing: { icon: "$(beaker~spin)", label: "probe running" },
   error: { icon: "$(error)", label: "error" },
   stopped: { icon: "$(circle-slash)", label: "stopped" },
+  disabled: { icon: "$(circle-slash)", label: "disabled (setting leaf-lsp.enable is false)" },
 };
 
 export function statusView(input: StatusInput): StatusView {
@@ -47,7 +48,9 @@ export function statusView(input: StatusInput): StatusView {
   if (!input.trusted) {
     lines.push("Untrusted workspace: static analysis only, Verify with Torch is disabled");
   }
-  lines.push(input.state === "error" || input.state === "stopped" ? "Click to show the logs" : "Click to verify this file with torch");
+  // The log is what a click on a status item should show; Verify runs code, so it is a
+  // command of its own, never a side effect of a click.
+  lines.push("Click to show the logs");
   return {
     text: `${icon} leaf-lsp`,
     tooltip: lines.join("\n"),
