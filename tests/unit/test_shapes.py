@@ -276,3 +276,28 @@ def test_a_custom_functions_backward_runs_without_grad_on_the_tensors_forward_sa
     assert hints[(13, "gx")] == (True, False)
     with_graph = hints_of(source.replace("out.sum().backward()", "out.sum().backward(create_graph=True)"))
     assert with_graph.get((13, "gx"), (None, None)) == (None, None)  # grad mode there is not known
+
+
+def test_a_call_after_a_model_gets_a_new_part_runs_again() -> None:
+    source = """
+        class Net(torch.nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.fc = torch.nn.Linear(2, 2)
+                self.extra = None
+
+            def forward(self, x):
+                h = self.fc(x)
+                if self.extra is not None:
+                    h = h + self.extra(h)
+                return h
+
+        def step(model):
+            return model(torch.randn(1, 2))
+
+        net = Net()
+        step(net)
+        net.extra = torch.nn.Linear(2, 2)
+        step(net)
+        """
+    assert hints_of(source)[(13, "h")] == (False, True)

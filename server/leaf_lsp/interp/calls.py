@@ -873,7 +873,7 @@ class CallsMixin:
         # (a parameter replaced, a mask re-drawn, a hook's record) are what later code sees.
         if not standalone and not changes_state(node):
             key = (
-                (id(node), id(func.bound_self), ctx.grad, ctx.weak, self.hook_epoch)
+                (id(node), id(func.bound_self), ctx.grad, ctx.weak, self.hook_epoch, self.module_epoch)
                 + tuple(call_signature(a) for a in args)
                 + tuple(sorted((k, call_signature(v)) for k, v in kwargs.items()))
             )

@@ -112,6 +112,9 @@ class Interpreter(
         self._active: list[int] = []
         #: Bumped whenever a hook is registered: calls made before run differently after.
         self.hook_epoch = 0
+        #: Bumped whenever a module's attribute is set (a part attached, a head swapped): a
+        #: call made before may run differently after, so it is not replayed from the cache.
+        self.module_epoch = 0
         #: How many hook calls ran so far (a call that ran one is never replayed from cache).
         self.hook_runs = 0
         #: A clock for what happens before what (optimizers built and stepped, parameters made).

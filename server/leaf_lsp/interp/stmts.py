@@ -317,6 +317,11 @@ class StatementsMixin:
                 value = join_values(old, value)
             if isinstance(value, (ModuleValue, TensorValue)) and self.optimizers:
                 self.note_new_parameters(owner, value, stmt, ctx)
+            building = (
+                ctx.func is not None and ctx.func.bound_self is owner and ctx.func.node.name == "__init__"
+            )
+            if owner.attrs.get(attr) is not value and not building:
+                self.module_epoch += 1
             owner.attrs[attr] = value
             if isinstance(value, ModuleValue) and value is not owner:
                 owner.children.append(value)
