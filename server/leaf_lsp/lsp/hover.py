@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from ..model import Analysis, Diagnostic, ExprFact, Hint
+from ..model import Analysis, Diagnostic, ExprFact, Hint, Span
 from ..rules.base import get_rule
 from ..suppress import NOQA_RE
 
@@ -116,3 +116,19 @@ def _code(text: str) -> str:
 def _shorten(text: str, limit: int = 80) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def hover_at(analysis: Analysis, line_text: str, line: int, col: int) -> tuple[str, Span | None] | None:
+    """The hover's Markdown at 1-based ``line``, ``col`` (whose text is ``line_text``) and the
+    span it is about: a rule's docs on a ``noqa`` code, else what is known of the tensor there."""
+    code = noqa_code_at(line_text, col)
+    if code is not None:
+        docs = rule_hover(code)
+        if docs is not None:
+            return docs, None
+    fact = analysis.fact_at(line, col)
+    hint = hint_at(analysis, line, col)
+    text = fact_hover(fact, diagnostics_at(analysis, line, col), hint)
+    if text is None:
+        return None
+    return text, fact.span if fact is not None else hint.span if hint is not None else None

@@ -25,7 +25,7 @@ from ..settings import Settings
 from .actions import FIX_ALL_KIND, PROBE_COMMAND, PROBE_TITLE, _wanted, code_actions, fix_all_action
 from .convert import from_position, to_diagnostic, to_range
 from .documents import Change, Document, DocumentClosed, Snapshot, analyze_safe
-from .hover import diagnostics_at, fact_hover, noqa_code_at, rule_hover
+from .hover import hover_at
 from .inlay import inlay_hints
 from .text import LineIndex
 
@@ -273,16 +273,11 @@ class Notebooks:
         _, snap = found
         encoding = self.session.encoding
         line, col = from_position(snap.index, params.position, encoding)
-        code = noqa_code_at(snap.index.line(line - 1), col)
-        if code is not None:
-            docs = rule_hover(code)
-            if docs is not None:
-                return lsp.Hover(contents=lsp.MarkupContent(kind=lsp.MarkupKind.Markdown, value=docs))
-        fact = snap.analysis.fact_at(line, col)
-        text = fact_hover(fact, diagnostics_at(snap.analysis, line, col))
-        if text is None:
+        told = hover_at(snap.analysis, snap.index.line(line - 1), line, col)
+        if told is None:
             return None
-        rng = to_range(snap.index, fact.span, encoding) if fact is not None else None
+        text, span = told
+        rng = to_range(snap.index, span, encoding) if span is not None else None
         return lsp.Hover(contents=lsp.MarkupContent(kind=lsp.MarkupKind.Markdown, value=text), range=rng)
 
     async def code_actions(self, params: lsp.CodeActionParams) -> list[lsp.CodeAction]:

@@ -36,7 +36,7 @@ from .actions import (
 from .config import parse_client_settings
 from .convert import from_position, to_range
 from .documents import Change, Document, DocumentClosed, Snapshot
-from .hover import diagnostics_at, fact_hover, hint_at, noqa_code_at, rule_hover
+from .hover import hover_at
 from .inlay import inlay_hints
 from .probe_command import graph_response, run_probe, summary
 from .rpc import INVALID_PARAMS, INVALID_REQUEST, Rejected, describe_error, message_id, reply_error
@@ -492,17 +492,10 @@ def create_server() -> LeafServer:
         if position is None:  # typed since the analysis: nothing known there yet
             return None
         line, col = from_position(snap.index, position, session.encoding)
-        code = noqa_code_at(snap.index.line(line - 1), col)
-        if code is not None:
-            docs = rule_hover(code)
-            if docs is not None:
-                return lsp.Hover(contents=lsp.MarkupContent(kind=lsp.MarkupKind.Markdown, value=docs))
-        fact = snap.analysis.fact_at(line, col)
-        hint = hint_at(snap.analysis, line, col)
-        text = fact_hover(fact, diagnostics_at(snap.analysis, line, col), hint)
-        if text is None:
+        found = hover_at(snap.analysis, snap.index.line(line - 1), line, col)
+        if found is None:
             return None
-        span = fact.span if fact is not None else hint.span if hint is not None else None
+        text, span = found
         rng = to_range(snap.index, span, session.encoding) if span is not None else None
         if rng is not None:
             rng = view.range_to_new(rng)
