@@ -8,8 +8,9 @@
 // (optional), PLAYWRIGHT, CHROMIUM, PROFILE, TIMEOUT_S.
 
 import { createRequire } from "node:module";
-import { readFileSync, mkdirSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import path from "node:path";
+import { harness } from "./harness.mjs";
 
 const env = process.env;
 const require = createRequire(import.meta.url);
@@ -18,61 +19,10 @@ const PHASE = "notebook";
 const WAIT_MS = Number(env.TIMEOUT_S ?? 120) * 1000;
 const expect = JSON.parse(readFileSync(env.EXPECT, "utf8"));
 const notebookPath = path.join(env.WORKSPACE, expect.file);
-mkdirSync(env.SHOTS, { recursive: true });
 
-const results = [];
 let page;
-let shotIndex = 0;
-
-function log(message) {
-  console.log(`[e2e:${PHASE}] ${message}`);
-}
-
-async function shot(name) {
-  shotIndex += 1;
-  const file = path.join(env.SHOTS, `${PHASE}-${String(shotIndex).padStart(2, "0")}-${name}.png`);
-  try {
-    await page.screenshot({ path: file });
-  } catch (error) {
-    log(`screenshot ${name} failed: ${error}`);
-  }
-  return file;
-}
-
-async function step(name, body, { critical = false } = {}) {
-  const started = Date.now();
-  try {
-    await body();
-    results.push({ name, ok: true });
-    log(`PASS ${name} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
-  } catch (error) {
-    results.push({ name, ok: false, error: String(error?.message ?? error) });
-    log(`FAIL ${name}: ${error?.stack ?? error}`);
-    await shot(`FAILED-${name}`);
-    if (critical) {
-      throw new Error(`critical step ${name} failed`);
-    }
-  }
-}
-
-async function until(what, probe, timeoutMs = WAIT_MS, intervalMs = 500) {
-  const deadline = Date.now() + timeoutMs;
-  let last;
-  for (;;) {
-    try {
-      last = await probe();
-      if (last) {
-        return last;
-      }
-    } catch (error) {
-      last = `error: ${error?.message ?? error}`;
-    }
-    if (Date.now() > deadline) {
-      throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}; last seen: ${JSON.stringify(last)?.slice(0, 1500)}`);
-    }
-    await page.waitForTimeout(intervalMs);
-  }
-}
+const h = harness(PHASE);
+const { log, shot, step, until, quickInput, runCommand, notificationsText } = h;
 
 /**
  * Per code cell of the notebook editor, in order: its rendered lines (inlay hints included,
@@ -141,30 +91,6 @@ async function pointIn(index, line, col) {
   );
 }
 
-async function quickInput(key) {
-  await page.keyboard.press("Escape");
-  await page.keyboard.press(key);
-  const input = page.locator(".quick-input-widget .quick-input-box input");
-  await input.waitFor({ state: "visible", timeout: 15000 });
-  return input;
-}
-
-async function runCommand(title) {
-  const input = await quickInput("F1");
-  await input.fill(`>${title}`);
-  const row = page.locator(".quick-input-widget .monaco-list-row", { hasText: title }).first();
-  await row.waitFor({ state: "visible", timeout: 30000 });
-  await row.click();
-}
-
-async function notificationsText() {
-  return page.evaluate(() =>
-    [...document.querySelectorAll(".notifications-toasts .notification-list-item-message, .notification-list-item-message")]
-      .map((el) => el.textContent ?? "")
-      .join("\n"),
-  );
-}
-
 async function main() {
   const context = await chromium.launchPersistentContext(env.PROFILE, {
     executablePath: env.CHROMIUM,
@@ -173,6 +99,7 @@ async function main() {
     args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
   });
   page = context.pages()[0] ?? (await context.newPage());
+  h.page = page;
   page.on("pageerror", (error) => log(`page error: ${error}`));
   const url = `${env.URL}/?folder=${encodeURIComponent(env.WORKSPACE)}`;
   const setup = codeIndex(expect.setup_cell);
@@ -299,12 +226,4 @@ async function main() {
   }
 }
 
-try {
-  await main();
-} catch (error) {
-  log(`aborted: ${error?.message ?? error}`);
-}
-const failed = results.filter((r) => !r.ok);
-console.log(`E2E_RESULT ${JSON.stringify({ phase: PHASE, results })}`);
-log(`${results.length - failed.length}/${results.length} steps passed`);
-process.exit(failed.length === 0 && results.length > 0 ? 0 : 1);
+await h.finish(main);
