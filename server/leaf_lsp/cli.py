@@ -15,7 +15,7 @@ import difflib
 import importlib
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
@@ -51,6 +51,7 @@ _CHECK_ONLY_FLAGS = (
     "probe",
     "verbose",
     "probe_all",
+    "no_cache",
 )
 
 
@@ -71,6 +72,18 @@ class RunState:
     held: list[str] | None = None
     #: With `--fix -`: the fixed text, printed instead of written back.
     fixed_stdin: bytes | None = None
+    #: The result caches by folder (see :mod:`leaf_lsp.cache`).
+    caches: dict[Path, Any] = field(default_factory=dict)
+
+    def cache_for(self, config: FileConfig, path: Path) -> Any:
+        """The result cache for ``path`` (``cache-dir``, else ``.leaf_lsp_cache`` at its project root)."""
+        from .cache import CACHE_DIR_NAME, ResultCache
+
+        folder = config.cache_dir or (config.root or _project_root(path)) / CACHE_DIR_NAME
+        cache = self.caches.get(folder)
+        if cache is None:
+            cache = self.caches[folder] = ResultCache(folder)
+        return cache
 
     def say(self, message: str) -> None:
         """Print ``message`` on stderr, or hold it for the parent process."""
@@ -130,6 +143,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     check.add_argument(
         "--jobs", metavar="N", type=int, default=None, help="processes to check with (default: one per core)"
+    )
+    check.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="analyse every file afresh and keep nothing (default: results are kept in .leaf_lsp_cache, "
+        "or [tool.leaf-lsp] cache-dir, and reused while the file, its settings and imports are unchanged)",
     )
     probe = parser.add_argument_group("run-time probe")
     probe.add_argument(
@@ -311,6 +330,7 @@ def run_check(args: argparse.Namespace, out: TextIO | None = None) -> int:
     """The ``--check`` mode: discover, analyse (and fix), report; returns the exit code."""
     stdout = out or sys.stdout
     _tolerate_any_character(stdout)
+    args.no_cache = getattr(args, "no_cache", False) or _cache_disabled_by_environment()
     graph = parse_graph(args.graph) if args.graph else None
     probe = _probe_for(args, graph)
     resolver = _config_resolver(args)
@@ -331,6 +351,8 @@ def run_check(args: argparse.Namespace, out: TextIO | None = None) -> int:
     except _EngineUnavailable as error:
         print(f"leaf-lsp: internal error: cannot load the analysis engine ({error})", file=sys.stderr)
         return EXIT_ERROR
+    if not args.no_cache and stdin is None and not (args.fix or args.diff):
+        _prune_caches(work, state)
     reports = _probed_reports(checked, probe, args, graph, state)
     _print_warnings(resolver)
     _print_internal_errors(reports, args.verbose)
@@ -356,6 +378,20 @@ def run_check(args: argparse.Namespace, out: TextIO | None = None) -> int:
         return EXIT_ERROR
     found = any(report.analysis.diagnostics for report in reports)
     return EXIT_FOUND if found and not args.exit_zero else EXIT_OK
+
+
+def _cache_disabled_by_environment() -> bool:
+    from .cache import disabled_by_environment
+
+    return disabled_by_environment()
+
+
+def _prune_caches(work: list[tuple[Target, FileConfig]], state: RunState) -> None:
+    """Keep each result cache this run used within its bounds (workers wrote into them too)."""
+    for target, config in work:
+        state.cache_for(config, target.path)
+    for cache in state.caches.values():
+        cache.prune()
 
 
 def _tolerate_any_character(stdout: TextIO) -> None:
@@ -504,6 +540,7 @@ class ProjectResolvers:
 
     def __init__(self) -> None:
         self._by_root: dict[Path, Any] = {}
+        self._checks: dict[int, Callable[[tuple[str, int, str, str]], bool]] = {}
 
     def settings(self, config: FileConfig, path: Path) -> Settings:
         """``config.settings`` with the resolver for the project of ``path``.
@@ -520,6 +557,16 @@ class ProjectResolvers:
             return config.settings
         return dataclasses.replace(config.settings, resolver=resolver)
 
+    def still_valid(self, settings: Settings) -> Callable[[tuple[str, int, str, str]], bool]:
+        """Whether a dependency of a kept result still resolves, with ``settings``' resolver, to
+        a text of the same hash (answered once per run: files do not change under a run)."""
+        resolver = settings.resolver
+        key = id(resolver)
+        check = self._checks.get(key)
+        if check is None:
+            check = self._checks[key] = _dependency_check(resolver)
+        return check
+
     @staticmethod
     def _create(root: Path) -> Any:
         try:
@@ -528,6 +575,25 @@ class ProjectResolvers:
             return factory(root) if factory is not None else None
         except Exception:  # noqa: BLE001 - see the class docstring
             return None
+
+
+def _dependency_check(resolver: Any) -> Callable[[tuple[str, int, str, str]], bool]:
+    from .digests import text_hash
+
+    answers: dict[tuple[str, int, str, str], bool] = {}
+
+    def check(dependency: tuple[str, int, str, str]) -> bool:
+        answer = answers.get(dependency)
+        if answer is None:
+            module, level, importer, digest = dependency
+            try:
+                found = resolver.resolve(module, level, importer) if resolver is not None else None
+            except Exception:  # noqa: BLE001 - treated as changed: the file is analysed again
+                found = None
+            answer = answers[dependency] = found is not None and text_hash(found[1]) == digest
+        return answer
+
+    return check
 
 
 def _project_root(path: Path) -> Path:
@@ -544,6 +610,19 @@ def _analyze(source: str, path: str, settings: Settings) -> Analysis:
         return analyze(source, path, settings)
     except ImportError as error:
         raise _EngineUnavailable(str(error)) from error
+
+
+def _analyze_kept(
+    text: str, engine_path: str, settings: Settings, config: FileConfig, target: Target, state: RunState
+) -> Analysis:
+    """The analysis from the result cache while still valid, else analysed now and kept."""
+    cache = state.cache_for(config, target.path)
+    kept: Analysis | None = cache.get(engine_path, text, settings, state.resolvers.still_valid(settings))
+    if kept is not None:
+        return kept
+    analysis = _analyze(text, engine_path, settings)
+    cache.put(engine_path, text, settings, analysis)
+    return analysis
 
 
 def _check_one(
@@ -599,7 +678,9 @@ def _check_one(
             if new_text != text:
                 analysis = _analyze(text, engine_path, settings)
             return FileReport(target.display, analysis)
-        return FileReport(target.display, _analyze(text, engine_path, settings))
+        if args.no_cache or stdin is not None:
+            return FileReport(target.display, _analyze(text, engine_path, settings))
+        return FileReport(target.display, _analyze_kept(text, engine_path, settings, config, target, state))
     except _EngineUnavailable:
         raise
     except Exception as error:  # noqa: BLE001 - one file's failure must not stop the run

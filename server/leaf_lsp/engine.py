@@ -75,6 +75,9 @@ def _analyze(source: str, path: str, settings: Settings | None) -> Analysis:
     analysis.expr_facts = result.expr_facts
     analysis.imports = tuple(result.imported_modules)
     analysis.internal_errors = list(result.internal_errors)
+    analysis.dependencies = tuple(
+        (m, level, importer, digest) for (m, level, importer), digest in result.dependencies
+    )
     analysis.diagnostics = _run_rules(result, text, path, settings, tree)
     return analysis
 

@@ -16,32 +16,23 @@ hashes), and is only reused while each of them still resolves to the same text.
 from __future__ import annotations
 
 import ast
-import functools
-import hashlib
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypeVar
 
+from ..digests import text_hash
 from .graph import Node, Obj
 from .values import UNKNOWN, Value
 
 T = TypeVar("T")
 
+__all__ = ["Dependency", "Entry", "ForeignCache", "clone", "text_hash"]
+
 #: A module the interpretation of another one imported: (module, level, importer path),
 #: and the hash of the text it resolved to.
 Dependency = tuple[tuple[str, int, str], str]
-
-
-@functools.lru_cache(maxsize=64)
-def text_hash(source: str) -> str:
-    """A stable digest of a module's text (not ``hash()``, which varies per process).
-
-    Every importing file checks the texts its imports resolve to; the resolver hands out the
-    same string for an unchanged file, so the digest is computed once per text.
-    """
-    return hashlib.blake2b(source.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -138,9 +129,17 @@ def clone(root: T, copied: tuple[type, ...]) -> T:
     return result
 
 
+_SLOTS: dict[type, tuple[str, ...]] = {}
+
+
 def _slots(cls: type) -> tuple[str, ...]:
+    # Asked for every copied object: walking the class's MRO each time was most of a copy.
+    known = _SLOTS.get(cls)
+    if known is not None:
+        return known
     names: list[str] = []
     for klass in cls.__mro__:
         slots = klass.__dict__.get("__slots__", ())
         names.extend((slots,) if isinstance(slots, str) else slots)
-    return tuple(name for name in names if name not in ("__dict__", "__weakref__"))
+    known = _SLOTS[cls] = tuple(name for name in names if name not in ("__dict__", "__weakref__"))
+    return known
