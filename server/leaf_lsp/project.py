@@ -12,6 +12,7 @@ Only regular files up to :data:`MAX_BYTES` are read (see :mod:`leaf_lsp.safefile
 from __future__ import annotations
 
 import os
+import sys
 import threading
 from pathlib import Path
 from typing import Protocol
@@ -19,6 +20,7 @@ from typing import Protocol
 from .safefile import is_regular_file, read_text
 
 MAX_BYTES = 2_000_000
+_STDLIB = frozenset(getattr(sys, "stdlib_module_names", ()))
 
 
 class ProjectResolver(Protocol):
@@ -39,6 +41,9 @@ class JediResolver:
         self._texts: dict[str, tuple[tuple[float, int], str]] = {}
         self._lock = threading.Lock()
         self._project = None
+        #: jedi's answers by absolute module name: where it looks does not depend on the
+        #: importing file's folder once the file layout (tried first) found nothing.
+        self._jedi: dict[str, str | None] = {}
 
     def invalidate(self, path: str | None = None) -> None:
         """Forget cached answers (all, or those involving ``path``)."""
@@ -46,9 +51,12 @@ class JediResolver:
             if path is None:
                 self._paths.clear()
                 self._texts.clear()
+                self._jedi.clear()
                 return
             resolved = str(Path(path).resolve())
             self._texts.pop(resolved, None)
+            # A new or moved file can change what jedi finds for any absolute name.
+            self._jedi.clear()
             for key, value in list(self._paths.items()):
                 if value == resolved:
                     del self._paths[key]
@@ -102,7 +110,26 @@ class JediResolver:
         return None
 
     def _by_jedi(self, module: str, from_path: str) -> str | None:
-        """Where jedi, with the project's environment, finds the absolute module ``module``."""
+        """Where jedi, with the project's environment, finds the absolute module ``module``.
+
+        Never for the standard library (never the user's), and once per name and run: the
+        same missing optional dependency is imported by hundreds of files.
+        """
+        top = module.partition(".")[0]
+        if top in _STDLIB:
+            return None
+        with self._lock:
+            if module in self._jedi:
+                return self._jedi[module]
+            # A package jedi could not find has no submodules it could find.
+            if self._jedi.get(top, "") is None:
+                return None
+        found = self._ask_jedi(module, from_path)
+        with self._lock:
+            self._jedi[module] = found
+        return found
+
+    def _ask_jedi(self, module: str, from_path: str) -> str | None:
         try:
             import jedi
         except ImportError:

@@ -298,4 +298,4 @@ LIBRARIES = frozenset(
 )
 
 
-FOREIGN = ForeignCache()
+FOREIGN = ForeignCache(256)
