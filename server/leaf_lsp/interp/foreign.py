@@ -80,23 +80,40 @@ class ForeignCache:
             self._entries.clear()
 
 
-def clone(root: T, copied: tuple[type, ...]) -> T:
-    """A deep copy of the abstract values reachable from ``root``.
+def clone(root: T, scope_type: type) -> T:
+    """This analysis' own copy of the abstract values reachable from ``root``, made as reached.
 
-    Values, storage identities (:class:`Obj`), graph nodes and the instances of ``copied``
-    (the interpreter's scopes) are copied, sharing preserved (two names bound to one tensor
-    stay bound to one copy). Syntax trees, strings and other immutable data are shared, as
-    is the ``UNKNOWN`` singleton.
+    Values, storage identities (:class:`Obj`), graph nodes and scopes (instances of
+    ``scope_type``) are copied, sharing preserved (two names bound to one tensor stay bound
+    to one copy). Syntax trees, strings and other immutable data are shared, as is the
+    ``UNKNOWN`` singleton. A scope's variables are copied one by one when first read
+    (:class:`LazyVars`): an importer uses a few names of a module, whose functions reach the
+    whole module through their globals.
     """
-    kinds = (Value, Obj, Node, *copied)
-    memo: dict[int, object] = {}
+    copied: T = Copier(scope_type).copy(root)  # type: ignore[assignment]
+    return copied
 
-    def copy(value: object) -> object:
+
+class Copier:
+    """Copies the values of kept modules into one analysis; one memo keeps sharing intact."""
+
+    __slots__ = ("memo", "kinds", "scope_type")
+
+    def __init__(self, scope_type: type) -> None:
+        # Keyed by id(): the originals stay alive as long as the copies' LazyVars hold them.
+        self.memo: dict[int, object] = {}
+        self.kinds = (Value, Obj, Node, scope_type)
+        self.scope_type = scope_type
+
+    def copy(self, value: object) -> object:
+        """The copy of ``value`` in this analysis (the same copy each time it is reached)."""
         if value is None or value is UNKNOWN or isinstance(value, (str, int, float, bytes, ast.AST)):
             return value
+        memo = self.memo
         key = id(value)
         if key in memo:
             return memo[key]
+        copy = self.copy
         if isinstance(value, list):
             items: list[object] = []
             memo[key] = items
@@ -112,21 +129,129 @@ def clone(root: T, copied: tuple[type, ...]) -> T:
             result = tuple(copy(item) for item in value)
             memo[key] = result
             return result
-        if not isinstance(value, kinds):
+        if not isinstance(value, self.kinds):
             return value
         duplicate = object.__new__(type(value))
         memo[key] = duplicate
+        scope = isinstance(value, self.scope_type)
         for name in _slots(type(value)):
             if hasattr(value, name):
-                object.__setattr__(duplicate, name, copy(getattr(value, name)))
+                original = getattr(value, name)
+                if scope and name == "vars":
+                    object.__setattr__(duplicate, name, LazyVars(original, self))
+                else:
+                    object.__setattr__(duplicate, name, copy(original))
         state = getattr(value, "__dict__", None)
         if state is not None:
             for name, item in state.items():
                 duplicate.__dict__[name] = copy(item)
         return duplicate
 
-    result: T = copy(root)  # type: ignore[assignment]
-    return result
+
+_MISSING = object()
+
+
+class LazyVars(dict):
+    """A copied scope's variables: each is copied from the kept scope's when first read.
+
+    Reads, writes and deletions behave as on a plain dict holding every copied variable;
+    iterating (or anything that sees them all) copies the rest first.
+    """
+
+    __slots__ = ("_source", "_copier", "_gone")
+
+    def __init__(self, source: dict[str, object], copier: Copier) -> None:
+        super().__init__()
+        self._source = source
+        self._copier = copier
+        self._gone: set[str] = set()
+
+    def _fetch(self, name: object) -> object:
+        value = dict.get(self, name, _MISSING)
+        if value is not _MISSING:
+            return value
+        source = self._source
+        if name in self._gone or name not in source:
+            return _MISSING
+        value = self._copier.copy(source[name])
+        dict.__setitem__(self, name, value)
+        return value
+
+    def _everything(self) -> None:
+        for name in list(self._source):
+            self._fetch(name)
+
+    def get(self, name: object, default: object = None) -> object:
+        value = self._fetch(name)
+        return default if value is _MISSING else value
+
+    def __getitem__(self, name: object) -> object:
+        value = self._fetch(name)
+        if value is _MISSING:
+            raise KeyError(name)
+        return value
+
+    def __contains__(self, name: object) -> bool:
+        return dict.__contains__(self, name) or (name not in self._gone and name in self._source)
+
+    def __setitem__(self, name: object, value: object) -> None:
+        self._gone.discard(name)
+        dict.__setitem__(self, name, value)
+
+    def __delitem__(self, name: object) -> None:
+        self[name]  # noqa: B018 - raises KeyError when absent, as a dict does
+        dict.__delitem__(self, name)
+        self._gone.add(name)  # type: ignore[arg-type]
+
+    def pop(self, name: object, *default: object) -> object:
+        if name in self:
+            value = self[name]
+            del self[name]
+            return value
+        if default:
+            return default[0]
+        raise KeyError(name)
+
+    def setdefault(self, name: object, default: object = None) -> object:
+        value = self._fetch(name)
+        if value is _MISSING:
+            self[name] = default
+            return default
+        return value
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        self._everything()
+        return dict.__iter__(self)
+
+    def __len__(self) -> int:
+        self._everything()
+        return dict.__len__(self)
+
+    def keys(self):  # type: ignore[no-untyped-def]
+        self._everything()
+        return dict.keys(self)
+
+    def values(self):  # type: ignore[no-untyped-def]
+        self._everything()
+        return dict.values(self)
+
+    def items(self):  # type: ignore[no-untyped-def]
+        self._everything()
+        return dict.items(self)
+
+    def copy(self) -> dict[object, object]:
+        self._everything()
+        return dict(dict.items(self))
+
+    def __eq__(self, other: object) -> bool:
+        self._everything()
+        return dict.__eq__(self, other)
+
+    __hash__ = None
+
+    def __repr__(self) -> str:
+        self._everything()
+        return dict.__repr__(self)
 
 
 _SLOTS: dict[type, tuple[str, ...]] = {}

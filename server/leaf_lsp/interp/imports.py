@@ -106,7 +106,7 @@ class ImportsMixin:
             FOREIGN.put(cache_key, entry)
         self.dependencies.extend(entry.dependencies)
         # Values are mutable: what this file does to them must not reach the kept entry.
-        scope = clone(entry.scope, (Scope,))
+        scope = clone(entry.scope, Scope)
         assert isinstance(scope, Scope)
         self._foreign_cache[key] = scope
         return scope
