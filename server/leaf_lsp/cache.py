@@ -88,6 +88,8 @@ def settings_key(settings: Settings, hints: bool | None = None) -> str:
             list(settings.exclude),
             [list(item) for item in settings.severity],
             settings.hints if hints is None else hints,
+            # Which files count as the project's own decides which imports are followed.
+            str(getattr(settings.resolver, "root", "")),
         ]
     )
 
@@ -114,10 +116,8 @@ class ResultCache:
         if not settings.hints:
             keys.append(settings_key(settings, hints=True))
         for key in keys:
-            analysis = self._read(path, digest, key, still_valid)
+            analysis = self._read(path, digest, key, still_valid, settings.hints)
             if analysis is not None:
-                if not settings.hints:
-                    analysis.hints = []
                 return analysis
         return None
 
@@ -176,7 +176,7 @@ class ResultCache:
             total -= size
 
     def _read(
-        self, path: str, digest: str, key: str, still_valid: Callable[[Dependency], bool]
+        self, path: str, digest: str, key: str, still_valid: Callable[[Dependency], bool], hints: bool
     ) -> Analysis | None:
         data = read_bytes(self._entry_path(path, key), MAX_ENTRY_BYTES)
         if data is None:
@@ -196,7 +196,7 @@ class ResultCache:
         ):
             return None
         try:
-            analysis = decode(entry["analysis"], path)
+            analysis = decode(entry["analysis"], path, hints)
         except (KeyError, IndexError, TypeError, ValueError):
             return None
         if not all(still_valid(dependency) for dependency in analysis.dependencies):
@@ -236,13 +236,15 @@ def encode(analysis: Analysis) -> dict[str, object]:
     }
 
 
-def decode(data: object, path: str) -> Analysis:
-    """The analysis :func:`encode` made; raises ``TypeError``/``ValueError`` on anything else."""
+def decode(data: object, path: str, hints: bool = True) -> Analysis:
+    """The analysis :func:`encode` made (without its hints unless ``hints``); raises
+    ``TypeError``/``ValueError`` on anything else."""
     table = _dict(data)
+    kept_hints = _list(table["hints"])
     return Analysis(
         path=path,
         diagnostics=[_decode_diagnostic(d) for d in _list(table["diagnostics"])],
-        hints=[_decode_hint(h) for h in _list(table["hints"])],
+        hints=[_decode_hint(h) for h in kept_hints] if hints else [],
         syntax_error=_bool(table["syntax_error"]),
         imports=tuple(_str(name) for name in _list(table["imports"])),
         internal_errors=[

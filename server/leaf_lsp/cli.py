@@ -79,7 +79,7 @@ class RunState:
         """The result cache for ``path`` (``cache-dir``, else ``.leaf_lsp_cache`` at its project root)."""
         from .cache import CACHE_DIR_NAME, ResultCache
 
-        folder = config.cache_dir or (config.root or _project_root(path)) / CACHE_DIR_NAME
+        folder = config.cache_dir or (config.root or self.resolvers.project_root(path)) / CACHE_DIR_NAME
         cache = self.caches.get(folder)
         if cache is None:
             cache = self.caches[folder] = ResultCache(folder)
@@ -541,6 +541,14 @@ class ProjectResolvers:
     def __init__(self) -> None:
         self._by_root: dict[Path, Any] = {}
         self._checks: dict[int, Callable[[tuple[str, int, str, str]], bool]] = {}
+        self._roots: dict[Path, Path] = {}
+
+    def project_root(self, path: Path) -> Path:
+        """The project root of ``path`` (see ``leaf_lsp.project.project_root``), once per folder."""
+        root = self._roots.get(path.parent)
+        if root is None:
+            root = self._roots[path.parent] = _project_root(path)
+        return root
 
     def settings(self, config: FileConfig, path: Path) -> Settings:
         """``config.settings`` with the resolver for the project of ``path``.
@@ -549,7 +557,7 @@ class ProjectResolvers:
         location (never the current folder: the answer must not depend on where the
         command runs).
         """
-        root = config.root or _project_root(path)
+        root = config.root or self.project_root(path)
         if root not in self._by_root:
             self._by_root[root] = self._create(root)
         resolver = self._by_root[root]
@@ -581,16 +589,27 @@ def _dependency_check(resolver: Any) -> Callable[[tuple[str, int, str, str]], bo
     from .digests import text_hash
 
     answers: dict[tuple[str, int, str, str], bool] = {}
+    by_layout = getattr(resolver, "resolves_by_layout", None)
 
     def check(dependency: tuple[str, int, str, str]) -> bool:
         answer = answers.get(dependency)
         if answer is None:
             module, level, importer, digest = dependency
             try:
-                found = resolver.resolve(module, level, importer) if resolver is not None else None
+                if resolver is None:
+                    answer = False
+                elif not digest:
+                    # An import that resolved to nothing: still nothing in the file layout
+                    # (jedi, slow to start, is not asked again on a run that changes nothing).
+                    answer = not by_layout(module, level, importer) if by_layout else None
+                    if answer is None:
+                        answer = resolver.resolve(module, level, importer) is None
+                else:
+                    found = resolver.resolve(module, level, importer)
+                    answer = found is not None and text_hash(found[1]) == digest
             except Exception:  # noqa: BLE001 - treated as changed: the file is analysed again
-                found = None
-            answer = answers[dependency] = found is not None and text_hash(found[1]) == digest
+                answer = False
+            answers[dependency] = answer
         return answer
 
     return check

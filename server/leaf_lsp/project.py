@@ -44,14 +44,20 @@ class JediResolver:
         #: jedi's answers by absolute module name: where it looks does not depend on the
         #: importing file's folder once the file layout (tried first) found nothing.
         self._jedi: dict[str, str | None] = {}
+        self._root = str(self.root)
+        self._folders: dict[str, str] = {}
+        self._import_roots: dict[str, str] = {}
 
     def invalidate(self, path: str | None = None) -> None:
         """Forget cached answers (all, or those involving ``path``)."""
         with self._lock:
+            # Folders may have become packages (or stopped being ones).
+            self._import_roots.clear()
             if path is None:
                 self._paths.clear()
                 self._texts.clear()
                 self._jedi.clear()
+                self._folders.clear()
                 return
             resolved = str(Path(path).resolve())
             self._texts.pop(resolved, None)
@@ -62,7 +68,7 @@ class JediResolver:
                     del self._paths[key]
 
     def resolve(self, module: str, level: int, from_path: str) -> tuple[str, str] | None:
-        directory = str(Path(from_path).resolve().parent)
+        directory = self._folder(from_path)
         key = (directory, module, level)
         with self._lock:
             cached = key in self._paths
@@ -76,37 +82,66 @@ class JediResolver:
         text = self._read(path)
         return None if text is None else (path, text)
 
+    def _folder(self, from_path: str) -> str:
+        """The real folder of ``from_path`` (asked for every import of every file: kept)."""
+        folder = self._folders.get(from_path)
+        if folder is None:
+            folder = self._folders[from_path] = os.path.dirname(os.path.realpath(from_path))
+        return folder
+
+    def _import_root(self, from_path: str) -> str:
+        folder = self._folder(from_path)
+        top = self._import_roots.get(folder)
+        if top is None:
+            top = self._import_roots[folder] = str(import_root(from_path))
+        return top
+
     def _locate(self, module: str, level: int, from_path: str) -> str | None:
         path = self._by_filesystem(module, level, from_path)
         if path is None and not level:
             # A relative import names a file next to this one or nothing: only absolute
             # names can live elsewhere on the path (an editable install, a src layout).
             path = self._by_jedi(module, from_path)
-        if path is None:
+        return None if path is None else self._accept(path, from_path)
+
+    def resolves_by_layout(self, module: str, level: int, from_path: str) -> bool:
+        """Whether the file layout alone (no jedi) now finds a readable project module
+        ``module``: what tells that an import which resolved to nothing would now resolve."""
+        path = self._by_filesystem(module, level, from_path)
+        accepted = None if path is None else self._accept(path, from_path)
+        return accepted is not None and self._read(accepted) is not None
+
+    def _accept(self, path: str, from_path: str) -> str | None:
+        """``path`` made real, if it is a regular file of the project (not an installed one)."""
+        resolved = os.path.realpath(path)
+        if "site-packages" in resolved.split(os.sep):
             return None
-        resolved = Path(path).resolve()
-        if "site-packages" in resolved.parts:
-            return None
-        if not (_inside(resolved, self.root) or _inside(resolved, import_root(from_path))):
+        if not (_within(resolved, self._root) or _within(resolved, self._import_root(from_path))):
             return None
         if not is_regular_file(resolved):  # a FIFO or device named like a module
             return None
-        return str(resolved)
+        return resolved
 
     def _by_filesystem(self, module: str, level: int, from_path: str) -> str | None:
         """Plain package layout first: cheap and exact for most projects."""
-        base = Path(from_path).resolve().parent
+        if not module:
+            return None
+        base = self._folder(from_path)
         for _ in range(max(0, level - 1)):
-            base = base.parent
+            base = os.path.dirname(base)
         # An absolute import of the file's own package resolves from the top of its package
         # tree, wherever the command runs from.
-        candidates = [base] if level else [base, import_root(from_path), self.root, self.root / "src"]
-        parts = module.split(".") if module else []
+        candidates = (
+            [base]
+            if level
+            else [base, self._import_root(from_path), self._root, os.path.join(self._root, "src")]
+        )
+        relative = os.path.join(*module.split("."))
         for start in candidates:
-            target = start.joinpath(*parts) if parts else start
-            for option in (target.with_suffix(".py"), target / "__init__.py"):
-                if parts and option.is_file():
-                    return str(option)
+            target = os.path.join(start, relative)
+            for option in (target + ".py", os.path.join(target, "__init__.py")):
+                if os.path.isfile(option):
+                    return option
         return None
 
     def _by_jedi(self, module: str, from_path: str) -> str | None:
@@ -205,9 +240,5 @@ def _exists(path: Path) -> bool:
         return False
 
 
-def _inside(path: Path, root: Path) -> bool:
-    try:
-        path.relative_to(root)
-        return True
-    except ValueError:
-        return False
+def _within(path: str, root: str) -> bool:
+    return path == root or path.startswith(root.rstrip(os.sep) + os.sep)

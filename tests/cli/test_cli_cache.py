@@ -239,3 +239,23 @@ def test_concurrent_writers_never_leave_a_broken_entry(tmp_path: Path) -> None:
     final = ResultCache(tmp_path / "c").get("/p/a.py", text, settings, lambda _dependency: True)
     assert final is not None and final.diagnostics[0].message in written
     assert not list((tmp_path / "c").glob("*/.tmp-*"))
+
+
+def test_module_that_appears_invalidates_its_importers(run: Any, write: Any) -> None:
+    _package(write, files=0)
+    write("proj/pkg/user.py", USER.replace(".helpers", ".later"))
+    before = run("--check", "proj")
+    assert "LEAF102" not in before[1]  # `make` is unknown while `later` does not exist
+    write("proj/pkg/later.py", HELPERS)
+    after = run("--check", "proj")
+    assert after[:2] == run("--check", "--no-cache", "proj")[:2]
+    assert "user.py:5:1: LEAF102" in after[1]
+
+
+def test_settings_are_part_of_the_key(run: Any, write: Any) -> None:
+    _package(write, files=2)
+    assert "LEAF102" in run("--check", "proj")[1]
+    assert run("--check", "--ignore", "LEAF102", "proj")[:2] == run(
+        "--check", "--no-cache", "--ignore", "LEAF102", "proj"
+    )[:2]
+    assert "LEAF102" in run("--check", "proj")[1]

@@ -28,11 +28,12 @@ from .values import UNKNOWN, Value
 
 T = TypeVar("T")
 
-__all__ = ["Dependency", "Entry", "ForeignCache", "clone", "text_hash"]
+__all__ = ["MISSING", "Dependency", "Entry", "ForeignCache", "clone", "text_hash"]
 
 #: A module the interpretation of another one imported: (module, level, importer path),
-#: and the hash of the text it resolved to.
+#: and the hash of the text it resolved to (:data:`MISSING` when it resolved to nothing).
 Dependency = tuple[tuple[str, int, str], str]
+MISSING = ""
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from ..parse import SourceText
 from .facts import NN, TORCH
-from .foreign import Dependency, Entry, ForeignCache, clone, text_hash
+from .foreign import MISSING, Dependency, Entry, ForeignCache, clone, text_hash
 from .graph import resume_run, start_run
 from .state import (
     Ctx,
@@ -93,6 +93,8 @@ class ImportsMixin:
         except Exception:  # noqa: BLE001 - a resolver failure only loses cross-file facts
             found = None
         if found is None:
+            # Remembered too: the answer changes when such a module appears.
+            self.dependencies.append(((module, level, self.path), MISSING))
             return None
         other_path, other_source = found
         digest = text_hash(other_source)
@@ -118,6 +120,8 @@ class ImportsMixin:
             found = resolver.resolve(module, level, importer) if resolver is not None else None
         except Exception:  # noqa: BLE001 - treated as changed: the entry is rebuilt
             return False
+        if digest == MISSING:
+            return found is None
         return found is not None and text_hash(found[1]) == digest
 
     def _interpret_foreign(self: Interpreter, other_path: str, other_source: str) -> Entry | None:
