@@ -340,18 +340,27 @@ def run_check(args: argparse.Namespace, out: TextIO | None = None) -> int:
     state = RunState()
     work = [(target, resolver.for_file(target.path)) for target in targets]
     _print_warnings(resolver)
-    jobs = _job_count(args.jobs, work)
+    use_cache = not args.no_cache and stdin is None and not (args.fix or args.diff)
     try:
         if stdin is not None:
             checked = [(targets[0], _check_one(targets[0], work[0][1], args, state, stdin=stdin))]
-        elif jobs > 1 and not (args.fix or args.diff):
-            checked = _check_parallel(work, args, state, jobs)
         else:
-            checked = [(target, _check_one(target, config, args, state)) for target, config in work]
+            # Kept results are read here: only the files that need analysing go to workers.
+            kept = _kept_reports(work, args, state) if use_cache else {}
+            todo = [item for index, item in enumerate(work) if index not in kept]
+            jobs = _job_count(args.jobs, todo)
+            if jobs > 1 and not (args.fix or args.diff):
+                fresh = iter(_check_parallel(todo, args, state, jobs))
+            else:
+                fresh = iter([(target, _check_one(target, config, args, state)) for target, config in todo])
+            checked = [
+                (target, kept[index]) if index in kept else next(fresh)
+                for index, (target, _config) in enumerate(work)
+            ]
     except _EngineUnavailable as error:
         print(f"leaf-lsp: internal error: cannot load the analysis engine ({error})", file=sys.stderr)
         return EXIT_ERROR
-    if not args.no_cache and stdin is None and not (args.fix or args.diff):
+    if use_cache:
         _prune_caches(work, state)
     reports = _probed_reports(checked, probe, args, graph, state)
     _print_warnings(resolver)
@@ -644,6 +653,33 @@ def _analyze_kept(
     return analysis
 
 
+def _settings_for(config: FileConfig, target: Target, args: argparse.Namespace, state: RunState) -> Settings:
+    settings = state.resolvers.settings(config, target.path)
+    if args.format in ("text", "github", "sarif") and not args.show_hints and not args.probe:
+        # No report shows hints: skip the bookkeeping of them (the diagnostics are the same).
+        settings = dataclasses.replace(settings, hints=False)
+    return settings
+
+
+def _kept_reports(
+    work: list[tuple[Target, FileConfig]], args: argparse.Namespace, state: RunState
+) -> dict[int, FileReport]:
+    """The reports of the files whose kept results are still valid, by position in ``work``."""
+    kept: dict[int, FileReport] = {}
+    for index, (target, config) in enumerate(work):
+        if target.problem is not None:
+            continue
+        text, _bom, problem = read_source(target.path)
+        if problem is not None or text is None:
+            continue
+        settings = _settings_for(config, target, args, state)
+        cache = state.cache_for(config, target.path)
+        found = cache.get(str(_absolute(target.path)), text, settings, state.resolvers.still_valid(settings))
+        if found is not None:
+            kept[index] = FileReport(target.display, found)
+    return kept
+
+
 def _check_one(
     target: Target,
     config: FileConfig,
@@ -658,10 +694,7 @@ def _check_one(
     # The engine gets the absolute path, as from the editor, so both report the same
     # diagnostics (per-file-ignores match it by trailing parts); output uses the display path.
     engine_path = str(_absolute(target.path))
-    settings = state.resolvers.settings(config, target.path)
-    if args.format in ("text", "github", "sarif") and not args.show_hints and not args.probe:
-        # No report shows hints: skip the bookkeeping of them (the diagnostics are the same).
-        settings = dataclasses.replace(settings, hints=False)
+    settings = _settings_for(config, target, args, state)
     if problem is not None:
         return FileReport(target.display, unreadable(engine_path, problem))
     assert text is not None
