@@ -37,7 +37,9 @@ class JediResolver:
     def __init__(self, root: str | os.PathLike[str], overlay: dict[str, str] | None = None) -> None:
         self.root = Path(root).resolve()
         self.overlay = overlay if overlay is not None else {}
-        self._paths: dict[tuple[str, str, int], str | None] = {}
+        #: (folder, module, import root) -> path: for an absolute import the importing file's
+        #: folder and ""; for a relative one the folder it starts from and the import root.
+        self._paths: dict[tuple[str, str, str], str | None] = {}
         self._texts: dict[str, tuple[tuple[float, int], str]] = {}
         self._lock = threading.Lock()
         self._project = None
@@ -69,7 +71,14 @@ class JediResolver:
 
     def resolve(self, module: str, level: int, from_path: str) -> tuple[str, str] | None:
         directory = self._folder(from_path)
-        key = (directory, module, level)
+        if level:
+            # A relative import names the same file from every folder below its base (the
+            # hundreds of `from ...modeling_utils import` of a package): answered once.
+            for _ in range(level - 1):
+                directory = os.path.dirname(directory)
+            key = (directory, module, self._import_root(from_path))
+        else:
+            key = (directory, module, "")
         with self._lock:
             cached = key in self._paths
             path = self._paths.get(key)
