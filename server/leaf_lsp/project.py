@@ -11,6 +11,7 @@ Only regular files up to :data:`MAX_BYTES` are read (see :mod:`leaf_lsp.safefile
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import sys
 import threading
@@ -168,10 +169,23 @@ class JediResolver:
             # A package jedi could not find has no submodules it could find.
             if self._jedi.get(top, "") is None:
                 return None
-        found = self._ask_jedi(module, from_path)
+        nearby = self._near(top, from_path)
+        found = None if not nearby and _not_the_users(top) else self._ask_jedi(module, from_path)
         with self._lock:
             self._jedi[module] = found
         return found
+
+    def _near(self, top: str, from_path: str) -> bool:
+        """Whether a module or package ``top`` lies in a folder from ``from_path``'s up to the
+        root: jedi looks there too (its "smart" sys.path), the file layout does not."""
+        folder = self._folder(from_path)
+        while True:
+            if os.path.exists(os.path.join(folder, top + ".py")) or os.path.isdir(os.path.join(folder, top)):
+                return True
+            parent = os.path.dirname(folder)
+            if not _within(folder, self._root) or folder == self._root or parent == folder:
+                return False
+            folder = parent
 
     def _ask_jedi(self, module: str, from_path: str) -> str | None:
         try:
@@ -211,6 +225,28 @@ class JediResolver:
         with self._lock:
             self._texts[path] = (version, text)
         return text
+
+
+def _not_the_users(top: str) -> bool:
+    """Whether the top-level package ``top`` is surely no user module outside the file layout:
+    installed nowhere, or installed as a library (what jedi would find is then refused too).
+
+    Answered by this interpreter's import system (it finds editable installs too), which is
+    the environment jedi uses unless another virtual environment is active. Starting jedi
+    costs more than the rest of checking a file, and most of what reaches this point is an
+    optional dependency (``flash_attn``) that is not installed.
+    """
+    active = os.environ.get("VIRTUAL_ENV")
+    if active and os.path.realpath(active) != os.path.realpath(sys.prefix):
+        return False
+    try:
+        spec = importlib.util.find_spec(top)
+    except (ImportError, ValueError, AttributeError):
+        return False
+    if spec is None:
+        return True
+    origin = spec.origin or ""
+    return "site-packages" in origin.split(os.sep) or origin in ("built-in", "frozen")
 
 
 #: Files whose folder is the root of a project, when no package tree says otherwise.

@@ -255,7 +255,8 @@ def test_module_that_appears_invalidates_its_importers(run: Any, write: Any) -> 
 def test_settings_are_part_of_the_key(run: Any, write: Any) -> None:
     _package(write, files=2)
     assert "LEAF102" in run("--check", "proj")[1]
-    assert run("--check", "--ignore", "LEAF102", "proj")[:2] == run(
-        "--check", "--no-cache", "--ignore", "LEAF102", "proj"
-    )[:2]
+    assert (
+        run("--check", "--ignore", "LEAF102", "proj")[:2]
+        == run("--check", "--no-cache", "--ignore", "LEAF102", "proj")[:2]
+    )
     assert "LEAF102" in run("--check", "proj")[1]

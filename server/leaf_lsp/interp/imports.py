@@ -16,6 +16,7 @@ from ..parse import SourceText
 from .facts import NN, TORCH
 from .foreign import MISSING, Dependency, Entry, ForeignCache, clone, text_hash
 from .graph import resume_run, start_run
+from .result import Inference
 from .state import (
     Ctx,
     Scope,
@@ -150,6 +151,13 @@ class ImportsMixin:
             other.exec_block(body, other.module_scope, ctx)
         finally:
             resume_run(previous)
+        # Kept for the process, and reached from its scope only as the home of its code (path,
+        # text): what it recorded and cached while running goes.
+        other.result = Inference(tree=tree, text=other.text, path=other_path)
+        other._call_cache.clear()
+        other._hints.clear()
+        other._exprs.clear()
+        other._prototypes.clear()
         return Entry(other.module_scope, tuple(other.dependencies))
 
 
