@@ -635,9 +635,13 @@ def _project_root(path: Path) -> Path:
 
 def _analyze(source: str, path: str, settings: Settings) -> Analysis:
     try:
-        return analyze(source, path, settings)
+        analysis = analyze(source, path, settings)
     except ImportError as error:
         raise _EngineUnavailable(str(error)) from error
+    # Hover facts (one per tensor expression) are for editors: no report shows them, and
+    # holding (or sending from a worker) thousands per file only costs.
+    analysis.expr_facts = []
+    return analysis
 
 
 def _analyze_kept(

@@ -13,6 +13,7 @@ import sys
 
 from .fixcheck import fix_parses
 from .interp import AnalysisCancelled, infer
+from .interp.imports import FOREIGN
 from .model import Analysis, Diagnostic
 from .parse import SourceText, parse
 from .rules.base import all_rules
@@ -24,6 +25,8 @@ _DEFAULT_SETTINGS = Settings()
 # interpreter both recurse on them. Raised once, never lowered (other threads may be deep).
 _RECURSION_LIMIT = 8000
 _COLLECT_AFTER = 300_000  # allocations since the last collection (tens of MB at most)
+_FULL_COLLECT_AFTER = 32  # cross-file modules dropped since the last full collection
+_EVICTED_AT_COLLECTION = 0
 
 
 def analyze(source: str, path: str = "<unknown>", settings: Settings | None = None) -> Analysis:
@@ -41,6 +44,12 @@ def analyze(source: str, path: str = "<unknown>", settings: Settings | None = No
             # trigger a collection itself: collect once enough analyses' garbage piled up.
             if gc.get_count()[0] > _COLLECT_AFTER:
                 gc.collect(0)
+            # Modules dropped from the cross-file cache are long-lived cycles: only a full
+            # collection frees them, and a batch check would otherwise grow without bound.
+            global _EVICTED_AT_COLLECTION
+            if FOREIGN.evicted - _EVICTED_AT_COLLECTION >= _FULL_COLLECT_AFTER:
+                _EVICTED_AT_COLLECTION = FOREIGN.evicted
+                gc.collect()
 
 
 def _analyze(source: str, path: str, settings: Settings | None) -> Analysis:

@@ -51,6 +51,9 @@ class ForeignCache:
         self._entries: OrderedDict[tuple[str, str, int, str], Entry] = OrderedDict()
         self._lock = threading.Lock()
         self._size = size
+        #: Entries dropped so far: a dropped module's values are cycles (scopes and their
+        #: interpreter), freed only by a full collection (see ``engine.analyze``).
+        self.evicted = 0
 
     def get(
         self, key: tuple[str, str, int, str], still_resolves: Callable[[Dependency], bool]
@@ -74,6 +77,7 @@ class ForeignCache:
             self._entries[key] = entry
             while len(self._entries) > self._size:
                 self._entries.popitem(last=False)
+                self.evicted += 1
 
     def clear(self) -> None:
         """Forget every entry."""
