@@ -833,6 +833,9 @@ def _check_parallel(
         # No pool on this system (or a worker died): fall back to one process.
         print(f"leaf-lsp: warning: parallel check unavailable ({error}); checking serially", file=sys.stderr)
         return done + [(target, _check_one(target, config, args, state)) for target, config in work]
+    finally:
+        if forking:
+            gc.unfreeze()  # this process collects as before
     return done + out
 
 
