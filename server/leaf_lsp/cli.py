@@ -12,10 +12,11 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import difflib
+import gc
 import importlib
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
@@ -52,6 +53,7 @@ _CHECK_ONLY_FLAGS = (
     "probe",
     "verbose",
     "probe_all",
+    "no_cache",
 )
 
 
@@ -72,6 +74,18 @@ class RunState:
     held: list[str] | None = None
     #: With `--fix -`: the fixed text, printed instead of written back.
     fixed_stdin: bytes | None = None
+    #: The result caches by folder (see :mod:`leaf_lsp.cache`).
+    caches: dict[Path, Any] = field(default_factory=dict)
+
+    def cache_for(self, config: FileConfig, path: Path) -> Any:
+        """The result cache for ``path`` (``cache-dir``, else ``.leaf_lsp_cache`` at its project root)."""
+        from .cache import CACHE_DIR_NAME, ResultCache
+
+        folder = config.cache_dir or (config.root or self.resolvers.project_root(path)) / CACHE_DIR_NAME
+        cache = self.caches.get(folder)
+        if cache is None:
+            cache = self.caches[folder] = ResultCache(folder)
+        return cache
 
     def say(self, message: str) -> None:
         """Print ``message`` on stderr, or hold it for the parent process."""
@@ -131,6 +145,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     check.add_argument(
         "--jobs", metavar="N", type=int, default=None, help="processes to check with (default: one per core)"
+    )
+    check.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="analyse every file afresh and keep nothing (default: results are kept in .leaf_lsp_cache, "
+        "or [tool.leaf-lsp] cache-dir, and reused while the file, its settings and imports are unchanged)",
     )
     probe = parser.add_argument_group("run-time probe")
     probe.add_argument(
@@ -312,6 +332,7 @@ def run_check(args: argparse.Namespace, out: TextIO | None = None) -> int:
     """The ``--check`` mode: discover, analyse (and fix), report; returns the exit code."""
     stdout = out or sys.stdout
     _tolerate_any_character(stdout)
+    args.no_cache = getattr(args, "no_cache", False) or _cache_disabled_by_environment()
     graph = parse_graph(args.graph) if args.graph else None
     probe = _probe_for(args, graph)
     resolver = _config_resolver(args)
@@ -321,17 +342,28 @@ def run_check(args: argparse.Namespace, out: TextIO | None = None) -> int:
     state = RunState()
     work = [(target, resolver.for_file(target.path)) for target in targets]
     _print_warnings(resolver)
-    jobs = _job_count(args.jobs, work)
+    use_cache = not args.no_cache and stdin is None and not (args.fix or args.diff)
     try:
         if stdin is not None:
             checked = [(targets[0], _check_one(targets[0], work[0][1], args, state, stdin=stdin))]
-        elif jobs > 1 and not (args.fix or args.diff):
-            checked = _check_parallel(work, args, state, jobs)
         else:
-            checked = [(target, _check_one(target, config, args, state)) for target, config in work]
+            # Kept results are read here: only the files that need analysing go to workers.
+            kept = _kept_reports(work, args, state) if use_cache else {}
+            todo = [item for index, item in enumerate(work) if index not in kept]
+            jobs = _job_count(args.jobs, todo)
+            if jobs > 1 and not (args.fix or args.diff):
+                fresh = iter(_check_parallel(todo, args, state, jobs))
+            else:
+                fresh = iter([(target, _check_one(target, config, args, state)) for target, config in todo])
+            checked = [
+                (target, kept[index]) if index in kept else next(fresh)
+                for index, (target, _config) in enumerate(work)
+            ]
     except _EngineUnavailable as error:
         print(f"leaf-lsp: internal error: cannot load the analysis engine ({error})", file=sys.stderr)
         return EXIT_ERROR
+    if use_cache:
+        _prune_caches(work, state)
     reports = _probed_reports(checked, probe, args, graph, state)
     _print_warnings(resolver)
     _print_internal_errors(reports, args.verbose)
@@ -357,6 +389,20 @@ def run_check(args: argparse.Namespace, out: TextIO | None = None) -> int:
         return EXIT_ERROR
     found = any(report.analysis.diagnostics for report in reports)
     return EXIT_FOUND if found and not args.exit_zero else EXIT_OK
+
+
+def _cache_disabled_by_environment() -> bool:
+    from .cache import disabled_by_environment
+
+    return disabled_by_environment()
+
+
+def _prune_caches(work: list[tuple[Target, FileConfig]], state: RunState) -> None:
+    """Keep each result cache this run used within its bounds (workers wrote into them too)."""
+    for target, config in work:
+        state.cache_for(config, target.path)
+    for cache in state.caches.values():
+        cache.prune()
 
 
 def _tolerate_any_character(stdout: TextIO) -> None:
@@ -506,6 +552,15 @@ class ProjectResolvers:
 
     def __init__(self) -> None:
         self._by_root: dict[Path, Any] = {}
+        self._checks: dict[int, Callable[[tuple[str, int, str, str]], bool]] = {}
+        self._roots: dict[Path, Path] = {}
+
+    def project_root(self, path: Path) -> Path:
+        """The project root of ``path`` (see ``leaf_lsp.project.project_root``), once per folder."""
+        root = self._roots.get(path.parent)
+        if root is None:
+            root = self._roots[path.parent] = _project_root(path)
+        return root
 
     def settings(self, config: FileConfig, path: Path) -> Settings:
         """``config.settings`` with the resolver for the project of ``path``.
@@ -514,13 +569,23 @@ class ProjectResolvers:
         location (never the current folder: the answer must not depend on where the
         command runs).
         """
-        root = config.root or _project_root(path)
+        root = config.root or self.project_root(path)
         if root not in self._by_root:
             self._by_root[root] = self._create(root)
         resolver = self._by_root[root]
         if resolver is None:
             return config.settings
         return dataclasses.replace(config.settings, resolver=resolver)
+
+    def still_valid(self, settings: Settings) -> Callable[[tuple[str, int, str, str]], bool]:
+        """Whether a dependency of a kept result still resolves, with ``settings``' resolver, to
+        a text of the same hash (answered once per run: files do not change under a run)."""
+        resolver = settings.resolver
+        key = id(resolver)
+        check = self._checks.get(key)
+        if check is None:
+            check = self._checks[key] = _dependency_check(resolver)
+        return check
 
     @staticmethod
     def _create(root: Path) -> Any:
@@ -530,6 +595,36 @@ class ProjectResolvers:
             return factory(root) if factory is not None else None
         except Exception:  # noqa: BLE001 - see the class docstring
             return None
+
+
+def _dependency_check(resolver: Any) -> Callable[[tuple[str, int, str, str]], bool]:
+    from .digests import text_hash
+
+    answers: dict[tuple[str, int, str, str], bool] = {}
+    by_layout = getattr(resolver, "resolves_by_layout", None)
+
+    def check(dependency: tuple[str, int, str, str]) -> bool:
+        answer = answers.get(dependency)
+        if answer is None:
+            module, level, importer, digest = dependency
+            try:
+                if resolver is None:
+                    answer = False
+                elif not digest:
+                    # An import that resolved to nothing: still nothing in the file layout
+                    # (jedi, slow to start, is not asked again on a run that changes nothing).
+                    answer = not by_layout(module, level, importer) if by_layout else None
+                    if answer is None:
+                        answer = resolver.resolve(module, level, importer) is None
+                else:
+                    found = resolver.resolve(module, level, importer)
+                    answer = found is not None and text_hash(found[1]) == digest
+            except Exception:  # noqa: BLE001 - treated as changed: the file is analysed again
+                answer = False
+            answers[dependency] = answer
+        return answer
+
+    return check
 
 
 def _project_root(path: Path) -> Path:
@@ -543,9 +638,53 @@ def _project_root(path: Path) -> Path:
 
 def _analyze(source: str, path: str, settings: Settings) -> Analysis:
     try:
-        return analyze(source, path, settings)
+        analysis = analyze(source, path, settings)
     except ImportError as error:
         raise _EngineUnavailable(str(error)) from error
+    # Hover facts (one per tensor expression) are for editors: no report shows them, and
+    # holding (or sending from a worker) thousands per file only costs.
+    analysis.expr_facts = []
+    return analysis
+
+
+def _analyze_kept(
+    text: str, engine_path: str, settings: Settings, config: FileConfig, target: Target, state: RunState
+) -> Analysis:
+    """The analysis from the result cache while still valid, else analysed now and kept."""
+    cache = state.cache_for(config, target.path)
+    kept: Analysis | None = cache.get(engine_path, text, settings, state.resolvers.still_valid(settings))
+    if kept is not None:
+        return kept
+    analysis = _analyze(text, engine_path, settings)
+    cache.put(engine_path, text, settings, analysis)
+    return analysis
+
+
+def _settings_for(config: FileConfig, target: Target, args: argparse.Namespace, state: RunState) -> Settings:
+    settings = state.resolvers.settings(config, target.path)
+    if args.format in ("text", "github", "sarif") and not args.show_hints and not args.probe:
+        # No report shows hints: skip the bookkeeping of them (the diagnostics are the same).
+        settings = dataclasses.replace(settings, hints=False)
+    return settings
+
+
+def _kept_reports(
+    work: list[tuple[Target, FileConfig]], args: argparse.Namespace, state: RunState
+) -> dict[int, FileReport]:
+    """The reports of the files whose kept results are still valid, by position in ``work``."""
+    kept: dict[int, FileReport] = {}
+    for index, (target, config) in enumerate(work):
+        if target.problem is not None:
+            continue
+        text, _bom, problem = read_source(target.path)
+        if problem is not None or text is None:
+            continue
+        settings = _settings_for(config, target, args, state)
+        cache = state.cache_for(config, target.path)
+        found = cache.get(str(_absolute(target.path)), text, settings, state.resolvers.still_valid(settings))
+        if found is not None:
+            kept[index] = FileReport(target.display, found)
+    return kept
 
 
 def _check_one(
@@ -562,10 +701,7 @@ def _check_one(
     # The engine gets the absolute path, as from the editor, so both report the same
     # diagnostics (per-file-ignores match it by trailing parts); output uses the display path.
     engine_path = str(_absolute(target.path))
-    settings = state.resolvers.settings(config, target.path)
-    if args.format in ("text", "github", "sarif") and not args.show_hints and not args.probe:
-        # No report shows hints: skip the bookkeeping of them (the diagnostics are the same).
-        settings = dataclasses.replace(settings, hints=False)
+    settings = _settings_for(config, target, args, state)
     if problem is not None:
         return FileReport(target.display, unreadable(engine_path, problem))
     assert text is not None
@@ -603,7 +739,9 @@ def _check_one(
             if new_text != text:
                 analysis = _analyze(text, engine_path, settings)
             return FileReport(target.display, analysis)
-        return FileReport(target.display, _analyze(text, engine_path, settings))
+        if args.no_cache or stdin is not None:
+            return FileReport(target.display, _analyze(text, engine_path, settings))
+        return FileReport(target.display, _analyze_kept(text, engine_path, settings, config, target, state))
     except _EngineUnavailable:
         raise
     except Exception as error:  # noqa: BLE001 - one file's failure must not stop the run
@@ -665,6 +803,8 @@ def _check_notebook(
 #: Below this much source a process pool costs more than it saves (the engine checks a
 #: typical 1,500-line file in tens of milliseconds; forking and pickling cost about as much).
 PARALLEL_MIN_FILES = 16
+#: Files a forking parallel check analyses before it forks (see ``_check_parallel``).
+PREWARM_FILES = 16
 PARALLEL_MIN_BYTES = 2 * 1024 * 1024
 
 
@@ -718,10 +858,20 @@ def _check_parallel(
     methods = multiprocessing.get_all_start_methods()
     # fork starts fastest and nothing here has started threads or imported torch; elsewhere
     # (macOS, Windows) the platform default is used.
-    context = multiprocessing.get_context("fork" if "fork" in methods and sys.platform == "linux" else None)
+    forking = "fork" in methods and sys.platform == "linux"
+    context = multiprocessing.get_context("fork" if forking else None)
+    done: list[tuple[Target, FileReport | None]] = []
+    if forking:
+        # The first files are checked here: the user modules they import are then interpreted
+        # once, before the fork, for every worker (most files of a package import the same
+        # ones); frozen, so that the workers' collections leave those pages shared.
+        head = min(len(work) // (jobs * 8), PREWARM_FILES)
+        done = [(target, _check_one(target, config, args, state)) for target, config in work[:head]]
+        work = work[head:]
+        gc.freeze()
+    out: list[tuple[Target, FileReport | None]] = []
     items = [(target, config, args) for target, config in work]
     chunk = max(1, len(items) // (jobs * 8))
-    out: list[tuple[Target, FileReport | None]] = []
     try:
         with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
             for (target, _config), (report, errors, messages, unavailable) in zip(
@@ -736,8 +886,11 @@ def _check_parallel(
     except (OSError, BrokenProcessPool) as error:
         # No pool on this system (or a worker died): fall back to one process.
         print(f"leaf-lsp: warning: parallel check unavailable ({error}); checking serially", file=sys.stderr)
-        return [(target, _check_one(target, config, args, state)) for target, config in work]
-    return out
+        return done + [(target, _check_one(target, config, args, state)) for target, config in work]
+    finally:
+        if forking:
+            gc.unfreeze()  # this process collects as before
+    return done + out
 
 
 def read_source(path: Path) -> tuple[str | None, bool, str | None]:

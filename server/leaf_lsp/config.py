@@ -69,6 +69,8 @@ class FileConfig:
     #: Folder of the pyproject.toml that supplied the settings; None when defaults apply.
     root: Path | None
     source: Path | None
+    #: ``cache-dir``, made absolute (relative to the pyproject.toml's folder); None: the default.
+    cache_dir: Path | None = None
 
     def relative(self, path: Path) -> str:
         """``path`` relative to the configuration's folder (posix), for glob patterns."""
@@ -167,9 +169,21 @@ class ConfigResolver:
         settings, problems = Settings.from_mapping(data)
         where = str(source) if source is not None else "command line"
         self.warnings.extend(f"{where}: {problem}" for problem in problems)
-        config = FileConfig(settings, source.parent if source is not None else None, source)
+        cache_dir = _cache_dir(table.get("cache-dir"), source, self.warnings)
+        config = FileConfig(settings, source.parent if source is not None else None, source, cache_dir)
         self._by_source[source] = config
         return config
+
+
+def _cache_dir(value: object, source: Path | None, warnings: list[str]) -> Path | None:
+    """The ``cache-dir`` setting as an absolute folder; a bad value warns and means the default."""
+    if value is None or source is None:
+        return None
+    if not isinstance(value, str) or not value.strip():
+        warnings.append(f"{source}: `cache-dir` must be a folder name; using the default")
+        return None
+    folder = Path(value).expanduser()
+    return folder if folder.is_absolute() else _absolute(source.parent) / folder
 
 
 def _is_file(path: Path) -> bool:

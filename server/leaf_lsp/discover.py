@@ -32,6 +32,7 @@ SKIP_DIRS = frozenset(
         ".mypy_cache",
         ".pytest_cache",
         ".ruff_cache",
+        ".leaf_lsp_cache",
     }
 )
 

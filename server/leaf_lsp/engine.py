@@ -13,6 +13,7 @@ import sys
 
 from .fixcheck import fix_parses
 from .interp import AnalysisCancelled, infer
+from .interp.imports import FOREIGN
 from .model import Analysis, Diagnostic
 from .parse import SourceText, parse
 from .recover import recover
@@ -25,6 +26,8 @@ _DEFAULT_SETTINGS = Settings()
 # interpreter both recurse on them. Raised once, never lowered (other threads may be deep).
 _RECURSION_LIMIT = 8000
 _COLLECT_AFTER = 300_000  # allocations since the last collection (tens of MB at most)
+_FULL_COLLECT_AFTER = 32  # cross-file modules dropped since the last full collection
+_EVICTED_AT_COLLECTION = 0
 
 
 def analyze(source: str, path: str = "<unknown>", settings: Settings | None = None) -> Analysis:
@@ -42,6 +45,12 @@ def analyze(source: str, path: str = "<unknown>", settings: Settings | None = No
             # trigger a collection itself: collect once enough analyses' garbage piled up.
             if gc.get_count()[0] > _COLLECT_AFTER:
                 gc.collect(0)
+            # Modules dropped from the cross-file cache are long-lived cycles: only a full
+            # collection frees them, and a batch check would otherwise grow without bound.
+            global _EVICTED_AT_COLLECTION
+            if FOREIGN.evicted - _EVICTED_AT_COLLECTION >= _FULL_COLLECT_AFTER:
+                _EVICTED_AT_COLLECTION = FOREIGN.evicted
+                gc.collect()
 
 
 def _analyze(source: str, path: str, settings: Settings | None) -> Analysis:
@@ -84,6 +93,9 @@ def _analyze(source: str, path: str, settings: Settings | None) -> Analysis:
     analysis.expr_facts = result.expr_facts
     analysis.imports = tuple(result.imported_modules)
     analysis.internal_errors = list(result.internal_errors)
+    analysis.dependencies = tuple(
+        (m, level, importer, digest) for (m, level, importer), digest in result.dependencies
+    )
     analysis.diagnostics = sorted(
         _run_rules(result, text, path, settings, tree) + broken,
         key=lambda d: (d.span.line, d.span.col, d.code),

@@ -156,6 +156,9 @@ class Analysis:
     cancelled: bool = False
     #: Statements the engine failed on and skipped (``LEAF_LSP_DEBUG=1`` raises instead).
     internal_errors: list[InternalError] = field(default_factory=list)
+    #: The user modules the result depends on, each ``(module, level, importer path, text
+    #: hash)``: a kept result stays valid while each still resolves to a text of that hash.
+    dependencies: tuple[tuple[str, int, str, str], ...] = ()
 
     def fact_at(self, line: int, col: int) -> ExprFact | None:
         """The innermost tensor expression that covers (line, col), if any."""

@@ -11,7 +11,9 @@ Only regular files up to :data:`MAX_BYTES` are read (see :mod:`leaf_lsp.safefile
 
 from __future__ import annotations
 
+import importlib.util
 import os
+import sys
 import threading
 from pathlib import Path
 from typing import Protocol
@@ -19,6 +21,7 @@ from typing import Protocol
 from .safefile import is_regular_file, read_text
 
 MAX_BYTES = 2_000_000
+_STDLIB = frozenset(getattr(sys, "stdlib_module_names", ()))
 
 
 class ProjectResolver(Protocol):
@@ -35,27 +38,48 @@ class JediResolver:
     def __init__(self, root: str | os.PathLike[str], overlay: dict[str, str] | None = None) -> None:
         self.root = Path(root).resolve()
         self.overlay = overlay if overlay is not None else {}
-        self._paths: dict[tuple[str, str, int], str | None] = {}
+        #: (folder, module, import root) -> path: for an absolute import the importing file's
+        #: folder and ""; for a relative one the folder it starts from and the import root.
+        self._paths: dict[tuple[str, str, str], str | None] = {}
         self._texts: dict[str, tuple[tuple[float, int], str]] = {}
         self._lock = threading.Lock()
         self._project = None
+        #: jedi's answers by absolute module name: where it looks does not depend on the
+        #: importing file's folder once the file layout (tried first) found nothing.
+        self._jedi: dict[str, str | None] = {}
+        self._root = str(self.root)
+        self._folders: dict[str, str] = {}
+        self._import_roots: dict[str, str] = {}
 
     def invalidate(self, path: str | None = None) -> None:
         """Forget cached answers (all, or those involving ``path``)."""
         with self._lock:
+            # Folders may have become packages (or stopped being ones).
+            self._import_roots.clear()
             if path is None:
                 self._paths.clear()
                 self._texts.clear()
+                self._jedi.clear()
+                self._folders.clear()
                 return
             resolved = str(Path(path).resolve())
             self._texts.pop(resolved, None)
+            # A new or moved file can change what jedi finds for any absolute name.
+            self._jedi.clear()
             for key, value in list(self._paths.items()):
                 if value == resolved:
                     del self._paths[key]
 
     def resolve(self, module: str, level: int, from_path: str) -> tuple[str, str] | None:
-        directory = str(Path(from_path).resolve().parent)
-        key = (directory, module, level)
+        directory = self._folder(from_path)
+        if level:
+            # A relative import names the same file from every folder below its base (the
+            # hundreds of `from ...modeling_utils import` of a package): answered once.
+            for _ in range(level - 1):
+                directory = os.path.dirname(directory)
+            key = (directory, module, self._import_root(from_path))
+        else:
+            key = (directory, module, "")
         with self._lock:
             cached = key in self._paths
             path = self._paths.get(key)
@@ -68,41 +92,102 @@ class JediResolver:
         text = self._read(path)
         return None if text is None else (path, text)
 
+    def _folder(self, from_path: str) -> str:
+        """The real folder of ``from_path`` (asked for every import of every file: kept)."""
+        folder = self._folders.get(from_path)
+        if folder is None:
+            folder = self._folders[from_path] = os.path.dirname(os.path.realpath(from_path))
+        return folder
+
+    def _import_root(self, from_path: str) -> str:
+        folder = self._folder(from_path)
+        top = self._import_roots.get(folder)
+        if top is None:
+            top = self._import_roots[folder] = str(import_root(from_path))
+        return top
+
     def _locate(self, module: str, level: int, from_path: str) -> str | None:
         path = self._by_filesystem(module, level, from_path)
         if path is None and not level:
             # A relative import names a file next to this one or nothing: only absolute
             # names can live elsewhere on the path (an editable install, a src layout).
             path = self._by_jedi(module, from_path)
-        if path is None:
+        return None if path is None else self._accept(path, from_path)
+
+    def resolves_by_layout(self, module: str, level: int, from_path: str) -> bool:
+        """Whether the file layout alone (no jedi) now finds a readable project module
+        ``module``: what tells that an import which resolved to nothing would now resolve."""
+        path = self._by_filesystem(module, level, from_path)
+        accepted = None if path is None else self._accept(path, from_path)
+        return accepted is not None and self._read(accepted) is not None
+
+    def _accept(self, path: str, from_path: str) -> str | None:
+        """``path`` made real, if it is a regular file of the project (not an installed one)."""
+        resolved = os.path.realpath(path)
+        if "site-packages" in resolved.split(os.sep):
             return None
-        resolved = Path(path).resolve()
-        if "site-packages" in resolved.parts:
-            return None
-        if not (_inside(resolved, self.root) or _inside(resolved, import_root(from_path))):
+        if not (_within(resolved, self._root) or _within(resolved, self._import_root(from_path))):
             return None
         if not is_regular_file(resolved):  # a FIFO or device named like a module
             return None
-        return str(resolved)
+        return resolved
 
     def _by_filesystem(self, module: str, level: int, from_path: str) -> str | None:
         """Plain package layout first: cheap and exact for most projects."""
-        base = Path(from_path).resolve().parent
+        if not module:
+            return None
+        base = self._folder(from_path)
         for _ in range(max(0, level - 1)):
-            base = base.parent
+            base = os.path.dirname(base)
         # An absolute import of the file's own package resolves from the top of its package
         # tree, wherever the command runs from.
-        candidates = [base] if level else [base, import_root(from_path), self.root, self.root / "src"]
-        parts = module.split(".") if module else []
+        candidates = (
+            [base]
+            if level
+            else [base, self._import_root(from_path), self._root, os.path.join(self._root, "src")]
+        )
+        relative = os.path.join(*module.split("."))
         for start in candidates:
-            target = start.joinpath(*parts) if parts else start
-            for option in (target.with_suffix(".py"), target / "__init__.py"):
-                if parts and option.is_file():
-                    return str(option)
+            target = os.path.join(start, relative)
+            for option in (target + ".py", os.path.join(target, "__init__.py")):
+                if os.path.isfile(option):
+                    return option
         return None
 
     def _by_jedi(self, module: str, from_path: str) -> str | None:
-        """Where jedi, with the project's environment, finds the absolute module ``module``."""
+        """Where jedi, with the project's environment, finds the absolute module ``module``.
+
+        Never for the standard library (never the user's), and once per name and run: the
+        same missing optional dependency is imported by hundreds of files.
+        """
+        top = module.partition(".")[0]
+        if top in _STDLIB:
+            return None
+        with self._lock:
+            if module in self._jedi:
+                return self._jedi[module]
+            # A package jedi could not find has no submodules it could find.
+            if self._jedi.get(top, "") is None:
+                return None
+        nearby = self._near(top, from_path)
+        found = None if not nearby and _not_the_users(top) else self._ask_jedi(module, from_path)
+        with self._lock:
+            self._jedi[module] = found
+        return found
+
+    def _near(self, top: str, from_path: str) -> bool:
+        """Whether a module or package ``top`` lies in a folder from ``from_path``'s up to the
+        root: jedi looks there too (its "smart" sys.path), the file layout does not."""
+        folder = self._folder(from_path)
+        while True:
+            if os.path.exists(os.path.join(folder, top + ".py")) or os.path.isdir(os.path.join(folder, top)):
+                return True
+            parent = os.path.dirname(folder)
+            if not _within(folder, self._root) or folder == self._root or parent == folder:
+                return False
+            folder = parent
+
+    def _ask_jedi(self, module: str, from_path: str) -> str | None:
         try:
             import jedi
         except ImportError:
@@ -142,6 +227,28 @@ class JediResolver:
         return text
 
 
+def _not_the_users(top: str) -> bool:
+    """Whether the top-level package ``top`` is surely no user module outside the file layout:
+    installed nowhere, or installed as a library (what jedi would find is then refused too).
+
+    Answered by this interpreter's import system (it finds editable installs too), which is
+    the environment jedi uses unless another virtual environment is active. Starting jedi
+    costs more than the rest of checking a file, and most of what reaches this point is an
+    optional dependency (``flash_attn``) that is not installed.
+    """
+    active = os.environ.get("VIRTUAL_ENV")
+    if active and os.path.realpath(active) != os.path.realpath(sys.prefix):
+        return False
+    try:
+        spec = importlib.util.find_spec(top)
+    except (ImportError, ValueError, AttributeError):
+        return False
+    if spec is None:
+        return True
+    origin = spec.origin or ""
+    return "site-packages" in origin.split(os.sep) or origin in ("built-in", "frozen")
+
+
 #: Files whose folder is the root of a project, when no package tree says otherwise.
 PROJECT_MARKERS = ("pyproject.toml", "setup.cfg", "setup.py", ".git")
 
@@ -178,9 +285,5 @@ def _exists(path: Path) -> bool:
         return False
 
 
-def _inside(path: Path, root: Path) -> bool:
-    try:
-        path.relative_to(root)
-        return True
-    except ValueError:
-        return False
+def _within(path: str, root: str) -> bool:
+    return path == root or path.startswith(root.rstrip(os.sep) + os.sep)

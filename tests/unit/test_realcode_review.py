@@ -84,7 +84,9 @@ def test_no_duplicate_keys() -> None:
     lines: dict[tuple[str, str, str, int], int] = {}
     for number, entry in enumerate(_entries(), start=1):
         line_key = (entry["package"], entry["path"], entry["code"], entry["line"])
-        assert line_key not in lines, f"entry {number} reviews the same line as entry {lines[line_key]}: {line_key}"
+        assert line_key not in lines, (
+            f"entry {number} reviews the same line as entry {lines[line_key]}: {line_key}"
+        )
         lines[line_key] = number
 
 
@@ -147,4 +149,10 @@ def test_lost_real_finds_and_precision() -> None:
     assert data["false_alarms_per_10k_lines"] == 0.5
     assert [r["line"] for r in data["lost_real_finds"]] == [2]
     assert [u["line"] for u in data["unreviewed"]] == [9]
-    assert data["per_code"]["LEAF203"] == {"reported": 2, "reviewed": 1, "real": 1, "unreviewed": 1, "gone-real": 1}
+    assert data["per_code"]["LEAF203"] == {
+        "reported": 2,
+        "reviewed": 1,
+        "real": 1,
+        "unreviewed": 1,
+        "gone-real": 1,
+    }

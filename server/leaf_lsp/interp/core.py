@@ -70,6 +70,7 @@ def infer(tree: ast.Module, text: SourceText, path: str, settings: Settings) -> 
     """Interpret ``tree`` and collect hints and issues."""
     interp = Interpreter(tree, text, path, settings)
     interp.run()
+    interp.result.dependencies = tuple(dict.fromkeys(interp.dependencies))
     return interp.result
 
 

@@ -14,8 +14,9 @@ from typing import TYPE_CHECKING
 
 from ..parse import SourceText
 from .facts import NN, TORCH
-from .foreign import Dependency, Entry, ForeignCache, clone, text_hash
+from .foreign import MISSING, Dependency, Entry, ForeignCache, clone, text_hash
 from .graph import resume_run, start_run
+from .result import Inference
 from .state import (
     Ctx,
     Scope,
@@ -93,6 +94,8 @@ class ImportsMixin:
         except Exception:  # noqa: BLE001 - a resolver failure only loses cross-file facts
             found = None
         if found is None:
+            # Remembered too: the answer changes when such a module appears.
+            self.dependencies.append(((module, level, self.path), MISSING))
             return None
         other_path, other_source = found
         digest = text_hash(other_source)
@@ -106,7 +109,7 @@ class ImportsMixin:
             FOREIGN.put(cache_key, entry)
         self.dependencies.extend(entry.dependencies)
         # Values are mutable: what this file does to them must not reach the kept entry.
-        scope = clone(entry.scope, (Scope,))
+        scope = clone(entry.scope, Scope)
         assert isinstance(scope, Scope)
         self._foreign_cache[key] = scope
         return scope
@@ -118,6 +121,8 @@ class ImportsMixin:
             found = resolver.resolve(module, level, importer) if resolver is not None else None
         except Exception:  # noqa: BLE001 - treated as changed: the entry is rebuilt
             return False
+        if digest == MISSING:
+            return found is None
         return found is not None and text_hash(found[1]) == digest
 
     def _interpret_foreign(self: Interpreter, other_path: str, other_source: str) -> Entry | None:
@@ -146,6 +151,13 @@ class ImportsMixin:
             other.exec_block(body, other.module_scope, ctx)
         finally:
             resume_run(previous)
+        # Kept for the process, and reached from its scope only as the home of its code (path,
+        # text): what it recorded and cached while running goes.
+        other.result = Inference(tree=tree, text=other.text, path=other_path)
+        other._call_cache.clear()
+        other._hints.clear()
+        other._exprs.clear()
+        other._prototypes.clear()
         return Entry(other.module_scope, tuple(other.dependencies))
 
 
@@ -298,4 +310,4 @@ LIBRARIES = frozenset(
 )
 
 
-FOREIGN = ForeignCache()
+FOREIGN = ForeignCache(256)

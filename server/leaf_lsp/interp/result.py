@@ -63,6 +63,9 @@ class Inference:
     truncated: bool = False
     #: Statements the interpreter failed on (each skipped; see ``LEAF_LSP_DEBUG``).
     internal_errors: list[InternalError] = field(default_factory=list)
+    #: The user modules the answer depends on: ((module, level, importer path), text hash),
+    #: each once, the file's own imports and those of the modules they brought in.
+    dependencies: tuple[tuple[tuple[str, int, str], str], ...] = ()
 
     def events_of(self, kind: type[E]) -> Iterator[E]:
         """The events of ``kind`` found in this file, in order."""

@@ -1,0 +1,262 @@
+"""The result cache of ``leaf-lsp --check`` with the real engine: the same answers with and
+without it, serially and in parallel; invalidated when a file or a module it imports
+changes; a corrupt entry is never trusted; ``--no-cache``, ``cache-dir`` and the size bound."""
+
+from __future__ import annotations
+
+import json
+import sys
+import threading
+import types
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from leaf_lsp import cache as cache_module
+from leaf_lsp.cache import CACHE_DIR_NAME, ResultCache
+from leaf_lsp.model import Analysis, Diagnostic, Hint, ReasonStep, Span
+from leaf_lsp.settings import Settings
+
+HELPERS = """import torch
+
+def make(n):
+    return torch.zeros(n, requires_grad=True)
+
+def frozen(n):
+    return torch.zeros(n)
+"""
+
+USER = """import torch
+from .helpers import make
+
+w = make(3)
+w += 1
+"""
+
+MODEL = """import torch
+from torch import nn
+from .helpers import frozen
+
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Linear(2, 2)
+
+    def forward(self, x):
+        return self.fc(x)
+
+net = Net()
+opt = torch.optim.SGD(net.parameters(), lr=0.1)
+a = frozen(2)
+a.requires_grad = True
+b = torch.ones(2, requires_grad=True)
+b.data.add_(1)
+"""
+
+
+@pytest.fixture(autouse=True)
+def cache_on(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("LEAF_LSP_NO_CACHE", raising=False)
+
+
+def _package(write: Any, files: int = 20) -> None:
+    write("proj/pyproject.toml", "[project]\nname = 'proj'\n")
+    write("proj/pkg/__init__.py", "")
+    write("proj/pkg/helpers.py", HELPERS)
+    for i in range(files):
+        write(f"proj/pkg/m{i:02}.py", USER if i % 2 else MODEL)
+
+
+def _entries(root: Path) -> list[Path]:
+    return sorted(root.glob(f"{CACHE_DIR_NAME}/*/*.json"))
+
+
+def test_results_identical_with_and_without_cache_and_jobs(run: Any, write: Any, tmp_path: Path) -> None:
+    _package(write)
+    run("--check", "--no-cache", "proj")
+    assert not _entries(tmp_path / "proj")
+    for fmt in ("json", "text"):
+        fresh = run("--check", "--format", fmt, "--no-cache", "--jobs", "1", "proj")
+        cold = run("--check", "--format", fmt, "--jobs", "1", "proj")
+        warm = run("--check", "--format", fmt, "proj")
+        parallel_warm = run("--check", "--format", fmt, "--jobs", "2", "proj")
+        parallel_fresh = run("--check", "--format", fmt, "--no-cache", "--jobs", "2", "proj")
+        assert fresh[0] == 1
+        assert fresh[:2] == cold[:2] == warm[:2] == parallel_warm[:2] == parallel_fresh[:2]
+    assert "LEAF102" in fresh[1]
+    data = json.loads(run("--check", "--format", "json", "proj")[1])
+    assert any(f["hints"] for f in data["files"])
+    # One per file: the text runs used the entries the JSON runs made (with hints).
+    assert len(_entries(tmp_path / "proj")) == 22
+
+
+def test_warm_run_does_not_analyse(
+    run: Any, write: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _package(write, files=4)
+    cold = run("--check", "--format", "json", "proj")
+    broken = types.ModuleType("leaf_lsp.engine")
+
+    def refuse(*args: object) -> None:
+        raise AssertionError("analysed although nothing changed")
+
+    broken.analyze = refuse  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "leaf_lsp.engine", broken)
+    assert run("--check", "--format", "json", "proj")[:2] == cold[:2]
+    # A text run can use the entries a run with hints made.
+    text = run("--check", "proj")
+    assert text[0] == 1 and "LEAF102" in text[1]
+
+
+def test_edited_import_invalidates_its_importers(run: Any, write: Any, tmp_path: Path) -> None:
+    _package(write, files=2)
+    before = run("--check", "--format", "json", "proj")
+    assert "LEAF102" in before[1]
+    write("proj/pkg/helpers.py", HELPERS.replace("requires_grad=True", "requires_grad=False"))
+    after = run("--check", "--format", "json", "proj")
+    assert after[:2] == run("--check", "--format", "json", "--no-cache", "proj")[:2]
+    assert "LEAF102" not in after[1]
+    # And back: the importer's result follows its import again.
+    write("proj/pkg/helpers.py", HELPERS)
+    assert run("--check", "--format", "json", "proj")[:2] == before[:2]
+
+
+def test_edited_file_is_analysed_again(run: Any, write: Any) -> None:
+    _package(write, files=2)
+    run("--check", "proj")
+    write("proj/pkg/m01.py", USER.replace("w += 1", "w = w + 1"))
+    code, out, _ = run("--check", "proj")
+    assert "m01.py" not in out
+    assert (code, out) == run("--check", "--no-cache", "proj")[:2]
+
+
+@pytest.mark.parametrize(
+    "garbage",
+    [
+        b"",
+        b"{not json",
+        b"\xff\xfe\x00",
+        b"[]",
+        b'{"format": 1}',
+        b"[" * 100_000,
+    ],
+)
+def test_corrupt_entries_are_ignored(run: Any, write: Any, tmp_path: Path, garbage: bytes) -> None:
+    _package(write, files=2)
+    expected = run("--check", "--format", "json", "proj")
+    entries = _entries(tmp_path / "proj")
+    assert entries
+    for entry in entries:
+        entry.write_bytes(garbage)
+    assert run("--check", "--format", "json", "proj")[:2] == expected[:2]
+    # Rewritten: the next run reads good entries again.
+    assert all(json.loads(entry.read_bytes())["format"] == 1 for entry in _entries(tmp_path / "proj"))
+
+
+def test_entry_of_the_wrong_shape_is_ignored(run: Any, write: Any, tmp_path: Path) -> None:
+    _package(write, files=2)
+    expected = run("--check", "--format", "json", "proj")
+    for entry in _entries(tmp_path / "proj"):
+        data = json.loads(entry.read_text())
+        for diagnostic in data["analysis"]["diagnostics"]:
+            diagnostic[2] = "catastrophic"  # not a severity
+            diagnostic[4] = ["1", 0, 1, 0]  # not a span
+        data["analysis"]["hints"] = {"not": "a list"}
+        entry.write_text(json.dumps(data))
+    assert run("--check", "--format", "json", "proj")[:2] == expected[:2]
+
+
+def test_no_cache_and_environment_keep_nothing(
+    run: Any, write: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _package(write, files=2)
+    assert run("--check", "--no-cache", "proj")[0] == 1
+    monkeypatch.setenv("LEAF_LSP_NO_CACHE", "1")
+    assert run("--check", "proj")[0] == 1
+    assert not (tmp_path / "proj" / CACHE_DIR_NAME).exists()
+
+
+def test_cache_dir_setting(run: Any, write: Any, tmp_path: Path) -> None:
+    _package(write, files=2)
+    write("proj/pyproject.toml", "[tool.leaf-lsp]\ncache-dir = 'build/lint-cache'\n")
+    assert run("--check", "proj")[0] == 1
+    folder = tmp_path / "proj" / "build" / "lint-cache"
+    assert list(folder.glob("*/*.json"))
+    assert (folder / ".gitignore").read_text().splitlines()[-1] == "*"
+    assert not (tmp_path / "proj" / CACHE_DIR_NAME).exists()
+    write("proj/pyproject.toml", "[tool.leaf-lsp]\ncache-dir = 3\n")
+    code, _, err = run("--check", "proj")
+    assert code == 1 and "cache-dir" in err
+
+
+def test_folder_stays_bounded(run: Any, write: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(cache_module, "MAX_ENTRIES", 10)
+    _package(write, files=20)
+    run("--check", "proj")
+    assert len(_entries(tmp_path / "proj")) <= 10
+
+
+def _analysis(path: str, message: str) -> Analysis:
+    span = Span(1, 0, 1, 4)
+    return Analysis(
+        path=path,
+        diagnostics=[Diagnostic("LEAF102", "inplace-on-leaf", "error", message, span)],
+        hints=[Hint("x", 1, span, True, True, (ReasonStep(1, "made here"),))],
+    )
+
+
+def test_concurrent_writers_never_leave_a_broken_entry(tmp_path: Path) -> None:
+    settings = Settings()
+    text = "x = 1\n"
+    errors: list[BaseException] = []
+
+    def writer(n: int) -> None:
+        cache = ResultCache(tmp_path / "c")
+        try:
+            for i in range(40):
+                cache.put("/p/a.py", text, settings, _analysis("/p/a.py", f"writer {n} round {i} " * 200))
+        except BaseException as error:  # noqa: BLE001 - reported by the assertion below
+            errors.append(error)
+
+    def reader(seen: list[str]) -> None:
+        cache = ResultCache(tmp_path / "c")
+        for _ in range(200):
+            found = cache.get("/p/a.py", text, settings, lambda _dependency: True)
+            if found is not None:
+                seen.append(found.diagnostics[0].message)
+
+    seen: list[str] = []
+    threads = [threading.Thread(target=writer, args=(n,)) for n in range(3)]
+    threads.append(threading.Thread(target=reader, args=(seen,)))
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors
+    written = {f"writer {n} round {i} " * 200 for n in range(3) for i in range(40)}
+    assert seen and all(message in written for message in seen)
+    final = ResultCache(tmp_path / "c").get("/p/a.py", text, settings, lambda _dependency: True)
+    assert final is not None and final.diagnostics[0].message in written
+    assert not list((tmp_path / "c").glob("*/.tmp-*"))
+
+
+def test_module_that_appears_invalidates_its_importers(run: Any, write: Any) -> None:
+    _package(write, files=0)
+    write("proj/pkg/user.py", USER.replace(".helpers", ".later"))
+    before = run("--check", "proj")
+    assert "LEAF102" not in before[1]  # `make` is unknown while `later` does not exist
+    write("proj/pkg/later.py", HELPERS)
+    after = run("--check", "proj")
+    assert after[:2] == run("--check", "--no-cache", "proj")[:2]
+    assert "user.py:5:1: LEAF102" in after[1]
+
+
+def test_settings_are_part_of_the_key(run: Any, write: Any) -> None:
+    _package(write, files=2)
+    assert "LEAF102" in run("--check", "proj")[1]
+    assert (
+        run("--check", "--ignore", "LEAF102", "proj")[:2]
+        == run("--check", "--no-cache", "--ignore", "LEAF102", "proj")[:2]
+    )
+    assert "LEAF102" in run("--check", "proj")[1]

@@ -1,0 +1,83 @@
+"""How the project resolver finds the user's modules: the file layout first, jedi only where
+the layout cannot answer and a user module could be, each answer once per run."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from leaf_lsp.project import JediResolver
+
+
+def _tree(root: Path, files: dict[str, str]) -> None:
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+
+
+@pytest.fixture
+def asked(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The modules jedi is asked for (it answers nothing)."""
+    calls: list[str] = []
+
+    def record(self: JediResolver, module: str, from_path: str) -> None:
+        calls.append(module)
+
+    monkeypatch.setattr(JediResolver, "_ask_jedi", record)
+    return calls
+
+
+def test_relative_imports_from_many_folders_find_the_same_file(tmp_path: Path) -> None:
+    _tree(
+        tmp_path,
+        {
+            "pkg/__init__.py": "",
+            "pkg/utils.py": "X = 1\n",
+            "pkg/models/__init__.py": "",
+            "pkg/models/a/__init__.py": "",
+            "pkg/models/a/model.py": "",
+            "pkg/models/b/__init__.py": "",
+            "pkg/models/b/model.py": "",
+        },
+    )
+    resolver = JediResolver(tmp_path)
+    for folder in ("a", "b"):
+        found = resolver.resolve("utils", 3, str(tmp_path / "pkg" / "models" / folder / "model.py"))
+        assert found is not None and Path(found[0]) == (tmp_path / "pkg" / "utils.py").resolve()
+    assert resolver.resolve("utils", 2, str(tmp_path / "pkg" / "models" / "a" / "model.py")) is None
+    assert resolver.resolve("missing", 3, str(tmp_path / "pkg" / "models" / "a" / "model.py")) is None
+
+
+def test_jedi_is_not_asked_for_names_that_cannot_be_the_users(tmp_path: Path, asked: list[str]) -> None:
+    _tree(tmp_path, {"train.py": ""})
+    resolver = JediResolver(tmp_path)
+    importer = str(tmp_path / "train.py")
+    for module in ("contextvars", "json.decoder", "surely_not_installed_pkg", "surely_not_installed_pkg.sub"):
+        assert resolver.resolve(module, 0, importer) is None
+    assert resolver.resolve("pytest", 0, importer) is None  # installed as a library
+    assert asked == []
+
+
+def test_jedi_is_asked_once_for_a_name_near_the_file(tmp_path: Path, asked: list[str]) -> None:
+    # `shared` is in a folder between the importing files and the root: jedi's sys.path has
+    # it, the file layout (file folder, import root, root, src) does not.
+    _tree(
+        tmp_path,
+        {"apps/shared/__init__.py": "", "apps/one/deep/a.py": "", "apps/one/deep/b.py": ""},
+    )
+    resolver = JediResolver(tmp_path)
+    for name in ("a.py", "b.py"):
+        assert resolver.resolve("shared.thing", 0, str(tmp_path / "apps" / "one" / "deep" / name)) is None
+    assert asked == ["shared.thing"]
+
+
+def test_layout_tells_when_a_missing_module_appears(tmp_path: Path) -> None:
+    _tree(tmp_path, {"pkg/__init__.py": "", "pkg/main.py": ""})
+    resolver = JediResolver(tmp_path)
+    importer = str(tmp_path / "pkg" / "main.py")
+    assert not resolver.resolves_by_layout("later", 1, importer)
+    _tree(tmp_path, {"pkg/later.py": "X = 1\n"})
+    assert resolver.resolves_by_layout("later", 1, importer)
+    assert not resolver.resolves_by_layout("pytest", 0, importer)  # not a project file
