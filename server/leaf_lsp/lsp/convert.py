@@ -7,11 +7,13 @@ span always maps to the same range.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from lsprotocol import types as lsp
 
 from ..model import Diagnostic, Edit, Fix, Span
+from .documents import Change
 from .text import LineIndex
 
 #: Where each rule's documentation lives; the anchor is the lower-cased code.
@@ -135,3 +137,17 @@ def ranges_overlap(a: lsp.Range, b: lsp.Range) -> bool:
     b_start = (b.start.line, b.start.character)
     b_end = (b.end.line, b.end.character)
     return a_start <= b_end and b_start <= a_end
+
+
+def changes_of(
+    events: Sequence[lsp.TextDocumentContentChangePartial | lsp.TextDocumentContentChangeWholeDocument],
+) -> list[Change]:
+    """LSP content changes (of a file or a notebook cell) as the document model's edits."""
+    out: list[Change] = []
+    for change in events:
+        if isinstance(change, lsp.TextDocumentContentChangePartial):
+            r = change.range
+            out.append(Change(change.text, (r.start.line, r.start.character, r.end.line, r.end.character)))
+        else:
+            out.append(Change(change.text))
+    return out

@@ -12,7 +12,6 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import OrderedDict
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -23,7 +22,7 @@ from ..notebook import CellSource, Program, build_program, cell_analysis, locali
 from ..notebook_check import fix_cell
 from ..settings import Settings
 from .actions import FIX_ALL_KIND, PROBE_COMMAND, PROBE_TITLE, _wanted, code_actions, fix_all_action
-from .convert import from_position, to_diagnostic, to_range
+from .convert import changes_of, from_position, to_diagnostic, to_range
 from .documents import Change, Document, DocumentClosed, Snapshot, analyze_safe
 from .hover import hover_at
 from .inlay import inlay_hints
@@ -128,7 +127,7 @@ class Notebooks:
             edited = by_uri.get(content.document.uri)
             if edited is None:
                 continue
-            edited.doc.apply(_changes(content.changes), content.document.version, self.session.encoding)
+            edited.doc.apply(changes_of(content.changes), content.document.version, self.session.encoding)
         self._rebuild(notebook)
 
     def close(self, params: lsp.DidCloseNotebookDocumentParams) -> None:
@@ -357,16 +356,3 @@ class Notebooks:
         if found is None:
             return summary
         return {**summary, "exception": {**exception, "cell": found[0].number, "line": found[1]}}
-
-
-def _changes(
-    events: Sequence[lsp.TextDocumentContentChangePartial | lsp.TextDocumentContentChangeWholeDocument],
-) -> list[Change]:
-    out: list[Change] = []
-    for change in events:
-        if isinstance(change, lsp.TextDocumentContentChangePartial):
-            r = change.range
-            out.append(Change(change.text, (r.start.line, r.start.character, r.end.line, r.end.character)))
-        else:
-            out.append(Change(change.text))
-    return out

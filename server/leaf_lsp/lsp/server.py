@@ -34,8 +34,8 @@ from .actions import (
     fix_all_text,
 )
 from .config import parse_client_settings
-from .convert import from_position, to_range
-from .documents import Change, Document, DocumentClosed, Snapshot
+from .convert import changes_of, from_position, to_range
+from .documents import Document, DocumentClosed, Snapshot
 from .hover import hover_at
 from .inlay import inlay_hints
 from .probe_command import graph_response, run_probe, summary
@@ -274,17 +274,6 @@ class LeafServer(LanguageServer):
         self.exit_code: int | None = None
 
 
-def _changes(params: lsp.DidChangeTextDocumentParams) -> list[Change]:
-    out: list[Change] = []
-    for change in params.content_changes:
-        if isinstance(change, lsp.TextDocumentContentChangePartial):
-            r = change.range
-            out.append(Change(change.text, (r.start.line, r.start.character, r.end.line, r.end.character)))
-        else:
-            out.append(Change(change.text))
-    return out
-
-
 async def _snapshot(ls: LeafServer, uri: str, hurry: bool = False) -> tuple[Document, Snapshot] | None:
     """The current analysis of ``uri`` (waiting for it), or None for unknown/closed documents."""
     doc = ls.session.analyzer.get(uri)
@@ -370,7 +359,7 @@ def create_server() -> LeafServer:
         doc = session.analyzer.get(params.text_document.uri)
         if doc is None:
             return
-        doc.apply(_changes(params), params.text_document.version, session.encoding)
+        doc.apply(changes_of(params.content_changes), params.text_document.version, session.encoding)
         session.analyzer.schedule(doc)
         session.buffer_changed(doc)
 
