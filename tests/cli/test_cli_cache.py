@@ -219,16 +219,21 @@ def test_concurrent_writers_never_leave_a_broken_entry(tmp_path: Path) -> None:
         except BaseException as error:  # noqa: BLE001 - reported by the assertion below
             errors.append(error)
 
+    writers = [threading.Thread(target=writer, args=(n,)) for n in range(3)]
+
     def reader(seen: list[str]) -> None:
+        # Reads while the writers write, and once more after: never a torn entry.
         cache = ResultCache(tmp_path / "c")
-        for _ in range(200):
+        while True:
+            finished = not any(thread.is_alive() for thread in writers)
             found = cache.get("/p/a.py", text, settings, lambda _dependency: True)
             if found is not None:
                 seen.append(found.diagnostics[0].message)
+            if finished:
+                return
 
     seen: list[str] = []
-    threads = [threading.Thread(target=writer, args=(n,)) for n in range(3)]
-    threads.append(threading.Thread(target=reader, args=(seen,)))
+    threads = [*writers, threading.Thread(target=reader, args=(seen,))]
     for thread in threads:
         thread.start()
     for thread in threads:
