@@ -301,3 +301,14 @@ def test_a_call_after_a_model_gets_a_new_part_runs_again() -> None:
         step(net)
         """
     assert hints_of(source)[(13, "h")] == (False, True)
+
+
+def test_a_view_keeps_a_size_known_to_be_many_next_to_the_one_it_works_out() -> None:
+    found = codes(
+        """
+        x = torch.randn(6, requires_grad=True)
+        for rows in range(2, 4):
+            x.view(rows, -1).sum(dim=1).backward()
+        """
+    )
+    assert found == [(6, "LEAF109")]

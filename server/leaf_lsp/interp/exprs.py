@@ -407,7 +407,8 @@ class ExpressionsMixin:
             if isinstance(index, TensorValue) and index.kind in ("int", "bool"):
                 return self.op_result([base], node, "advanced indexing", ctx, kind=base.kind, copy_of=base)
             view = self._view_of(base, node.lineno, "indexing", ctx)
-            set_shape(view, indexed(base.shape, node.slice, self._index_parts(node.slice, scope, ctx)))
+            if base.shape is not None:  # the index's parts matter only for a known shape
+                set_shape(view, indexed(base.shape, node.slice, self._index_parts(node.slice, scope, ctx)))
             return view
         return self.item_of(base, index)
 

@@ -296,7 +296,7 @@ class ModulesMixin:
     def _check_clip(self: Interpreter, node: ast.Call, clipped: Value, ctx: Ctx) -> None:
         """Clipping while a GradScaler's scaled gradients have not been unscaled (LEAF216): those
         of the optimizers over the clipped parameters, where they are known."""
-        owners = self._optimizers_over(clipped)
+        owners = self._optimizers_over(clipped) if self.scalers else []
         for scaler in self.scalers:
             if scaler.run != current_run() or scaler.scaled <= scaler.updated:
                 continue  # nothing scaled since the last update

@@ -22,7 +22,9 @@ from .facts import (
 from .values import UNKNOWN, ConstValue, NumberValue, SeqValue, TensorValue, Value
 
 #: A dimension known to hold at least two elements, its exact size unknown.
-MANY = -1
+MANY = -2
+#: The size ``-1`` given to ``view`` / ``reshape``: worked out from the others.
+INFER = -1
 
 Dim = int | None
 Shape = tuple[Dim, ...]
@@ -151,24 +153,18 @@ def flattened(shape: Shape | None, start: int = 0) -> Shape | None:
 
 def reshaped(shape: Shape | None, sizes: Shape | None) -> Shape | None:
     """``view`` / ``reshape``: the sizes given, with a -1 worked out when it can be."""
-    if sizes is None:
-        return None
+    if sizes is None or INFER not in sizes:
+        return sizes
     total = numel(shape)
-    known = [d for d in sizes if d != MANY]
-    if len(known) == len(sizes):
-        return sizes  # no -1: MANY here was an unknown size >= 2 given by the code
-    if (
-        sizes.count(MANY) == 1
-        and isinstance(total, int)
-        and total >= 0
-        and all(isinstance(d, int) for d in known)
-    ):
+    others = [d for d in sizes if d != INFER]
+    exact = [d for d in others if d is not None and d >= 0]
+    if sizes.count(INFER) == 1 and total is not None and total >= 0 and len(exact) == len(others):
         rest = 1
-        for d in known:
-            rest *= d if d is not None else 0
+        for d in exact:
+            rest *= d
         if rest > 0 and total % rest == 0:
-            return tuple(total // rest if d == MANY else d for d in sizes)
-    return tuple(None if d == MANY else d for d in sizes)
+            return tuple(total // rest if d == INFER else d for d in sizes)
+    return tuple(None if d == INFER else d for d in sizes)
 
 
 def unsqueezed(shape: Shape | None, dim: Value) -> Shape | None:
