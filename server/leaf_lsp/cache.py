@@ -1,29 +1,37 @@
 """Results kept between runs, like ruff's cache: a file whose text, settings and imported
 modules are unchanged is not analysed again.
 
-One JSON file per (checked file, settings) under ``<cache dir>/<format>-<tool>/``, where
+One file per (checked file, settings) under ``<cache dir>/<format>-<tool>/``, where
 ``<tool>`` is a digest of leaf-lsp's own code and data (any other version or edit of the
 tool starts afresh). An entry holds the file's text hash and the hash of each user module
 its answer depends on (:attr:`Analysis.dependencies`); it is used only while all of them
 still match, so it is invalidated exactly when one of them changes.
 
-Nothing read back is trusted: an entry that does not decode to exactly the expected shape
-(corrupt, truncated, written by something else) is a miss, never an error, and JSON is
-never executable. Writes go to a temporary file renamed into place, so concurrent runs
-never see a half-written entry. The folder is bounded (:data:`MAX_ENTRIES`,
-:data:`MAX_BYTES`); the oldest entries go first.
+Nothing read back is trusted unless this user's leaf-lsp wrote it: each entry carries a
+keyed digest (:func:`signing_key`, a random key kept in the user's own cache folder,
+never in the project), so a corrupt, truncated, planted or foreign entry (a cache folder
+committed to a repository, another tool's file) is a miss, never an error and never an
+answer. JSON is never executable. Writes go to a temporary file renamed into place, so
+concurrent runs never see a half-written entry. The folder is bounded
+(:data:`MAX_ENTRIES`, :data:`MAX_BYTES`); the oldest entries go first.
+
+An entry is three lines: the digest, then the header and diagnostics, then the hints, so
+that a run without hints never parses them.
 """
 
 from __future__ import annotations
 
 import functools
 import hashlib
+import hmac
 import json
 import os
+import secrets
+import sys
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from . import __version__
 from .digests import text_hash
@@ -37,7 +45,7 @@ if TYPE_CHECKING:
 CACHE_DIR_NAME = ".leaf_lsp_cache"
 #: Environment variable that turns the cache off (any value but empty or ``0``), as ``--no-cache``.
 NO_CACHE_ENV = "LEAF_LSP_NO_CACHE"
-FORMAT = 1
+FORMAT = 2
 MAX_ENTRIES = 20_000
 MAX_BYTES = 256 * 1024 * 1024
 #: An entry larger than this is not read (no real one comes near; a planted one could).
@@ -78,6 +86,61 @@ def tool_fingerprint() -> str:
     return digest.hexdigest()
 
 
+#: The environment variable naming the folder of the signing key (default: the user's cache).
+KEY_DIR_ENV = "LEAF_LSP_KEY_DIR"
+
+
+def key_folder() -> Path:
+    """Where the signing key lives: ``$LEAF_LSP_KEY_DIR``, else the user's cache folder."""
+    named = os.environ.get(KEY_DIR_ENV)
+    if named:
+        return Path(named)
+    if sys.platform == "win32":
+        base = os.environ.get("LOCALAPPDATA") or str(Path.home() / "AppData" / "Local")
+    elif sys.platform == "darwin":
+        base = str(Path.home() / "Library" / "Caches")
+    else:
+        base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "leaf-lsp"
+
+
+def signing_key() -> bytes | None:
+    """This user's key for signing cache entries, created on first use; None if it can be
+    neither read nor made (then nothing is kept or read: trust defaults to no)."""
+    return _key_at(key_folder() / "cache-key")
+
+
+@functools.lru_cache(maxsize=8)
+def _key_at(path: Path) -> bytes | None:
+    for _ in range(2):
+        data = _read_key(path)
+        if data is not None:
+            return data
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            continue  # another run made it meanwhile: read that one
+        except (OSError, RuntimeError):
+            return None
+        try:
+            os.write(handle, secrets.token_hex(32).encode())
+        finally:
+            os.close(handle)
+    return _read_key(path)
+
+
+def _read_key(path: Path) -> bytes | None:
+    data = read_bytes(path, 1024)
+    if data is None or len(data.strip()) < 32:
+        return None
+    return data.strip()
+
+
+def _sign(key: bytes, payload: bytes) -> bytes:
+    return hashlib.blake2b(payload, key=key[:64], digest_size=16).hexdigest().encode()
+
+
 def settings_key(settings: Settings, hints: bool | None = None) -> str:
     """The part of ``settings`` that decides an analysis' answer, as a stable string."""
     return json.dumps(
@@ -111,35 +174,63 @@ class ResultCache:
         A run without hints can use an entry made with them (the diagnostics are the same;
         the hints are dropped).
         """
+        found = self._lookup(path, text, settings, still_valid, "objects" if settings.hints else "none")
+        return None if found is None else found[0]
+
+    def get_rendered(
+        self, path: str, text: str, settings: Settings, still_valid: Callable[[Dependency], bool]
+    ) -> tuple[Analysis, str] | None:
+        """As :meth:`get` for a JSON report: the analysis without its hints, and the hints
+        as :func:`leaf_lsp.report.encode_hints` wrote them (never decoded one by one)."""
+        found = self._lookup(path, text, settings, still_valid, "rendered")
+        if found is None or found[1] is None:
+            return None
+        return found[0], found[1]
+
+    def _lookup(
+        self, path: str, text: str, settings: Settings, still_valid: Callable[[Dependency], bool], hints: str
+    ) -> tuple[Analysis, str | None] | None:
         digest = text_hash(text)
         keys = [settings_key(settings)]
         if not settings.hints:
             keys.append(settings_key(settings, hints=True))
         for key in keys:
-            analysis = self._read(path, digest, key, still_valid, settings.hints)
-            if analysis is not None:
-                return analysis
+            found = self._read(path, digest, key, still_valid, hints)
+            if found is not None:
+                return found
         return None
 
     def put(self, path: str, text: str, settings: Settings, analysis: Analysis) -> None:
         """Keep ``analysis`` of ``path`` (never a cancelled one); failures are ignored."""
-        if analysis.cancelled or not self._writable:
+        signing = signing_key()
+        if analysis.cancelled or not self._writable or signing is None:
             return
         key = settings_key(settings)
-        entry = {
+        head = {
             "format": FORMAT,
             "tool": tool_fingerprint(),
             "path": path,
             "text": text_hash(text),
             "settings": key,
-            "analysis": encode(analysis),
+            "analysis": encode(analysis, hints=False),
         }
+        from .report import encode_hints
+
+        # Compact JSON holds no raw newline, so the sections split exactly; the last one
+        # (the hints as the JSON report writes them) is the rest of the entry.
+        payload = b"\n".join(
+            [
+                json.dumps(head, separators=(",", ":")).encode(),
+                json.dumps([_encode_hint(h) for h in analysis.hints], separators=(",", ":")).encode(),
+                encode_hints(analysis.hints).encode("utf-8", "surrogatepass"),
+            ]
+        )
         try:
             self._ensure_folder()
-            handle, temporary = tempfile.mkstemp(dir=self.folder, prefix=".tmp-", suffix=".json")
+            handle, temporary = tempfile.mkstemp(dir=self.folder, prefix=".tmp-", suffix=".entry")
             try:
-                with os.fdopen(handle, "w", encoding="utf-8") as out:
-                    json.dump(entry, out, separators=(",", ":"))
+                with os.fdopen(handle, "wb") as out:
+                    out.write(_sign(signing, payload) + b"\n" + payload)
                 os.replace(temporary, self._entry_path(path, key))
             except BaseException:
                 _remove(Path(temporary))
@@ -176,36 +267,45 @@ class ResultCache:
             total -= size
 
     def _read(
-        self, path: str, digest: str, key: str, still_valid: Callable[[Dependency], bool], hints: bool
-    ) -> Analysis | None:
+        self, path: str, digest: str, key: str, still_valid: Callable[[Dependency], bool], hints: str
+    ) -> tuple[Analysis, str | None] | None:
+        """The entry's analysis if it is signed, matches and is still valid; its hints as
+        ``hints`` says: "objects" (decoded), "rendered" (the report's text) or "none"."""
+        signing = signing_key()
+        if signing is None:
+            return None
         data = read_bytes(self._entry_path(path, key), MAX_ENTRY_BYTES)
         if data is None:
             return None
+        signature, _, payload = data.partition(b"\n")
+        if not hmac.compare_digest(signature, _sign(signing, payload)):
+            return None  # not written by this user's leaf-lsp, or damaged since
+        head_line, _, rest = payload.partition(b"\n")
+        hints_line, _, rendered = rest.partition(b"\n")
         try:
-            entry = json.loads(data)
-        except (ValueError, RecursionError):
+            entry = json.loads(head_line)
+            if (
+                entry["format"] != FORMAT
+                or entry["tool"] != tool_fingerprint()
+                or entry["path"] != path
+                or entry["text"] != digest
+                or entry["settings"] != key
+            ):
+                return None
+            analysis = decode(entry["analysis"], path)
+            if not all(still_valid(dependency) for dependency in analysis.dependencies):
+                return None
+            if hints == "objects":
+                analysis.hints = [_decode_hint(h) for h in json.loads(hints_line)]
+            elif hints == "rendered":
+                return analysis, rendered.decode("utf-8", "surrogatepass")
+        except (KeyError, IndexError, TypeError, ValueError, RecursionError):
             return None
-        if not isinstance(entry, dict):
-            return None
-        if (
-            entry.get("format") != FORMAT
-            or entry.get("tool") != tool_fingerprint()
-            or entry.get("path") != path
-            or entry.get("text") != digest
-            or entry.get("settings") != key
-        ):
-            return None
-        try:
-            analysis = decode(entry["analysis"], path, hints)
-        except (KeyError, IndexError, TypeError, ValueError):
-            return None
-        if not all(still_valid(dependency) for dependency in analysis.dependencies):
-            return None
-        return analysis
+        return analysis, None
 
     def _entry_path(self, path: str, key: str) -> Path:
         name = hashlib.blake2b(f"{path}\0{key}".encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
-        return self.folder / f"{name}.json"
+        return self.folder / f"{name}.entry"
 
     def _ensure_folder(self) -> None:
         if self.folder.is_dir():
@@ -224,38 +324,47 @@ class ResultCache:
 # --- encoding: plain JSON lists, checked field by field on the way back -------------------
 
 
-def encode(analysis: Analysis) -> dict[str, object]:
-    """``analysis`` as JSON-ready data (hover facts are not kept: no report shows them)."""
-    return {
+def encode(analysis: Analysis, hints: bool = True) -> dict[str, object]:
+    """``analysis`` as JSON-ready data (hover facts are not kept: no report shows them;
+    the hints only with ``hints``: entries keep them on a line of their own)."""
+    data: dict[str, object] = {
         "diagnostics": [_encode_diagnostic(d) for d in analysis.diagnostics],
-        "hints": [_encode_hint(h) for h in analysis.hints],
         "syntax_error": analysis.syntax_error,
         "imports": list(analysis.imports),
         "internal_errors": [[e.path, e.line, e.statement, e.error] for e in analysis.internal_errors],
         "dependencies": [list(d) for d in analysis.dependencies],
     }
+    if hints:
+        data["hints"] = [_encode_hint(h) for h in analysis.hints]
+    return data
 
 
 def decode(data: object, path: str, hints: bool = True) -> Analysis:
-    """The analysis :func:`encode` made (without its hints unless ``hints``); raises
-    ``TypeError``/``ValueError`` on anything else."""
+    """The analysis :func:`encode` made (with its hints if it kept them and ``hints``);
+    raises ``TypeError``/``ValueError``/``KeyError`` on anything else.
+
+    Diagnostics are checked field by field; hints and dependencies, thousands per entry
+    and only ever read from signed entries, are taken as they are.
+    """
     table = _dict(data)
-    kept_hints = _list(table["hints"])
+    kept_hints = _list(table["hints"]) if hints and "hints" in table else []
     return Analysis(
         path=path,
         diagnostics=[_decode_diagnostic(d) for d in _list(table["diagnostics"])],
-        hints=[_decode_hint(h) for h in kept_hints] if hints else [],
+        hints=[_decode_hint(h) for h in kept_hints],
         syntax_error=_bool(table["syntax_error"]),
         imports=tuple(_str(name) for name in _list(table["imports"])),
         internal_errors=[
             InternalError(_str(e[0]), _int(e[1]), _str(e[2]), _str(e[3]))
             for e in (_sized(item, 4) for item in _list(table["internal_errors"]))
         ],
-        dependencies=tuple(
-            (_str(d[0]), _int(d[1]), _str(d[2]), _str(d[3]))
-            for d in (_sized(item, 4) for item in _list(table["dependencies"]))
-        ),
+        dependencies=tuple(_dependency(d) for d in _list(table["dependencies"])),
     )
+
+
+def _dependency(data: Any) -> tuple[str, int, str, str]:
+    module, level, importer, digest = data
+    return (module, level, importer, digest)
 
 
 def _encode_span(span: Span) -> list[int]:
@@ -315,19 +424,18 @@ def _encode_hint(h: Hint) -> list[object]:
     ]
 
 
-def _decode_hint(data: object) -> Hint:
-    items = _sized(data, 8)
+def _decode_hint(data: Any) -> Hint:
+    # Signed entries only (see the module docstring): a wrong shape still only raises.
+    name, line, span, is_leaf, requires_grad, reason, verified, runtime = data
     return Hint(
-        name=_str(items[0]),
-        line=_int(items[1]),
-        span=_decode_span(items[2]),
-        is_leaf=_tri(items[3]),
-        requires_grad=_tri(items[4]),
-        reason=tuple(
-            ReasonStep(_int(s[0]), _str(s[1])) for s in (_sized(step, 2) for step in _list(items[5]))
-        ),
-        verified=_tri(items[6]),
-        runtime=_str(items[7]),
+        name=name,
+        line=line,
+        span=Span(*span),
+        is_leaf=is_leaf,
+        requires_grad=requires_grad,
+        reason=tuple(map(ReasonStep._make, reason)),
+        verified=verified,
+        runtime=runtime,
     )
 
 
@@ -366,10 +474,6 @@ def _bool(value: object) -> bool:
     if not isinstance(value, bool):
         raise TypeError("expected a boolean")
     return value
-
-
-def _tri(value: object) -> bool | None:
-    return None if value is None else _bool(value)
 
 
 def _mtime(path: Path) -> float:

@@ -8,7 +8,7 @@ the LSP adapter converts to 0-based lines and UTF-16 columns.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, NamedTuple
 
 Severity = Literal["error", "warning", "information"]
 Tag = Literal["deprecated", "unnecessary"]
@@ -51,9 +51,12 @@ class Fix:
     safe: bool
 
 
-@dataclass(frozen=True)
-class ReasonStep:
-    """One link of a reason chain: what happened at ``line`` to the value."""
+class ReasonStep(NamedTuple):
+    """One link of a reason chain: what happened at ``line`` to the value.
+
+    A named tuple rather than a dataclass: hundreds of thousands are read back from the
+    result cache on a run that changes nothing.
+    """
 
     line: int
     text: str

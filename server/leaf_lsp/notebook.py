@@ -363,9 +363,9 @@ def _shift_reason(
         if found is None:
             out.append(step)
         elif found[0].number == cell.number:
-            out.append(replace(step, line=found[1]))
+            out.append(step._replace(line=found[1]))
         else:
-            out.append(replace(step, line=found[1], text=f"{step.text} (cell {found[0].number})"))
+            out.append(step._replace(line=found[1], text=f"{step.text} (cell {found[0].number})"))
     return tuple(out)
 
 

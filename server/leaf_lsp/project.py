@@ -50,12 +50,20 @@ class JediResolver:
         self._root = str(self.root)
         self._folders: dict[str, str] = {}
         self._import_roots: dict[str, str] = {}
+        #: What the file layout held when last asked: the same candidates are looked at
+        #: for thousands of imports (forgotten with the rest on :meth:`invalidate`).
+        self._layout: dict[str, bool] = {}
+        self._real: dict[str, str] = {}
+        self._root_memo: dict[str, str] = {}
 
     def invalidate(self, path: str | None = None) -> None:
         """Forget cached answers (all, or those involving ``path``)."""
         with self._lock:
             # Folders may have become packages (or stopped being ones).
             self._import_roots.clear()
+            self._layout.clear()
+            self._real.clear()
+            self._root_memo.clear()
             if path is None:
                 self._paths.clear()
                 self._texts.clear()
@@ -103,7 +111,7 @@ class JediResolver:
         folder = self._folder(from_path)
         top = self._import_roots.get(folder)
         if top is None:
-            top = self._import_roots[folder] = str(import_root(from_path))
+            top = self._import_roots[folder] = str(import_root(from_path, self._root_memo))
         return top
 
     def _locate(self, module: str, level: int, from_path: str) -> str | None:
@@ -123,7 +131,9 @@ class JediResolver:
 
     def _accept(self, path: str, from_path: str) -> str | None:
         """``path`` made real, if it is a regular file of the project (not an installed one)."""
-        resolved = os.path.realpath(path)
+        resolved = self._real.get(path)
+        if resolved is None:
+            resolved = self._real[path] = os.path.realpath(path)
         if "site-packages" in resolved.split(os.sep):
             return None
         if not (_within(resolved, self._root) or _within(resolved, self._import_root(from_path))):
@@ -150,7 +160,10 @@ class JediResolver:
         for start in candidates:
             target = os.path.join(start, relative)
             for option in (target + ".py", os.path.join(target, "__init__.py")):
-                if os.path.isfile(option):
+                present = self._layout.get(option)
+                if present is None:
+                    present = self._layout[option] = os.path.isfile(option)
+                if present:
                     return option
         return None
 
@@ -253,29 +266,49 @@ def _not_the_users(top: str) -> bool:
 PROJECT_MARKERS = ("pyproject.toml", "setup.cfg", "setup.py", ".git")
 
 
-def import_root(path: str | os.PathLike[str]) -> Path:
+def import_root(path: str | os.PathLike[str], memo: dict[str, str] | None = None) -> Path:
     """The folder that absolute imports of ``path``'s package resolve from.
 
     The parent of the topmost folder, going up from ``path``'s own, that is a package
-    (holds ``__init__.py``); ``path``'s folder when that is no package.
+    (holds ``__init__.py``); ``path``'s folder when that is no package. ``memo`` (folder ->
+    answer) lets a run over many files of one tree look at each folder once.
     """
-    folder = Path(path).resolve().parent
-    while (folder / "__init__.py").is_file() and folder.parent != folder:
-        folder = folder.parent
-    return folder
+    start = os.path.dirname(os.path.realpath(path))
+    memo = {} if memo is None else memo
+    seen = []
+    folder = start
+    while folder not in memo:
+        seen.append(folder)
+        parent = os.path.dirname(folder)
+        if parent == folder or not os.path.isfile(os.path.join(folder, "__init__.py")):
+            memo[folder] = folder
+            break
+        folder = parent
+    top = memo[folder]
+    for item in seen:
+        memo[item] = top
+    return Path(top)
 
 
-def project_root(path: str | os.PathLike[str]) -> Path:
+def project_root(path: str | os.PathLike[str], memo: dict[str, str] | None = None) -> Path:
     """The root of the project holding ``path``, judged from the file's location alone.
 
     The nearest folder at or above the top of the file's package tree with a
     ``pyproject.toml``, ``setup.cfg``, ``setup.py`` or ``.git``; else the import root.
+    ``memo`` is as for :func:`import_root` (its answers are kept under other keys).
     """
-    top = import_root(path)
-    for folder in (top, *top.parents):
-        if any(_exists(folder / marker) for marker in PROJECT_MARKERS):
-            return folder
-    return top
+    memo = {} if memo is None else memo
+    top = import_root(path, memo)
+    key = "\0root\0" + str(top)
+    found = memo.get(key)
+    if found is None:
+        found = str(top)
+        for folder in (top, *top.parents):
+            if any(_exists(folder / marker) for marker in PROJECT_MARKERS):
+                found = str(folder)
+                break
+        memo[key] = found
+    return Path(found)
 
 
 def _exists(path: Path) -> bool:

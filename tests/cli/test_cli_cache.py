@@ -56,8 +56,10 @@ b.data.add_(1)
 
 
 @pytest.fixture(autouse=True)
-def cache_on(monkeypatch: pytest.MonkeyPatch) -> None:
+def cache_on(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.delenv("LEAF_LSP_NO_CACHE", raising=False)
+    # This user's signing key, in a folder of the test's own.
+    monkeypatch.setenv("LEAF_LSP_KEY_DIR", str(tmp_path / "user-cache"))
 
 
 def _package(write: Any, files: int = 20) -> None:
@@ -69,7 +71,7 @@ def _package(write: Any, files: int = 20) -> None:
 
 
 def _entries(root: Path) -> list[Path]:
-    return sorted(root.glob(f"{CACHE_DIR_NAME}/*/*.json"))
+    return sorted(root.glob(f"{CACHE_DIR_NAME}/*/*.entry"))
 
 
 def test_results_identical_with_and_without_cache_and_jobs(run: Any, write: Any, tmp_path: Path) -> None:
@@ -151,20 +153,78 @@ def test_corrupt_entries_are_ignored(run: Any, write: Any, tmp_path: Path, garba
         entry.write_bytes(garbage)
     assert run("--check", "--format", "json", "proj")[:2] == expected[:2]
     # Rewritten: the next run reads good entries again.
-    assert all(json.loads(entry.read_bytes())["format"] == 1 for entry in _entries(tmp_path / "proj"))
+    assert all(json.loads(entry.read_bytes().split(b"\n")[1])["format"] == 2 for entry in _entries(tmp_path / "proj"))
+
+
+def _payload(head: dict[str, Any], hints: object, rendered: bytes) -> bytes:
+    return json.dumps(head).encode() + b"\n" + json.dumps(hints).encode() + b"\n" + rendered
+
+
+def _resign(entry: Path, head: dict[str, Any], hints: object, rendered: bytes = b"") -> None:
+    """Rewrite ``entry`` with this user's key, as if leaf-lsp had written it."""
+    payload = _payload(head, hints, rendered)
+    key = cache_module.signing_key()
+    assert key is not None
+    entry.write_bytes(cache_module._sign(key, payload) + b"\n" + payload)
+
+
+def _parts(entry: Path) -> tuple[dict[str, Any], Any, bytes]:
+    _signature, head, hints, rendered = entry.read_bytes().split(b"\n", 3)
+    return json.loads(head), json.loads(hints), rendered
 
 
 def test_entry_of_the_wrong_shape_is_ignored(run: Any, write: Any, tmp_path: Path) -> None:
     _package(write, files=2)
     expected = run("--check", "--format", "json", "proj")
-    for entry in _entries(tmp_path / "proj"):
-        data = json.loads(entry.read_text())
-        for diagnostic in data["analysis"]["diagnostics"]:
+    for number, entry in enumerate(_entries(tmp_path / "proj")):
+        head, _hints, rendered = _parts(entry)
+        for diagnostic in head["analysis"]["diagnostics"]:
             diagnostic[2] = "catastrophic"  # not a severity
             diagnostic[4] = ["1", 0, 1, 0]  # not a span
-        data["analysis"]["hints"] = {"not": "a list"}
-        entry.write_text(json.dumps(data))
+        _resign(entry, head, {"not": "a list"} if number % 2 else [[1, 2]], rendered)
     assert run("--check", "--format", "json", "proj")[:2] == expected[:2]
+    assert run("--check", "--show-hints", "proj")[:2] == run("--check", "--no-cache", "--show-hints", "proj")[:2]
+
+
+def test_entry_not_signed_by_this_user_is_never_trusted(
+    run: Any, write: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A cache folder committed to a repository, or an entry edited by hand, is a miss:
+    its well-formed answer (here: no diagnostics) is never reported."""
+    _package(write, files=2)
+    expected = run("--check", "--format", "json", "proj")
+    assert json.loads(expected[1])["summary"]["diagnostics"] > 0
+    for entry in _entries(tmp_path / "proj"):
+        head, hints, rendered = _parts(entry)
+        head["analysis"]["diagnostics"] = []
+        payload = _payload(head, hints, rendered)
+        entry.write_bytes(entry.read_bytes().split(b"\n")[0] + b"\n" + payload)  # old signature
+    assert run("--check", "--format", "json", "proj")[:2] == expected[:2]
+    # Signed with another user's key: just as untrusted.
+    for entry in _entries(tmp_path / "proj"):
+        head, hints, rendered = _parts(entry)
+        head["analysis"]["diagnostics"] = []
+        payload = _payload(head, hints, rendered)
+        entry.write_bytes(cache_module._sign(b"k" * 64, payload) + b"\n" + payload)
+    assert run("--check", "--format", "json", "proj")[:2] == expected[:2]
+    # The same entries, signed with this user's key, are what leaf-lsp would have written.
+    for entry in _entries(tmp_path / "proj"):
+        head, hints, rendered = _parts(entry)
+        head["analysis"]["diagnostics"] = []
+        _resign(entry, head, hints, rendered)
+    assert json.loads(run("--check", "--format", "json", "proj")[1])["summary"]["diagnostics"] == 0
+
+
+def test_no_key_means_nothing_is_kept_or_read(
+    run: Any, write: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _package(write, files=2)
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("")
+    monkeypatch.setenv("LEAF_LSP_KEY_DIR", str(blocker))
+    expected = run("--check", "--no-cache", "proj")
+    assert run("--check", "proj")[:2] == expected[:2]
+    assert not _entries(tmp_path / "proj")
 
 
 def test_no_cache_and_environment_keep_nothing(
@@ -182,7 +242,7 @@ def test_cache_dir_setting(run: Any, write: Any, tmp_path: Path) -> None:
     write("proj/pyproject.toml", "[tool.leaf-lsp]\ncache-dir = 'build/lint-cache'\n")
     assert run("--check", "proj")[0] == 1
     folder = tmp_path / "proj" / "build" / "lint-cache"
-    assert list(folder.glob("*/*.json"))
+    assert list(folder.glob("*/*.entry"))
     assert (folder / ".gitignore").read_text().splitlines()[-1] == "*"
     assert not (tmp_path / "proj" / CACHE_DIR_NAME).exists()
     write("proj/pyproject.toml", "[tool.leaf-lsp]\ncache-dir = 3\n")
