@@ -104,8 +104,22 @@ class JediResolver:
         """The real folder of ``from_path`` (asked for every import of every file: kept)."""
         folder = self._folders.get(from_path)
         if folder is None:
-            folder = self._folders[from_path] = os.path.dirname(os.path.realpath(from_path))
+            folder = self._folders[from_path] = os.path.dirname(self._realpath(from_path))
         return folder
+
+    def _realpath(self, path: str) -> str:
+        """``os.path.realpath(path)``, each folder resolved once (a package's thousands of
+        files and imports lie in a few hundred folders)."""
+        known = self._real.get(path)
+        if known is not None:
+            return known
+        if os.path.islink(path):
+            real = os.path.realpath(path)
+        else:
+            head, tail = os.path.split(path)
+            real = os.path.join(self._realpath(head), tail) if head and tail and head != path else os.path.realpath(path)
+        self._real[path] = real
+        return real
 
     def _import_root(self, from_path: str) -> str:
         folder = self._folder(from_path)
@@ -131,9 +145,7 @@ class JediResolver:
 
     def _accept(self, path: str, from_path: str) -> str | None:
         """``path`` made real, if it is a regular file of the project (not an installed one)."""
-        resolved = self._real.get(path)
-        if resolved is None:
-            resolved = self._real[path] = os.path.realpath(path)
+        resolved = self._realpath(path)
         if "site-packages" in resolved.split(os.sep):
             return None
         if not (_within(resolved, self._root) or _within(resolved, self._import_root(from_path))):
