@@ -360,6 +360,28 @@ def run_check(args: argparse.Namespace, out: TextIO | None = None) -> int:
 
     state = RunState()
     work = [(target, resolver.for_file(target.path)) for target in targets]
+    # Collected between files (see `_check_one`), never after the last one: a full
+    # collection of a package's interpreted modules takes longer than checking a file.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _run_work(args, stdout, probe, graph, resolver, targets, stdin, state, work)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _run_work(
+    args: argparse.Namespace,
+    stdout: TextIO,
+    probe: Any,
+    graph: tuple[str, Path] | None,
+    resolver: ConfigResolver,
+    targets: list[Target],
+    stdin: bytes | None,
+    state: RunState,
+    work: list[tuple[Target, FileConfig]],
+) -> int:
     _print_warnings(resolver)
     use_cache = not args.no_cache and stdin is None and not (args.fix or args.diff)
     try:
@@ -722,6 +744,7 @@ def _check_one(
     stdin: bytes | None = None,
 ) -> FileReport | None:
     """Analyse (and fix) one file; ``stdin`` holds the text when the file is read from stdin."""
+    _collect_between_files()
     if target.problem is not None:
         return FileReport(target.display, unreadable(str(_absolute(target.path)), target.problem))
     text, bom, problem = read_source(target.path) if stdin is None else decode_source(stdin)
@@ -775,6 +798,14 @@ def _check_one(
         state.internal_errors += 1
         state.say(f"leaf-lsp: internal error while checking {target.display}: {error!r}")
         return None
+
+
+def _collect_between_files() -> None:
+    try:
+        from .engine import collect_if_due
+    except ImportError:
+        return
+    collect_if_due()
 
 
 def _check_notebook(

@@ -35,22 +35,32 @@ def analyze(source: str, path: str = "<unknown>", settings: Settings | None = No
     # The interpreter allocates many small objects and frees them all at the end; cyclic
     # garbage collection in between only costs time (20-40% on big files), so it waits.
     collecting = gc.isenabled()
+    if collecting:
+        collect_if_due()
     gc.disable()
     try:
         return _analyze(source, path, settings)
     finally:
         if collecting:
             gc.enable()
-            # A caller that allocates little between analyses (a batch check) would never
-            # trigger a collection itself: collect once enough analyses' garbage piled up.
-            if gc.get_count()[0] > _COLLECT_AFTER:
-                gc.collect(0)
-            # Modules dropped from the cross-file cache are long-lived cycles: only a full
-            # collection frees them, and a batch check would otherwise grow without bound.
-            global _EVICTED_AT_COLLECTION
-            if FOREIGN.evicted - _EVICTED_AT_COLLECTION >= _FULL_COLLECT_AFTER:
-                _EVICTED_AT_COLLECTION = FOREIGN.evicted
-                gc.collect()
+
+
+def collect_if_due() -> None:
+    """Free the previous analyses' garbage once enough piled up (a batch caller that keeps
+    collection off calls this between files).
+
+    Done before an analysis rather than after one: a caller that allocates little between
+    analyses (a batch check) would never trigger a collection itself, and the last file of
+    a run, or the one an editor waits for, is not kept waiting by a collection nobody needs.
+    """
+    if gc.get_count()[0] > _COLLECT_AFTER:
+        gc.collect(0)
+    # Modules dropped from the cross-file cache are long-lived cycles: only a full
+    # collection frees them, and a batch check would otherwise grow without bound.
+    global _EVICTED_AT_COLLECTION
+    if FOREIGN.evicted - _EVICTED_AT_COLLECTION >= _FULL_COLLECT_AFTER:
+        _EVICTED_AT_COLLECTION = FOREIGN.evicted
+        gc.collect()
 
 
 def _analyze(source: str, path: str, settings: Settings | None) -> Analysis:
