@@ -50,6 +50,8 @@ MAX_ENTRIES = 20_000
 MAX_BYTES = 256 * 1024 * 1024
 #: An entry larger than this is not read (no real one comes near; a planted one could).
 MAX_ENTRY_BYTES = 64 * 1024 * 1024
+#: The subfolder of kept module texts (see :meth:`ResultCache.keep_texts`).
+TEXTS = "texts"
 #: Tool versions whose folders are kept (a newer and an older checkout used side by side).
 KEEP_TOOLS = 2
 
@@ -107,26 +109,38 @@ def key_folder() -> Path:
 def signing_key() -> bytes | None:
     """This user's key for signing cache entries, created on first use; None if it can be
     neither read nor made (then nothing is kept or read: trust defaults to no)."""
-    return _key_at(key_folder() / "cache-key")
+    path = key_folder() / "cache-key"
+    known = _KEYS.get(path)
+    if known is None:
+        known = _read_key(path) or _make_key(path)
+        if known is not None:
+            _KEYS[path] = known
+    return known
 
 
-@functools.lru_cache(maxsize=8)
-def _key_at(path: Path) -> bytes | None:
-    for _ in range(2):
-        data = _read_key(path)
-        if data is not None:
-            return data
+_KEYS: dict[Path, bytes] = {}
+
+
+def _make_key(path: Path) -> bytes | None:
+    """A new key at ``path``, published whole (written aside, then linked into place), so
+    that a concurrent run reads either no key or the complete one; the first one wins."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-key-")
+    except (OSError, RuntimeError):
+        return None
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(secrets.token_hex(32).encode())
+        os.chmod(temporary, 0o600)
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            os.link(temporary, path)
         except FileExistsError:
-            continue  # another run made it meanwhile: read that one
-        except (OSError, RuntimeError):
-            return None
-        try:
-            os.write(handle, secrets.token_hex(32).encode())
-        finally:
-            os.close(handle)
+            pass  # another run made one meanwhile: that one is the key
+    except OSError:
+        return None
+    finally:
+        _remove(Path(temporary))
     return _read_key(path)
 
 
@@ -165,6 +179,7 @@ class ResultCache:
         self.folder = folder / f"{FORMAT}-{tool_fingerprint()[:20]}"
         self.wrote = False
         self._writable = True
+        self._texts_kept: set[str] = set()
 
     def get(
         self, path: str, text: str, settings: Settings, still_valid: Callable[[Dependency], bool]
@@ -199,6 +214,47 @@ class ResultCache:
             if found is not None:
                 return found
         return None
+
+    def keep_texts(self, analysis: Analysis, text_of: Callable[[Dependency], str | None]) -> None:
+        """Keep the text of each module ``analysis`` depends on (once per text), so that a
+        later run can tell an edit of comments only (:meth:`kept_text`)."""
+        for dependency in analysis.dependencies:
+            digest = dependency[3]
+            if not digest or digest in self._texts_kept or not _hex(digest):
+                continue
+            self._texts_kept.add(digest)
+            target = self.folder / TEXTS / f"{digest}.py"
+            if target.exists():
+                continue
+            text = text_of(dependency)
+            if text is None or text_hash(text) != digest:
+                continue
+            try:
+                (self.folder / TEXTS).mkdir(parents=True, exist_ok=True)
+                handle, temporary = tempfile.mkstemp(dir=self.folder / TEXTS, prefix=".tmp-", suffix=".py")
+                try:
+                    with os.fdopen(handle, "wb") as out:
+                        out.write(text.encode("utf-8", "surrogatepass"))
+                    os.replace(temporary, target)
+                except BaseException:
+                    _remove(Path(temporary))
+                    raise
+            except (OSError, ValueError):
+                return
+
+    def kept_text(self, digest: str) -> str | None:
+        """The module text of hash ``digest`` kept by :meth:`keep_texts`, if it is intact."""
+        if not _hex(digest):
+            return None
+        data = read_bytes(self.folder / TEXTS / f"{digest}.py", MAX_ENTRY_BYTES)
+        if data is None:
+            return None
+        try:
+            text = data.decode("utf-8", "surrogatepass")
+        except UnicodeDecodeError:
+            return None
+        # Checked against its name: a damaged or planted file is no old version.
+        return text if text_hash(text) == digest else None
 
     def put(self, path: str, text: str, settings: Settings, analysis: Analysis) -> None:
         """Keep ``analysis`` of ``path`` (never a cancelled one); failures are ignored."""
@@ -250,21 +306,8 @@ class ResultCache:
         builds = sorted(siblings, key=_mtime, reverse=True)
         for stale in builds[KEEP_TOOLS - 1 :]:
             _remove_tree(stale)
-        try:
-            entries = [(e.stat().st_mtime, e.stat().st_size, Path(e.path)) for e in os.scandir(self.folder)]
-        except OSError:
-            return
-        total = sum(size for _, size, _ in entries)
-        if len(entries) <= MAX_ENTRIES and total <= MAX_BYTES:
-            return
-        entries.sort()
-        count = len(entries)
-        for _, size, path in entries:
-            if count <= MAX_ENTRIES * 0.9 and total <= MAX_BYTES * 0.9:
-                break
-            _remove(path)
-            count -= 1
-            total -= size
+        _bound(self.folder, MAX_ENTRIES, MAX_BYTES)
+        _bound(self.folder / TEXTS, MAX_ENTRIES, MAX_BYTES)
 
     def _read(
         self, path: str, digest: str, key: str, still_valid: Callable[[Dependency], bool], hints: str
@@ -476,6 +519,31 @@ def _bool(value: object) -> bool:
     return value
 
 
+def _bound(folder: Path, max_entries: int, max_bytes: int) -> None:
+    """Remove the oldest files of ``folder`` until it is within both bounds (with room)."""
+    try:
+        entries = [
+            (e.stat().st_mtime, e.stat().st_size, Path(e.path)) for e in os.scandir(folder) if e.is_file()
+        ]
+    except OSError:
+        return
+    total = sum(size for _, size, _ in entries)
+    if len(entries) <= max_entries and total <= max_bytes:
+        return
+    entries.sort()
+    count = len(entries)
+    for _, size, path in entries:
+        if count <= max_entries * 0.9 and total <= max_bytes * 0.9:
+            break
+        _remove(path)
+        count -= 1
+        total -= size
+
+
+def _hex(digest: str) -> bool:
+    return 0 < len(digest) <= 64 and all(c in "0123456789abcdef" for c in digest)
+
+
 def _mtime(path: Path) -> float:
     try:
         return path.stat().st_mtime
@@ -493,7 +561,10 @@ def _remove(path: Path) -> None:
 def _remove_tree(folder: Path) -> None:
     try:
         for entry in os.scandir(folder):
-            _remove(Path(entry.path))
+            if entry.is_dir(follow_symlinks=False):
+                _remove_tree(Path(entry.path))  # the kept texts
+            else:
+                _remove(Path(entry.path))
         folder.rmdir()
     except OSError:
         pass

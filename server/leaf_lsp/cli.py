@@ -593,7 +593,7 @@ class ProjectResolvers:
 
     def __init__(self) -> None:
         self._by_root: dict[Path, Any] = {}
-        self._checks: dict[int, Callable[[tuple[str, int, str, str]], bool]] = {}
+        self._checks: dict[tuple[int, int], Callable[[tuple[str, int, str, str]], bool]] = {}
         self._roots: dict[Path, Path] = {}
         self._root_memo: dict[str, str] = {}
 
@@ -619,15 +619,30 @@ class ProjectResolvers:
             return config.settings
         return dataclasses.replace(config.settings, resolver=resolver)
 
-    def still_valid(self, settings: Settings) -> Callable[[tuple[str, int, str, str]], bool]:
+    def still_valid(self, settings: Settings, cache: Any) -> Callable[[tuple[str, int, str, str]], bool]:
         """Whether a dependency of a kept result still resolves, with ``settings``' resolver, to
-        a text of the same hash (answered once per run: files do not change under a run)."""
+        a text of the same hash, or to the same code as the text ``cache`` kept of that hash
+        (answered once per run: files do not change under a run)."""
         resolver = settings.resolver
-        key = id(resolver)
+        key = (id(resolver), id(cache))
         check = self._checks.get(key)
         if check is None:
-            check = self._checks[key] = _dependency_check(resolver)
+            check = self._checks[key] = _dependency_check(resolver, cache)
         return check
+
+    @staticmethod
+    def text_of(settings: Settings) -> Callable[[tuple[str, int, str, str]], str | None]:
+        """The text a dependency resolves to now, with ``settings``' resolver."""
+        resolver = settings.resolver
+
+        def text(dependency: tuple[str, int, str, str]) -> str | None:
+            try:
+                found = resolver.resolve(dependency[0], dependency[1], dependency[2]) if resolver else None
+            except Exception:  # noqa: BLE001 - the text is then not kept: only speed is at stake
+                return None
+            return None if found is None else str(found[1])
+
+        return text
 
     @staticmethod
     def _create(root: Path) -> Any:
@@ -639,10 +654,12 @@ class ProjectResolvers:
             return None
 
 
-def _dependency_check(resolver: Any) -> Callable[[tuple[str, int, str, str]], bool]:
+def _dependency_check(resolver: Any, cache: Any) -> Callable[[tuple[str, int, str, str]], bool]:
     from .digests import text_hash
+    from .samecode import same_code
 
     answers: dict[tuple[str, int, str, str], bool] = {}
+    unchanged_code: dict[tuple[str, str], bool] = {}
     by_layout = getattr(resolver, "resolves_by_layout", None)
 
     def check(dependency: tuple[str, int, str, str]) -> bool:
@@ -661,6 +678,15 @@ def _dependency_check(resolver: Any) -> Callable[[tuple[str, int, str, str]], bo
                 else:
                     found = resolver.resolve(module, level, importer)
                     answer = found is not None and text_hash(found[1]) == digest
+                    if found is not None and not answer:
+                        # Edited: still valid if only comments or blank lines changed (asked
+                        # once per pair of texts: hundreds of files import the same module).
+                        pair = (digest, text_hash(found[1]))
+                        same = unchanged_code.get(pair)
+                        if same is None:
+                            old = cache.kept_text(digest)
+                            same = unchanged_code[pair] = old is not None and same_code(old, found[1])
+                        answer = same
             except Exception:  # noqa: BLE001 - treated as changed: the file is analysed again
                 answer = False
             answers[dependency] = answer
@@ -694,11 +720,12 @@ def _analyze_kept(
 ) -> Analysis:
     """The analysis from the result cache while still valid, else analysed now and kept."""
     cache = state.cache_for(config, target.path)
-    kept: Analysis | None = cache.get(engine_path, text, settings, state.resolvers.still_valid(settings))
+    kept: Analysis | None = cache.get(engine_path, text, settings, state.resolvers.still_valid(settings, cache))
     if kept is not None:
         return kept
     analysis = _analyze(text, engine_path, settings)
     cache.put(engine_path, text, settings, analysis)
+    cache.keep_texts(analysis, state.resolvers.text_of(settings))
     return analysis
 
 
@@ -723,7 +750,7 @@ def _kept_reports(
             continue
         settings = _settings_for(config, target, args, state)
         cache = state.cache_for(config, target.path)
-        path, still_valid = str(_absolute(target.path)), state.resolvers.still_valid(settings)
+        path, still_valid = str(_absolute(target.path)), state.resolvers.still_valid(settings, cache)
         if args.format == "json" and not args.probe and settings.hints:
             # The hints go into the report as they were written, not decoded one by one.
             rendered = cache.get_rendered(path, text, settings, still_valid)

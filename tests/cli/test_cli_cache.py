@@ -124,6 +124,64 @@ def test_edited_import_invalidates_its_importers(run: Any, write: Any, tmp_path:
     assert run("--check", "--format", "json", "proj")[:2] == before[:2]
 
 
+def _analysed_paths(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The files the engine analyses from now on (the cache's misses)."""
+    from leaf_lsp import cli
+
+    seen: list[str] = []
+    real = cli.analyze
+
+    def counting(source: str, path: str, settings: Any, *rest: Any, **options: Any) -> Any:
+        seen.append(Path(path).name)
+        return real(source, path, settings, *rest, **options)
+
+    monkeypatch.setattr(cli, "analyze", counting)
+    return seen
+
+
+def test_comment_edit_of_an_import_keeps_its_importers(
+    run: Any, write: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _package(write, files=4)
+    before = run("--check", "--format", "json", "proj")
+    edited = HELPERS.replace("    return torch.zeros(n)\n", "    return torch.zeros(n)  # no grad here\n")
+    write("proj/pkg/helpers.py", edited + "\n\n# the end\n")
+    analysed = _analysed_paths(monkeypatch)
+    assert run("--check", "--format", "json", "proj")[:2] == before[:2]
+    # Only the edited module itself is analysed again; its importers' results still hold.
+    assert analysed == ["helpers.py"]
+    assert run("--check", "--format", "json", "--no-cache", "proj")[:2] == before[:2]
+
+
+def test_code_moved_by_an_edit_invalidates_its_importers(
+    run: Any, write: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _package(write, files=2)
+    run("--check", "--format", "json", "proj")
+    # A comment line above the code moves every position in it: not the same code.
+    write("proj/pkg/helpers.py", "# helpers\n" + HELPERS)
+    analysed = _analysed_paths(monkeypatch)
+    after = run("--check", "--format", "json", "proj")
+    assert sorted(analysed) == ["helpers.py", "m00.py", "m01.py"]
+    assert after[:2] == run("--check", "--format", "json", "--no-cache", "proj")[:2]
+
+
+def test_planted_old_text_is_not_taken_for_the_old_version(
+    run: Any, write: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _package(write, files=2)
+    run("--check", "--format", "json", "proj")
+    kept = sorted((tmp_path / "proj" / CACHE_DIR_NAME).glob("*/texts/*.py"))
+    assert kept
+    changed = HELPERS.replace("requires_grad=True", "requires_grad=False")
+    for path in kept:
+        path.write_text(changed)  # as if the old version had been this one
+    write("proj/pkg/helpers.py", changed)
+    after = run("--check", "--format", "json", "proj")
+    assert "LEAF102" not in after[1]
+    assert after[:2] == run("--check", "--format", "json", "--no-cache", "proj")[:2]
+
+
 def test_edited_file_is_analysed_again(run: Any, write: Any) -> None:
     _package(write, files=2)
     run("--check", "proj")
