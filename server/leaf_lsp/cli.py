@@ -720,7 +720,9 @@ def _analyze_kept(
 ) -> Analysis:
     """The analysis from the result cache while still valid, else analysed now and kept."""
     cache = state.cache_for(config, target.path)
-    kept: Analysis | None = cache.get(engine_path, text, settings, state.resolvers.still_valid(settings, cache))
+    kept: Analysis | None = cache.get(
+        engine_path, text, settings, state.resolvers.still_valid(settings, cache)
+    )
     if kept is not None:
         return kept
     analysis = _analyze(text, engine_path, settings)

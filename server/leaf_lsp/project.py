@@ -117,7 +117,11 @@ class JediResolver:
             real = os.path.realpath(path)
         else:
             head, tail = os.path.split(path)
-            real = os.path.join(self._realpath(head), tail) if head and tail and head != path else os.path.realpath(path)
+            real = (
+                os.path.join(self._realpath(head), tail)
+                if head and tail and head != path
+                else os.path.realpath(path)
+            )
         self._real[path] = real
         return real
 

@@ -211,7 +211,9 @@ def test_corrupt_entries_are_ignored(run: Any, write: Any, tmp_path: Path, garba
         entry.write_bytes(garbage)
     assert run("--check", "--format", "json", "proj")[:2] == expected[:2]
     # Rewritten: the next run reads good entries again.
-    assert all(json.loads(entry.read_bytes().split(b"\n")[1])["format"] == 2 for entry in _entries(tmp_path / "proj"))
+    assert all(
+        json.loads(entry.read_bytes().split(b"\n")[1])["format"] == 2 for entry in _entries(tmp_path / "proj")
+    )
 
 
 def _payload(head: dict[str, Any], hints: object, rendered: bytes) -> bytes:
@@ -241,7 +243,9 @@ def test_entry_of_the_wrong_shape_is_ignored(run: Any, write: Any, tmp_path: Pat
             diagnostic[4] = ["1", 0, 1, 0]  # not a span
         _resign(entry, head, {"not": "a list"} if number % 2 else [[1, 2]], rendered)
     assert run("--check", "--format", "json", "proj")[:2] == expected[:2]
-    assert run("--check", "--show-hints", "proj")[:2] == run("--check", "--no-cache", "--show-hints", "proj")[:2]
+    assert (
+        run("--check", "--show-hints", "proj")[:2] == run("--check", "--no-cache", "--show-hints", "proj")[:2]
+    )
 
 
 def test_entry_not_signed_by_this_user_is_never_trusted(

@@ -24,7 +24,9 @@ def _tree(text: str) -> str:
 def _comment_every_line(text: str) -> str:
     """``text`` with a comment after the last token of each logical line."""
     lines = text.splitlines(keepends=True)
-    ends = [t.start for t in tokenize.generate_tokens(io.StringIO(text).readline) if t.type == tokenize.NEWLINE]
+    ends = [
+        t.start for t in tokenize.generate_tokens(io.StringIO(text).readline) if t.type == tokenize.NEWLINE
+    ]
     for row, col in reversed(ends):
         line = lines[row - 1]
         lines[row - 1] = line[:col] + "  # note" + line[col:]
