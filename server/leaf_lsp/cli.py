@@ -655,44 +655,9 @@ class ProjectResolvers:
 
 
 def _dependency_check(resolver: Any, cache: Any) -> Callable[[tuple[str, int, str, str]], bool]:
-    from .digests import text_hash
-    from .samecode import same_code
+    from .cache import dependency_check
 
-    answers: dict[tuple[str, int, str, str], bool] = {}
-    unchanged_code: dict[tuple[str, str], bool] = {}
-    by_layout = getattr(resolver, "resolves_by_layout", None)
-
-    def check(dependency: tuple[str, int, str, str]) -> bool:
-        answer = answers.get(dependency)
-        if answer is None:
-            module, level, importer, digest = dependency
-            try:
-                if resolver is None:
-                    answer = False
-                elif not digest:
-                    # An import that resolved to nothing: still nothing in the file layout
-                    # (jedi, slow to start, is not asked again on a run that changes nothing).
-                    answer = not by_layout(module, level, importer) if by_layout else None
-                    if answer is None:
-                        answer = resolver.resolve(module, level, importer) is None
-                else:
-                    found = resolver.resolve(module, level, importer)
-                    answer = found is not None and text_hash(found[1]) == digest
-                    if found is not None and not answer:
-                        # Edited: still valid if only comments or blank lines changed (asked
-                        # once per pair of texts: hundreds of files import the same module).
-                        pair = (digest, text_hash(found[1]))
-                        same = unchanged_code.get(pair)
-                        if same is None:
-                            old = cache.kept_text(digest)
-                            same = unchanged_code[pair] = old is not None and same_code(old, found[1])
-                        answer = same
-            except Exception:  # noqa: BLE001 - treated as changed: the file is analysed again
-                answer = False
-            answers[dependency] = answer
-        return answer
-
-    return check
+    return dependency_check(resolver, cache)
 
 
 def _project_root(path: Path, memo: dict[str, str]) -> Path:

@@ -61,6 +61,9 @@ class Snapshot:
     revision: int = 0
     #: Not analysed: the document is over the size limit.
     skipped: bool = False
+    #: Read from the result cache: its diagnostics and hints, without hover facts (the
+    #: analysis that has them follows).
+    kept: bool = False
 
 
 @dataclass
@@ -156,6 +159,10 @@ class Document:
 
 SettingsFor = Callable[[Document], Settings]
 OnResult = Callable[[Document, Snapshot], Awaitable[None] | None]
+#: The kept analysis of a document's text, if the result cache has one still valid.
+KeptFor = Callable[[Document, str, Settings], Analysis | None]
+#: Keep an analysis of a document's text in the result cache.
+Keep = Callable[[Document, str, Settings, Analysis], None]
 
 
 def analyze_safe(text: str, path: str, settings: Settings) -> Analysis:
@@ -191,6 +198,24 @@ def _first_line(text: str) -> str:
     return text[: min(ends)] if ends else text[: 1 << 16]
 
 
+def _kept_indexed(
+    kept_for: KeptFor, doc: Document, text: str, settings: Settings
+) -> tuple[Analysis, LineIndex] | None:
+    try:
+        found = kept_for(doc, text, settings)
+    except Exception:  # a cache that fails is only a slower start
+        log.exception("leaf-lsp: reading the result cache for %s", doc.path)
+        return None
+    return None if found is None else (found, LineIndex(text))
+
+
+def _keep_safe(keep: Keep, doc: Document, text: str, settings: Settings, analysis: Analysis) -> None:
+    try:
+        keep(doc, text, settings, analysis)
+    except Exception:  # noqa: BLE001 - keeping a result is never worth an error
+        log.exception("leaf-lsp: keeping the result of %s", doc.path)
+
+
 def _analyze_indexed(text: str, path: str, settings: Settings) -> tuple[Analysis, LineIndex]:
     # The line index of a big file takes milliseconds: build it in the worker too.
     return analyze_safe(text, path, settings), LineIndex(text)
@@ -205,9 +230,13 @@ class Analyzer:
         on_result: OnResult,
         debounce: float = DEBOUNCE_S,
         workers: int = 1,
+        kept_for: KeptFor | None = None,
+        keep: Keep | None = None,
     ) -> None:
         self.settings_for = settings_for
         self.on_result = on_result
+        self.kept_for = kept_for
+        self.keep = keep
         #: Called when a full analysis only added hints to already-published diagnostics.
         self.debounce = debounce
         #: Documents larger than this (UTF-8 bytes) are not analysed.
@@ -319,6 +348,21 @@ class Analyzer:
         def stale() -> bool:
             return doc.closed or doc.epoch != epoch or doc.version != version
 
+        if self.kept_for is not None and doc.snapshot is None and not doc.edited:
+            # Just opened: what the result cache kept for this text is shown at once (a
+            # package file takes a second to analyse); the full analysis follows.
+            kept = await loop.run_in_executor(
+                self.executor, _kept_indexed, self.kept_for, doc, text, settings
+            )
+            if kept is not None and not stale() and self.docs.get(doc.uri) is doc:
+                analysis, built = kept
+                doc.adopt_index(built)
+                snapshot = Snapshot(version, built, analysis, epoch, revision, kept=True)
+                doc.snapshot = snapshot
+                doc.wake()
+                result = self.on_result(doc, snapshot)
+                if result is not None:
+                    await result
         settings = dataclasses.replace(settings, cancelled=stale, parse_cache=self._parse_cache(doc))
         future = loop.run_in_executor(self.executor, _analyze_indexed, text, doc.path, settings)
         doc.running = future
@@ -336,6 +380,8 @@ class Analyzer:
         result = self.on_result(doc, snapshot)
         if result is not None:
             await result
+        if self.keep is not None and not doc.edited:
+            self.executor.submit(_keep_safe, self.keep, doc, text, settings, analysis)
 
     async def wait_current(self, doc: Document, hurry: bool = False) -> Snapshot:
         """The snapshot for the document's current version, waiting for it if needed.
@@ -356,19 +402,20 @@ class Analyzer:
                 self.schedule(doc, delay=0.0)
             await doc.updated.wait()
 
-    async def wait_usable(self, doc: Document) -> Snapshot:
+    async def wait_usable(self, doc: Document, facts: bool = False) -> Snapshot:
         """A complete snapshot to answer a request about ``doc`` from, waiting only when it must.
 
         That is the current version's, or while edits are still arriving (the next analysis
         has not even started) the last complete one, for an older text: the caller maps
         positions with ``doc.history`` and says the answer is for an earlier version.
-        Without any complete analysis yet, this waits like :meth:`wait_current`.
+        Without any complete analysis yet, this waits like :meth:`wait_current`. With
+        ``facts``, a result read from the cache (no hover facts) is not usable.
         """
         while True:
             if doc.closed:
                 raise DocumentClosed(doc.uri)
             snap = doc.current
-            if snap is not None:
+            if snap is not None and not (facts and snap.kept):
                 return snap
             if doc.debouncing and doc.last_full is not None:
                 return doc.last_full

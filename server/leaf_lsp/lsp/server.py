@@ -473,7 +473,7 @@ def create_server() -> LeafServer:
     async def hover(ls: LeafServer, params: lsp.HoverParams) -> lsp.Hover | None:
         if session.notebooks.is_cell(params.text_document.uri):
             return await session.notebooks.hover(params)
-        view = await view_of(session.analyzer, params.text_document.uri, session.encoding)
+        view = await view_of(session.analyzer, params.text_document.uri, session.encoding, facts=True)
         if view is None:
             return None
         snap = view.snap

@@ -124,7 +124,7 @@ class Session:
 
     def __init__(self, server: LanguageServer) -> None:
         self.server = server
-        self.analyzer = Analyzer(self.settings_for, self._on_result)
+        self.analyzer = Analyzer(self.settings_for, self._on_result, kept_for=self._kept_for, keep=self._keep)
         self.notebooks = Notebooks(self)
         self.client = ClientSettings()
         self.configs = ConfigResolver()
@@ -154,6 +154,9 @@ class Session:
         self.saved: dict[str, Snapshot] = {}
         self._save_pending: set[str] = set()
         self._resolvers: dict[str, Any] = {}
+        #: The result caches (the CLI's, see :mod:`leaf_lsp.cache`) by folder.
+        self._caches: dict[Path, Any] = {}
+        self._caches_lock = threading.Lock()
         #: Open buffers by resolved path: what cross-file resolution reads instead of the disk.
         self.overlay: dict[str, str] = {}
         self._warned: set[str] = set()
@@ -260,6 +263,60 @@ class Session:
         if resolver is not None:
             settings = dataclasses.replace(settings, resolver=resolver)
         return settings
+
+    # -- the result cache (shared with the CLI) ------------------------------------------
+
+    def _result_cache(self, doc: Document) -> Any:
+        """The result cache of ``doc``'s project, as the CLI finds it; None for a buffer
+        without a file, or with the cache turned off (``LEAF_LSP_NO_CACHE``)."""
+        from ..cache import CACHE_DIR_NAME, ResultCache, disabled_by_environment
+        from ..project import project_root
+
+        if doc.path == doc.uri or disabled_by_environment():
+            return None
+        path = Path(doc.path)
+        config = self.configs.for_file(path)
+        folder = config.cache_dir or (config.root or project_root(path)) / CACHE_DIR_NAME
+        with self._caches_lock:
+            cache = self._caches.get(folder)
+            if cache is None:
+                cache = self._caches[folder] = ResultCache(folder)
+                cache.prune()
+        return cache
+
+    def _kept_for(self, doc: Document, text: str, settings: Settings) -> Any:
+        """What the result cache kept for ``text`` of ``doc`` with ``settings``, if still valid
+        (run in the analysis thread: it reads files)."""
+        from ..cache import dependency_check
+
+        cache = self._result_cache(doc)
+        if cache is None:
+            return None
+        return cache.get(doc.path, text, settings, dependency_check(settings.resolver, cache))
+
+    def _keep(self, doc: Document, text: str, settings: Settings, analysis: Any) -> None:
+        """Keep ``analysis`` for the next session (and the CLI), if ``text`` is the file's
+        text on disk: an unsaved buffer is nobody's next start."""
+        cache = self._result_cache(doc)
+        if (
+            cache is None
+            or analysis.cancelled
+            or text != doc.text
+            or not _same_as_disk(doc, self.analyzer.max_bytes)
+        ):
+            return
+        resolver = settings.resolver
+
+        def text_of(dependency: tuple[str, int, str, str]) -> str | None:
+            found = (
+                resolver.resolve(dependency[0], dependency[1], dependency[2])
+                if resolver is not None
+                else None
+            )
+            return None if found is None else str(found[1])
+
+        cache.put(doc.path, text, settings, analysis)
+        cache.keep_texts(analysis, text_of)
 
     def _warn_once(self, message: str) -> None:
         if message in self._warned:

@@ -147,19 +147,20 @@ class View:
         return attrs.evolve(action, diagnostics=diagnostics, edit=edit)
 
 
-async def view_of(analyzer: Analyzer, uri: str, encoding: str) -> View | None:
+async def view_of(analyzer: Analyzer, uri: str, encoding: str, facts: bool = False) -> View | None:
     """What to answer a request about ``uri`` from (None for unknown, closed or skipped documents).
 
     Positions in a request are in the text as it was when the request arrived; edits that
     arrive while it waits do not change that. An analysis of a text newer than the
     request's (the request waited through edits) has no answer for it: ContentModified.
+    ``facts``: the answer needs hover facts, which a result read from the cache lacks.
     """
     doc = analyzer.get(uri)
     if doc is None:
         return None
     version, epoch, revision, text = doc.version, doc.epoch, doc.revision, doc.text
     try:
-        snap = await analyzer.wait_usable(doc)
+        snap = await analyzer.wait_usable(doc, facts)
     except DocumentClosed:
         return None
     if snap.skipped:
