@@ -35,9 +35,9 @@ from typing import TYPE_CHECKING, Any
 
 from . import __version__
 from .digests import text_hash
-from .samecode import same_code
 from .model import Analysis, Diagnostic, Edit, Fix, Hint, InternalError, ReasonStep, Span
 from .safefile import read_bytes
+from .samecode import same_code
 
 if TYPE_CHECKING:
     from .settings import Settings

@@ -10,6 +10,7 @@ import ast
 import operator
 from typing import TYPE_CHECKING, Any
 
+from ..trees import children
 from .containers import merge_rest
 from .dtypes import (
     promote_kind,
@@ -79,7 +80,7 @@ class ExpressionsMixin:
             return UNKNOWN
         handler = self.EXPR_HANDLERS.get(type(node))
         if handler is None:
-            for child in ast.iter_child_nodes(node):
+            for child in children(node):
                 if isinstance(child, ast.expr):
                     self.eval(child, scope, ctx)
             return UNKNOWN

@@ -10,6 +10,7 @@ from typing import Any
 
 from ..model import Span
 from ..parse import SourceText
+from ..trees import children, walk
 
 
 def short_text(text: SourceText, span: Span, limit: int = 60) -> str:
@@ -117,13 +118,13 @@ def is_generator(node: ast.AST) -> bool:
     if cached is not None:
         return cached
     found = False
-    stack = list(ast.iter_child_nodes(node))
+    stack = list(children(node))
     while stack and not found:
         child = stack.pop()
         if isinstance(child, (ast.Yield, ast.YieldFrom)):
             found = True
         elif not isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
-            stack.extend(ast.iter_child_nodes(child))
+            stack.extend(children(child))
     _GENERATORS[node] = found
     return found
 
@@ -138,7 +139,7 @@ def changes_state(node: ast.AST) -> bool:
         return cached
     local = _local_names(node)
     found = False
-    for child in ast.walk(node):
+    for child in walk(node):
         if isinstance(child, (ast.Assign, ast.AugAssign, ast.AnnAssign, ast.Delete)):
             targets = child.targets if isinstance(child, (ast.Assign, ast.Delete)) else [child.target]
             if any(_outlives(t, local) for t in targets):
@@ -154,7 +155,7 @@ def changes_state(node: ast.AST) -> bool:
 def _local_names(func: ast.AST) -> set[str]:
     """Names a function binds itself (not its parameters): assignment and loop targets."""
     names: set[str] = set()
-    for child in ast.walk(func):
+    for child in walk(func):
         if isinstance(child, ast.Name) and isinstance(child.ctx, ast.Store):
             names.add(child.id)
     params = getattr(func, "args", None)
@@ -194,6 +195,6 @@ def creates_graph(tree: ast.AST) -> bool:
     ``backward`` may run with grad on, and is not assumed to run without it)."""
     cached = _CREATES_GRAPH.get(tree)
     if cached is None:
-        cached = any(isinstance(node, ast.keyword) and node.arg == "create_graph" for node in ast.walk(tree))
+        cached = any(isinstance(node, ast.keyword) and node.arg == "create_graph" for node in walk(tree))
         _CREATES_GRAPH[tree] = cached
     return cached

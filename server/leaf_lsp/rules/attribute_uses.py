@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import ast
 
+from ..trees import walk
 from .classes import enclosing, self_calls
 
 #: Methods that move or cast a tensor to where (and what) another one is.
@@ -100,7 +101,7 @@ def first_unmoved_use(
 def _moved_in_place(name: str, funcs: list[ast.FunctionDef]) -> bool:
     """``self.t = self.t.to(x.device)`` in the methods ``forward`` reaches: it follows the inputs."""
     for func in funcs:
-        for node in ast.walk(func):
+        for node in walk(func):
             if not isinstance(node, ast.Assign):
                 continue
             if not any(
@@ -111,7 +112,7 @@ def _moved_in_place(name: str, funcs: list[ast.FunctionDef]) -> bool:
                 for t in node.targets
             ):
                 continue
-            for inner in ast.walk(node.value):
+            for inner in walk(node.value):
                 if isinstance(inner, ast.Attribute) and inner.attr in ("to", "cuda", "type_as"):
                     return True
                 if isinstance(inner, ast.keyword) and inner.arg == "device":
@@ -223,7 +224,7 @@ def _in_callee(
             name = keyword.arg
     if name is None:
         return None
-    for node in ast.walk(target):
+    for node in walk(target):
         if isinstance(node, ast.Name) and node.id == name and isinstance(node.ctx, ast.Load):
             found = _combines(node, parent_of, funcs, depth + 1)
             if found is not None:
@@ -255,11 +256,11 @@ def _local_uses(
         return None
     stores = sorted(
         (n.lineno, n.col_offset)
-        for n in ast.walk(func)
+        for n in walk(func)
         if isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Store)
     )
     mine = (assign.lineno, assign.col_offset)
-    for node in ast.walk(func):
+    for node in walk(func):
         if isinstance(node, ast.Name) and node.id == name and isinstance(node.ctx, ast.Load):
             here = (node.lineno, node.col_offset)
             before = [s for s in stores if s < here]
@@ -305,4 +306,4 @@ def _has_other_value(nodes: list[ast.expr]) -> bool:
 
 
 def _within(node: ast.AST, container: ast.AST) -> bool:
-    return any(child is node for child in ast.walk(container))
+    return any(child is node for child in walk(container))

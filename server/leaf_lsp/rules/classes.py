@@ -15,6 +15,7 @@ from functools import cached_property
 
 from ..interp import Inference, InitAssign
 from ..interp.values import ClassValue, TensorValue
+from ..trees import children, walk
 
 _DYNAMIC_RE = re.compile(
     r"\bself\.(?:parameters|named_parameters|state_dict|_parameters|modules|named_modules|children|apply"
@@ -84,7 +85,7 @@ class ModuleClass:
         for name, method in self.methods.items():
             if name == "__init__":
                 continue
-            for node in ast.walk(method):
+            for node in walk(method):
                 if (
                     isinstance(node, ast.Call)
                     and isinstance(node.func, ast.Name)
@@ -128,7 +129,7 @@ def self_attribute_uses(funcs: list[ast.FunctionDef], name: str) -> list[ast.Att
     """Every load of ``self.<name>`` in ``funcs``."""
     uses = []
     for func in funcs:
-        for node in ast.walk(func):
+        for node in walk(func):
             if (
                 isinstance(node, ast.Attribute)
                 and node.attr == name
@@ -144,7 +145,7 @@ def self_attribute_reads(funcs: list[ast.FunctionDef], name: str) -> list[ast.ex
     """Every read of ``self.<name>``, as ``self.<name>`` or ``getattr(self, "<name>")``."""
     uses: list[ast.expr] = list(self_attribute_uses(funcs, name))
     for func in funcs:
-        for node in ast.walk(func):
+        for node in walk(func):
             if (
                 isinstance(node, ast.Call)
                 and isinstance(node.func, ast.Name)
@@ -176,8 +177,8 @@ def may_be_detached_only(module: ModuleClass, funcs: list[ast.FunctionDef], name
 def parents(func: ast.AST) -> dict[int, ast.AST]:
     """Map id(child) -> parent for every node under ``func``."""
     out: dict[int, ast.AST] = {}
-    for node in ast.walk(func):
-        for child in ast.iter_child_nodes(node):
+    for node in walk(func):
+        for child in children(node):
             out[id(child)] = node
     return out
 
@@ -226,7 +227,7 @@ def self_calls(funcs: list[ast.FunctionDef], name: str) -> list[ast.Call]:
     return [
         node
         for func in funcs
-        for node in ast.walk(func)
+        for node in walk(func)
         if isinstance(node, ast.Call)
         and isinstance(node.func, ast.Attribute)
         and node.func.attr == name

@@ -6,6 +6,7 @@ import ast
 from collections.abc import Iterator
 
 from ..interp import Inference
+from ..trees import walk
 from .base import Finding, rule, warns
 from .edits import atom, fix, node_text, replace_node
 
@@ -170,7 +171,7 @@ hook usually meant but not what it received before; hooks that return a value mu
 )
 def deprecated_backward_hook(inf: Inference) -> Iterator[Finding]:
     """Report register_backward_hook calls, offering register_full_backward_hook."""
-    for node in ast.walk(inf.tree):
+    for node in walk(inf.tree):
         if not (
             isinstance(node, ast.Call)
             and isinstance(node.func, ast.Attribute)
@@ -197,7 +198,7 @@ def backward_hook_calls_in(source: str) -> tuple[int, ...]:
     return tuple(
         sorted(
             node.lineno
-            for node in ast.walk(tree)
+            for node in walk(tree)
             if isinstance(node, ast.Call)
             and isinstance(node.func, ast.Attribute)
             and node.func.attr == "register_backward_hook"

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 
 from ..interp import Inference
 from ..interp.values import ClassValue
+from ..trees import children, walk
 from .base import Finding, raises, rule
 from .edits import fix, node_text, replace_node
 
@@ -129,13 +130,13 @@ def _input_count(forward: ast.FunctionDef | ast.AsyncFunctionDef, with_ctx: bool
 
 
 def _own_returns(func: ast.AST) -> Iterator[ast.Return]:
-    stack = list(ast.iter_child_nodes(func))
+    stack = list(children(func))
     while stack:
         node = stack.pop()
         if isinstance(node, ast.Return):
             yield node
         elif not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
-            stack.extend(ast.iter_child_nodes(node))
+            stack.extend(children(node))
 
 
 def _returned_count(ret: ast.Return, func: ast.AST) -> int | None:
@@ -176,7 +177,7 @@ def _extra_are_none(ret: ast.Return, expected: int) -> bool:
 def _last_binding(func: ast.AST, name: str, before: int) -> ast.expr | None:
     """The value of the last ``name = value`` before line ``before`` (None if none or unclear)."""
     found: ast.expr | None = None
-    for node in ast.walk(func):
+    for node in walk(func):
         if (
             isinstance(node, ast.Assign)
             and node.lineno < before
@@ -187,7 +188,7 @@ def _last_binding(func: ast.AST, name: str, before: int) -> ast.expr | None:
             if found is None or node.lineno > getattr(found, "lineno", 0):
                 found = node.value
         elif isinstance(node, (ast.AugAssign, ast.For, ast.With)) and name in {
-            n.id for n in ast.walk(node) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)
+            n.id for n in walk(node) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)
         }:
             return None  # bound in a way whose count is not read here
     if isinstance(found, ast.Name):
@@ -212,7 +213,7 @@ def backward_returns_in(source: str, message: str) -> tuple[int, ...]:
         tree = ast.parse(source)
     except (SyntaxError, ValueError):
         return ()
-    for cls in ast.walk(tree):
+    for cls in walk(tree):
         if not (isinstance(cls, ast.ClassDef) and cls.name == name):
             continue
         backward = next(

@@ -11,6 +11,7 @@ from ..interp.events import DataMutated, ParameterMade, ParametersAddedAfterOpti
 from ..interp.modules import class_mro
 from ..interp.syntax import short_text
 from ..interp.values import DictValue, ModuleValue, OptimizerValue, SeqValue, TensorValue, Value
+from ..trees import walk
 from .attribute_uses import first_unmoved_use
 from .base import Finding, rule
 from .classes import (
@@ -195,7 +196,7 @@ def _frozen_on_purpose(module: ModuleClass, func: ast.FunctionDef, call: ast.Cal
 def _statement_at(funcs: list[ast.FunctionDef], line: int) -> ast.stmt | None:
     best: ast.stmt | None = None
     for func in funcs:
-        for node in ast.walk(func):
+        for node in walk(func):
             if (
                 isinstance(node, ast.stmt)
                 and not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
@@ -420,7 +421,7 @@ def _aliases_in(init: ast.AST | None, name: str) -> list[str]:
     if init is None:
         return []
     found: list[str] = []
-    for node in ast.walk(init):
+    for node in walk(init):
         if (
             isinstance(node, ast.Assign)
             and isinstance(node.value, ast.Attribute)
@@ -464,7 +465,7 @@ def _unmoved_use(inf: Inference, assign: InitAssign) -> int | None:
 
 def _placed_on_a_device(stmt: ast.stmt) -> bool:
     """Built with ``device=`` from a variable (an input's device), or moved at once (``.to(...)``)."""
-    for node in ast.walk(stmt):
+    for node in walk(stmt):
         if (
             isinstance(node, ast.keyword)
             and node.arg == "device"
@@ -492,9 +493,9 @@ def _under_parameter_test(module: ModuleClass, stmt: ast.stmt) -> bool:
     init = module.methods.get("__init__")
     if init is None:
         return False
-    for node in ast.walk(init):
+    for node in walk(init):
         if isinstance(node, ast.If) and any(
-            child is stmt for b in (node.body, node.orelse) for child in ast.walk(ast.Module(b, []))
+            child is stmt for b in (node.body, node.orelse) for child in walk(ast.Module(b, []))
         ):
             test = ast.unparse(node.test)
             if "isinstance" in test and "Parameter" in test:

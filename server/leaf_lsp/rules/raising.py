@@ -22,6 +22,7 @@ from ..interp.events import (
 )
 from ..interp.syntax import short_text
 from ..model import Edit, Span
+from ..trees import walk
 from .base import Finding, raises, rule
 from .edits import atom, fix, replace_node, torch_name, wrap_statements
 
@@ -154,7 +155,7 @@ def _is_update(stmt: ast.stmt) -> bool:
 
 
 def _enclosing_body(tree: ast.AST, target: ast.stmt) -> list[ast.stmt] | None:
-    for node in ast.walk(tree):
+    for node in walk(tree):
         for field in ("body", "orelse", "finalbody"):
             body = getattr(node, field, None)
             if isinstance(body, list) and target in body:

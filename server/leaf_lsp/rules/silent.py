@@ -21,6 +21,7 @@ from ..interp.events import (
 )
 from ..interp.syntax import short_text
 from ..model import Edit, Fix, Span
+from ..trees import children, walk
 from .base import Finding, raises, rule, warns
 from .edits import atom, fix, insert_after_statement, node_text, replace_node
 
@@ -86,7 +87,7 @@ def grad_of_non_leaf(inf: Inference) -> Iterator[Finding]:
 def _assignment_of(inf: Inference, name: str, before_line: int) -> ast.stmt | None:
     """The last simple assignment ``name = ...`` in the same block structure before ``before_line``."""
     best: ast.stmt | None = None
-    for node in ast.walk(inf.tree):
+    for node in walk(inf.tree):
         if isinstance(node, (ast.Assign, ast.AnnAssign)) and node.lineno < before_line:
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
             if any(isinstance(t, ast.Name) and t.id == name for t in targets):
@@ -316,7 +317,7 @@ def grad_roles(tree: ast.Module) -> GradRoles:
     zeroing: set[str] = set()
     updating: set[str] = set()
     calls: dict[str, set[str]] = {}
-    for fn in ast.walk(tree):
+    for fn in walk(tree):
         if not isinstance(fn, (ast.FunctionDef, ast.AsyncFunctionDef)):
             continue
         called = calls.setdefault(fn.name, set())
@@ -369,7 +370,7 @@ def _called_name(call: ast.Call) -> str | None:
 
 
 def _reads_grad(node: ast.AST) -> bool:
-    return any(isinstance(n, ast.Attribute) and n.attr == "grad" for n in ast.walk(node))
+    return any(isinstance(n, ast.Attribute) and n.attr == "grad" for n in walk(node))
 
 
 def _is_grad_chain(node: ast.AST) -> bool:
@@ -418,19 +419,19 @@ def _updates(node: ast.AST) -> bool:
         target = node.targets[0]
         if isinstance(target, (ast.Name, ast.Attribute)) and not _is_grad_chain(target):
             text = ast.dump(target)
-            uses_itself = any(ast.dump(n) == text for n in ast.walk(node.value) if type(n) is type(target))
+            uses_itself = any(ast.dump(n) == text for n in walk(node.value) if type(n) is type(target))
             return uses_itself and _reads_grad(node.value)
     return False
 
 
 def _walk_no_defs(node: ast.AST) -> Iterator[ast.AST]:
-    stack = list(ast.iter_child_nodes(node))
+    stack = list(children(node))
     while stack:
         current = stack.pop()
         if isinstance(current, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
             continue
         yield current
-        stack.extend(ast.iter_child_nodes(current))
+        stack.extend(children(current))
 
 
 def _looks_like_scheduler(node: ast.AST) -> bool:
