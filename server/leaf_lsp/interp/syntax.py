@@ -114,19 +114,7 @@ AUG_TEXT = {op: f"`{sym}=`" for op, sym in OP_TEXT.items()}
 
 def is_generator(node: ast.AST) -> bool:
     """Whether a function's own body (not a nested function's) contains ``yield``."""
-    cached = _GENERATORS.get(node)
-    if cached is not None:
-        return cached
-    found = False
-    stack = list(children(node))
-    while stack and not found:
-        child = stack.pop()
-        if isinstance(child, (ast.Yield, ast.YieldFrom)):
-            found = True
-        elif not isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
-            stack.extend(children(child))
-    _GENERATORS[node] = found
-    return found
+    return _function_facts(node)[0]
 
 
 def changes_state(node: ast.AST) -> bool:
@@ -134,35 +122,50 @@ def changes_state(node: ast.AST) -> bool:
     one of its parameters (``self.m = ...``, ``cache[k] = ...``) or of a global, or ``setattr``.
     Calling it twice is then not the same as calling it once. Stores into its own locals
     (``mask[:, 0] = 1`` on a tensor it made) do not count."""
-    cached = _STATEFUL.get(node)
+    return _function_facts(node)[1]
+
+
+_NESTED = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
+
+
+def _function_facts(node: ast.AST) -> tuple[bool, bool]:
+    """(is a generator, changes state) of a function, from one walk of it (each is asked on
+    every call of every function)."""
+    cached = _FUNCTION_FACTS.get(node)
     if cached is not None:
         return cached
-    local = _local_names(node)
-    found = False
-    for child in walk(node):
-        if isinstance(child, (ast.Assign, ast.AugAssign, ast.AnnAssign, ast.Delete)):
-            targets = child.targets if isinstance(child, (ast.Assign, ast.Delete)) else [child.target]
-            if any(_outlives(t, local) for t in targets):
-                found = True
-                break
-        elif isinstance(child, ast.Call) and isinstance(child.func, ast.Name) and child.func.id == "setattr":
-            found = True
-            break
-    _STATEFUL[node] = found
-    return found
-
-
-def _local_names(func: ast.AST) -> set[str]:
-    """Names a function binds itself (not its parameters): assignment and loop targets."""
-    names: set[str] = set()
-    for child in walk(func):
-        if isinstance(child, ast.Name) and isinstance(child.ctx, ast.Store):
-            names.add(child.id)
-    params = getattr(func, "args", None)
+    # Names it binds itself (assignment and loop targets, nested functions' too), the
+    # targets it stores into, and whether its own body yields.
+    local: set[str] = set()
+    targets: list[ast.AST] = []
+    generator = False
+    calls_setattr = False
+    stack: list[tuple[ast.AST, bool]] = [(child, True) for child in children(node)]
+    while stack:
+        current, own = stack.pop()
+        kind = type(current)
+        if kind is ast.Name:
+            if isinstance(current.ctx, ast.Store):  # type: ignore[attr-defined]
+                local.add(current.id)  # type: ignore[attr-defined]
+            continue
+        if kind is ast.Yield or kind is ast.YieldFrom:
+            generator = generator or own
+        elif kind is ast.Assign or kind is ast.Delete:
+            targets.extend(current.targets)  # type: ignore[attr-defined]
+        elif kind is ast.AugAssign or kind is ast.AnnAssign:
+            targets.append(current.target)  # type: ignore[attr-defined]
+        elif kind is ast.Call:
+            func = current.func  # type: ignore[attr-defined]
+            calls_setattr = calls_setattr or (type(func) is ast.Name and func.id == "setattr")
+        inner = own and not isinstance(current, _NESTED)
+        stack.extend([(child, inner) for child in children(current)])
+    params = getattr(node, "args", None)
     if params is not None:
         for arg in params.posonlyargs + params.args + params.kwonlyargs:
-            names.discard(arg.arg)
-    return names
+            local.discard(arg.arg)
+    stateful = calls_setattr or any(_outlives(target, local) for target in targets)
+    facts = _FUNCTION_FACTS[node] = (generator, stateful)
+    return facts
 
 
 def _outlives(target: ast.AST, local: set[str]) -> bool:
@@ -174,9 +177,8 @@ def _outlives(target: ast.AST, local: set[str]) -> bool:
     return not (isinstance(root, ast.Name) and root.id in local)
 
 
-#: Per function node, whether it is a generator / changes state (weak: trees are not kept alive).
-_GENERATORS: weakref.WeakKeyDictionary[ast.AST, bool] = weakref.WeakKeyDictionary()
-_STATEFUL: weakref.WeakKeyDictionary[ast.AST, bool] = weakref.WeakKeyDictionary()
+#: Per function node, (is a generator, changes state) (weak: trees are not kept alive).
+_FUNCTION_FACTS: weakref.WeakKeyDictionary[ast.AST, tuple[bool, bool]] = weakref.WeakKeyDictionary()
 
 
 def short_source(node: ast.AST) -> str:
