@@ -143,7 +143,7 @@ class JediResolver:
     def resolves_by_layout(self, module: str, level: int, from_path: str) -> bool:
         """Whether the file layout alone (no jedi) now finds a readable project module
         ``module``: what tells that an import which resolved to nothing would now resolve."""
-        path = self._by_filesystem(module, level, from_path)
+        path = self._by_filesystem(module, level, from_path, fresh=True)
         accepted = None if path is None else self._accept(path, from_path)
         return accepted is not None and self._read(accepted) is not None
 
@@ -158,8 +158,9 @@ class JediResolver:
             return None
         return resolved
 
-    def _by_filesystem(self, module: str, level: int, from_path: str) -> str | None:
-        """Plain package layout first: cheap and exact for most projects."""
+    def _by_filesystem(self, module: str, level: int, from_path: str, fresh: bool = False) -> str | None:
+        """Plain package layout first: cheap and exact for most projects (``fresh``: look at
+        the disk again rather than at what it held when last asked)."""
         if not module:
             return None
         base = self._folder(from_path)
@@ -176,7 +177,7 @@ class JediResolver:
         for start in candidates:
             target = os.path.join(start, relative)
             for option in (target + ".py", os.path.join(target, "__init__.py")):
-                present = self._layout.get(option)
+                present = None if fresh else self._layout.get(option)
                 if present is None:
                     present = self._layout[option] = os.path.isfile(option)
                 if present:

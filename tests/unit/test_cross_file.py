@@ -91,3 +91,69 @@ def test_jedi_locates_user_modules(tmp_path: Path) -> None:
     found = resolver._by_jedi("pkg.helpers", str(root / "train.py"))
     assert found is not None and Path(found).resolve() == (root / "pkg" / "helpers.py").resolve()
     assert resolver.resolve("torch", 0, str(root / "train.py")) is None
+
+
+LOW = """import torch
+
+
+def make(n):
+    return torch.zeros(n, requires_grad=True)
+
+
+SCALE = torch.ones(3)
+"""
+
+MID = """import torch
+from .low import make, SCALE
+from .unused import anything
+
+
+def build(n):
+    return make(n) * 1.0
+
+
+def scale():
+    return SCALE
+"""
+
+TOP = """import torch
+from pkg.mid import build, scale
+
+w = build(3)
+opt = torch.optim.SGD([w], lr=0.1)
+"""
+
+
+def _two_levels(tmp_path: Path) -> JediResolver:
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg" / "__init__.py").write_text("")
+    (tmp_path / "pkg" / "low.py").write_text(LOW)
+    (tmp_path / "pkg" / "mid.py").write_text(MID)
+    (tmp_path / "pkg" / "unused.py").write_text("anything = 1\n")
+    return JediResolver(tmp_path)
+
+
+def test_what_an_import_imports_is_followed_when_read(tmp_path: Path) -> None:
+    """`top` reads `build` from `mid`, which imports `make` from `low`: the fact and the
+    dependency on `low` reach `top`; a module nothing reads is no dependency."""
+    resolver = _two_levels(tmp_path)
+    analysis = analyze(TOP, str(tmp_path / "top.py"), Settings(resolver=resolver))
+    assert [(d.span.line, d.code) for d in analysis.diagnostics] == [(5, "LEAF101")]
+    modules = {(module, level) for module, level, _importer, _digest in analysis.dependencies}
+    assert {("pkg.mid", 0), ("low", 1)} <= modules
+    assert ("unused", 1) not in modules
+
+
+def test_an_import_of_an_import_edited_between_analyses(tmp_path: Path) -> None:
+    """The server keeps interpreted modules between analyses: an edit of `low` must reach the
+    next analysis of `top` although `mid`, which imports it, did not change."""
+    resolver = _two_levels(tmp_path)
+    path = str(tmp_path / "top.py")
+    first = analyze(TOP, path, Settings(resolver=resolver))
+    assert "LEAF101" in {d.code for d in first.diagnostics}
+    (tmp_path / "pkg" / "low.py").write_text(LOW.replace("requires_grad=True", "requires_grad=False"))
+    resolver.invalidate(str(tmp_path / "pkg" / "low.py"))
+    second = analyze(TOP, path, Settings(resolver=resolver))
+    hint = next(h for h in second.hints if h.name == "w")
+    assert (hint.is_leaf, hint.requires_grad) == (True, False)  # as torch says
+    assert "LEAF101" not in {d.code for d in second.diagnostics}

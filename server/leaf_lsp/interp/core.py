@@ -133,6 +133,8 @@ class Interpreter(
         self.backward_times: list[tuple[int, ast.Call, bool]] = []
         self._prototypes: dict[int, ModuleValue] = {}
         self._foreign_cache: dict[str, Scope | None] = {}
+        #: What following each of those made this analysis depend on.
+        self._foreign_deps: dict[str, tuple[Dependency, ...]] = {}
         #: The user modules this interpretation imported, with their text hashes.
         self.dependencies: list[Dependency] = []
         #: The statement being executed (issues raised inside expressions report at it).

@@ -28,7 +28,6 @@ from .syntax import (
 )
 from .tensors import binop_saved
 from .values import (
-    TENSOR_SERIALS,
     UNKNOWN,
     AutogradApplyValue,
     ClassValue,
@@ -49,6 +48,7 @@ from .values import (
     join_elements,
     join_values,
     new_tensor,
+    next_serial,
     number_kind,
 )
 
@@ -85,7 +85,7 @@ class ExpressionsMixin:
                     self.eval(child, scope, ctx)
             return UNKNOWN
         if ctx.inference and isinstance(node, MAKING_EXPRESSIONS):
-            mark = next(TENSOR_SERIALS)
+            mark = next_serial()
             value: Value = handler(self, node, scope, ctx)
             if isinstance(value, TensorValue) and value.serial > mark:
                 mark_inference(value)

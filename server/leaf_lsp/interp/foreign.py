@@ -24,7 +24,7 @@ from typing import TypeVar
 
 from ..digests import text_hash
 from .graph import Node, Obj
-from .values import UNKNOWN, Value
+from .values import UNKNOWN, LazyName, Value
 
 T = TypeVar("T")
 
@@ -85,7 +85,7 @@ class ForeignCache:
             self._entries.clear()
 
 
-def clone(root: T, scope_type: type) -> T:
+def clone(root: T, scope_type: type, note: Callable[[tuple[Dependency, ...]], None] | None = None) -> T:
     """This analysis' own copy of the abstract values reachable from ``root``, made as reached.
 
     Values, storage identities (:class:`Obj`), graph nodes and scopes (instances of
@@ -93,22 +93,27 @@ def clone(root: T, scope_type: type) -> T:
     to one copy). Syntax trees, strings and other immutable data are shared, as is the
     ``UNKNOWN`` singleton. A scope's variables are copied one by one when first read
     (:class:`LazyVars`): an importer uses a few names of a module, whose functions reach the
-    whole module through their globals.
+    whole module through their globals. A variable the kept module imports lazily
+    (:class:`LazyName`) is interpreted when first read, and ``note`` gets the modules that
+    reading it made this analysis depend on.
     """
-    copied: T = Copier(scope_type).copy(root)  # type: ignore[assignment]
+    copied: T = Copier(scope_type, note).copy(root)  # type: ignore[assignment]
     return copied
 
 
 class Copier:
     """Copies the values of kept modules into one analysis; one memo keeps sharing intact."""
 
-    __slots__ = ("memo", "kinds", "scope_type")
+    __slots__ = ("memo", "kinds", "scope_type", "note")
 
-    def __init__(self, scope_type: type) -> None:
+    def __init__(
+        self, scope_type: type, note: Callable[[tuple[Dependency, ...]], None] | None = None
+    ) -> None:
         # Keyed by id(): the originals stay alive as long as the copies' LazyVars hold them.
         self.memo: dict[int, object] = {}
         self.kinds = (Value, Obj, Node, scope_type)
         self.scope_type = scope_type
+        self.note = note
 
     def copy(self, value: object) -> object:
         """The copy of ``value`` in this analysis (the same copy each time it is reached)."""
@@ -178,7 +183,12 @@ class LazyVars(dict):
         source = self._source
         if name in self._gone or name not in source:
             return _MISSING
-        value = self._copier.copy(source[name])
+        original = source[name]
+        if original.__class__ is LazyName:
+            original, dependencies = original.resolve()
+            if self._copier.note is not None:
+                self._copier.note(dependencies)
+        value = self._copier.copy(original)
         dict.__setitem__(self, name, value)
         return value
 

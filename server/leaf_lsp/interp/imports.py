@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import ast
 import dataclasses
+import threading
+from collections import OrderedDict
 from typing import TYPE_CHECKING
 
 from ..parse import SourceText
@@ -23,8 +25,10 @@ from .state import (
 )
 from .values import (
     UNKNOWN,
+    LazyName,
     RefValue,
     Value,
+    foreign_serials,
 )
 
 if TYPE_CHECKING:
@@ -57,6 +61,9 @@ class ImportsMixin:
                 qual = f"{module}.{alias.name}"
                 scope.vars[bound] = RefValue(qual)
                 self._note_alias(bound, qual)
+            elif self.cross_depth == 1:
+                # A kept module's import: most are never read by any importer.
+                scope.vars[bound] = LazyName(_LazyImport(self, module, stmt.level, alias.name))
             else:
                 scope.vars[bound] = self._foreign_name(module, stmt.level, alias.name)
 
@@ -89,6 +96,17 @@ class ImportsMixin:
         if key in self._foreign_cache:
             return self._foreign_cache[key]
         self._foreign_cache[key] = None  # guards import cycles
+        start = len(self.dependencies)
+        try:
+            return self._follow(module, level, key)
+        finally:
+            # What following it made this analysis depend on (a lazy import of it hands
+            # them to the analysis that reads it).
+            self._foreign_deps[key] = tuple(self.dependencies[start:])
+
+    def _follow(self: Interpreter, module: str, level: int, key: str) -> Scope | None:
+        resolver = self.settings.resolver
+        assert resolver is not None
         try:
             found = resolver.resolve(module, level, self.path)
         except Exception:  # noqa: BLE001 - a resolver failure only loses cross-file facts
@@ -109,7 +127,7 @@ class ImportsMixin:
             FOREIGN.put(cache_key, entry)
         self.dependencies.extend(entry.dependencies)
         # Values are mutable: what this file does to them must not reach the kept entry.
-        scope = clone(entry.scope, Scope)
+        scope = clone(entry.scope, Scope, self.dependencies.extend)
         assert isinstance(scope, Scope)
         self._foreign_cache[key] = scope
         return scope
@@ -127,10 +145,9 @@ class ImportsMixin:
 
     def _interpret_foreign(self: Interpreter, other_path: str, other_source: str) -> Entry | None:
         # Imported here: the driver imports this module (its interpreter is made of these mixins).
-        from ..parse import parse
         from .core import Interpreter
 
-        tree, _ = parse(other_source, other_path)
+        tree = _foreign_tree(other_path, other_source)
         if tree is None:
             return None
         settings = dataclasses.replace(self.settings, parse_cache=None, hints=False)
@@ -159,6 +176,65 @@ class ImportsMixin:
         other._exprs.clear()
         other._prototypes.clear()
         return Entry(other.module_scope, tuple(other.dependencies))
+
+
+#: Lazy imports of kept modules are resolved one at a time (the language server analyses on
+#: a thread; a kept module is shared by every analysis).
+_LAZY_LOCK = threading.RLock()
+
+
+class _LazyImport:
+    """``from module import name`` in a kept module, run when an analysis first reads ``name``.
+
+    The value is kept (every importer reads the same one, as if imported at once) while the
+    modules it came from still resolve to the same texts; each analysis that reads it is
+    told what it depends on.
+    """
+
+    __slots__ = ("interp", "module", "level", "name", "value", "dependencies")
+
+    def __init__(self, interp: Interpreter, module: str, level: int, name: str) -> None:
+        self.interp = interp
+        self.module = module
+        self.level = level
+        self.name = name
+        self.value: Value | None = None
+        self.dependencies: tuple[Dependency, ...] = ()
+
+    def __call__(self) -> tuple[Value, tuple[Dependency, ...]]:
+        interp = self.interp
+        with _LAZY_LOCK:
+            if self.value is not None and not all(interp._still_resolves(d) for d in self.dependencies):
+                interp._foreign_cache.pop(f"{self.level}:{self.module}", None)
+                self.value = None
+            if self.value is None:
+                # Interpreted now, mid-way through some analysis: what it makes existed before.
+                with foreign_serials():
+                    self.value = interp._foreign_name(self.module, self.level, self.name)
+                self.dependencies = interp._foreign_deps.get(f"{self.level}:{self.module}", ())
+            return self.value, self.dependencies
+
+
+#: Syntax trees of other modules by (path, text hash): a module imported both by the checked
+#: file and by one of its imports is interpreted at two depths, from one parse.
+_TREES: OrderedDict[tuple[str, str], ast.Module | None] = OrderedDict()
+_TREES_KEPT = 32
+
+
+def _foreign_tree(path: str, source: str) -> ast.Module | None:
+    from ..parse import parse
+
+    key = (path, text_hash(source))
+    with _LAZY_LOCK:
+        if key in _TREES:
+            _TREES.move_to_end(key)
+            return _TREES[key]
+    tree, _ = parse(source, path)
+    with _LAZY_LOCK:
+        _TREES[key] = tree
+        while len(_TREES) > _TREES_KEPT:
+            _TREES.popitem(last=False)
+    return tree
 
 
 def is_library(module: str) -> bool:

@@ -13,6 +13,7 @@ if TYPE_CHECKING:
 from .values import (
     UNKNOWN,
     FunctionValue,
+    LazyName,
     Value,
 )
 
@@ -51,6 +52,8 @@ class Scope:
         while scope is not None:
             value = scope.vars.get(name)
             if value is not None:
+                if value.__class__ is LazyName:
+                    return value.resolve()[0]
                 return value
             scope = scope.parent
         return UNKNOWN

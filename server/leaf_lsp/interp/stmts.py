@@ -51,6 +51,7 @@ from .values import (
     DictValue,
     FunctionValue,
     ItemValue,
+    LazyName,
     ModuleValue,
     NumberValue,
     ParamsValue,
@@ -391,6 +392,8 @@ class StatementsMixin:
             return
         if current is None:
             current = scope.vars.get(name)
+        if isinstance(current, LazyName):
+            current = current.resolve()[0]
         start = ctx.loops[-1].lineno if ctx.loops else 0
         before_loop = isinstance(current, (ConstValue, ItemValue, NumberValue)) or (
             isinstance(current, TensorValue) and 0 < current.obj.line < start

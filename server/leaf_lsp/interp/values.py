@@ -9,7 +9,9 @@ leaf and whether it requires grad (each ``True``/``False``/``None`` for unknown)
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -41,6 +43,45 @@ UNKNOWN = Unknown()
 
 #: Numbers the tensor values in the order they are made.
 TENSOR_SERIALS = itertools.count()
+#: The numbers of tensors made while interpreting another module: below every number of the
+#: analysis itself, for they existed before anything it evaluates (see :func:`next_serial`).
+FOREIGN_SERIALS = itertools.count(-(1 << 62))
+_SERIAL_SOURCE = threading.local()
+
+
+def next_serial() -> int:
+    """The next tensor number: from :data:`FOREIGN_SERIALS` inside :func:`foreign_serials`."""
+    return next(getattr(_SERIAL_SOURCE, "counter", TENSOR_SERIALS))
+
+
+@contextmanager
+def foreign_serials() -> Iterator[None]:
+    """Number the tensors made here as made before the analysis (another module, which an
+    analysis may interpret only when it first reads one of its names, mid-expression)."""
+    previous = getattr(_SERIAL_SOURCE, "counter", TENSOR_SERIALS)
+    _SERIAL_SOURCE.counter = FOREIGN_SERIALS
+    try:
+        yield
+    finally:
+        _SERIAL_SOURCE.counter = previous
+
+
+class LazyName(Value):
+    """A name a kept module imports from another of the user's modules, interpreted when first
+    read (most of what a package's base modules import, no importer ever reads).
+
+    Only ever held in the variables of a kept module's scope; every read goes through
+    :meth:`resolve`, which gives the value and the modules it depends on.
+    """
+
+    __slots__ = ("load",)
+
+    def __init__(self, load: Callable[[], tuple[Value, tuple[Any, ...]]]) -> None:
+        self.load = load
+
+    def resolve(self) -> tuple[Value, tuple[Any, ...]]:
+        """The imported value, and the dependencies of the analysis that reads it."""
+        return self.load()
 
 
 @dataclass(eq=False)
@@ -76,7 +117,7 @@ class TensorValue(Value):
     shape: tuple[int | None, ...] | None = None
     #: When this value was made (copies are new values): tells a result made by an
     #: expression from a tensor that existed before it.
-    serial: int = field(init=False, repr=False, default_factory=lambda: next(TENSOR_SERIALS))
+    serial: int = field(init=False, repr=False, default_factory=next_serial)
 
     def with_reason(self, line: int, text: str) -> tuple[ReasonStep, ...]:
         """This value's reason chain extended by one step (bounded length)."""
