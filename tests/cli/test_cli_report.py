@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from leaf_lsp.model import Analysis, Diagnostic, Edit, Fix, Hint, ReasonStep, Span
-from leaf_lsp.report import FileReport, ReportOptions, describe_fact, render, to_json_data, to_sarif_data
+from leaf_lsp.report import (
+    FileReport,
+    ReportOptions,
+    describe_fact,
+    encode_hints,
+    render,
+    to_json_data,
+    to_sarif_data,
+)
 
 text = st.text(min_size=0, max_size=40)
 positions = st.tuples(st.integers(1, 10_000), st.integers(0, 500)).map(
@@ -61,6 +70,15 @@ def test_every_format_renders_anything(files: list[FileReport], opts: ReportOpti
     assert not any("\r" in line for line in commands)
     data = json.loads(render("json", files, opts))
     assert data == to_json_data(files, opts)
+    # Hints read back from the result cache as written go into the report unchanged.
+    kept = [
+        FileReport(
+            f.display, dataclasses.replace(f.analysis, hints=[]), hints_json=encode_hints(f.analysis.hints)
+        )
+        for f in files
+    ]
+    if not opts.probe:
+        assert render("json", kept, opts) == render("json", files, opts)
     assert [m["message"] for f in data["files"] for m in f["diagnostics"]] == [
         d.message for f in files for d in f.analysis.diagnostics
     ]
