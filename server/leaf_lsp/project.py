@@ -206,9 +206,12 @@ class JediResolver:
         return found
 
     def _near(self, top: str, from_path: str) -> bool:
-        """Whether a module or package ``top`` lies in a folder from ``from_path``'s up to the
-        root: jedi looks there too (its "smart" sys.path), the file layout does not."""
-        folder = self._folder(from_path)
+        """Whether a module or package ``top`` lies in a folder from the top of ``from_path``'s
+        package tree up to the root: jedi looks there too (its "smart" sys.path), the file
+        layout does not. Folders inside the package tree do not count: Python never imports
+        from them by an absolute name (``import bitsandbytes`` in a package's
+        ``quantizers/bitsandbytes/`` folder is the library, not that folder)."""
+        folder = self._import_root(from_path)
         while True:
             if os.path.exists(os.path.join(folder, top + ".py")) or os.path.isdir(os.path.join(folder, top)):
                 return True

@@ -81,3 +81,29 @@ def test_layout_tells_when_a_missing_module_appears(tmp_path: Path) -> None:
     _tree(tmp_path, {"pkg/later.py": "X = 1\n"})
     assert resolver.resolves_by_layout("later", 1, importer)
     assert not resolver.resolves_by_layout("pytest", 0, importer)  # not a project file
+
+
+def test_a_folder_inside_the_package_is_not_an_absolute_import(tmp_path: Path, asked: list[str]) -> None:
+    """`import lib` in `pkg/quant/lib/use.py` is the library `lib` (not installed here), never
+    the package's own `pkg/quant/lib/` folder: Python does not look inside a package tree."""
+    _tree(
+        tmp_path,
+        {
+            "pkg/__init__.py": "",
+            "pkg/quant/__init__.py": "",
+            "pkg/quant/lib/__init__.py": "X = 1\n",
+            "pkg/quant/lib/use.py": "import lib\n",
+        },
+    )
+    resolver = JediResolver(tmp_path)
+    assert (
+        resolver.resolve("surely_not_installed_lib", 0, str(tmp_path / "pkg" / "quant" / "lib" / "use.py"))
+        is None
+    )
+    _tree(tmp_path, {"pkg/quant/surely_not_installed_lib/__init__.py": ""})
+    resolver = JediResolver(tmp_path)
+    assert (
+        resolver.resolve("surely_not_installed_lib", 0, str(tmp_path / "pkg" / "quant" / "lib" / "use.py"))
+        is None
+    )
+    assert asked == []
