@@ -34,9 +34,4 @@ def walk(node: ast.AST) -> Iterator[ast.AST]:
         current = queue[index]
         index += 1
         yield current
-        for name in current._fields:
-            value = getattr(current, name, None)
-            if isinstance(value, _AST):
-                queue.append(value)
-            elif isinstance(value, list):
-                queue.extend([item for item in value if isinstance(item, _AST)])
+        queue.extend(children(current))

@@ -68,14 +68,19 @@ async def _first_and_last(client: object, uri: str) -> tuple[list[str], list[str
     return first, last
 
 
+async def _first_session(root: Path) -> tuple[list[str], list[Path]]:
+    """Open the user file in a server of its own: (its messages, the entries it kept)."""
+    async with start(root, fake=False) as client:
+        uri = open_doc(client, root / "pkg" / "user.py", USER)
+        real = [d.message for d in await diagnostics_for(client, uri, version=1)]
+        return real, await _entries(root)
+
+
 async def test_opened_file_shows_the_kept_result_first(tmp_path: Path) -> None:
     root = _project(tmp_path)
     user = root / "pkg" / "user.py"
-    async with start(root, fake=False) as client:
-        uri = open_doc(client, user, USER)
-        real = [d.message for d in await diagnostics_for(client, uri, version=1)]
-        assert real and "leaf" in real[0]
-        entries = await _entries(root)
+    real, entries = await _first_session(root)
+    assert real and "leaf" in real[0]
     # Marked, so that the next session's first publish tells where it came from.
     for entry in entries:
         _rewrite(entry, "kept earlier", sign=True)
@@ -93,10 +98,7 @@ async def test_opened_file_shows_the_kept_result_first(tmp_path: Path) -> None:
 async def test_unsigned_or_stale_entries_are_not_shown(tmp_path: Path) -> None:
     root = _project(tmp_path)
     user = root / "pkg" / "user.py"
-    async with start(root, fake=False) as client:
-        uri = open_doc(client, user, USER)
-        real = [d.message for d in await diagnostics_for(client, uri, version=1)]
-        entries = await _entries(root)
+    real, entries = await _first_session(root)
     for entry in entries:
         _rewrite(entry, "planted", sign=False)
     async with start(root, fake=False) as client:
