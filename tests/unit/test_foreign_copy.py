@@ -68,3 +68,17 @@ def test_a_copy_of_a_copy_reads_through() -> None:
     w = second.vars["w"]
     assert isinstance(w, TensorValue) and w is not first.vars["w"]
     assert second.vars["alias"] is w
+
+
+def test_reason_steps_stay_reason_steps() -> None:
+    """A tensor's reason chain is made of named tuples: a copy keeps them (a plain tuple in
+    their place broke every report of a hint from another module)."""
+    from leaf_lsp.model import Hint, ReasonStep, Span
+
+    kept = Scope(None)  # type: ignore[arg-type]
+    kept.vars["w"] = TensorValue(leaf=True, rg=True, reason=(ReasonStep(3, "made here"),), obj=Obj(1))
+    w = clone(kept, Scope).vars["w"]
+    assert isinstance(w, TensorValue)
+    assert w.reason == (ReasonStep(3, "made here"),) and type(w.reason[0]) is ReasonStep
+    hint = Hint("w", 3, Span(3, 0, 3, 1), True, True, w.reason)
+    assert hint.reason_text == "made here"

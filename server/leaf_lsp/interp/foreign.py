@@ -136,7 +136,9 @@ class Copier:
                 table[name] = copy(item)
             return table
         if isinstance(value, tuple):
-            result = tuple(copy(item) for item in value)
+            items = [copy(item) for item in value]
+            # A named tuple (a reason step) stays one.
+            result = tuple(items) if type(value) is tuple else type(value)(*items)
             memo[key] = result
             return result
         if not isinstance(value, self.kinds):
