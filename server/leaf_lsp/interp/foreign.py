@@ -138,7 +138,7 @@ class Copier:
         if isinstance(value, tuple):
             items = [copy(item) for item in value]
             # A named tuple (a reason step) stays one.
-            result = tuple(items) if type(value) is tuple else type(value)(*items)
+            result = tuple(items) if type(value) is tuple else type(value)._make(items)  # type: ignore[attr-defined]
             memo[key] = result
             return result
         if not isinstance(value, self.kinds):
