@@ -138,6 +138,11 @@ def _make_key(path: Path) -> bytes | None:
             os.link(temporary, path)
         except FileExistsError:
             pass  # another run made one meanwhile: that one is the key
+        except OSError:
+            # No hard links here (some network or FAT drives): renamed instead, unless a
+            # key appeared meanwhile (a run racing this one at worst rewrites its entries).
+            if not path.exists():
+                os.replace(temporary, path)
     except OSError:
         return None
     finally:

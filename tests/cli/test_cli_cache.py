@@ -387,3 +387,17 @@ def test_settings_are_part_of_the_key(run: Any, write: Any) -> None:
         == run("--check", "--no-cache", "--ignore", "LEAF102", "proj")[:2]
     )
     assert "LEAF102" in run("--check", "proj")[1]
+
+
+def test_key_is_made_without_hard_links(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """On a drive without hard links the key is renamed into place; it is then reused."""
+
+    def no_links(*args: object) -> None:
+        raise PermissionError("hard links not supported")
+
+    monkeypatch.setattr(cache_module.os, "link", no_links)
+    monkeypatch.setenv("LEAF_LSP_KEY_DIR", str(tmp_path / "no-links"))
+    key = cache_module.signing_key()
+    assert key is not None and len(key) == 64
+    assert (tmp_path / "no-links" / "cache-key").read_bytes() == key
+    assert not list((tmp_path / "no-links").glob(".tmp-key-*"))
