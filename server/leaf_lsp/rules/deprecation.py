@@ -171,6 +171,8 @@ hook usually meant but not what it received before; hooks that return a value mu
 )
 def deprecated_backward_hook(inf: Inference) -> Iterator[Finding]:
     """Report register_backward_hook calls, offering register_full_backward_hook."""
+    if "register_backward_hook" not in inf.text.source:
+        return  # an attribute's name is always written out: no need to walk the tree
     for node in walk(inf.tree):
         if not (
             isinstance(node, ast.Call)
