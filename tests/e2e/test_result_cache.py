@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from lsp_helpers import diagnostics_for, open_doc, publishes, start
@@ -58,10 +59,14 @@ def _rewrite(entry: Path, message: str, sign: bool) -> None:
     entry.write_bytes((cache_module._sign(key, payload) if sign else signature) + b"\n" + payload)
 
 
-async def _first_and_last(client: object, uri: str) -> tuple[list[str], list[str]]:
-    final = await diagnostics_for(client, uri, version=1)  # type: ignore[arg-type]
-    await asyncio.sleep(1.0)  # the full analysis after a kept result
-    published = publishes(client, uri)  # type: ignore[arg-type]
+async def _first_and_last(client: Any, uri: str) -> tuple[list[str], list[str]]:
+    """The messages of the first and the last publish for the opened file, once the full
+    analysis is done: a hover waits for it, and its publish comes before the answer."""
+    final = await diagnostics_for(client, uri, version=1)
+    await client.text_document_hover_async(
+        lsp.HoverParams(text_document=lsp.TextDocumentIdentifier(uri=uri), position=lsp.Position(0, 0))
+    )
+    published = publishes(client, uri)
     first = [d.message for d in published[0].diagnostics]
     last = [d.message for d in published[-1].diagnostics]
     assert final is not None
@@ -120,5 +125,10 @@ async def test_edited_buffer_is_not_kept(tmp_path: Path) -> None:
     async with start(root, fake=False) as client:
         uri = open_doc(client, root / "pkg" / "user.py", USER + "x = 1\n")  # not the disk text
         await diagnostics_for(client, uri, version=1)
-        await asyncio.sleep(1.0)
-    assert not sorted(root.glob(f"{CACHE_DIR_NAME}/*/*.entry"))
+        # Opened after it, as on disk: once its result is kept, the other one's turn has passed.
+        helpers = open_doc(client, root / "pkg" / "helpers.py", HELPERS)
+        await diagnostics_for(client, helpers, version=1)
+        entries = await _entries(root)
+    assert [json.loads(e.read_bytes().split(b"\n")[1])["path"] for e in entries] == [
+        str(root / "pkg" / "helpers.py")
+    ]
