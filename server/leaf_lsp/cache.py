@@ -221,35 +221,28 @@ class ResultCache:
                 return found
         return None
 
-    def keep_texts(self, analysis: Analysis, text_of: Callable[[Dependency], str | None]) -> None:
-        """Keep the text of each module ``analysis`` depends on (once per text), so that a
-        later run can tell an edit of comments only (:meth:`kept_text`)."""
-        for dependency in analysis.dependencies:
-            digest = dependency[3]
+    def _keep_texts(self, analysis: Analysis, resolver: Any) -> None:
+        """Keep the text of each module ``analysis`` depends on (once per text), as
+        ``resolver`` finds it now, so that a later run can tell an edit of comments only
+        (:meth:`kept_text`)."""
+        for module, level, importer, digest in analysis.dependencies:
             if not digest or digest in self._texts_kept or not _hex(digest):
                 continue
             self._texts_kept.add(digest)
             target = self.folder / TEXTS / f"{digest}.py"
             if target.exists():
                 continue
-            text = text_of(dependency)
-            if text is None or text_hash(text) != digest:
-                continue
             try:
-                (self.folder / TEXTS).mkdir(parents=True, exist_ok=True)
-                handle, temporary = tempfile.mkstemp(dir=self.folder / TEXTS, prefix=".tmp-", suffix=".py")
-                try:
-                    with os.fdopen(handle, "wb") as out:
-                        out.write(text.encode("utf-8", "surrogatepass"))
-                    os.replace(temporary, target)
-                except BaseException:
-                    _remove(Path(temporary))
-                    raise
-            except (OSError, ValueError):
+                found = resolver.resolve(module, level, importer)
+            except Exception:  # noqa: BLE001 - the text is then not kept: only speed is at stake
+                continue
+            if found is None or text_hash(found[1]) != digest:
+                continue
+            if not _write_atomically(target, found[1].encode("utf-8", "surrogatepass")):
                 return
 
     def kept_text(self, digest: str) -> str | None:
-        """The module text of hash ``digest`` kept by :meth:`keep_texts`, if it is intact."""
+        """The module text of hash ``digest`` kept by :meth:`put`, if it is intact."""
         if not _hex(digest):
             return None
         data = read_bytes(self.folder / TEXTS / f"{digest}.py", MAX_ENTRY_BYTES)
@@ -263,7 +256,8 @@ class ResultCache:
         return text if text_hash(text) == digest else None
 
     def put(self, path: str, text: str, settings: Settings, analysis: Analysis) -> None:
-        """Keep ``analysis`` of ``path`` (never a cancelled one); failures are ignored."""
+        """Keep ``analysis`` of ``path`` (never a cancelled one), and the texts of the modules
+        it depends on as ``settings.resolver`` finds them; failures are ignored."""
         signing = signing_key()
         if analysis.cancelled or not self._writable or signing is None:
             return
@@ -289,18 +283,15 @@ class ResultCache:
         )
         try:
             self._ensure_folder()
-            handle, temporary = tempfile.mkstemp(dir=self.folder, prefix=".tmp-", suffix=".entry")
-            try:
-                with os.fdopen(handle, "wb") as out:
-                    out.write(_sign(signing, payload) + b"\n" + payload)
-                os.replace(temporary, self._entry_path(path, key))
-            except BaseException:
-                _remove(Path(temporary))
-                raise
-        except (OSError, ValueError):
+        except OSError:
+            self._writable = False
+            return
+        if not _write_atomically(self._entry_path(path, key), _sign(signing, payload) + b"\n" + payload):
             # A read-only or full disk: the run goes on without keeping results.
             self._writable = False
             return
+        if settings.resolver is not None:
+            self._keep_texts(analysis, settings.resolver)
         self.wrote = True
 
     def prune(self) -> None:
@@ -566,6 +557,33 @@ def _bool(value: object) -> bool:
     if not isinstance(value, bool):
         raise TypeError("expected a boolean")
     return value
+
+
+def cache_folder(cache_dir: Path | None, project: Path) -> Path:
+    """The result cache folder: ``cache-dir`` when configured, else ``.leaf_lsp_cache`` in
+    ``project`` (the configuration's folder or the project root found from the file)."""
+    return cache_dir or project / CACHE_DIR_NAME
+
+
+def _write_atomically(target: Path, data: bytes) -> bool:
+    """Write ``data`` to ``target`` through a temporary file renamed into place (a reader
+    never sees half of it); False when the disk refuses."""
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=target.suffix)
+    except OSError:
+        return False
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+        os.replace(temporary, target)
+    except OSError:
+        _remove(Path(temporary))
+        return False
+    except BaseException:
+        _remove(Path(temporary))
+        raise
+    return True
 
 
 def _bound(folder: Path, max_entries: int, max_bytes: int) -> None:

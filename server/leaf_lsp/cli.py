@@ -80,9 +80,9 @@ class RunState:
 
     def cache_for(self, config: FileConfig, path: Path) -> Any:
         """The result cache for ``path`` (``cache-dir``, else ``.leaf_lsp_cache`` at its project root)."""
-        from .cache import CACHE_DIR_NAME, ResultCache
+        from .cache import ResultCache, cache_folder
 
-        folder = config.cache_dir or (config.root or self.resolvers.project_root(path)) / CACHE_DIR_NAME
+        folder = cache_folder(config.cache_dir, config.root or self.resolvers.project_root(path))
         cache = self.caches.get(folder)
         if cache is None:
             cache = self.caches[folder] = ResultCache(folder)
@@ -627,22 +627,10 @@ class ProjectResolvers:
         key = (id(resolver), id(cache))
         check = self._checks.get(key)
         if check is None:
-            check = self._checks[key] = _dependency_check(resolver, cache)
+            from .cache import dependency_check
+
+            check = self._checks[key] = dependency_check(resolver, cache)
         return check
-
-    @staticmethod
-    def text_of(settings: Settings) -> Callable[[tuple[str, int, str, str]], str | None]:
-        """The text a dependency resolves to now, with ``settings``' resolver."""
-        resolver = settings.resolver
-
-        def text(dependency: tuple[str, int, str, str]) -> str | None:
-            try:
-                found = resolver.resolve(dependency[0], dependency[1], dependency[2]) if resolver else None
-            except Exception:  # noqa: BLE001 - the text is then not kept: only speed is at stake
-                return None
-            return None if found is None else str(found[1])
-
-        return text
 
     @staticmethod
     def _create(root: Path) -> Any:
@@ -652,12 +640,6 @@ class ProjectResolvers:
             return factory(root) if factory is not None else None
         except Exception:  # noqa: BLE001 - see the class docstring
             return None
-
-
-def _dependency_check(resolver: Any, cache: Any) -> Callable[[tuple[str, int, str, str]], bool]:
-    from .cache import dependency_check
-
-    return dependency_check(resolver, cache)
 
 
 def _project_root(path: Path, memo: dict[str, str]) -> Path:
@@ -692,7 +674,6 @@ def _analyze_kept(
         return kept
     analysis = _analyze(text, engine_path, settings)
     cache.put(engine_path, text, settings, analysis)
-    cache.keep_texts(analysis, state.resolvers.text_of(settings))
     return analysis
 
 

@@ -269,14 +269,14 @@ class Session:
     def _result_cache(self, doc: Document) -> Any:
         """The result cache of ``doc``'s project, as the CLI finds it; None for a buffer
         without a file, or with the cache turned off (``LEAF_LSP_NO_CACHE``)."""
-        from ..cache import CACHE_DIR_NAME, ResultCache, disabled_by_environment
+        from ..cache import ResultCache, cache_folder, disabled_by_environment
         from ..project import project_root
 
         if doc.path == doc.uri or disabled_by_environment():
             return None
         path = Path(doc.path)
         config = self.configs.for_file(path)
-        folder = config.cache_dir or (config.root or project_root(path)) / CACHE_DIR_NAME
+        folder = cache_folder(config.cache_dir, config.root or project_root(path))
         with self._caches_lock:
             cache = self._caches.get(folder)
             if cache is None:
@@ -305,18 +305,7 @@ class Session:
             or not _same_as_disk(doc, self.analyzer.max_bytes)
         ):
             return
-        resolver = settings.resolver
-
-        def text_of(dependency: tuple[str, int, str, str]) -> str | None:
-            found = (
-                resolver.resolve(dependency[0], dependency[1], dependency[2])
-                if resolver is not None
-                else None
-            )
-            return None if found is None else str(found[1])
-
         cache.put(doc.path, text, settings, analysis)
-        cache.keep_texts(analysis, text_of)
 
     def _warn_once(self, message: str) -> None:
         if message in self._warned:
