@@ -135,6 +135,8 @@ class Interpreter(
         self._foreign_cache: dict[str, Scope | None] = {}
         #: What following each of those made this analysis depend on.
         self._foreign_deps: dict[str, tuple[Dependency, ...]] = {}
+        #: What its lazy imports brought in after it ran (for a kept module: see Entry.later).
+        self.later_dependencies: list[Dependency] = []
         #: The user modules this interpretation imported, with their text hashes.
         self.dependencies: list[Dependency] = []
         #: The statement being executed (issues raised inside expressions report at it).

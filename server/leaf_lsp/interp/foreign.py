@@ -19,7 +19,7 @@ import ast
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TypeVar
 
 from ..digests import text_hash
@@ -42,6 +42,9 @@ class Entry:
 
     scope: object
     dependencies: tuple[Dependency, ...]
+    #: What its lazy imports (:class:`LazyName`) brought in since, as they were first read:
+    #: the entry holds their values, so it is only valid while they are.
+    later: list[Dependency] = field(default_factory=list)
 
 
 class ForeignCache:
@@ -65,7 +68,7 @@ class ForeignCache:
                 self._entries.move_to_end(key)
         if entry is None:
             return None
-        if not all(still_resolves(dependency) for dependency in entry.dependencies):
+        if not all(still_resolves(dependency) for dependency in (*entry.dependencies, *entry.later)):
             with self._lock:
                 self._entries.pop(key, None)
             return None

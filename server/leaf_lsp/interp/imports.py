@@ -175,20 +175,21 @@ class ImportsMixin:
         other._hints.clear()
         other._exprs.clear()
         other._prototypes.clear()
-        return Entry(other.module_scope, tuple(other.dependencies))
+        return Entry(other.module_scope, tuple(other.dependencies), other.later_dependencies)
 
 
-#: Lazy imports of kept modules are resolved one at a time (the language server analyses on
-#: a thread; a kept module is shared by every analysis).
-_LAZY_LOCK = threading.RLock()
+#: Guards what kept modules share between analyses (their lazy imports, their syntax trees):
+#: the language server analyses on a thread, and every analysis reads the same kept modules.
+_LOCK = threading.RLock()
 
 
 class _LazyImport:
     """``from module import name`` in a kept module, run when an analysis first reads ``name``.
 
-    The value is kept (every importer reads the same one, as if imported at once) while the
-    modules it came from still resolve to the same texts; each analysis that reads it is
-    told what it depends on.
+    The value is kept: every importer reads the same one, as if imported at once. What it
+    brought in joins the kept module's dependencies (:attr:`Entry.later`), so the module is
+    interpreted afresh once one of them changes; each analysis that reads it is told what it
+    depends on.
     """
 
     __slots__ = ("interp", "module", "level", "name", "value", "dependencies")
@@ -203,15 +204,13 @@ class _LazyImport:
 
     def __call__(self) -> tuple[Value, tuple[Dependency, ...]]:
         interp = self.interp
-        with _LAZY_LOCK:
-            if self.value is not None and not all(interp._still_resolves(d) for d in self.dependencies):
-                interp._foreign_cache.pop(f"{self.level}:{self.module}", None)
-                self.value = None
+        with _LOCK:
             if self.value is None:
                 # Interpreted now, mid-way through some analysis: what it makes existed before.
                 with foreign_serials():
                     self.value = interp._foreign_name(self.module, self.level, self.name)
                 self.dependencies = interp._foreign_deps.get(f"{self.level}:{self.module}", ())
+                interp.later_dependencies.extend(self.dependencies)
             return self.value, self.dependencies
 
 
@@ -225,12 +224,12 @@ def _foreign_tree(path: str, source: str) -> ast.Module | None:
     from ..parse import parse
 
     key = (path, text_hash(source))
-    with _LAZY_LOCK:
+    with _LOCK:
         if key in _TREES:
             _TREES.move_to_end(key)
             return _TREES[key]
     tree, _ = parse(source, path)
-    with _LAZY_LOCK:
+    with _LOCK:
         _TREES[key] = tree
         while len(_TREES) > _TREES_KEPT:
             _TREES.popitem(last=False)
