@@ -595,7 +595,8 @@ class ProjectResolvers:
         self._by_root: dict[Path, Any] = {}
         self._checks: dict[tuple[int, int], Callable[[tuple[str, int, str, str]], bool]] = {}
         self._roots: dict[Path, Path] = {}
-        self._root_memo: dict[str, str] = {}
+        #: What project_root found per folder (a leaf_lsp.project.RootMemo).
+        self._root_memo: Any = _new_root_memo()
 
     def project_root(self, path: Path) -> Path:
         """The project root of ``path`` (see ``leaf_lsp.project.project_root``), once per folder."""
@@ -642,7 +643,14 @@ class ProjectResolvers:
             return None
 
 
-def _project_root(path: Path, memo: dict[str, str]) -> Path:
+def _new_root_memo() -> Any:
+    try:
+        return importlib.import_module("leaf_lsp.project").RootMemo()
+    except Exception:  # noqa: BLE001 - see ProjectResolvers: then roots are found each time
+        return None
+
+
+def _project_root(path: Path, memo: Any) -> Path:
     try:
         project = importlib.import_module("leaf_lsp.project")
         root: Path = project.project_root(path, memo)

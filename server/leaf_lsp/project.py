@@ -15,6 +15,7 @@ import importlib.util
 import os
 import sys
 import threading
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
@@ -310,24 +311,32 @@ def import_root(path: str | os.PathLike[str], memo: dict[str, str] | None = None
     return Path(top)
 
 
-def project_root(path: str | os.PathLike[str], memo: dict[str, str] | None = None) -> Path:
+@dataclass
+class RootMemo:
+    """What :func:`project_root` found, per folder, for a run over many files of one tree."""
+
+    #: Folder -> its import root (see :func:`import_root`).
+    import_roots: dict[str, str] = field(default_factory=dict)
+    #: Import root -> project root.
+    project_roots: dict[str, str] = field(default_factory=dict)
+
+
+def project_root(path: str | os.PathLike[str], memo: RootMemo | None = None) -> Path:
     """The root of the project holding ``path``, judged from the file's location alone.
 
     The nearest folder at or above the top of the file's package tree with a
     ``pyproject.toml``, ``setup.cfg``, ``setup.py`` or ``.git``; else the import root.
-    ``memo`` is as for :func:`import_root` (its answers are kept under other keys).
     """
-    memo = {} if memo is None else memo
-    top = import_root(path, memo)
-    key = "\0root\0" + str(top)
-    found = memo.get(key)
+    memo = RootMemo() if memo is None else memo
+    top = import_root(path, memo.import_roots)
+    found = memo.project_roots.get(str(top))
     if found is None:
         found = str(top)
         for folder in (top, *top.parents):
             if any(_exists(folder / marker) for marker in PROJECT_MARKERS):
                 found = str(folder)
                 break
-        memo[key] = found
+        memo.project_roots[str(top)] = found
     return Path(found)
 
 
