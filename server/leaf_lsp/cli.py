@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import argparse
 import atexit
+import contextlib
 import dataclasses
 import difflib
 import gc
 import importlib
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NoReturn, TextIO
@@ -292,7 +293,8 @@ def _dispatch(args: argparse.Namespace) -> int:
     if check_mode:
         if args.stdio or args.tcp:
             raise UsageError("--stdio/--tcp serve the language server and cannot be combined with --check")
-        return run_check(args)
+        with _collecting_between_files():
+            return run_check(args)
     used = [f"--{flag.replace('_', '-')}" for flag in _CHECK_ONLY_FLAGS if getattr(args, flag)]
     used += [
         f"--{flag.replace('_', '-')}"
@@ -360,28 +362,6 @@ def run_check(args: argparse.Namespace, out: TextIO | None = None) -> int:
 
     state = RunState()
     work = [(target, resolver.for_file(target.path)) for target in targets]
-    # Collected between files (see `_check_one`), never after the last one: a full
-    # collection of a package's interpreted modules takes longer than checking a file.
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        return _run_work(args, stdout, probe, graph, resolver, targets, stdin, state, work)
-    finally:
-        if collecting:
-            gc.enable()
-
-
-def _run_work(
-    args: argparse.Namespace,
-    stdout: TextIO,
-    probe: Any,
-    graph: tuple[str, Path] | None,
-    resolver: ConfigResolver,
-    targets: list[Target],
-    stdin: bytes | None,
-    state: RunState,
-    work: list[tuple[Target, FileConfig]],
-) -> int:
     _print_warnings(resolver)
     use_cache = not args.no_cache and stdin is None and not (args.fix or args.diff)
     try:
@@ -781,6 +761,20 @@ def _check_one(
         state.internal_errors += 1
         state.say(f"leaf-lsp: internal error while checking {target.display}: {error!r}")
         return None
+
+
+@contextlib.contextmanager
+def _collecting_between_files() -> Iterator[None]:
+    """Automatic garbage collection off for a check: it is done between files instead (see
+    :func:`_check_one`), never after the last one (a full collection of a package's
+    interpreted modules takes longer than checking a file)."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.enable()
 
 
 def _collect_between_files() -> None:
