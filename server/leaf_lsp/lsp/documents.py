@@ -327,12 +327,7 @@ class Analyzer:
                 revision=revision,
                 skipped=True,
             )
-            doc.snapshot = snapshot
-            doc.keep_full(snapshot)
-            doc.wake()
-            result = self.on_result(doc, snapshot)
-            if result is not None:
-                await result
+            await self._publish(doc, snapshot)
             return
         try:
             settings = self.settings_for(doc)
@@ -357,12 +352,7 @@ class Analyzer:
             if kept is not None and not stale() and self.docs.get(doc.uri) is doc:
                 analysis, built = kept
                 doc.adopt_index(built)
-                snapshot = Snapshot(version, built, analysis, epoch, revision, kept=True)
-                doc.snapshot = snapshot
-                doc.wake()
-                result = self.on_result(doc, snapshot)
-                if result is not None:
-                    await result
+                await self._publish(doc, Snapshot(version, built, analysis, epoch, revision, kept=True))
         settings = dataclasses.replace(settings, cancelled=stale, parse_cache=self._parse_cache(doc))
         future = loop.run_in_executor(self.executor, _analyze_indexed, text, doc.path, settings)
         doc.running = future
@@ -373,15 +363,22 @@ class Analyzer:
         doc.adopt_index(built)
         if analysis.cancelled or doc.closed or doc.epoch != epoch or self.docs.get(doc.uri) is not doc:
             return
-        snapshot = Snapshot(version=version, index=built, analysis=analysis, epoch=epoch, revision=revision)
+        await self._publish(
+            doc, Snapshot(version=version, index=built, analysis=analysis, epoch=epoch, revision=revision)
+        )
+        if self.keep is not None and not doc.edited:
+            self.executor.submit(_keep_safe, self.keep, doc, text, settings, analysis)
+
+    async def _publish(self, doc: Document, snapshot: Snapshot) -> None:
+        """Make ``snapshot`` the document's, wake the requests waiting for it and hand it on.
+        A result read from the cache is not complete: stale requests keep the last full one."""
         doc.snapshot = snapshot
-        doc.keep_full(snapshot)
+        if not snapshot.kept:
+            doc.keep_full(snapshot)
         doc.wake()
         result = self.on_result(doc, snapshot)
         if result is not None:
             await result
-        if self.keep is not None and not doc.edited:
-            self.executor.submit(_keep_safe, self.keep, doc, text, settings, analysis)
 
     async def wait_current(self, doc: Document, hurry: bool = False) -> Snapshot:
         """The snapshot for the document's current version, waiting for it if needed.
