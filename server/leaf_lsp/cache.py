@@ -31,7 +31,7 @@ import sys
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from . import __version__
 from .digests import text_hash
@@ -58,6 +58,8 @@ KEEP_TOOLS = 2
 
 #: (module, level, importer path, text hash): see :attr:`Analysis.dependencies`.
 Dependency = tuple[str, int, str, str]
+#: How an entry's hints are read: decoded, as the JSON report's text, or not at all.
+HintsRead = Literal["objects", "rendered", "none"]
 _SEVERITIES = ("error", "warning", "information")
 _TAGS = ("deprecated", "unnecessary")
 
@@ -209,7 +211,12 @@ class ResultCache:
         return found[0], found[1]
 
     def _lookup(
-        self, path: str, text: str, settings: Settings, still_valid: Callable[[Dependency], bool], hints: str
+        self,
+        path: str,
+        text: str,
+        settings: Settings,
+        still_valid: Callable[[Dependency], bool],
+        hints: HintsRead,
     ) -> tuple[Analysis, str | None] | None:
         digest = text_hash(text)
         keys = [settings_key(settings)]
@@ -307,7 +314,7 @@ class ResultCache:
         _bound(self.folder / TEXTS, MAX_ENTRIES, MAX_BYTES)
 
     def _read(
-        self, path: str, digest: str, key: str, still_valid: Callable[[Dependency], bool], hints: str
+        self, path: str, digest: str, key: str, still_valid: Callable[[Dependency], bool], hints: HintsRead
     ) -> tuple[Analysis, str | None] | None:
         """The entry's analysis if it is signed, matches and is still valid; its hints as
         ``hints`` says: "objects" (decoded), "rendered" (the report's text) or "none"."""
