@@ -97,15 +97,27 @@ KEY_DIR_ENV = "LEAF_LSP_KEY_DIR"
 
 def key_folder() -> Path:
     """Where the signing key lives: ``$LEAF_LSP_KEY_DIR``, else the user's cache folder."""
-    named = os.environ.get(KEY_DIR_ENV)
+    environ = os.environ
+    return _key_folder(
+        environ.get(KEY_DIR_ENV),
+        environ.get("LOCALAPPDATA"),
+        environ.get("XDG_CACHE_HOME"),
+        environ.get("HOME"),
+        environ.get("USERPROFILE"),
+    )
+
+
+@functools.lru_cache(maxsize=8)
+def _key_folder(named: str | None, local: str | None, xdg: str | None, *home: str | None) -> Path:
+    """:func:`key_folder` for these values of the variables it reads (asked once per file)."""
     if named:
         return Path(named)
     if sys.platform == "win32":
-        base = os.environ.get("LOCALAPPDATA") or str(Path.home() / "AppData" / "Local")
+        base = local or str(Path.home() / "AppData" / "Local")
     elif sys.platform == "darwin":
         base = str(Path.home() / "Library" / "Caches")
     else:
-        base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+        base = xdg or str(Path.home() / ".cache")
     return Path(base) / "leaf-lsp"
 
 
@@ -374,14 +386,18 @@ def dependency_check(resolver: Any, cache: ResultCache) -> Callable[[Dependency]
     of that hash. Answers are remembered: make one per run (files do not change under it).
     """
 
+    #: Keyed by the importer's real folder (what a resolution depends on), not the importer:
+    #: the files of one folder import the same modules.
     answers: dict[tuple[str, int, str, str], bool] = {}
     unchanged_code: dict[tuple[str, str], bool] = {}
     by_layout = getattr(resolver, "resolves_by_layout", None)
+    folder_of = getattr(resolver, "folder_of", None)
 
     def check(dependency: tuple[str, int, str, str]) -> bool:
-        answer = answers.get(dependency)
+        module, level, importer, digest = dependency
+        key = (module, level, folder_of(importer) if folder_of else importer, digest)
+        answer = answers.get(key)
         if answer is None:
-            module, level, importer, digest = dependency
             try:
                 if resolver is None:
                     answer = False
@@ -405,7 +421,7 @@ def dependency_check(resolver: Any, cache: ResultCache) -> Callable[[Dependency]
                         answer = same
             except Exception:  # noqa: BLE001 - treated as changed: the file is analysed again
                 answer = False
-            answers[dependency] = answer
+            answers[key] = answer
         return answer
 
     return check

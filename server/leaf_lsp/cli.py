@@ -364,6 +364,7 @@ def run_check(args: argparse.Namespace, out: TextIO | None = None) -> int:
     work = [(target, resolver.for_file(target.path)) for target in targets]
     _print_warnings(resolver)
     use_cache = not args.no_cache and stdin is None and not (args.fix or args.diff)
+    analysed = True
     try:
         if stdin is not None:
             checked = [(targets[0], _check_one(targets[0], work[0][1], args, state, stdin=stdin))]
@@ -371,6 +372,7 @@ def run_check(args: argparse.Namespace, out: TextIO | None = None) -> int:
             # Kept results are read here: only the files that need analysing go to workers.
             kept = _kept_reports(work, args, state) if use_cache else {}
             todo = [item for index, item in enumerate(work) if index not in kept]
+            analysed = bool(todo)
             jobs = _job_count(args.jobs, todo)
             if jobs > 1 and not (args.fix or args.diff):
                 fresh = iter(_check_parallel(todo, args, state, jobs))
@@ -383,7 +385,8 @@ def run_check(args: argparse.Namespace, out: TextIO | None = None) -> int:
     except _EngineUnavailable as error:
         print(f"leaf-lsp: internal error: cannot load the analysis engine ({error})", file=sys.stderr)
         return EXIT_ERROR
-    if use_cache:
+    if use_cache and analysed:
+        # A run that analysed nothing wrote nothing: the caches are as bounded as before.
         _prune_caches(work, state)
     reports = _probed_reports(checked, probe, args, graph, state)
     _print_warnings(resolver)
@@ -474,14 +477,14 @@ def _targets(
 
     def excluded(path: Path) -> bool:
         config = resolver.for_file(path)
-        relative = config.relative(path)
+        relative = config.relative(path, resolver.real.of(path))
         return config.settings.is_excluded(relative) or (
             _is_dir(path) and config.settings.is_excluded(relative + "/")
         )
 
     if "-" not in args.paths:
         try:
-            return list(iter_targets(list(args.paths), excluded)), None
+            return list(iter_targets(list(args.paths), excluded, resolver.real)), None
         except MissingPathError as missing:
             raise UsageError(f"no such file or directory: {missing}") from None
     if len(args.paths) > 1:
@@ -686,7 +689,7 @@ def _kept_reports(
             continue
         settings = _settings_for(config, target, args, state)
         cache = state.cache_for(config, target.path)
-        path, still_valid = str(_absolute(target.path)), state.resolvers.still_valid(settings, cache)
+        path, still_valid = str(_real_path(target)), state.resolvers.still_valid(settings, cache)
         if args.format == "json" and not args.probe and settings.hints:
             # The hints go into the report as they were written, not decoded one by one.
             rendered = cache.get_rendered(path, text, settings, still_valid)
@@ -709,11 +712,11 @@ def _check_one(
     """Analyse (and fix) one file; ``stdin`` holds the text when the file is read from stdin."""
     _collect_between_files()
     if target.problem is not None:
-        return FileReport(target.display, unreadable(str(_absolute(target.path)), target.problem))
+        return FileReport(target.display, unreadable(str(_real_path(target)), target.problem))
     text, bom, problem = read_source(target.path) if stdin is None else decode_source(stdin)
     # The engine gets the absolute path, as from the editor, so both report the same
     # diagnostics (per-file-ignores match it by trailing parts); output uses the display path.
-    engine_path = str(_absolute(target.path))
+    engine_path = str(_real_path(target))
     settings = _settings_for(config, target, args, state)
     if problem is not None:
         return FileReport(target.display, unreadable(engine_path, problem))
@@ -1079,6 +1082,11 @@ def _write_graph(result: Any, name: str, out: Path, display: str) -> None:
             print(f"leaf-lsp: warning: no graph of {name} for {display}: {why}", file=sys.stderr)
     except OSError as error:
         print(f"leaf-lsp: cannot write the graph to {out}: {error.strerror or error}", file=sys.stderr)
+
+
+def _real_path(target: Target) -> Path:
+    """The real path of ``target``: the engine's and the cache's name for it."""
+    return target.real if target.real is not None else _absolute(target.path)
 
 
 def _absolute(path: Path) -> Path:

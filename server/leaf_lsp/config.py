@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .realpaths import RealPaths
 from .settings import Settings
 
 if sys.version_info >= (3, 11):
@@ -72,12 +73,13 @@ class FileConfig:
     #: ``cache-dir``, made absolute (relative to the pyproject.toml's folder); None: the default.
     cache_dir: Path | None = None
 
-    def relative(self, path: Path) -> str:
-        """``path`` relative to the configuration's folder (posix), for glob patterns."""
+    def relative(self, path: Path, real: Path | None = None) -> str:
+        """``path`` relative to the configuration's folder (posix), for glob patterns
+        (``real``: its real path, when the caller has it)."""
         if self.root is None:
             return path.as_posix()
         try:
-            return _absolute(path).relative_to(self.root).as_posix()
+            return (real or _absolute(path)).relative_to(self.root).as_posix()
         except ValueError:
             return path.as_posix()
 
@@ -120,10 +122,12 @@ class ConfigResolver:
     warnings: list[str] = field(default_factory=list)
     _by_source: dict[Path | None, FileConfig] = field(default_factory=dict)
     _by_dir: dict[Path, Path | None] = field(default_factory=dict)
+    #: Real paths of the files asked about (thousands, in a few hundred folders).
+    real: RealPaths = field(default_factory=RealPaths)
 
     def for_file(self, path: Path) -> FileConfig:
         """The configuration that applies to ``path``."""
-        source = self.explicit if self.explicit is not None else self._nearest(_absolute(path).parent)
+        source = self.explicit if self.explicit is not None else self._nearest(self.real.of(path).parent)
         return self._load(source)
 
     def for_dir(self, folder: Path) -> FileConfig:

@@ -15,6 +15,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from .realpaths import RealPaths
+
 #: Directory names never descended into.
 SKIP_DIRS = frozenset(
     {
@@ -50,6 +52,8 @@ class Target:
     #: Why the target cannot be checked (an unreadable folder, a file behind a folder that
     #: cannot be searched); None for a target to read and analyse.
     problem: str | None = None
+    #: The real path (absolute, links resolved), when discovery worked it out.
+    real: Path | None = None
 
 
 class MissingPathError(Exception):
@@ -71,6 +75,7 @@ def is_skipped_dir(path: Path) -> bool:
 def iter_targets(
     paths: list[str],
     excluded: Callable[[Path], bool] | None = None,
+    real: RealPaths | None = None,
 ) -> Iterator[Target]:
     """Yield the files to check for the command-line ``paths`` (no paths: the current folder).
 
@@ -88,6 +93,7 @@ def iter_targets(
             blocked[raw] = f"cannot read file: {error.strerror or 'permission denied'}"
         except (OSError, ValueError):
             raise MissingPathError(raw) from None
+    real = RealPaths() if real is None else real
     seen: set[Path] = set()
     for raw in given:
         path = Path(raw)
@@ -95,16 +101,16 @@ def iter_targets(
             yield Target(path, raw, explicit=True, problem=blocked[raw])
         elif _is_dir(path):
             for found, problem in _walk(path, excluded):
-                key = _identity(found)
+                key = real.of(found)
                 if key not in seen:
                     seen.add(key)
                     # pathlib drops a leading "./", so files print as "pkg/mod.py" like ruff's.
-                    yield Target(found, found.as_posix(), explicit=False, problem=problem)
+                    yield Target(found, found.as_posix(), explicit=False, problem=problem, real=key)
         else:
-            key = _identity(path)
+            key = real.of(path)
             if key not in seen:
                 seen.add(key)
-                yield Target(path, raw, explicit=True)
+                yield Target(path, raw, explicit=True, real=key)
 
 
 def _is_dir(path: Path) -> bool:
@@ -150,10 +156,3 @@ def _entry_is_linked_dir(entry: os.DirEntry[str]) -> bool:
         return entry.is_dir()
     except OSError:
         return False
-
-
-def _identity(path: Path) -> Path:
-    try:
-        return path.resolve()
-    except (OSError, RuntimeError):
-        return path.absolute()

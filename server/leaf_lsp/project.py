@@ -101,6 +101,10 @@ class JediResolver:
         text = self._read(path)
         return None if text is None else (path, text)
 
+    def folder_of(self, from_path: str) -> str:
+        """The real folder of ``from_path``: all that :meth:`resolve` depends on of it."""
+        return self._folder(from_path)
+
     def _folder(self, from_path: str) -> str:
         """The real folder of ``from_path`` (asked for every import of every file: kept)."""
         folder = self._folders.get(from_path)

@@ -124,6 +124,25 @@ def test_edited_import_invalidates_its_importers(run: Any, write: Any, tmp_path:
     assert run("--check", "--format", "json", "proj")[:2] == before[:2]
 
 
+def test_same_import_in_another_folder_is_checked_on_its_own(
+    run: Any, write: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Answers are shared by the files of one folder: not by files of two folders that
+    # import modules of the same name.
+    write("proj/pyproject.toml", "[project]\nname = 'proj'\n")
+    for package in ("one", "two"):
+        write(f"proj/{package}/__init__.py", "")
+        write(f"proj/{package}/helpers.py", HELPERS)
+        write(f"proj/{package}/user.py", USER)
+    run("--check", "proj")
+    write("proj/two/helpers.py", HELPERS.replace("requires_grad=True", "requires_grad=False"))
+    analysed = _analysed_paths(monkeypatch)
+    after = run("--check", "proj")
+    assert sorted(analysed) == ["helpers.py", "user.py"]
+    assert after[:2] == run("--check", "--no-cache", "proj")[:2]
+    assert "one/user.py:5:1: LEAF102" in after[1] and "two/user.py" not in after[1]
+
+
 def _analysed_paths(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The files the engine analyses from now on (the cache's misses)."""
     from leaf_lsp import cli
