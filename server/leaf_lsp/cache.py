@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from . import __version__
 from .digests import text_hash
 from .model import Analysis, Diagnostic, Edit, Fix, Hint, InternalError, ReasonStep, Span
+from .project import FolderListing
 from .safefile import read_bytes
 from .samecode import same_code
 
@@ -386,16 +387,20 @@ def dependency_check(resolver: Any, cache: ResultCache) -> Callable[[Dependency]
     of that hash. Answers are remembered: make one per run (files do not change under it).
     """
 
-    #: Keyed by the importer's real folder (what a resolution depends on), not the importer:
-    #: the files of one folder import the same modules.
-    answers: dict[tuple[str, int, str, str], bool] = {}
+    #: Keyed by what the resolution depends on (the resolver's key), not by the importer:
+    #: hundreds of files import the same modules.
+    answers: dict[tuple[object, ...], bool] = {}
     unchanged_code: dict[tuple[str, str], bool] = {}
     by_layout = getattr(resolver, "resolves_by_layout", None)
-    folder_of = getattr(resolver, "folder_of", None)
+    resolution_key = getattr(resolver, "resolution_key", None)
+    listing = FolderListing()
 
     def check(dependency: tuple[str, int, str, str]) -> bool:
         module, level, importer, digest = dependency
-        key = (module, level, folder_of(importer) if folder_of else importer, digest)
+        try:
+            key = (*resolution_key(module, level, importer), level, digest) if resolution_key else dependency
+        except Exception:  # noqa: BLE001 - asked below, where a failure counts as a change
+            key = dependency
         answer = answers.get(key)
         if answer is None:
             try:
@@ -404,7 +409,7 @@ def dependency_check(resolver: Any, cache: ResultCache) -> Callable[[Dependency]
                 elif not digest:
                     # An import that resolved to nothing: still nothing in the file layout
                     # (jedi, slow to start, is not asked again on a run that changes nothing).
-                    answer = not by_layout(module, level, importer) if by_layout else None
+                    answer = not by_layout(module, level, importer, listing) if by_layout else None
                     if answer is None:
                         answer = resolver.resolve(module, level, importer) is None
                 else:

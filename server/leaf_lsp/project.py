@@ -39,8 +39,7 @@ class JediResolver:
     def __init__(self, root: str | os.PathLike[str], overlay: dict[str, str] | None = None) -> None:
         self.root = Path(root).resolve()
         self.overlay = overlay if overlay is not None else {}
-        #: (folder, module, import root) -> path: for an absolute import the importing file's
-        #: folder and ""; for a relative one the folder it starts from and the import root.
+        #: :meth:`resolution_key` -> path.
         self._paths: dict[tuple[str, str, str], str | None] = {}
         self._texts: dict[str, tuple[tuple[float, int], str]] = {}
         self._lock = threading.Lock()
@@ -79,16 +78,23 @@ class JediResolver:
                 if value == resolved:
                     del self._paths[key]
 
-    def resolve(self, module: str, level: int, from_path: str) -> tuple[str, str] | None:
+    def resolution_key(self, module: str, level: int, from_path: str) -> tuple[str, str, str]:
+        """What :meth:`resolve`'s answer depends on: the same for all importers with the same key.
+
+        For an absolute import the importing file's real folder and ``module``; for a
+        relative one the folder it starts from, ``module`` and the import root.
+        """
         directory = self._folder(from_path)
         if level:
             # A relative import names the same file from every folder below its base (the
             # hundreds of `from ...modeling_utils import` of a package): answered once.
             for _ in range(level - 1):
                 directory = os.path.dirname(directory)
-            key = (directory, module, self._import_root(from_path))
-        else:
-            key = (directory, module, "")
+            return (directory, module, self._import_root(from_path))
+        return (directory, module, "")
+
+    def resolve(self, module: str, level: int, from_path: str) -> tuple[str, str] | None:
+        key = self.resolution_key(module, level, from_path)
         with self._lock:
             cached = key in self._paths
             path = self._paths.get(key)
@@ -100,10 +106,6 @@ class JediResolver:
             return None
         text = self._read(path)
         return None if text is None else (path, text)
-
-    def folder_of(self, from_path: str) -> str:
-        """The real folder of ``from_path``: all that :meth:`resolve` depends on of it."""
-        return self._folder(from_path)
 
     def _folder(self, from_path: str) -> str:
         """The real folder of ``from_path`` (asked for every import of every file: kept)."""
@@ -145,10 +147,15 @@ class JediResolver:
             path = self._by_jedi(module, from_path)
         return None if path is None else self._accept(path, from_path)
 
-    def resolves_by_layout(self, module: str, level: int, from_path: str) -> bool:
+    def resolves_by_layout(
+        self, module: str, level: int, from_path: str, listing: FolderListing | None = None
+    ) -> bool:
         """Whether the file layout alone (no jedi) now finds a readable project module
-        ``module``: what tells that an import which resolved to nothing would now resolve."""
-        path = self._by_filesystem(module, level, from_path, fresh=True)
+        ``module``: what tells that an import which resolved to nothing would now resolve.
+
+        The disk is looked at afresh, or through ``listing`` (folders listed once, for a
+        run that asks thousands of times and during which files do not change)."""
+        path = self._by_filesystem(module, level, from_path, fresh=listing or True)
         accepted = None if path is None else self._accept(path, from_path)
         return accepted is not None and self._read(accepted) is not None
 
@@ -163,9 +170,12 @@ class JediResolver:
             return None
         return resolved
 
-    def _by_filesystem(self, module: str, level: int, from_path: str, fresh: bool = False) -> str | None:
+    def _by_filesystem(
+        self, module: str, level: int, from_path: str, fresh: FolderListing | bool = False
+    ) -> str | None:
         """Plain package layout first: cheap and exact for most projects (``fresh``: look at
-        the disk again rather than at what it held when last asked)."""
+        the disk again, directly or through a listing, rather than at what it held when last
+        asked)."""
         if not module:
             return None
         base = self._folder(from_path)
@@ -182,9 +192,12 @@ class JediResolver:
         for start in candidates:
             target = os.path.join(start, relative)
             for option in (target + ".py", os.path.join(target, "__init__.py")):
-                present = None if fresh else self._layout.get(option)
-                if present is None:
-                    present = self._layout[option] = os.path.isfile(option)
+                if isinstance(fresh, FolderListing):
+                    present = fresh.is_file(option)
+                else:
+                    present = None if fresh else self._layout.get(option)
+                    if present is None:
+                        present = self._layout[option] = os.path.isfile(option)
                 if present:
                     return option
         return None
@@ -263,6 +276,37 @@ class JediResolver:
         with self._lock:
             self._texts[path] = (version, text)
         return text
+
+
+class FolderListing:
+    """Which files folders hold, each folder listed once: ``os.path.isfile`` for thousands of
+    paths in a few hundred folders, for a run during which files do not change."""
+
+    def __init__(self) -> None:
+        self._folders: dict[str, dict[str, bool]] = {}
+
+    def is_file(self, path: str) -> bool:
+        """Whether ``path`` is a file (or a link to one), as ``os.path.isfile`` says."""
+        folder, name = os.path.split(path)
+        names = self._folders.get(folder)
+        if names is None:
+            names = self._folders[folder] = _listed(folder)
+        return names.get(name, False)
+
+
+def _listed(folder: str) -> dict[str, bool]:
+    """Name -> whether it is a file, for the entries of ``folder`` (none if it cannot be listed)."""
+    found: dict[str, bool] = {}
+    try:
+        with os.scandir(folder or ".") as entries:
+            for entry in entries:
+                try:
+                    found[entry.name] = entry.is_file()
+                except OSError:
+                    found[entry.name] = False
+    except (OSError, ValueError):
+        pass
+    return found
 
 
 def _not_the_users(top: str) -> bool:

@@ -157,3 +157,59 @@ def test_an_import_of_an_import_edited_between_analyses(tmp_path: Path) -> None:
     hint = next(h for h in second.hints if h.name == "w")
     assert (hint.is_leaf, hint.requires_grad) == (True, False)  # as torch says
     assert "LEAF101" not in {d.code for d in second.diagnostics}
+
+
+LIB_HELPERS = """import torch
+
+
+def make():
+    from .grads import leafy
+
+    return leafy()
+"""
+
+LIB_GRADS = """import torch
+
+
+def leafy():
+    return torch.zeros(3, requires_grad=True)
+"""
+
+# A module of the same name next to the caller, which the helper's import does not mean.
+APP_GRADS = """import torch
+
+
+def leafy():
+    return torch.zeros(3)
+"""
+
+APP_MAIN = """import torch
+from ..lib.helpers import make
+
+w = make()
+w += 1
+"""
+
+
+def _helper_with_its_own_import(tmp_path: Path, decoy: bool) -> tuple[JediResolver, Path]:
+    for folder in ("pkg", "pkg/lib", "pkg/app"):
+        (tmp_path / folder).mkdir(exist_ok=True)
+        (tmp_path / folder / "__init__.py").write_text("")
+    (tmp_path / "pkg" / "lib" / "helpers.py").write_text(LIB_HELPERS)
+    (tmp_path / "pkg" / "lib" / "grads.py").write_text(LIB_GRADS)
+    if decoy:
+        (tmp_path / "pkg" / "app" / "grads.py").write_text(APP_GRADS)
+    (tmp_path / "pkg" / "app" / "main.py").write_text(APP_MAIN)
+    return JediResolver(tmp_path), tmp_path / "pkg" / "app" / "main.py"
+
+
+def test_import_inside_a_helper_resolves_from_the_helpers_module(tmp_path: Path) -> None:
+    for decoy in (False, True):
+        resolver, main = _helper_with_its_own_import(tmp_path, decoy)
+        analysis = analyze(APP_MAIN, str(main), Settings(resolver=resolver))
+        hint = next(h for h in analysis.hints if h.name == "w" and h.span.line == 4)
+        # The helper's `.grads` is lib/grads.py, whatever lies next to the caller.
+        assert (hint.is_leaf, hint.requires_grad) == (True, True), decoy
+        assert [d.code for d in analysis.diagnostics] == ["LEAF102"], decoy
+        importers = {Path(importer).name for _module, _level, importer, _digest in analysis.dependencies}
+        assert "main.py" in importers and "helpers.py" in importers

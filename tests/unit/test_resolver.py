@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from leaf_lsp.project import JediResolver
+from leaf_lsp.project import FolderListing, JediResolver
 
 
 def _tree(root: Path, files: dict[str, str]) -> None:
@@ -81,6 +81,57 @@ def test_layout_tells_when_a_missing_module_appears(tmp_path: Path) -> None:
     _tree(tmp_path, {"pkg/later.py": "X = 1\n"})
     assert resolver.resolves_by_layout("later", 1, importer)
     assert not resolver.resolves_by_layout("pytest", 0, importer)  # not a project file
+
+
+def test_layout_through_a_listing_answers_as_the_disk(tmp_path: Path) -> None:
+    _tree(
+        tmp_path,
+        {
+            "pkg/__init__.py": "",
+            "pkg/main.py": "",
+            "pkg/sub/__init__.py": "",
+            "pkg/sub/mod.py": "",
+            "top.py": "",
+        },
+    )
+    (tmp_path / "pkg" / "folder.py").mkdir()  # a folder named like a module is none
+    resolver = JediResolver(tmp_path)
+    importer = str(tmp_path / "pkg" / "main.py")
+    asked = [
+        ("sub", 1),
+        ("sub.mod", 1),
+        ("sub.nothing", 1),
+        ("folder", 1),
+        ("later", 1),
+        ("pkg.sub.mod", 0),
+        ("top", 0),
+        ("nothing.here", 0),
+    ]
+    listing = FolderListing()
+    for module, level in asked:
+        fresh = resolver.resolves_by_layout(module, level, importer)
+        assert resolver.resolves_by_layout(module, level, importer, listing) == fresh, module
+    assert [resolver.resolves_by_layout(m, lv, importer) for m, lv in asked] == [
+        True,
+        True,
+        False,
+        False,
+        False,
+        True,
+        True,
+        False,
+    ]
+
+
+def test_resolution_key_is_shared_by_the_files_a_relative_import_means_the_same_for(tmp_path: Path) -> None:
+    _tree(
+        tmp_path, {"pkg/__init__.py": "", "pkg/a/__init__.py": "", "pkg/b/__init__.py": "", "pkg/util.py": ""}
+    )
+    resolver = JediResolver(tmp_path)
+    one, two = str(tmp_path / "pkg" / "a" / "x.py"), str(tmp_path / "pkg" / "b" / "y.py")
+    assert resolver.resolution_key("util", 2, one) == resolver.resolution_key("util", 2, two)
+    assert resolver.resolution_key("util", 1, one) != resolver.resolution_key("util", 1, two)
+    assert resolver.resolution_key("util", 0, one) != resolver.resolution_key("util", 0, two)
 
 
 def test_a_folder_inside_the_package_is_not_an_absolute_import(tmp_path: Path, asked: list[str]) -> None:

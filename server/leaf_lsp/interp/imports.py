@@ -39,13 +39,14 @@ class ImportsMixin:
     """Import statements and the user's modules they bring in (mixed into :class:`~.core.Interpreter`)."""
 
     def stmt_Import(self: Interpreter, stmt: ast.Import, scope: Scope, ctx: Ctx) -> None:
+        importer = self._importer(ctx)
         for alias in stmt.names:
             if alias.asname:
-                scope.vars[alias.asname] = self._import_value(alias.name, 0, None)
+                scope.vars[alias.asname] = self._import_value(alias.name, 0, importer)
                 self._note_alias(alias.asname, alias.name)
             else:
                 top = alias.name.split(".")[0]
-                scope.vars[top] = self._import_value(top, 0, None)
+                scope.vars[top] = self._import_value(top, 0, importer)
                 self._note_alias(top, top)
             self.result.imported_modules.append(alias.name)
 
@@ -65,59 +66,68 @@ class ImportsMixin:
                 # A kept module's import: most are never read by any importer.
                 scope.vars[bound] = LazyName(_LazyImport(self, module, stmt.level, alias.name))
             else:
-                scope.vars[bound] = self._foreign_name(module, stmt.level, alias.name)
+                scope.vars[bound] = self._foreign_name(module, stmt.level, alias.name, self._importer(ctx))
 
+    def _importer(self: Interpreter, ctx: Ctx) -> str:
+        """The file the running code is from: an import in another module's function, run
+        for a call from this file, names modules from that module's place, not this file's."""
+        func = ctx.func
+        if func is not None and isinstance(func.scope, Scope):
+            return func.scope.interp.path
+        return self.path
     def _note_alias(self: Interpreter, bound: str, qual: str) -> None:
         if qual == TORCH and self.result.torch_alias is None:
             self.result.torch_alias = bound
         if qual == NN and self.result.nn_alias is None:
             self.result.nn_alias = bound
 
-    def _import_value(self: Interpreter, name: str, level: int, attr: str | None) -> Value:
+    def _import_value(self: Interpreter, name: str, level: int, importer: str | None = None) -> Value:
         if is_library(name):
             return RefValue(name)
-        scope = self._foreign_scope(name, level)
+        scope = self._foreign_scope(name, level, importer)
         if scope is None:
             return UNKNOWN
         return RefValue("<user>." + name)
 
-    def _foreign_name(self: Interpreter, module: str, level: int, name: str) -> Value:
-        scope = self._foreign_scope(module, level)
+    def _foreign_name(self: Interpreter, module: str, level: int, name: str, importer: str | None = None) -> Value:
+        scope = self._foreign_scope(module, level, importer)
         if scope is None:
             return UNKNOWN
         return scope.vars.get(name, UNKNOWN)
 
-    def _foreign_scope(self: Interpreter, module: str, level: int) -> Scope | None:
-        """The definitions of the user's module ``module``: this analysis' own copy."""
+    def _foreign_scope(self: Interpreter, module: str, level: int, importer: str | None = None) -> Scope | None:
+        """The definitions of the user's module ``module`` imported from ``importer`` (this
+        file unless named): this analysis' own copy."""
         resolver = self.settings.resolver
         if resolver is None or self.cross_depth >= 2:
             return None
-        key = f"{level}:{module}"
+        importer = importer or self.path
+        key = f"{level}:{module}" if importer == self.path else f"{level}:{module}:{importer}"
         if key in self._foreign_cache:
             return self._foreign_cache[key]
         self._foreign_cache[key] = None  # guards import cycles
         start = len(self.dependencies)
         try:
-            return self._follow(module, level, key)
+            return self._follow(module, level, key, importer)
         finally:
             # What following it made this analysis depend on (a lazy import of it hands
             # them to the analysis that reads it).
             self._foreign_deps[key] = tuple(self.dependencies[start:])
 
-    def _follow(self: Interpreter, module: str, level: int, key: str) -> Scope | None:
+    def _follow(self: Interpreter, module: str, level: int, key: str, importer: str) -> Scope | None:
         resolver = self.settings.resolver
         assert resolver is not None
         try:
-            found = resolver.resolve(module, level, self.path)
+            found = resolver.resolve(module, level, importer)
         except Exception:  # noqa: BLE001 - a resolver failure only loses cross-file facts
             found = None
         if found is None:
             # Remembered too: the answer changes when such a module appears.
-            self.dependencies.append(((module, level, self.path), MISSING))
+            self.dependencies.append(((module, level, importer), MISSING))
             return None
         other_path, other_source = found
         digest = text_hash(other_source)
-        self.dependencies.append(((module, level, self.path), digest))
+        self.dependencies.append(((module, level, importer), digest))
         cache_key = (other_path, digest, self.cross_depth + 1, str(getattr(resolver, "root", "")))
         entry = FOREIGN.get(cache_key, self._still_resolves)
         if entry is None:
