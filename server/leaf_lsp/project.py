@@ -195,9 +195,9 @@ class JediResolver:
                 if isinstance(fresh, FolderListing):
                     present = fresh.is_file(option)
                 else:
-                    present = None if fresh else self._layout.get(option)
-                    if present is None:
-                        present = self._layout[option] = os.path.isfile(option)
+                    known = None if fresh else self._layout.get(option)
+                    present = known if known is not None else os.path.isfile(option)
+                    self._layout[option] = present
                 if present:
                     return option
         return None

@@ -75,6 +75,7 @@ class ImportsMixin:
         if func is not None and isinstance(func.scope, Scope):
             return func.scope.interp.path
         return self.path
+
     def _note_alias(self: Interpreter, bound: str, qual: str) -> None:
         if qual == TORCH and self.result.torch_alias is None:
             self.result.torch_alias = bound
@@ -89,13 +90,17 @@ class ImportsMixin:
             return UNKNOWN
         return RefValue("<user>." + name)
 
-    def _foreign_name(self: Interpreter, module: str, level: int, name: str, importer: str | None = None) -> Value:
+    def _foreign_name(
+        self: Interpreter, module: str, level: int, name: str, importer: str | None = None
+    ) -> Value:
         scope = self._foreign_scope(module, level, importer)
         if scope is None:
             return UNKNOWN
         return scope.vars.get(name, UNKNOWN)
 
-    def _foreign_scope(self: Interpreter, module: str, level: int, importer: str | None = None) -> Scope | None:
+    def _foreign_scope(
+        self: Interpreter, module: str, level: int, importer: str | None = None
+    ) -> Scope | None:
         """The definitions of the user's module ``module`` imported from ``importer`` (this
         file unless named): this analysis' own copy."""
         resolver = self.settings.resolver
