@@ -3,7 +3,7 @@ modules are unchanged is not analysed again.
 
 One file per (checked file, settings) under ``<cache dir>/<format>-<tool>/``, where
 ``<tool>`` is a digest of leaf-lsp's own code and data (any other version or edit of the
-tool starts afresh). An entry holds the file's text hash and the hash of each user module
+tool starts afresh). An entry holds the hash of the file's bytes and the hash of each user module
 its answer depends on (:attr:`Analysis.dependencies`); it is used only while all of them
 still match, so it is invalidated exactly when one of them changes.
 
@@ -31,10 +31,10 @@ import sys
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, cast
 
 from . import __version__
-from .digests import text_hash
+from .digests import bytes_hash, text_hash
 from .model import Analysis, Diagnostic, Edit, Fix, Hint, InternalError, ReasonStep, Span
 from .project import FolderListing
 from .safefile import read_bytes
@@ -203,22 +203,23 @@ class ResultCache:
         self._texts_kept: set[str] = set()
 
     def get(
-        self, path: str, text: str, settings: Settings, still_valid: Callable[[Dependency], bool]
+        self, path: str, source: bytes, settings: Settings, still_valid: Callable[[Dependency], bool]
     ) -> Analysis | None:
-        """The kept analysis of ``path`` for this ``text`` and ``settings``, if still valid.
+        """The kept analysis of ``path`` for this ``source`` (the file's bytes, undecoded: a
+        run that changes nothing never decodes them) and ``settings``, if still valid.
 
         A run without hints can use an entry made with them (the diagnostics are the same;
         the hints are dropped).
         """
-        found = self._lookup(path, text, settings, still_valid, "objects" if settings.hints else "none")
+        found = self._lookup(path, source, settings, still_valid, "objects" if settings.hints else "none")
         return None if found is None else found[0]
 
     def get_rendered(
-        self, path: str, text: str, settings: Settings, still_valid: Callable[[Dependency], bool]
+        self, path: str, source: bytes, settings: Settings, still_valid: Callable[[Dependency], bool]
     ) -> tuple[Analysis, str] | None:
         """As :meth:`get` for a JSON report: the analysis without its hints, and the hints
         as :func:`leaf_lsp.report.encode_hints` wrote them (never decoded one by one)."""
-        found = self._lookup(path, text, settings, still_valid, "rendered")
+        found = self._lookup(path, source, settings, still_valid, "rendered")
         if found is None or found[1] is None:
             return None
         return found[0], found[1]
@@ -226,12 +227,12 @@ class ResultCache:
     def _lookup(
         self,
         path: str,
-        text: str,
+        source: bytes,
         settings: Settings,
         still_valid: Callable[[Dependency], bool],
         hints: HintsRead,
     ) -> tuple[Analysis, str | None] | None:
-        digest = text_hash(text)
+        digest = bytes_hash(source)
         keys = [settings_key(settings)]
         if not settings.hints:
             keys.append(settings_key(settings, hints=True))
@@ -275,9 +276,10 @@ class ResultCache:
         # Checked against its name: a damaged or planted file is no old version.
         return text if text_hash(text) == digest else None
 
-    def put(self, path: str, text: str, settings: Settings, analysis: Analysis) -> None:
-        """Keep ``analysis`` of ``path`` (never a cancelled one), and the texts of the modules
-        it depends on as ``settings.resolver`` finds them; failures are ignored."""
+    def put(self, path: str, source: bytes, settings: Settings, analysis: Analysis) -> None:
+        """Keep ``analysis`` of ``path`` whose bytes are ``source`` (never a cancelled one), and
+        the texts of the modules it depends on as ``settings.resolver`` finds them; failures
+        are ignored."""
         signing = signing_key()
         if analysis.cancelled or not self._writable or signing is None:
             return
@@ -286,7 +288,7 @@ class ResultCache:
             "format": FORMAT,
             "tool": tool_fingerprint(),
             "path": path,
-            "text": text_hash(text),
+            "text": bytes_hash(source),
             "settings": key,
             "analysis": encode(analysis, hints=False),
         }
@@ -395,7 +397,16 @@ def dependency_check(resolver: Any, cache: ResultCache) -> Callable[[Dependency]
     resolution_key = getattr(resolver, "resolution_key", None)
     listing = FolderListing()
 
+    #: The same dependency is in hundreds of entries (every file imports the base modules).
+    seen: dict[tuple[str, int, str, str], bool] = {}
+
     def check(dependency: tuple[str, int, str, str]) -> bool:
+        known = seen.get(dependency)
+        if known is None:
+            known = seen[dependency] = resolved_alike(dependency)
+        return known
+
+    def resolved_alike(dependency: tuple[str, int, str, str]) -> bool:
         module, level, importer, digest = dependency
         try:
             key = (*resolution_key(module, level, importer), level, digest) if resolution_key else dependency
@@ -469,13 +480,13 @@ def decode(data: object, path: str, hints: bool = True) -> Analysis:
             InternalError(_str(e[0]), _int(e[1]), _str(e[2]), _str(e[3]))
             for e in (_sized(item, 4) for item in _list(table["internal_errors"]))
         ],
-        dependencies=tuple(_dependency(d) for d in _list(table["dependencies"])),
+        dependencies=_dependencies(_list(table["dependencies"])),
     )
 
 
-def _dependency(data: Any) -> tuple[str, int, str, str]:
-    module, level, importer, digest = data
-    return (module, level, importer, digest)
+def _dependencies(data: list[Any]) -> tuple[Dependency, ...]:
+    # Tens of thousands per run, from signed entries only: converted in C, not one by one.
+    return cast("tuple[Dependency, ...]", tuple(map(tuple, data)))
 
 
 def _encode_span(span: Span) -> list[int]:

@@ -654,17 +654,24 @@ def _analyze(source: str, path: str, settings: Settings) -> Analysis:
 
 
 def _analyze_kept(
-    text: str, engine_path: str, settings: Settings, config: FileConfig, target: Target, state: RunState
+    text: str,
+    source: bytes,
+    engine_path: str,
+    settings: Settings,
+    config: FileConfig,
+    target: Target,
+    state: RunState,
 ) -> Analysis:
-    """The analysis from the result cache while still valid, else analysed now and kept."""
+    """The analysis of ``text`` (decoded from the file's bytes ``source``) from the result
+    cache while still valid, else analysed now and kept."""
     cache = state.cache_for(config, target.path)
     kept: Analysis | None = cache.get(
-        engine_path, text, settings, state.resolvers.still_valid(settings, cache)
+        engine_path, source, settings, state.resolvers.still_valid(settings, cache)
     )
     if kept is not None:
         return kept
     analysis = _analyze(text, engine_path, settings)
-    cache.put(engine_path, text, settings, analysis)
+    cache.put(engine_path, source, settings, analysis)
     return analysis
 
 
@@ -684,19 +691,20 @@ def _kept_reports(
     for index, (target, config) in enumerate(work):
         if target.problem is not None:
             continue
-        text, _bom, problem = read_source(target.path)
-        if problem is not None or text is None:
+        # Not decoded: an entry is keyed by the bytes, and bytes that were kept decoded then.
+        source, problem = read_file_bytes(target.path)
+        if problem is not None or source is None:
             continue
         settings = _settings_for(config, target, args, state)
         cache = state.cache_for(config, target.path)
         path, still_valid = str(_real_path(target)), state.resolvers.still_valid(settings, cache)
         if args.format == "json" and not args.probe and settings.hints:
             # The hints go into the report as they were written, not decoded one by one.
-            rendered = cache.get_rendered(path, text, settings, still_valid)
+            rendered = cache.get_rendered(path, source, settings, still_valid)
             if rendered is not None:
                 kept[index] = FileReport(target.display, rendered[0], hints_json=rendered[1])
             continue
-        found = cache.get(path, text, settings, still_valid)
+        found = cache.get(path, source, settings, still_valid)
         if found is not None:
             kept[index] = FileReport(target.display, found)
     return kept
@@ -713,7 +721,10 @@ def _check_one(
     _collect_between_files()
     if target.problem is not None:
         return FileReport(target.display, unreadable(str(_real_path(target)), target.problem))
-    text, bom, problem = read_source(target.path) if stdin is None else decode_source(stdin)
+    source, problem = read_file_bytes(target.path) if stdin is None else (stdin, None)
+    text, bom, problem = (
+        decode_source(source) if problem is None and source is not None else (None, False, problem)
+    )
     # The engine gets the absolute path, as from the editor, so both report the same
     # diagnostics (per-file-ignores match it by trailing parts); output uses the display path.
     engine_path = str(_real_path(target))
@@ -757,7 +768,10 @@ def _check_one(
             return FileReport(target.display, analysis)
         if args.no_cache or stdin is not None:
             return FileReport(target.display, _analyze(text, engine_path, settings))
-        return FileReport(target.display, _analyze_kept(text, engine_path, settings, config, target, state))
+        assert source is not None
+        return FileReport(
+            target.display, _analyze_kept(text, source, engine_path, settings, config, target, state)
+        )
     except _EngineUnavailable:
         raise
     except Exception as error:  # noqa: BLE001 - one file's failure must not stop the run
@@ -933,16 +947,23 @@ def _check_parallel(
 
 def read_source(path: Path) -> tuple[str | None, bool, str | None]:
     """Read and decode a file: (text, had_bom, problem). ``problem`` says why it cannot be checked."""
+    data, problem = read_file_bytes(path)
+    if data is None:
+        return None, False, problem
+    return decode_source(data)
+
+
+def read_file_bytes(path: Path) -> tuple[bytes | None, str | None]:
+    """A file's bytes, or None and why it cannot be checked (not a regular file, too large)."""
     try:
         if not path.is_file():
-            return None, False, "not a regular file"
+            return None, "not a regular file"
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
-            return None, False, f"file too large ({size} bytes, limit {MAX_FILE_BYTES}); skipped"
-        data = path.read_bytes()
+            return None, f"file too large ({size} bytes, limit {MAX_FILE_BYTES}); skipped"
+        return path.read_bytes(), None
     except OSError as error:
-        return None, False, f"cannot read file: {error.strerror or error}"
-    return decode_source(data)
+        return None, f"cannot read file: {error.strerror or error}"
 
 
 def decode_source(data: bytes) -> tuple[str | None, bool, str | None]:

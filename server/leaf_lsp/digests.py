@@ -13,4 +13,9 @@ def text_hash(source: str) -> str:
     Every importing file checks the texts its imports resolve to; the resolver hands out the
     same string for an unchanged file, so the digest is computed once per text.
     """
-    return hashlib.blake2b(source.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+    return bytes_hash(source.encode("utf-8", "surrogatepass"))
+
+
+def bytes_hash(data: bytes) -> str:
+    """A stable digest of ``data`` (SHA-256, which CPUs compute in hardware, cut to 128 bits)."""
+    return hashlib.sha256(data).hexdigest()[:32]
