@@ -203,7 +203,12 @@ class ResultCache:
         self._texts_kept: set[str] = set()
 
     def get(
-        self, path: str, source: bytes, settings: Settings, still_valid: Callable[[Dependency], bool]
+        self,
+        path: str,
+        source: bytes,
+        settings: Settings,
+        still_valid: Callable[[Dependency], bool],
+        digest: str | None = None,
     ) -> Analysis | None:
         """The kept analysis of ``path`` for this ``source`` (the file's bytes, undecoded: a
         run that changes nothing never decodes them) and ``settings``, if still valid.
@@ -211,15 +216,22 @@ class ResultCache:
         A run without hints can use an entry made with them (the diagnostics are the same;
         the hints are dropped).
         """
-        found = self._lookup(path, source, settings, still_valid, "objects" if settings.hints else "none")
+        found = self._lookup(
+            path, digest or bytes_hash(source), settings, still_valid, "objects" if settings.hints else "none"
+        )
         return None if found is None else found[0]
 
     def get_rendered(
-        self, path: str, source: bytes, settings: Settings, still_valid: Callable[[Dependency], bool]
+        self,
+        path: str,
+        source: bytes,
+        settings: Settings,
+        still_valid: Callable[[Dependency], bool],
+        digest: str | None = None,
     ) -> tuple[Analysis, str] | None:
         """As :meth:`get` for a JSON report: the analysis without its hints, and the hints
         as :func:`leaf_lsp.report.encode_hints` wrote them (never decoded one by one)."""
-        found = self._lookup(path, source, settings, still_valid, "rendered")
+        found = self._lookup(path, digest or bytes_hash(source), settings, still_valid, "rendered")
         if found is None or found[1] is None:
             return None
         return found[0], found[1]
@@ -227,12 +239,11 @@ class ResultCache:
     def _lookup(
         self,
         path: str,
-        source: bytes,
+        digest: str,
         settings: Settings,
         still_valid: Callable[[Dependency], bool],
         hints: HintsRead,
     ) -> tuple[Analysis, str | None] | None:
-        digest = bytes_hash(source)
         keys = [settings_key(settings)]
         if not settings.hints:
             keys.append(settings_key(settings, hints=True))
@@ -383,10 +394,13 @@ class ResultCache:
                 marker.write_text(content, encoding="utf-8")
 
 
-def dependency_check(resolver: Any, cache: ResultCache) -> Callable[[Dependency], bool]:
+def dependency_check(
+    resolver: Any, cache: ResultCache, digests: dict[str, str | None] | None = None
+) -> Callable[[Dependency], bool]:
     """Whether a dependency of a kept result still holds with ``resolver``: it resolves to a
     text of the same hash, or to the same code (:func:`same_code`) as the text ``cache`` kept
     of that hash. Answers are remembered: make one per run (files do not change under it).
+    ``digests`` (real path -> :func:`bytes_hash` of the file) are hashes the caller made.
     """
 
     #: Keyed by what the resolution depends on (the resolver's key), not by the importer:
@@ -395,6 +409,22 @@ def dependency_check(resolver: Any, cache: ResultCache) -> Callable[[Dependency]
     unchanged_code: dict[tuple[str, str], bool] = {}
     by_layout = getattr(resolver, "resolves_by_layout", None)
     resolution_key = getattr(resolver, "resolution_key", None)
+    locate = getattr(resolver, "locate", None)
+    digest_of = getattr(resolver, "digest_of", None)
+    #: Digests by path: many imports name the same file; the caller may know some already.
+    hashes: dict[str, str | None] = {} if digests is None else digests
+
+    def digest_found(module: str, level: int, importer: str) -> str | None:
+        """The digest of the text ``module`` resolves to (None: none, or not known this way)."""
+        if locate is None or digest_of is None:
+            return None
+        path = locate(module, level, importer)
+        if path is None:
+            return None
+        if path not in hashes:
+            hashes[path] = digest_of(path)
+        return hashes[path]
+
     listing = FolderListing()
 
     #: The same dependency is in hundreds of entries (every file imports the base modules).
@@ -424,8 +454,10 @@ def dependency_check(resolver: Any, cache: ResultCache) -> Callable[[Dependency]
                     if answer is None:
                         answer = resolver.resolve(module, level, importer) is None
                 else:
-                    found = resolver.resolve(module, level, importer)
-                    answer = found is not None and text_hash(found[1]) == digest
+                    answer = digest_found(module, level, importer) == digest
+                    found = None if answer else resolver.resolve(module, level, importer)
+                    if found is not None:
+                        answer = text_hash(found[1]) == digest
                     if found is not None and not answer:
                         # Edited: still valid if only comments or blank lines changed (asked
                         # once per pair of texts: hundreds of files import the same module).

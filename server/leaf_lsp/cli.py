@@ -25,6 +25,7 @@ from typing import Any, NoReturn, TextIO
 
 from . import __version__
 from .config import ConfigResolver, FileConfig, Overrides
+from .digests import bytes_hash
 from .discover import MissingPathError, Target, iter_targets
 from .fixcheck import parses
 from .fixes import analyze, fix_all
@@ -580,6 +581,10 @@ class ProjectResolvers:
         self._roots: dict[Path, Path] = {}
         #: What project_root found per folder (a leaf_lsp.project.RootMemo).
         self._root_memo: Any = _new_root_memo()
+        self._settings: dict[tuple[int, Path], tuple[FileConfig, Settings]] = {}
+        self._quiet: dict[int, tuple[Settings, Settings]] = {}
+        #: Real path -> digest of the bytes, of the files read this run (see dependency_check).
+        self.digests: dict[str, str | None] = {}
 
     def project_root(self, path: Path) -> Path:
         """The project root of ``path`` (see ``leaf_lsp.project.project_root``), once per folder."""
@@ -596,12 +601,26 @@ class ProjectResolvers:
         command runs).
         """
         root = config.root or self.project_root(path)
+        known = self._settings.get((id(config), root))
+        if known is not None and known[0] is config:
+            return known[1]
         if root not in self._by_root:
             self._by_root[root] = self._create(root)
         resolver = self._by_root[root]
-        if resolver is None:
-            return config.settings
-        return dataclasses.replace(config.settings, resolver=resolver)
+        made = (
+            config.settings if resolver is None else dataclasses.replace(config.settings, resolver=resolver)
+        )
+        # The configuration is kept with its settings, so that its id stays its own.
+        self._settings[(id(config), root)] = (config, made)
+        return made
+
+    def without_hints(self, settings: Settings) -> Settings:
+        """``settings`` without the bookkeeping of hints (one copy per settings)."""
+        known = self._quiet.get(id(settings))
+        if known is None or known[0] is not settings:
+            # The settings are kept with their copy, so that their id stays theirs.
+            known = self._quiet[id(settings)] = (settings, dataclasses.replace(settings, hints=False))
+        return known[1]
 
     def still_valid(self, settings: Settings, cache: Any) -> Callable[[tuple[str, int, str, str]], bool]:
         """Whether a dependency of a kept result still resolves, with ``settings``' resolver, to
@@ -613,7 +632,7 @@ class ProjectResolvers:
         if check is None:
             from .cache import dependency_check
 
-            check = self._checks[key] = dependency_check(resolver, cache)
+            check = self._checks[key] = dependency_check(resolver, cache, self.digests)
         return check
 
     @staticmethod
@@ -679,7 +698,7 @@ def _settings_for(config: FileConfig, target: Target, args: argparse.Namespace, 
     settings = state.resolvers.settings(config, target.path)
     if args.format in ("text", "github", "sarif") and not args.show_hints and not args.probe:
         # No report shows hints: skip the bookkeeping of them (the diagnostics are the same).
-        settings = dataclasses.replace(settings, hints=False)
+        settings = state.resolvers.without_hints(settings)
     return settings
 
 
@@ -698,13 +717,15 @@ def _kept_reports(
         settings = _settings_for(config, target, args, state)
         cache = state.cache_for(config, target.path)
         path, still_valid = str(_real_path(target)), state.resolvers.still_valid(settings, cache)
+        # Known to the dependency checks too: the files checked are what the others import.
+        digest = state.resolvers.digests[path] = bytes_hash(source)
         if args.format == "json" and not args.probe and settings.hints:
             # The hints go into the report as they were written, not decoded one by one.
-            rendered = cache.get_rendered(path, source, settings, still_valid)
+            rendered = cache.get_rendered(path, source, settings, still_valid, digest)
             if rendered is not None:
                 kept[index] = FileReport(target.display, rendered[0], hints_json=rendered[1])
             continue
-        found = cache.get(path, source, settings, still_valid)
+        found = cache.get(path, source, settings, still_valid, digest)
         if found is not None:
             kept[index] = FileReport(target.display, found)
     return kept

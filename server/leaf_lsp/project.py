@@ -19,7 +19,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
-from .safefile import is_regular_file, read_text
+from .digests import bytes_hash, text_hash
+from .safefile import is_regular_file, read_bytes, read_text
 
 MAX_BYTES = 2_000_000
 _STDLIB = frozenset(getattr(sys, "stdlib_module_names", ()))
@@ -94,6 +95,28 @@ class JediResolver:
         return (directory, module, "")
 
     def resolve(self, module: str, level: int, from_path: str) -> tuple[str, str] | None:
+        path = self._path_of(module, level, from_path)
+        if path is None:
+            return None
+        text = self._read(path)
+        return None if text is None else (path, text)
+
+    def digest_of(self, path: str) -> str | None:
+        """The digest (``text_hash``) of the text :meth:`resolve` would give for ``path``, if
+        it would read the file; that of a file that is not valid UTF-8 matches no text's. A
+        file is hashed from its bytes: never decoded."""
+        if path in self.overlay:
+            text = self._read(path)
+            return None if text is None else text_hash(text)
+        data = read_bytes(path, MAX_BYTES)
+        # A valid UTF-8 file's text encodes back to its bytes (how read_text decodes it).
+        return None if data is None else bytes_hash(data)
+
+    def locate(self, module: str, level: int, from_path: str) -> str | None:
+        """The path :meth:`resolve` reads for ``module`` (not read here)."""
+        return self._path_of(module, level, from_path)
+
+    def _path_of(self, module: str, level: int, from_path: str) -> str | None:
         key = self.resolution_key(module, level, from_path)
         with self._lock:
             cached = key in self._paths
@@ -102,10 +125,7 @@ class JediResolver:
             path = self._locate(module, level, from_path)
             with self._lock:
                 self._paths[key] = path
-        if path is None:
-            return None
-        text = self._read(path)
-        return None if text is None else (path, text)
+        return path
 
     def _folder(self, from_path: str) -> str:
         """The real folder of ``from_path`` (asked for every import of every file: kept)."""
@@ -136,7 +156,7 @@ class JediResolver:
         folder = self._folder(from_path)
         top = self._import_roots.get(folder)
         if top is None:
-            top = self._import_roots[folder] = str(import_root(from_path, self._root_memo))
+            top = self._import_roots[folder] = _import_root_of(folder, self._root_memo)
         return top
 
     def _locate(self, module: str, level: int, from_path: str) -> str | None:
@@ -342,8 +362,11 @@ def import_root(path: str | os.PathLike[str], memo: dict[str, str] | None = None
     (holds ``__init__.py``); ``path``'s folder when that is no package. ``memo`` (folder ->
     answer) lets a run over many files of one tree look at each folder once.
     """
-    start = os.path.dirname(os.path.realpath(path))
-    memo = {} if memo is None else memo
+    return Path(_import_root_of(os.path.dirname(os.path.realpath(path)), {} if memo is None else memo))
+
+
+def _import_root_of(start: str, memo: dict[str, str]) -> str:
+    """:func:`import_root` of the files in the real folder ``start``."""
     seen = []
     folder = start
     while folder not in memo:
@@ -356,7 +379,7 @@ def import_root(path: str | os.PathLike[str], memo: dict[str, str] | None = None
     top = memo[folder]
     for item in seen:
         memo[item] = top
-    return Path(top)
+    return top
 
 
 @dataclass

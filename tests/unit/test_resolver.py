@@ -158,3 +158,22 @@ def test_a_folder_inside_the_package_is_not_an_absolute_import(tmp_path: Path, a
         is None
     )
     assert asked == []
+
+
+def test_digest_of_matches_the_text_resolve_gives(tmp_path: Path) -> None:
+    from leaf_lsp.digests import text_hash
+
+    _tree(tmp_path, {"pkg/__init__.py": "", "pkg/main.py": "", "pkg/util.py": "x = 'é'\n"})
+    (tmp_path / "pkg" / "broken.py").write_bytes(b"x = '\xff'\n")
+    resolver = JediResolver(tmp_path)
+    importer = str(tmp_path / "pkg" / "main.py")
+    found = resolver.resolve("util", 1, importer)
+    assert found is not None and resolver.locate("util", 1, importer) == found[0]
+    assert resolver.digest_of(found[0]) == text_hash(found[1])
+    # Not UTF-8: resolve reads nothing, and the digest is no text's.
+    broken = resolver.locate("broken", 1, importer)
+    assert broken is not None and resolver.resolve("broken", 1, importer) is None
+    assert resolver.digest_of(broken) not in (None, text_hash(""), text_hash("x = '\ufffd'\n"))
+    # An open buffer is what the resolver reads: its digest is the buffer's.
+    resolver.overlay[found[0]] = "x = 2\n"
+    assert resolver.digest_of(found[0]) == text_hash("x = 2\n")
