@@ -26,9 +26,7 @@ import hashlib
 import hmac
 import json
 import os
-import secrets
 import sys
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, cast
@@ -142,11 +140,15 @@ def _make_key(path: Path) -> bytes | None:
     that a concurrent run reads either no key or the complete one; the first one wins."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
+        import tempfile  # (here: a run that only reads entries never needs it)
+
         handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-key-")
     except (OSError, RuntimeError):
         return None
     try:
         with os.fdopen(handle, "wb") as out:
+            import secrets
+
             out.write(secrets.token_hex(32).encode())
         os.chmod(temporary, 0o600)
         try:
@@ -641,6 +643,8 @@ def _write_atomically(target: Path, data: bytes) -> bool:
     never sees half of it); False when the disk refuses."""
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
+        import tempfile
+
         handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=target.suffix)
     except OSError:
         return False

@@ -20,17 +20,20 @@ from typing import Any
 from .realpaths import RealPaths
 from .settings import Settings
 
-if sys.version_info >= (3, 11):
-    import tomllib as _toml
 
-    _TOML: Any = _toml
-else:  # pragma: no cover - exercised only on Python 3.10
-    try:
-        import tomli as _toml
+def _toml() -> Any:
+    """The TOML reader (imported when a pyproject.toml is read: most runs read none), or None."""
+    if sys.version_info >= (3, 11):
+        import tomllib
 
-        _TOML = _toml
-    except ImportError:
-        _TOML = None
+        return tomllib
+    try:  # pragma: no cover - exercised only on Python 3.10
+        import tomli
+
+        return tomli
+    except ImportError:  # pragma: no cover
+        return None
+
 
 SECTION = "leaf-lsp"
 
@@ -86,11 +89,12 @@ class FileConfig:
 
 def read_table(pyproject: Path) -> tuple[dict[str, Any] | None, list[str]]:
     """The ``[tool.leaf-lsp]`` table of ``pyproject`` (None when absent) and any problems."""
-    if _TOML is None:
+    reader = _toml()
+    if reader is None:
         return None, [f"{pyproject}: cannot read TOML on this Python without `tomli`; using defaults"]
     try:
         with open(pyproject, "rb") as handle:
-            document = _TOML.load(handle)
+            document = reader.load(handle)
     except OSError as error:
         return None, [f"{pyproject}: cannot read: {error.strerror or error}"]
     except (ValueError, UnicodeDecodeError) as error:  # tomllib.TOMLDecodeError is a ValueError

@@ -14,7 +14,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import PurePath
 from typing import TYPE_CHECKING, Any
-from urllib.parse import quote
 
 from . import __version__
 from .fixes import is_fixable
@@ -411,6 +410,8 @@ def _artifact_uri(display: str) -> str:
         except ValueError:
             pass
     # File names need not be valid UTF-8 (surrogate-escaped bytes on POSIX): quote the bytes.
+    from urllib.parse import quote  # (here: only SARIF reports need it)
+
     return quote(os.fsencode(path.as_posix()))
 
 

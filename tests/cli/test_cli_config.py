@@ -188,7 +188,7 @@ def test_without_a_toml_reader_config_is_skipped_with_a_warning(
     """Python 3.10 without tomli: the table cannot be read; defaults apply, with a warning."""
     from leaf_lsp import config
 
-    monkeypatch.setattr(config, "_TOML", None)
+    monkeypatch.setattr(config, "_toml", lambda: None)
     write("pyproject.toml", '[tool.leaf-lsp]\nignore = ["LEAF1"]\n')
     write("a.py", BAD)
     code, found, err = check("a.py")
