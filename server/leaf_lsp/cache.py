@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, cast
 
 from . import __version__
-from .digests import bytes_hash, text_hash
+from .digests import text_hash
 from .model import Analysis, Diagnostic, Edit, Fix, Hint, InternalError, ReasonStep, Span
 from .project import FolderListing
 from .safefile import read_bytes
@@ -203,37 +203,33 @@ class ResultCache:
         self.wrote = False
         self._writable = True
         self._texts_kept: set[str] = set()
+        self._signing: bytes | None = None
+
+    def _key(self) -> bytes | None:
+        """:func:`signing_key`, once found (asked for every entry read or written)."""
+        if self._signing is None:
+            self._signing = signing_key()
+        return self._signing
 
     def get(
-        self,
-        path: str,
-        source: bytes,
-        settings: Settings,
-        still_valid: Callable[[Dependency], bool],
-        digest: str | None = None,
+        self, path: str, digest: str, settings: Settings, still_valid: Callable[[Dependency], bool]
     ) -> Analysis | None:
-        """The kept analysis of ``path`` for this ``source`` (the file's bytes, undecoded: a
-        run that changes nothing never decodes them) and ``settings``, if still valid.
+        """The kept analysis of ``path`` whose bytes have the digest ``digest`` (see
+        :func:`bytes_hash`: a run that changes nothing never decodes them) for ``settings``,
+        if still valid.
 
         A run without hints can use an entry made with them (the diagnostics are the same;
         the hints are dropped).
         """
-        found = self._lookup(
-            path, digest or bytes_hash(source), settings, still_valid, "objects" if settings.hints else "none"
-        )
+        found = self._lookup(path, digest, settings, still_valid, "objects" if settings.hints else "none")
         return None if found is None else found[0]
 
     def get_rendered(
-        self,
-        path: str,
-        source: bytes,
-        settings: Settings,
-        still_valid: Callable[[Dependency], bool],
-        digest: str | None = None,
+        self, path: str, digest: str, settings: Settings, still_valid: Callable[[Dependency], bool]
     ) -> tuple[Analysis, str] | None:
         """As :meth:`get` for a JSON report: the analysis without its hints, and the hints
         as :func:`leaf_lsp.report.encode_hints` wrote them (never decoded one by one)."""
-        found = self._lookup(path, digest or bytes_hash(source), settings, still_valid, "rendered")
+        found = self._lookup(path, digest, settings, still_valid, "rendered")
         if found is None or found[1] is None:
             return None
         return found[0], found[1]
@@ -289,11 +285,11 @@ class ResultCache:
         # Checked against its name: a damaged or planted file is no old version.
         return text if text_hash(text) == digest else None
 
-    def put(self, path: str, source: bytes, settings: Settings, analysis: Analysis) -> None:
-        """Keep ``analysis`` of ``path`` whose bytes are ``source`` (never a cancelled one), and
-        the texts of the modules it depends on as ``settings.resolver`` finds them; failures
-        are ignored."""
-        signing = signing_key()
+    def put(self, path: str, digest: str, settings: Settings, analysis: Analysis) -> None:
+        """Keep ``analysis`` of ``path`` whose bytes have the digest ``digest`` (never a
+        cancelled analysis), and the texts of the modules it depends on as
+        ``settings.resolver`` finds them; failures are ignored."""
+        signing = self._key()
         if analysis.cancelled or not self._writable or signing is None:
             return
         key = settings_key(settings)
@@ -301,7 +297,7 @@ class ResultCache:
             "format": FORMAT,
             "tool": tool_fingerprint(),
             "path": path,
-            "text": bytes_hash(source),
+            "text": digest,
             "settings": key,
             "analysis": encode(analysis, hints=False),
         }
@@ -346,7 +342,7 @@ class ResultCache:
     ) -> tuple[Analysis, str | None] | None:
         """The entry's analysis if it is signed, matches and is still valid; its hints as
         ``hints`` says: "objects" (decoded), "rendered" (the report's text) or "none"."""
-        signing = signing_key()
+        signing = self._key()
         if signing is None:
             return None
         data = read_bytes(self._entry_path(path, key), MAX_ENTRY_BYTES)

@@ -79,15 +79,22 @@ class RunState:
     fixed_stdin: bytes | None = None
     #: The result caches by folder (see :mod:`leaf_lsp.cache`).
     caches: dict[Path, Any] = field(default_factory=dict)
+    _cache_of: dict[tuple[int, str], tuple[FileConfig, Any]] = field(default_factory=dict)
 
     def cache_for(self, config: FileConfig, path: Path) -> Any:
         """The result cache for ``path`` (``cache-dir``, else ``.leaf_lsp_cache`` at its project root)."""
+        key = (id(config), str(path.parent))
+        known = self._cache_of.get(key)
+        if known is not None and known[0] is config:
+            return known[1]
         from .cache import ResultCache, cache_folder
 
         folder = cache_folder(config.cache_dir, config.root or self.resolvers.project_root(path))
         cache = self.caches.get(folder)
         if cache is None:
             cache = self.caches[folder] = ResultCache(folder)
+        # The configuration is kept with the answer, so that its id stays its own.
+        self._cache_of[key] = (config, cache)
         return cache
 
     def say(self, message: str) -> None:
@@ -684,13 +691,14 @@ def _analyze_kept(
     """The analysis of ``text`` (decoded from the file's bytes ``source``) from the result
     cache while still valid, else analysed now and kept."""
     cache = state.cache_for(config, target.path)
+    digest = bytes_hash(source)
     kept: Analysis | None = cache.get(
-        engine_path, source, settings, state.resolvers.still_valid(settings, cache)
+        engine_path, digest, settings, state.resolvers.still_valid(settings, cache)
     )
     if kept is not None:
         return kept
     analysis = _analyze(text, engine_path, settings)
-    cache.put(engine_path, source, settings, analysis)
+    cache.put(engine_path, digest, settings, analysis)
     return analysis
 
 
@@ -707,25 +715,29 @@ def _kept_reports(
 ) -> dict[int, FileReport]:
     """The reports of the files whose kept results are still valid, by position in ``work``."""
     kept: dict[int, FileReport] = {}
-    for index, (target, config) in enumerate(work):
+    # All digests first: the files checked are what the others import, and their digests
+    # are what the dependency checks compare.
+    digests: dict[int, str] = {}
+    for index, (target, _config) in enumerate(work):
         if target.problem is not None:
             continue
         # Not decoded: an entry is keyed by the bytes, and bytes that were kept decoded then.
         source, problem = read_file_bytes(target.path)
         if problem is not None or source is None:
             continue
+        digests[index] = state.resolvers.digests[str(_real_path(target))] = bytes_hash(source)
+    for index, digest in digests.items():
+        target, config = work[index]
         settings = _settings_for(config, target, args, state)
         cache = state.cache_for(config, target.path)
         path, still_valid = str(_real_path(target)), state.resolvers.still_valid(settings, cache)
-        # Known to the dependency checks too: the files checked are what the others import.
-        digest = state.resolvers.digests[path] = bytes_hash(source)
         if args.format == "json" and not args.probe and settings.hints:
             # The hints go into the report as they were written, not decoded one by one.
-            rendered = cache.get_rendered(path, source, settings, still_valid, digest)
+            rendered = cache.get_rendered(path, digest, settings, still_valid)
             if rendered is not None:
                 kept[index] = FileReport(target.display, rendered[0], hints_json=rendered[1])
             continue
-        found = cache.get(path, source, settings, still_valid, digest)
+        found = cache.get(path, digest, settings, still_valid)
         if found is not None:
             kept[index] = FileReport(target.display, found)
     return kept

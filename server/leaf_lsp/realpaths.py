@@ -13,10 +13,18 @@ class RealPaths:
 
     def __init__(self) -> None:
         self._folders: dict[str, Path] = {}
+        #: Whole answers too: discovery, configuration and the cache ask about each file.
+        self._paths: dict[str, Path] = {}
 
     def of(self, path: Path) -> Path:
         """``path.resolve()`` (``path.absolute()`` when that fails, as for a link loop)."""
         text = str(path)
+        known = self._paths.get(text)
+        if known is None:
+            known = self._paths[text] = self._resolve(path, text)
+        return known
+
+    def _resolve(self, path: Path, text: str) -> Path:
         head, name = os.path.split(text)
         # ".." is resolved after the links before it, so it is left to the full resolution.
         if not name or name == ".." or ".." in _parts(head) or _is_link(text):

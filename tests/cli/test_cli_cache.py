@@ -15,6 +15,7 @@ import pytest
 
 from leaf_lsp import cache as cache_module
 from leaf_lsp.cache import CACHE_DIR_NAME, ResultCache
+from leaf_lsp.digests import bytes_hash
 from leaf_lsp.model import Analysis, Diagnostic, Hint, ReasonStep, Span
 from leaf_lsp.settings import Settings
 
@@ -357,7 +358,10 @@ def test_concurrent_writers_never_leave_a_broken_entry(tmp_path: Path) -> None:
         try:
             for i in range(40):
                 cache.put(
-                    "/p/a.py", text.encode(), settings, _analysis("/p/a.py", f"writer {n} round {i} " * 200)
+                    "/p/a.py",
+                    bytes_hash(text.encode()),
+                    settings,
+                    _analysis("/p/a.py", f"writer {n} round {i} " * 200),
                 )
         except BaseException as error:  # noqa: BLE001 - reported by the assertion below
             errors.append(error)
@@ -369,7 +373,7 @@ def test_concurrent_writers_never_leave_a_broken_entry(tmp_path: Path) -> None:
         cache = ResultCache(tmp_path / "c")
         while True:
             finished = not any(thread.is_alive() for thread in writers)
-            found = cache.get("/p/a.py", text.encode(), settings, lambda _dependency: True)
+            found = cache.get("/p/a.py", bytes_hash(text.encode()), settings, lambda _dependency: True)
             if found is not None:
                 seen.append(found.diagnostics[0].message)
             if finished:
@@ -384,7 +388,9 @@ def test_concurrent_writers_never_leave_a_broken_entry(tmp_path: Path) -> None:
     assert not errors
     written = {f"writer {n} round {i} " * 200 for n in range(3) for i in range(40)}
     assert seen and all(message in written for message in seen)
-    final = ResultCache(tmp_path / "c").get("/p/a.py", text.encode(), settings, lambda _dependency: True)
+    final = ResultCache(tmp_path / "c").get(
+        "/p/a.py", bytes_hash(text.encode()), settings, lambda _dependency: True
+    )
     assert final is not None and final.diagnostics[0].message in written
     assert not list((tmp_path / "c").glob("*/.tmp-*"))
 

@@ -292,7 +292,7 @@ class Session:
         cache = self._result_cache(doc)
         if cache is None:
             return None
-        return cache.get(doc.path, _as_saved(text), settings, dependency_check(settings.resolver, cache))
+        return cache.get(doc.path, _saved_digest(text), settings, dependency_check(settings.resolver, cache))
 
     def _keep(self, doc: Document, text: str, settings: Settings, analysis: Any) -> None:
         """Keep ``analysis`` for the next session (and the CLI), if ``text`` is the file's
@@ -305,7 +305,7 @@ class Session:
             or not _same_as_disk(doc, self.analyzer.max_bytes)
         ):
             return
-        cache.put(doc.path, _as_saved(text), settings, analysis)
+        cache.put(doc.path, _saved_digest(text), settings, analysis)
 
     def _warn_once(self, message: str) -> None:
         if message in self._warned:
@@ -495,7 +495,10 @@ class Session:
         doc.context_changed = False
 
 
-def _as_saved(text: str) -> bytes:
-    """``text`` as the bytes of a UTF-8 file, what the result cache keys on (the command line
-    reads the files; a file saved another way, with a byte-order mark, is then a miss)."""
-    return text.encode("utf-8", "surrogatepass")
+def _saved_digest(text: str) -> str:
+    """The digest of ``text`` saved as a UTF-8 file, what the result cache keys on (the
+    command line reads the files; a file saved another way, with a byte-order mark, is then
+    a miss)."""
+    from ..digests import bytes_hash
+
+    return bytes_hash(text.encode("utf-8", "surrogatepass"))
