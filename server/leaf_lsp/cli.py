@@ -259,7 +259,7 @@ def run() -> NoReturn:
     1,500-line modeling file). Output is flushed and ``atexit`` hooks run (worker pools,
     logging) first; nothing else is left to do.
     """
-    code = main()
+    code = main(exit_follows=True)
     for stream in (sys.stdout, sys.stderr):
         try:
             stream.flush()
@@ -269,15 +269,16 @@ def run() -> NoReturn:
     os._exit(code)
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """The command line: parse ``argv`` (default ``sys.argv``), run, return the exit code."""
+def main(argv: Sequence[str] | None = None, exit_follows: bool = False) -> int:
+    """The command line: parse ``argv`` (default ``sys.argv``), run, return the exit code
+    (``exit_follows``: the process exits right after, so nothing need be left as it was)."""
     parser = build_parser()
     try:
         args = parser.parse_args(list(sys.argv[1:] if argv is None else argv))
     except SystemExit as stop:  # argparse reports usage errors (2) and --help (0) this way
         return int(stop.code) if isinstance(stop.code, int) else EXIT_ERROR
     try:
-        return _dispatch(args)
+        return _dispatch(args, exit_follows)
     except UsageError as error:
         print(f"leaf-lsp: error: {error}", file=sys.stderr)
         return EXIT_ERROR
@@ -293,7 +294,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_FOUND
 
 
-def _dispatch(args: argparse.Namespace) -> int:
+def _dispatch(args: argparse.Namespace, exit_follows: bool = False) -> int:
     if args.version:
         print(f"leaf-lsp {__version__}")
         return EXIT_OK
@@ -301,7 +302,7 @@ def _dispatch(args: argparse.Namespace) -> int:
     if check_mode:
         if args.stdio or args.tcp:
             raise UsageError("--stdio/--tcp serve the language server and cannot be combined with --check")
-        with _collecting_between_files():
+        with _collecting_between_files(exit_follows):
             return run_check(args)
     used = [f"--{flag.replace('_', '-')}" for flag in _CHECK_ONLY_FLAGS if getattr(args, flag)]
     used += [
@@ -814,16 +815,19 @@ def _check_one(
 
 
 @contextlib.contextmanager
-def _collecting_between_files() -> Iterator[None]:
+def _collecting_between_files(exit_follows: bool = False) -> Iterator[None]:
     """Automatic garbage collection off for a check: it is done between files instead (see
     :func:`_check_one`), never after the last one (a full collection of a package's
-    interpreted modules takes longer than checking a file)."""
+    interpreted modules takes longer than checking a file).
+
+    Left off when the process exits next (``exit_follows``): the first allocation after
+    turning it on would collect everything the run allocated since the last collection."""
     collecting = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
-        if collecting:
+        if collecting and not exit_follows:
             gc.enable()
 
 
