@@ -15,8 +15,9 @@ answer. JSON is never executable. Writes go to a temporary file renamed into pla
 concurrent runs never see a half-written entry. The folder is bounded
 (:data:`MAX_ENTRIES`, :data:`MAX_BYTES`); the oldest entries go first.
 
-An entry is three lines: the digest, then the header and diagnostics, then the hints, so
-that a run without hints never parses them.
+An entry is four lines: the keyed digests of the other three (one each), the header and
+diagnostics, the hints, and the hints as the JSON report writes them; a run checks and
+parses only the sections it reads (a text run never touches the hints).
 """
 
 from __future__ import annotations
@@ -45,7 +46,7 @@ if TYPE_CHECKING:
 CACHE_DIR_NAME = ".leaf_lsp_cache"
 #: Environment variable that turns the cache off (any value but empty or ``0``), as ``--no-cache``.
 NO_CACHE_ENV = "LEAF_LSP_NO_CACHE"
-FORMAT = 2
+FORMAT = 3
 MAX_ENTRIES = 20_000
 MAX_BYTES = 256 * 1024 * 1024
 #: An entry larger than this is not read (no real one comes near; a planted one could).
@@ -175,7 +176,25 @@ def _read_key(path: Path) -> bytes | None:
 
 
 def _sign(key: bytes, payload: bytes) -> bytes:
-    return hashlib.blake2b(payload, key=key[:64], digest_size=16).hexdigest().encode()
+    """The signature line of an entry whose sections (header, hints, rendered hints) are
+    ``payload``: one keyed digest per section, so that a run checks only what it reads (a
+    text run never reads the hints). The hints' digests cover the header's, so sections of
+    two entries cannot be put together."""
+    head, _, rest = payload.partition(b"\n")
+    hints, _, rendered = rest.partition(b"\n")
+    sealed_head = _mac(key, b"head", head)
+    return b" ".join(
+        (
+            sealed_head,
+            _mac(key, sealed_head + b"hints", hints),
+            _mac(key, sealed_head + b"rendered", rendered),
+        )
+    )
+
+
+def _mac(key: bytes, label: bytes, section: bytes) -> bytes:
+    # HMAC-SHA-256: CPUs compute SHA-256 in hardware; a JSON run reads megabytes of hints.
+    return hmac.new(key, label + b"\0" + section, "sha256").hexdigest()[:32].encode()
 
 
 def settings_key(settings: Settings, hints: bool | None = None) -> str:
@@ -349,10 +368,21 @@ class ResultCache:
         if data is None:
             return None
         signature, _, payload = data.partition(b"\n")
-        if not hmac.compare_digest(signature, _sign(signing, payload)):
-            return None  # not written by this user's leaf-lsp, or damaged since
         head_line, _, rest = payload.partition(b"\n")
         hints_line, _, rendered = rest.partition(b"\n")
+        seals = signature.split(b" ")
+        # Each section read is checked; one that is not written by this user's leaf-lsp, or
+        # damaged since, makes the entry a miss.
+        if len(seals) != 3 or not hmac.compare_digest(seals[0], _mac(signing, b"head", head_line)):
+            return None
+        if hints == "objects" and not hmac.compare_digest(
+            seals[1], _mac(signing, seals[0] + b"hints", hints_line)
+        ):
+            return None
+        if hints == "rendered" and not hmac.compare_digest(
+            seals[2], _mac(signing, seals[0] + b"rendered", rendered)
+        ):
+            return None
         try:
             entry = json.loads(head_line)
             if (

@@ -232,7 +232,8 @@ def test_corrupt_entries_are_ignored(run: Any, write: Any, tmp_path: Path, garba
     assert run("--check", "--format", "json", "proj")[:2] == expected[:2]
     # Rewritten: the next run reads good entries again.
     assert all(
-        json.loads(entry.read_bytes().split(b"\n")[1])["format"] == 2 for entry in _entries(tmp_path / "proj")
+        json.loads(entry.read_bytes().split(b"\n")[1])["format"] == cache_module.FORMAT
+        for entry in _entries(tmp_path / "proj")
     )
 
 
@@ -295,6 +296,35 @@ def test_entry_not_signed_by_this_user_is_never_trusted(
         head["analysis"]["diagnostics"] = []
         _resign(entry, head, hints, rendered)
     assert json.loads(run("--check", "--format", "json", "proj")[1])["summary"]["diagnostics"] == 0
+
+
+def test_sections_of_two_entries_cannot_be_put_together(
+    run: Any, write: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each section has its own digest, bound to its entry's header: the hints of one file,
+    with their own valid digest, are not taken for another file's."""
+    _package(write, files=2)
+    expected = run("--check", "--format", "json", "proj")
+    entries = _entries(tmp_path / "proj")
+    split = [entry.read_bytes().split(b"\n", 3) for entry in entries]
+    donor = max(split, key=lambda parts: len(parts[3]))
+    for entry, (seals, head, hints, rendered) in zip(entries, split):
+        own = seals.split(b" ")
+        borrowed = donor[0].split(b" ")
+        entry.write_bytes(
+            b"\n".join([b" ".join([own[0], borrowed[1], borrowed[2]]), head, donor[2], donor[3]])
+        )
+    assert run("--check", "--format", "json", "proj")[:2] == expected[:2]
+    # A text run reads no hints: a damaged hints section does not cost it the entry.
+    run("--check", "--format", "json", "proj")
+    for entry in _entries(tmp_path / "proj"):
+        seals, head, hints, rendered = entry.read_bytes().split(b"\n", 3)
+        entry.write_bytes(b"\n".join([seals, head, b"[damaged", rendered]))
+    analysed = _analysed_paths(monkeypatch)
+    text = run("--check", "proj")
+    assert analysed == []
+    assert text[:2] == run("--check", "--no-cache", "proj")[:2]
+    assert run("--check", "--format", "json", "proj")[:2] == expected[:2]
 
 
 def test_no_key_means_nothing_is_kept_or_read(
