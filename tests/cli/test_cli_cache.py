@@ -308,7 +308,7 @@ def test_sections_of_two_entries_cannot_be_put_together(
     entries = _entries(tmp_path / "proj")
     split = [entry.read_bytes().split(b"\n", 3) for entry in entries]
     donor = max(split, key=lambda parts: len(parts[3]))
-    for entry, (seals, head, hints, rendered) in zip(entries, split):
+    for entry, (seals, head, _hints, _rendered) in zip(entries, split, strict=True):
         own = seals.split(b" ")
         borrowed = donor[0].split(b" ")
         entry.write_bytes(
