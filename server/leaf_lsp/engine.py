@@ -28,6 +28,9 @@ _RECURSION_LIMIT = 8000
 _COLLECT_AFTER = 300_000  # allocations since the last collection (tens of MB at most)
 _FULL_COLLECT_AFTER = 32  # cross-file modules dropped since the last full collection
 _EVICTED_AT_COLLECTION = 0
+#: Calls from a long-running caller (the language server) between full collections.
+_FULL_COLLECT_EVERY = 50
+_LONG_RUNNING_CALLS = 0
 
 
 def analyze(source: str, path: str = "<unknown>", settings: Settings | None = None) -> Analysis:
@@ -45,20 +48,26 @@ def analyze(source: str, path: str = "<unknown>", settings: Settings | None = No
             gc.enable()
 
 
-def collect_if_due() -> None:
-    """Free the previous analyses' garbage once enough piled up (a batch caller that keeps
-    collection off calls this between files).
+def collect_if_due(long_running: bool = False) -> None:
+    """Free the previous analyses' garbage once enough piled up (a caller that keeps
+    collection off calls this between analyses).
 
-    Done before an analysis rather than after one: a caller that allocates little between
-    analyses (a batch check) would never trigger a collection itself, and the last file of
-    a run, or the one an editor waits for, is not kept waiting by a collection nobody needs.
+    A batch check calls it before each file: a caller that allocates little between
+    analyses would never trigger a collection itself, and the last file of a run is not
+    kept waiting by a collection nobody needs. The language server (``long_running``) calls
+    it after publishing a result, while the user reads it; what survives a collection there
+    can die much later, so it also collects the middle generation and, now and then, all.
     """
+    global _EVICTED_AT_COLLECTION, _LONG_RUNNING_CALLS
     if gc.get_count()[0] > _COLLECT_AFTER:
-        gc.collect(0)
+        gc.collect(1 if long_running else 0)
     # Modules dropped from the cross-file cache are long-lived cycles: only a full
     # collection frees them, and a batch check would otherwise grow without bound.
-    global _EVICTED_AT_COLLECTION
-    if FOREIGN.evicted - _EVICTED_AT_COLLECTION >= _FULL_COLLECT_AFTER:
+    full = FOREIGN.evicted - _EVICTED_AT_COLLECTION >= _FULL_COLLECT_AFTER
+    if long_running:
+        _LONG_RUNNING_CALLS += 1
+        full = full or _LONG_RUNNING_CALLS % _FULL_COLLECT_EVERY == 0
+    if full:
         _EVICTED_AT_COLLECTION = FOREIGN.evicted
         gc.collect()
 

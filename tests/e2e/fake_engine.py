@@ -137,3 +137,7 @@ def analyze(source: str, path: str = "<unknown>", settings: Settings | None = No
             )
         )
     return analysis
+
+
+def collect_if_due(long_running: bool = False) -> None:
+    """The real engine's collection between analyses: nothing piles up here."""

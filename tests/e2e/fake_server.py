@@ -16,6 +16,7 @@ import fake_engine  # noqa: E402
 
 module = types.ModuleType("leaf_lsp.engine")
 module.analyze = fake_engine.analyze  # type: ignore[attr-defined]
+module.collect_if_due = fake_engine.collect_if_due  # type: ignore[attr-defined]
 sys.modules["leaf_lsp.engine"] = module
 
 from leaf_lsp.lsp.server import serve  # noqa: E402

@@ -16,13 +16,14 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import gc
 import logging
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
-from ..engine import analyze
+from ..engine import analyze, collect_if_due
 from ..model import Analysis, Diagnostic, Span
 from ..parse import ParseCache
 from ..safefile import DEFAULT_MAX_BYTES
@@ -368,6 +369,10 @@ class Analyzer:
         )
         if self.keep is not None and not doc.edited:
             self.executor.submit(_keep_safe, self.keep, doc, text, settings, analysis)
+        if not gc.isenabled():
+            # The server keeps automatic collection off (see serve): collected here, once the
+            # result is out, rather than by whichever allocation comes first after an analysis.
+            self.executor.submit(collect_if_due, True)
 
     async def _publish(self, doc: Document, snapshot: Snapshot) -> None:
         """Make ``snapshot`` the document's, wake the requests waiting for it and hand it on.

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import gc
 import logging
 import os
 import sys
@@ -599,6 +600,10 @@ def serve(
     :class:`~leaf_lsp.lsp.tcp.TcpError` when the address cannot be resolved or bound.
     """
     server = create_server()
+    # An analysis allocates millions of objects: automatic collection would then traverse
+    # them all on the first allocation after it, before the result is published. The
+    # analyzer collects after publishing instead (see Analyzer).
+    gc.disable()
     if tcp is None:
         serve_stdio(server)
     else:
