@@ -14,7 +14,10 @@ is the real command in a new process, as a user runs it, with its own peak RSS:
 * cold (no result cache: the folder is removed first), text and ``--format json`` (hints
   included: what the language server computes too), with ``--jobs 1`` and the default;
 * warm (nothing changed since the previous run), text and JSON;
-* one file edited (a comment appended to one checked file, then put back), text;
+* one file edited (a comment appended to one checked file, then put back), text and JSON;
+* the warm and edited runs are repeated (a new process each time, another comment before
+  each edited run) and their median is reported with all the times: sub-second runs vary
+  by a third from one run to the next on a shared machine;
 * whether the results are identical cold and warm, with ``--jobs 1`` and the default, and
   in text and JSON (they must be);
 * on the models set also the engine alone in this process without following imports (a
@@ -32,6 +35,7 @@ import argparse
 import ast
 import collections
 import compileall
+import dataclasses
 import gc
 import json
 import os
@@ -43,6 +47,7 @@ import tempfile
 import time
 import warnings
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -56,6 +61,9 @@ from leaf_lsp.settings import Settings  # noqa: E402
 TRANSFORMERS = "transformers==5.24.0"
 TIMM = "timm==1.0.31"
 DIFFUSERS = "diffusers==0.42.1"
+
+#: Repetitions of each run with a warm cache (the median is reported).
+WARM_REPEATS = 3
 
 PATTERNS = (
     re.compile(r"transformers/models/[^/]+/modeling_[^/]+\.py$"),
@@ -149,6 +157,8 @@ class Run:
     returncode: int
     stdout: str
     stderr: str
+    #: For a repeated run: the times of all its repetitions (``seconds`` is their median).
+    times: tuple[float, ...] = ()
 
 
 def compile_bytecode() -> None:
@@ -269,8 +279,16 @@ def bench_set(
         shutil.rmtree(cache_dir, ignore_errors=True)
         runs.append(real_command(label, ["--check", *extra, *check_args], cwd))
 
-    def warm(label: str, extra: list[str]) -> None:
-        runs.append(real_command(label, ["--check", *extra, *check_args], cwd))
+    def warm(label: str, extra: list[str], before: Callable[[int], None] | None = None) -> None:
+        # Sub-second runs vary by a third from one to the next on a shared machine: the
+        # median of a few (each a new process, as the user runs it), with all of them shown.
+        repeated = []
+        for repetition in range(WARM_REPEATS):
+            if before is not None:
+                before(repetition)
+            repeated.append(real_command(label, ["--check", *extra, *check_args], cwd))
+        middle = sorted(repeated, key=lambda run: run.seconds)[len(repeated) // 2]
+        runs.append(dataclasses.replace(middle, times=tuple(run.seconds for run in repeated)))
 
     if jobs1:
         cold("cold, text, --jobs 1", ["--jobs", "1"])
@@ -281,11 +299,16 @@ def bench_set(
     warm("warm, json", ["--format", "json"])
     warm("warm, text after json", [])
     original = edit.read_bytes()
+
+    def edited(kind: str) -> Callable[[int], None]:
+        # Another comment before each repetition: each one analyses the file again.
+        return lambda repetition: edit.write_bytes(
+            original + f"\n# {kind} edit {repetition} by bench_check\n".encode()
+        )
+
     try:
-        edit.write_bytes(original + b"\n# edited by bench_check\n")
-        warm("one file edited, text", [])
-        edit.write_bytes(original + b"\n# edited again by bench_check\n")
-        warm("one file edited, json", ["--format", "json"])
+        warm("one file edited, text", [], edited("text"))
+        warm("one file edited, json", ["--format", "json"], edited("json"))
     finally:
         edit.write_bytes(original)
     runs.append(
@@ -300,9 +323,10 @@ def bench_set(
     for run in runs:
         target = next((t for key, t in targets.items() if run.label.startswith(key)), None)
         goal = f"(target <= {target}x)" if target is not None else ""
+        spread = f"  (median of {', '.join(f'{t:.2f}' for t in run.times)})" if run.times else ""
         report.append(
             f"{run.label + ':':38} {run.seconds:7.2f} s  ratio to parse {run.seconds / parse:5.2f}x {goal:17} "
-            f"RSS {run.rss_mb:4.0f} MB (all processes {run.total_rss_mb:4.0f}), exit {run.returncode}"
+            f"RSS {run.rss_mb:4.0f} MB (all processes {run.total_rss_mb:4.0f}), exit {run.returncode}{spread}"
         )
         if run.returncode not in (0, 1):
             report.append("    " + run.stderr.strip()[-2000:])
