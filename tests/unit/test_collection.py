@@ -58,3 +58,18 @@ def test_analyze_leaves_collection_as_it_found_it() -> None:
             assert gc.isenabled() is state
     finally:
         (gc.enable if was else gc.disable)()
+
+
+def test_server_analysis_first_frees_what_the_last_one_left(
+    collection_off: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Files opened together are analysed back to back, with no pause to collect in between.
+    from leaf_lsp.lsp import documents
+    from leaf_lsp.settings import Settings
+
+    monkeypatch.setattr(engine, "_COLLECT_AFTER", 10)
+    node = _Node()
+    alive = weakref.ref(node)
+    del node
+    documents._analyze_indexed("x = 1\n", "a.py", Settings())
+    assert alive() is None

@@ -218,6 +218,10 @@ def _keep_safe(keep: Keep, doc: Document, text: str, settings: Settings, analysi
 
 
 def _analyze_indexed(text: str, path: str, settings: Settings) -> tuple[Analysis, LineIndex]:
+    if not gc.isenabled():
+        # Analyses queued back to back (a hundred files opened at once) get no collection
+        # after publishing in between: what the last one left is collected here.
+        collect_if_due(True)
     # The line index of a big file takes milliseconds: build it in the worker too.
     return analyze_safe(text, path, settings), LineIndex(text)
 
