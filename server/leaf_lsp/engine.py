@@ -29,7 +29,7 @@ _COLLECT_AFTER = 300_000  # allocations since the last collection (tens of MB at
 _FULL_COLLECT_AFTER = 32  # cross-file modules dropped since the last full collection
 _EVICTED_AT_COLLECTION = 0
 #: Calls from a long-running caller (the language server) between full collections.
-_FULL_COLLECT_EVERY = 50
+_FULL_COLLECT_EVERY = 200
 _LONG_RUNNING_CALLS = 0
 
 
