@@ -455,6 +455,19 @@ def dependency_check(
 
     listing = FolderListing()
 
+    def unchanged(digest: str, text: str) -> bool:
+        """Whether ``text`` is the text of hash ``digest``, or the same code: an edit of
+        comments or blank lines only (asked once per pair of texts: hundreds of files import
+        the same module)."""
+        pair = (digest, text_hash(text))
+        if pair[0] == pair[1]:
+            return True
+        same = unchanged_code.get(pair)
+        if same is None:
+            old = cache.kept_text(digest)
+            same = unchanged_code[pair] = old is not None and same_code(old, text)
+        return same
+
     #: The same dependency is in hundreds of entries (every file imports the base modules).
     seen: dict[tuple[str, int, str, str], bool] = {}
 
@@ -481,20 +494,12 @@ def dependency_check(
                     answer = not by_layout(module, level, importer, listing) if by_layout else None
                     if answer is None:
                         answer = resolver.resolve(module, level, importer) is None
+                elif digest_found(module, level, importer) == digest:
+                    answer = True
                 else:
-                    answer = digest_found(module, level, importer) == digest
-                    found = None if answer else resolver.resolve(module, level, importer)
-                    if found is not None:
-                        answer = text_hash(found[1]) == digest
-                    if found is not None and not answer:
-                        # Edited: still valid if only comments or blank lines changed (asked
-                        # once per pair of texts: hundreds of files import the same module).
-                        pair = (digest, text_hash(found[1]))
-                        same = unchanged_code.get(pair)
-                        if same is None:
-                            old = cache.kept_text(digest)
-                            same = unchanged_code[pair] = old is not None and same_code(old, found[1])
-                        answer = same
+                    # Read only now: most dependencies are told unchanged from their bytes.
+                    found = resolver.resolve(module, level, importer)
+                    answer = found is not None and unchanged(digest, found[1])
             except Exception:  # noqa: BLE001 - treated as changed: the file is analysed again
                 answer = False
             answers[key] = answer

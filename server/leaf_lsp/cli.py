@@ -21,7 +21,7 @@ import sys
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, NoReturn, TextIO
+from typing import Any, NoReturn, TextIO, TypeVar
 
 from . import __version__
 from .config import ConfigResolver, FileConfig, Overrides
@@ -37,6 +37,8 @@ from .report import FORMATS, FileReport, ReportOptions, render
 from .settings import Settings
 from .writeback import NotWritten, reencode, write_back
 from .writeback import decode as decode_file
+
+_T = TypeVar("_T")
 
 EXIT_OK = 0
 EXIT_FOUND = 1
@@ -79,23 +81,21 @@ class RunState:
     fixed_stdin: bytes | None = None
     #: The result caches by folder (see :mod:`leaf_lsp.cache`).
     caches: dict[Path, Any] = field(default_factory=dict)
-    _cache_of: dict[tuple[int, str], tuple[FileConfig, Any]] = field(default_factory=dict)
+    _cache_of: dict[tuple[int, object], tuple[object, Any]] = field(default_factory=dict)
 
     def cache_for(self, config: FileConfig, path: Path) -> Any:
         """The result cache for ``path`` (``cache-dir``, else ``.leaf_lsp_cache`` at its project root)."""
-        key = (id(config), str(path.parent))
-        known = self._cache_of.get(key)
-        if known is not None and known[0] is config:
-            return known[1]
-        from .cache import ResultCache, cache_folder
 
-        folder = cache_folder(config.cache_dir, config.root or self.resolvers.project_root(path))
-        cache = self.caches.get(folder)
-        if cache is None:
-            cache = self.caches[folder] = ResultCache(folder)
-        # The configuration is kept with the answer, so that its id stays its own.
-        self._cache_of[key] = (config, cache)
-        return cache
+        def make() -> Any:
+            from .cache import ResultCache, cache_folder
+
+            folder = cache_folder(config.cache_dir, config.root or self.resolvers.project_root(path))
+            cache = self.caches.get(folder)
+            if cache is None:
+                cache = self.caches[folder] = ResultCache(folder)
+            return cache
+
+        return _once_per(self._cache_of, config, str(path.parent), make)
 
     def say(self, message: str) -> None:
         """Print ``message`` on stderr, or hold it for the parent process."""
@@ -589,8 +589,8 @@ class ProjectResolvers:
         self._roots: dict[Path, Path] = {}
         #: What project_root found per folder (a leaf_lsp.project.RootMemo).
         self._root_memo: Any = _new_root_memo()
-        self._settings: dict[tuple[int, Path], tuple[FileConfig, Settings]] = {}
-        self._quiet: dict[int, tuple[Settings, Settings]] = {}
+        self._settings: dict[tuple[int, object], tuple[object, Settings]] = {}
+        self._quiet: dict[tuple[int, object], tuple[object, Settings]] = {}
         #: Real path -> digest of the bytes, of the files read this run (see dependency_check).
         self.digests: dict[str, str | None] = {}
 
@@ -609,26 +609,22 @@ class ProjectResolvers:
         command runs).
         """
         root = config.root or self.project_root(path)
-        known = self._settings.get((id(config), root))
-        if known is not None and known[0] is config:
-            return known[1]
-        if root not in self._by_root:
-            self._by_root[root] = self._create(root)
-        resolver = self._by_root[root]
-        made = (
-            config.settings if resolver is None else dataclasses.replace(config.settings, resolver=resolver)
-        )
-        # The configuration is kept with its settings, so that its id stays its own.
-        self._settings[(id(config), root)] = (config, made)
-        return made
+
+        def make() -> Settings:
+            if root not in self._by_root:
+                self._by_root[root] = self._create(root)
+            resolver = self._by_root[root]
+            return (
+                config.settings
+                if resolver is None
+                else dataclasses.replace(config.settings, resolver=resolver)
+            )
+
+        return _once_per(self._settings, config, root, make)
 
     def without_hints(self, settings: Settings) -> Settings:
         """``settings`` without the bookkeeping of hints (one copy per settings)."""
-        known = self._quiet.get(id(settings))
-        if known is None or known[0] is not settings:
-            # The settings are kept with their copy, so that their id stays theirs.
-            known = self._quiet[id(settings)] = (settings, dataclasses.replace(settings, hints=False))
-        return known[1]
+        return _once_per(self._quiet, settings, None, lambda: dataclasses.replace(settings, hints=False))
 
     def still_valid(self, settings: Settings, cache: Any) -> Callable[[tuple[str, int, str, str]], bool]:
         """Whether a dependency of a kept result still resolves, with ``settings``' resolver, to
@@ -651,6 +647,20 @@ class ProjectResolvers:
             return factory(root) if factory is not None else None
         except Exception:  # noqa: BLE001 - see the class docstring
             return None
+
+
+def _once_per(
+    table: dict[tuple[int, object], tuple[object, _T]], owner: object, key: object, make: Callable[[], _T]
+) -> _T:
+    """``make()``, once per ``owner`` (by identity: configurations and settings are compared
+    field by field otherwise) and ``key``. The owner is kept with the answer, so that its id
+    stays its own."""
+    known = table.get((id(owner), key))
+    if known is not None and known[0] is owner:
+        return known[1]
+    made = make()
+    table[(id(owner), key)] = (owner, made)
+    return made
 
 
 def _new_root_memo() -> Any:

@@ -15,11 +15,13 @@ import importlib.util
 import os
 import sys
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
 from .digests import bytes_hash, text_hash
+from .realpaths import RealPaths
 from .safefile import is_regular_file, read_bytes, read_text
 
 MAX_BYTES = 2_000_000
@@ -54,7 +56,7 @@ class JediResolver:
         #: What the file layout held when last asked: the same candidates are looked at
         #: for thousands of imports (forgotten with the rest on :meth:`invalidate`).
         self._layout: dict[str, bool] = {}
-        self._real: dict[str, str] = {}
+        self._real = RealPaths()
         self._root_memo: dict[str, str] = {}
 
     def invalidate(self, path: str | None = None) -> None:
@@ -63,7 +65,7 @@ class JediResolver:
             # Folders may have become packages (or stopped being ones).
             self._import_roots.clear()
             self._layout.clear()
-            self._real.clear()
+            self._real = RealPaths()
             self._root_memo.clear()
             if path is None:
                 self._paths.clear()
@@ -95,7 +97,7 @@ class JediResolver:
         return (directory, module, "")
 
     def resolve(self, module: str, level: int, from_path: str) -> tuple[str, str] | None:
-        path = self._path_of(module, level, from_path)
+        path = self.locate(module, level, from_path)
         if path is None:
             return None
         text = self._read(path)
@@ -114,9 +116,6 @@ class JediResolver:
 
     def locate(self, module: str, level: int, from_path: str) -> str | None:
         """The path :meth:`resolve` reads for ``module`` (not read here)."""
-        return self._path_of(module, level, from_path)
-
-    def _path_of(self, module: str, level: int, from_path: str) -> str | None:
         key = self.resolution_key(module, level, from_path)
         with self._lock:
             cached = key in self._paths
@@ -135,22 +134,9 @@ class JediResolver:
         return folder
 
     def _realpath(self, path: str) -> str:
-        """``os.path.realpath(path)``, each folder resolved once (a package's thousands of
-        files and imports lie in a few hundred folders)."""
-        known = self._real.get(path)
-        if known is not None:
-            return known
-        if os.path.islink(path):
-            real = os.path.realpath(path)
-        else:
-            head, tail = os.path.split(path)
-            real = (
-                os.path.join(self._realpath(head), tail)
-                if head and tail and head != path
-                else os.path.realpath(path)
-            )
-        self._real[path] = real
-        return real
+        """The real path of ``path`` (a package's thousands of files and imports lie in a few
+        hundred folders: each is resolved once)."""
+        return str(self._real.of(Path(path)))
 
     def _import_root(self, from_path: str) -> str:
         folder = self._folder(from_path)
@@ -175,7 +161,7 @@ class JediResolver:
 
         The disk is looked at afresh, or through ``listing`` (folders listed once, for a
         run that asks thousands of times and during which files do not change)."""
-        path = self._by_filesystem(module, level, from_path, fresh=listing or True)
+        path = self._by_filesystem(module, level, from_path, listing.is_file if listing else os.path.isfile)
         accepted = None if path is None else self._accept(path, from_path)
         return accepted is not None and self._read(accepted) is not None
 
@@ -191,11 +177,10 @@ class JediResolver:
         return resolved
 
     def _by_filesystem(
-        self, module: str, level: int, from_path: str, fresh: FolderListing | bool = False
+        self, module: str, level: int, from_path: str, is_file: Callable[[str], bool] | None = None
     ) -> str | None:
-        """Plain package layout first: cheap and exact for most projects (``fresh``: look at
-        the disk again, directly or through a listing, rather than at what it held when last
-        asked)."""
+        """Plain package layout first: cheap and exact for most projects (``is_file``: how to
+        look at the disk afresh, rather than at what it held when last asked)."""
         if not module:
             return None
         base = self._folder(from_path)
@@ -212,12 +197,10 @@ class JediResolver:
         for start in candidates:
             target = os.path.join(start, relative)
             for option in (target + ".py", os.path.join(target, "__init__.py")):
-                if isinstance(fresh, FolderListing):
-                    present = fresh.is_file(option)
-                else:
-                    known = None if fresh else self._layout.get(option)
-                    present = known if known is not None else os.path.isfile(option)
-                    self._layout[option] = present
+                present = None if is_file is not None else self._layout.get(option)
+                if present is None:
+                    # What the disk holds now is what the next question remembers.
+                    present = self._layout[option] = (is_file or os.path.isfile)(option)
                 if present:
                     return option
         return None

@@ -107,7 +107,7 @@ class ImportsMixin:
         if resolver is None or self.cross_depth >= 2:
             return None
         importer = importer or self.path
-        key = f"{level}:{module}" if importer == self.path else f"{level}:{module}:{importer}"
+        key = self._foreign_key(module, level, importer)
         if key in self._foreign_cache:
             return self._foreign_cache[key]
         self._foreign_cache[key] = None  # guards import cycles
@@ -118,6 +118,10 @@ class ImportsMixin:
             # What following it made this analysis depend on (a lazy import of it hands
             # them to the analysis that reads it).
             self._foreign_deps[key] = tuple(self.dependencies[start:])
+
+    def _foreign_key(self: Interpreter, module: str, level: int, importer: str) -> str:
+        """The name under which this analysis keeps ``module`` imported from ``importer``."""
+        return f"{level}:{module}" if importer == self.path else f"{level}:{module}:{importer}"
 
     def _follow(self: Interpreter, module: str, level: int, key: str, importer: str) -> Scope | None:
         resolver = self.settings.resolver
@@ -224,7 +228,8 @@ class _LazyImport:
                 # Interpreted now, mid-way through some analysis: what it makes existed before.
                 with foreign_serials():
                     self.value = interp._foreign_name(self.module, self.level, self.name)
-                self.dependencies = interp._foreign_deps.get(f"{self.level}:{self.module}", ())
+                key = interp._foreign_key(self.module, self.level, interp.path)
+                self.dependencies = interp._foreign_deps.get(key, ())
                 interp.later_dependencies.extend(self.dependencies)
             return self.value, self.dependencies
 
